@@ -1,0 +1,277 @@
+/**
+ * The named actions and guards of service machines, bound to a set of policies. The built-in
+ * inquiry machine declares them in `setup()`; `createProcess` re-binds them to the policies it is
+ * given with `machine.provide()`; custom machines reuse them by name.
+ */
+import { emit, raise, type ActionFunction, type ParameterizedObject } from 'xstate';
+import type { InquiryEffect } from '../schemas/effects.js';
+import type { InquiryEvent, PendingReason, Priority } from '../schemas/inquiry.js';
+import type { InquiryContext } from '../schemas/state.js';
+import type { ServicePolicies } from './policies.js';
+import * as steps from './steps.js';
+
+/**
+ * An internal event: the deadline due at `at` fires. A `tick` raises one per due deadline, in time
+ * order, up to the tick's own instant (`until`). Not accepted from outside by `createProcess`.
+ */
+export interface DeadlineEvent {
+  readonly type: 'deadline';
+  readonly at: number;
+  readonly until: number;
+}
+
+/** Every event the inquiry machine handles: the public events plus internal deadlines. */
+export type InquiryMachineEvent = InquiryEvent | DeadlineEvent;
+
+type EventOf<T extends InquiryMachineEvent['type']> = Extract<InquiryMachineEvent, { type: T }>;
+
+function missing(action: string, field: string, event: { type: string }): TypeError {
+  return new TypeError(
+    `serviceflow action '${action}' needs '${field}' from the event or from the action's params; event '${event.type}' has none`,
+  );
+}
+
+/** A field of the action's params, else of the event (custom events may carry it), else undefined. */
+function optionalDataOf(event: InquiryMachineEvent, params: object | undefined, field: string): unknown {
+  if (params !== undefined && field in params) return (params as Record<string, unknown>)[field];
+  return (event as unknown as Record<string, unknown>)[field];
+}
+
+/** Like {@link optionalDataOf}, for a field the action cannot do without. */
+function dataOf(event: InquiryMachineEvent, params: object | undefined, field: string, action: string): unknown {
+  const value = optionalDataOf(event, params, field);
+  if (value === undefined) throw missing(action, field, event);
+  return value;
+}
+
+function expectEvent<T extends InquiryMachineEvent['type']>(event: InquiryMachineEvent, ...types: T[]): EventOf<T> {
+  if (!(types as string[]).includes(event.type)) {
+    throw new TypeError(`serviceflow action expected ${types.join(' or ')}, received '${event.type}'`);
+  }
+  return event as EventOf<T>;
+}
+
+/** A no-op action: executed (and so counted by the process) when a handled event changes nothing. */
+function markHandled(): void {}
+
+/** What one service action did: the next context, its effects, and the deadline it raised. */
+export interface ServiceStepResult {
+  readonly context: InquiryContext;
+  readonly effects: readonly InquiryEffect[];
+  readonly raised: DeadlineEvent | null;
+}
+
+/** The pure function behind a service action, reachable from the action for the process's fast path. */
+export type ServiceStepRunner = (context: InquiryContext, event: InquiryMachineEvent, params: unknown) => ServiceStepResult;
+
+/** The key under which a service action carries its {@link ServiceStepRunner}. */
+export const SERVICE_STEP: unique symbol = Symbol.for('serviceflow.step');
+
+/** A serviceflow guard: a pure predicate of the context and the event. */
+export type ServiceGuard = (args: { context: InquiryContext; event: InquiryMachineEvent }, params: unknown) => boolean;
+
+/** The key that marks serviceflow's own guards (pure functions of context and event). */
+export const SERVICE_GUARD: unique symbol = Symbol.for('serviceflow.guard');
+
+/** The guard itself when it is one of serviceflow's, or `undefined`. */
+export function serviceGuardOf(guard: unknown): ServiceGuard | undefined {
+  return typeof guard === 'function' && (guard as { [SERVICE_GUARD]?: boolean })[SERVICE_GUARD] === true ? (guard as ServiceGuard) : undefined;
+}
+
+const markGuard = <G extends (args: { context: InquiryContext; event: InquiryMachineEvent }) => boolean>(guard: G): G =>
+  Object.assign(guard, { [SERVICE_GUARD]: true });
+
+/** The runner of a service action implementation, or `undefined` for any other action. */
+export function serviceStepOf(action: unknown): ServiceStepRunner | undefined {
+  return typeof action === 'function' ? (action as { [SERVICE_STEP]?: ServiceStepRunner })[SERVICE_STEP] : undefined;
+}
+
+/**
+ * Wraps a pure step into an XState action that assigns the next context, emits the effects in
+ * order, stamps `lastEventAt` for public events, and raises the next due deadline on `tick` and
+ * `deadline` events.
+ *
+ * It is written as a built-in action (an action function with `resolve`), the protocol XState's
+ * own `assign` and `enqueueActions` use, because a step is one context update plus a few emits:
+ * going through `enqueueActions` + `assign` rebuilt the whole snapshot (state value, tag set) for
+ * every action and made a step cost three times as much. The update keeps the snapshot's state
+ * nodes, so a shallow copy with the new context is exact; XState rebuilds the snapshot itself when
+ * a transition changes state nodes. The test suite runs the machine through XState's public
+ * `createActor` and `transition()` to keep this honest across XState releases.
+ */
+function serviceAction<TParams extends ParameterizedObject['params'] | undefined = undefined>(
+  policies: ServicePolicies,
+  step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: TParams) => InquiryContext,
+): ActionFunction<InquiryContext, InquiryMachineEvent, InquiryMachineEvent, TParams, never, never, never, never, InquiryEffect> {
+  const run = (context: InquiryContext, event: InquiryMachineEvent, params: TParams): ServiceStepResult => {
+    const effects: InquiryEffect[] = [];
+    const env: steps.StepEnv = { policies, emit: (effect) => effects.push(effect) };
+    let next = step(context, event, env, params);
+    if (event.type !== 'deadline' && next.lastEventAt < event.at) {
+      // A context the step returned other than the one it was given is a fresh object of this
+      // step (steps never mutate their input), so stamping it in place saves a second copy.
+      if (next === context) next = { ...context, lastEventAt: event.at };
+      else (next as { lastEventAt: number }).lastEventAt = event.at;
+    }
+    let raised: DeadlineEvent | null = null;
+    if (event.type === 'tick' || event.type === 'deadline') {
+      const until = event.type === 'tick' ? event.at : event.until;
+      const due = steps.nextDeadline(next);
+      // A deadline event only raises a later one: a close that is due but that this state does
+      // not make (it is not the follow-up stage) must not be raised again and again.
+      if (due !== null && due <= until && (event.type === 'tick' || due > event.at)) raised = { type: 'deadline', at: due, until };
+    }
+    return { context: next, effects, raised };
+  };
+  function serviceflowStep(): void {}
+  serviceflowStep.type = 'serviceflow.step';
+  serviceflowStep[SERVICE_STEP] = run as ServiceStepRunner;
+  serviceflowStep.resolve = (
+    _actorScope: unknown,
+    snapshot: { context: InquiryContext },
+    args: { context: InquiryContext; event: InquiryMachineEvent },
+    params: TParams,
+  ): [unknown, undefined, unknown[]] => {
+    const { context, effects, raised } = run(args.context, args.event, params);
+    const actions: unknown[] = effects.map((effect) => emit(effect));
+    if (raised !== null) actions.push(raise(raised));
+    // A handled event that changes nothing must still be told apart from an event no state
+    // accepted (XState ignores those silently): the no-op action is what the process counts.
+    if (context === args.context && actions.length === 0) actions.push(markHandled);
+    return [context === args.context ? snapshot : { ...snapshot, context }, undefined, actions];
+  };
+  return serviceflowStep as unknown as ActionFunction<
+    InquiryContext,
+    InquiryMachineEvent,
+    InquiryMachineEvent,
+    TParams,
+    never,
+    never,
+    never,
+    never,
+    InquiryEffect
+  >;
+}
+
+/**
+ * The action implementations of service machines, bound to `policies`.
+ *
+ * @example
+ * ```ts
+ * import { inquiryMachine, serviceActions, resolvePolicies, slaPolicy } from 'serviceflow';
+ * const machine = inquiryMachine.provide({
+ *   actions: serviceActions(resolvePolicies({ sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) })),
+ * });
+ * ```
+ */
+export function serviceActions(policies: ServicePolicies) {
+  const action = <P extends ParameterizedObject['params'] | undefined = undefined>(
+    step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: P) => InquiryContext,
+  ) => serviceAction<P>(policies, step);
+  return {
+    /** Entry of the machine: names the first escalation level, starts clocks, applies `received` rules. */
+    receive: action((ctx, _event, env) => steps.receive(ctx, env)),
+    /** Records the stage a state stands for (`params.stage`) and reports `stage.changed`. */
+    enterStage: action<{ stage: string }>((ctx, event, env, params) => steps.enterStage(ctx, params.stage, event.at, env)),
+    /** Records an event's time only (for events whose meaning is the transition itself). */
+    record: action((ctx) => ctx),
+    acknowledge: action((ctx, event) => steps.acknowledge(ctx, event.at)),
+    /** Sets the category (and optionally the priority) from the event, or from `params`. */
+    categorize: action<{ category?: string; priority?: Priority } | undefined>((ctx, event, env, params) => {
+      const category = dataOf(event, params, 'category', 'categorize');
+      return steps.categorize(ctx, String(category), optionalDataOf(event, params, 'priority') as Priority | undefined, event.at, env);
+    }),
+    /** Sets the priority from the event, or from `params`. */
+    prioritize: action<{ priority?: Priority } | undefined>((ctx, event, env, params) =>
+      steps.prioritize(ctx, dataOf(event, params, 'priority', 'prioritize') as Priority, event.at, env),
+    ),
+    /** Assigns to the event's (or `params`') agent and/or team. */
+    assign: action<{ agentId?: string; team?: string } | undefined>((ctx, event, _env, params) => {
+      const agentId = optionalDataOf(event, params, 'agentId') as string | undefined;
+      const team = optionalDataOf(event, params, 'team') as string | undefined;
+      if (agentId === undefined && team === undefined) throw missing('assign', 'agentId or team', event);
+      return steps.assign(ctx, agentId, team);
+    }),
+    recordAgentReply: action((ctx, event, env) => steps.recordAgentReply(ctx, event.at, env)),
+    recordCustomerReply: action((ctx, event, env) => steps.recordCustomerReply(ctx, event.at, env)),
+    /** Work waits; the reason comes from the event or from `params` (`{ reason: 'third-party' }`). */
+    pend: action<{ reason?: PendingReason } | undefined>((ctx, event, env, params) =>
+      steps.pend(ctx, dataOf(event, params, 'reason', 'pend') as PendingReason, event.at, env),
+    ),
+    resumeWork: action((ctx, event, env) => steps.resumeWork(ctx, event.at, env)),
+    /** Climbs one escalation level; an optional `reason` from the event or `params`. */
+    escalate: action<{ reason?: string } | undefined>((ctx, event, env, params) =>
+      steps.escalateByHand(ctx, optionalDataOf(event, params, 'reason') as string | undefined, event.at, env),
+    ),
+    /** Entry of the follow-up stage: schedules the survey, the reopen window and the automatic close. */
+    openFollowUp: action((ctx, event, env) => steps.openFollowUp(ctx, event.at, env)),
+    /** Resolves: meets the clocks; an optional `resolution` from the event or `params`. */
+    resolve: action<{ resolution?: string } | undefined>((ctx, event, env, params) =>
+      steps.resolve(ctx, optionalDataOf(event, params, 'resolution') as string | undefined, event.at, env),
+    ),
+    recordFeedback: action((ctx, event, env) => {
+      const e = expectEvent(event, 'feedback');
+      return steps.recordFeedback(ctx, e, e.at, env);
+    }),
+    /** Reopens a resolved inquiry; `params.by` says what reopened it. */
+    reopen: action<{ by: 'reopen' | 'customer.reply' | 'feedback' }>((ctx, event, env, params) =>
+      steps.reopen(ctx, params.by, optionalDataOf(event, undefined, 'reason') as string | undefined, event.at, env),
+    ),
+    close: action((ctx, event, env) => steps.close(ctx, 'manual', event.at, env)),
+    closeAutomatically: action((ctx, event, env) => steps.close(ctx, 'auto', event.at, env)),
+    /** Cancels; an optional `reason` from the event or `params`. */
+    cancel: action<{ reason?: string } | undefined>((ctx, event, env, params) =>
+      steps.cancel(ctx, optionalDataOf(event, params, 'reason') as string | undefined, event.at, env),
+    ),
+    recordContact: action((ctx, event) => {
+      const e = expectEvent(event, 'contact.completed');
+      return steps.contactCompleted(ctx, { contactId: e.contactId, channel: e.channel, handleMs: e.handleMs, resolved: e.resolved }, e.at);
+    }),
+    /** `tick`: raises the first deadline due by the tick's instant (the rest follow one by one). */
+    advanceTime: action((ctx) => ctx),
+    /**
+     * `deadline`: fires every SLA and survey deadline due by the deadline's `until`, each at its
+     * own instant, stopping at the automatic close (which the machine makes as a transition: the
+     * next raised deadline is the close itself, so that the stage change carries its instant).
+     */
+    fireDeadlines: action((ctx, event, env) => {
+      const until = event.type === 'deadline' ? event.until : event.at;
+      const closeAt = steps.closeDueAt(ctx);
+      return steps.fireDue(ctx, closeAt === null ? until : Math.min(until, closeAt), env);
+    }),
+  };
+}
+
+/**
+ * The guard implementations of service machines, bound to `policies`: `withinReopenWindow`,
+ * `pendingOnCustomer`, `feedbackReopens` and `closesNow`. Provide them together with
+ * {@link serviceActions} bound to the same policies.
+ *
+ * @example
+ * ```ts
+ * import { feedbackPolicy, inquiryMachine, resolvePolicies, serviceActions, serviceGuards } from 'serviceflow';
+ * const policies = resolvePolicies({ feedback: feedbackPolicy({ onNegative: 'reopen' }) });
+ * const machine = inquiryMachine.provide({ actions: serviceActions(policies), guards: serviceGuards(policies) });
+ * ```
+ */
+export function serviceGuards(policies: ServicePolicies) {
+  return {
+    /** The event arrived inside the follow-up's reopen window. */
+    withinReopenWindow: markGuard(
+      ({ context, event }: { context: InquiryContext; event: InquiryMachineEvent }) =>
+        context.followUp !== null && event.at < context.followUp.reopenUntil,
+    ),
+    /** The inquiry waits on the customer (so a customer reply resumes work). */
+    pendingOnCustomer: markGuard(({ context }: { context: InquiryContext; event: InquiryMachineEvent }) => context.pendingReason === 'customer'),
+    /** Negative feedback, and the feedback policy reopens on it. */
+    feedbackReopens: markGuard(
+      ({ event }: { context: InquiryContext; event: InquiryMachineEvent }) =>
+        event.type === 'feedback' && steps.feedbackReopens(event.kind, event.score, { policies }),
+    ),
+    /** The follow-up closes by itself at or before this deadline. */
+    closesNow: markGuard(({ context, event }: { context: InquiryContext; event: InquiryMachineEvent }) => {
+      const closeAt = steps.closeDueAt(context);
+      return closeAt !== null && closeAt <= event.at;
+    }),
+  };
+}

@@ -1,0 +1,555 @@
+/**
+ * The pure steps behind the service actions: each takes a context, the event's data and the
+ * policies, returns the next context, and reports its effects through `emit`. The named XState
+ * actions in `actions.ts` are thin wrappers around these.
+ */
+import type { EscalationSignal } from '../policies/escalation.js';
+import type { InquiryFacts } from '../policies/conditions.js';
+import {
+  cancelClock,
+  clockDeadline,
+  fireClock,
+  isOpenClock,
+  meetClock,
+  pauseClock,
+  reopenClock,
+  resumeClock,
+  retargetClock,
+  slaMetrics,
+  startClock,
+  type EffectSink,
+} from '../policies/sla-clocks.js';
+import type { FeedbackKind, PendingReason, Priority } from '../schemas/inquiry.js';
+import type { InquiryEffect } from '../schemas/effects.js';
+import type { EscalationTrigger, InquiryContext, SlaClock, SlaMetric, SlaState, Survey } from '../schemas/state.js';
+import type { ServicePolicies } from './policies.js';
+
+/** What every step gets besides the context: the policies and where to report effects. */
+export interface StepEnv {
+  readonly policies: ServicePolicies;
+  readonly emit: EffectSink;
+}
+
+/** The attributes of an inquiry that SLA targets and escalation rules match on. */
+export function factsOf(ctx: InquiryContext): InquiryFacts {
+  return { priority: ctx.priority, channel: ctx.channel, tier: ctx.customer.tier, category: ctx.category };
+}
+
+const clockEnv = (ctx: InquiryContext, env: StepEnv) => ({ inquiryId: ctx.id, emit: env.emit });
+
+function withClock(ctx: InquiryContext, metric: SlaMetric, clock: SlaClock): InquiryContext {
+  if (ctx.sla.clocks[metric] === clock) return ctx;
+  return { ...ctx, sla: { ...ctx.sla, clocks: { ...ctx.sla.clocks, [metric]: clock } } };
+}
+
+function mapClock(ctx: InquiryContext, metric: SlaMetric, update: (clock: SlaClock) => SlaClock): InquiryContext {
+  const clock = ctx.sla.clocks[metric];
+  return clock === undefined ? ctx : withClock(ctx, metric, update(clock));
+}
+
+/**
+ * Applies `update` to every clock of the given metrics and returns the context with the changed
+ * clocks and `fields` in one copy (a context has some thirty fields: copying it once per step, not
+ * once per clock, is most of what a step costs).
+ */
+function updateClocks(
+  ctx: InquiryContext,
+  metrics: readonly SlaMetric[],
+  update: (clock: SlaClock, metric: SlaMetric) => SlaClock,
+  fields?: Partial<InquiryContext>,
+): InquiryContext {
+  let clocks: SlaState['clocks'] | undefined;
+  for (const metric of metrics) {
+    const clock = ctx.sla.clocks[metric];
+    if (clock === undefined) continue;
+    const next = update(clock, metric);
+    if (next === clock) continue;
+    clocks ??= { ...ctx.sla.clocks };
+    clocks[metric] = next;
+  }
+  if (clocks === undefined) return fields === undefined ? ctx : { ...ctx, ...fields };
+  return { ...ctx, ...fields, sla: { ...ctx.sla, clocks } };
+}
+
+/** Starts a new clock for `metric`, moving a finished one of the same metric to the history. */
+function beginClock(ctx: InquiryContext, metric: SlaMetric, targetMs: number, startedAt: number, at: number, env: StepEnv): InquiryContext {
+  const previous = ctx.sla.clocks[metric];
+  const clock = startClock(env.policies.sla, metric, targetMs, startedAt, at, clockEnv(ctx, env));
+  return {
+    ...ctx,
+    sla: {
+      clocks: { ...ctx.sla.clocks, [metric]: clock },
+      history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous],
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escalation
+
+/** Applies an escalation decision: climbs (never falls, capped at the top) and/or routes. */
+function applyEscalation(
+  ctx: InquiryContext,
+  decision: { level?: number | undefined; team?: string | undefined; trigger: EscalationTrigger; reason: string },
+  at: number,
+  env: StepEnv,
+): InquiryContext {
+  const levels = env.policies.escalation.levels;
+  const top = levels.length - 1;
+  const from = Math.min(ctx.escalation.level, top);
+  const to = decision.level === undefined ? from : Math.min(Math.max(decision.level, from), top);
+  const team = decision.team ?? (to > from ? levels[to]?.team : undefined);
+  const reroutes = team !== undefined && (ctx.assignee?.team !== team || ctx.assignee.agentId !== undefined);
+  if (to === from && !reroutes) return ctx;
+  const level = levels[to];
+  const name = level?.name ?? ctx.escalation.name;
+  env.emit({
+    type: 'escalated',
+    inquiryId: ctx.id,
+    at,
+    level: to,
+    from,
+    name,
+    trigger: decision.trigger,
+    reason: decision.reason,
+    notify: level?.notify ?? [],
+    ...(team === undefined ? {} : { team }),
+  });
+  return {
+    ...ctx,
+    ...(team === undefined ? {} : { assignee: { team } }),
+    escalation: {
+      level: to,
+      name,
+      history: [
+        ...ctx.escalation.history,
+        { at, level: to, from, name, trigger: decision.trigger, reason: decision.reason, ...(team === undefined ? {} : { team }) },
+      ],
+    },
+  };
+}
+
+/** Lets the escalation policy react to something that happened. */
+function signalEscalation(ctx: InquiryContext, signal: EscalationSignal, at: number, env: StepEnv): InquiryContext {
+  const decision = env.policies.escalation.decide(signal, factsOf(ctx), ctx.escalation.level);
+  return decision === null ? ctx : applyEscalation(ctx, decision, at, env);
+}
+
+/** A manual escalation: one level up; the top caps. */
+export function escalateByHand(ctx: InquiryContext, reason: string | undefined, at: number, env: StepEnv): InquiryContext {
+  return applyEscalation(ctx, { level: ctx.escalation.level + 1, trigger: 'manual', reason: reason ?? 'manual escalation' }, at, env);
+}
+
+/** Runs an SLA mechanic and lets escalation rules react to the warnings and breaches it reports. */
+function withSlaEscalations(ctx: InquiryContext, env: StepEnv, run: (sink: EffectSink) => InquiryContext): InquiryContext {
+  const signals: { signal: EscalationSignal; at: number }[] = [];
+  const next = run((effect: InquiryEffect) => {
+    env.emit(effect);
+    if (effect.type === 'sla.warning' || effect.type === 'sla.breached') {
+      signals.push({ signal: { on: effect.type, metric: effect.metric }, at: effect.at });
+    }
+  });
+  return signals.reduce((acc, { signal, at }) => signalEscalation(acc, signal, at, env), next);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arrival and attributes
+
+/** The context of a newly received inquiry, before any policy has looked at it. */
+export function receivedContext(input: {
+  id: string;
+  channel: InquiryContext['channel'];
+  customer: InquiryContext['customer'];
+  priority: Priority;
+  category?: string | undefined;
+  subject?: string | undefined;
+  at: number;
+}): InquiryContext {
+  return {
+    id: input.id,
+    // Set by the entry of the machine's initial stage (no stage.changed for the first one).
+    stage: '',
+    channel: input.channel,
+    customer: input.customer,
+    priority: input.priority,
+    ...(input.category === undefined ? {} : { category: input.category }),
+    ...(input.subject === undefined ? {} : { subject: input.subject }),
+    receivedAt: input.at,
+    lastEventAt: input.at,
+    pendingReason: null,
+    resolvedAt: null,
+    reopenCount: 0,
+    contacts: [],
+    sla: { clocks: {}, history: [] },
+    escalation: { level: 0, name: '', history: [] },
+    feedback: { survey: null, responses: [] },
+    followUp: null,
+  };
+}
+
+/** Arrival: names the first escalation level, starts the clocks, applies `received` rules. */
+export function receive(ctx: InquiryContext, env: StepEnv): InquiryContext {
+  const at = ctx.receivedAt;
+  const targets = env.policies.sla.targetsFor(factsOf(ctx));
+  const clocks: SlaState['clocks'] = {};
+  for (const metric of ['firstResponse', 'resolution'] as const) {
+    const target = targets[metric];
+    if (target !== undefined) clocks[metric] = startClock(env.policies.sla, metric, target, at, at, clockEnv(ctx, env));
+  }
+  const next: InquiryContext = {
+    ...ctx,
+    sla: { clocks, history: ctx.sla.history },
+    escalation: { ...ctx.escalation, name: env.policies.escalation.levels[0]?.name ?? 'default' },
+  };
+  return signalEscalation(next, { on: 'received' }, at, env);
+}
+
+/** Recalculates SLA targets after the priority or category changed. */
+function retarget(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
+  const policy = env.policies.sla;
+  if (policy.onPriorityChange === 'keep') return ctx;
+  const targets = policy.targetsFor(factsOf(ctx));
+  let next = ctx;
+  for (const metric of slaMetrics) {
+    const clock = next.sla.clocks[metric];
+    const target = targets[metric];
+    if (clock !== undefined && isOpenClock(clock)) {
+      next = withClock(next, metric, target === undefined ? cancelClock(policy, clock, at) : retargetClock(policy, clock, target, at));
+      continue;
+    }
+    if (target === undefined || (clock !== undefined && clock.status !== 'cancelled') || ctx.resolvedAt !== null) continue;
+    // A metric that gains a target counts from the moment it would have started.
+    if (metric === 'firstResponse' && ctx.firstRespondedAt === undefined) {
+      next = beginClock(next, metric, target, ctx.receivedAt, at, env);
+    } else if (metric === 'resolution') {
+      next = beginClock(next, metric, target, ctx.receivedAt, at, env);
+    } else if (metric === 'nextResponse' && isAwaitingReply(ctx)) {
+      next = beginClock(next, metric, target, ctx.lastCustomerReplyAt ?? at, at, env);
+    }
+  }
+  return next;
+}
+
+function isAwaitingReply(ctx: InquiryContext): boolean {
+  return (
+    ctx.firstRespondedAt !== undefined &&
+    ctx.lastCustomerReplyAt !== undefined &&
+    (ctx.lastAgentReplyAt === undefined || ctx.lastCustomerReplyAt > ctx.lastAgentReplyAt)
+  );
+}
+
+export function acknowledge(ctx: InquiryContext, at: number): InquiryContext {
+  return ctx.acknowledgedAt === undefined ? { ...ctx, acknowledgedAt: at } : ctx;
+}
+
+export function categorize(ctx: InquiryContext, category: string, priority: Priority | undefined, at: number, env: StepEnv): InquiryContext {
+  const changed = ctx.category !== category || (priority !== undefined && priority !== ctx.priority);
+  const next: InquiryContext = { ...ctx, category, ...(priority === undefined ? {} : { priority }) };
+  return changed ? withSlaEscalations(next, env, (emit) => retarget(next, at, { ...env, emit })) : next;
+}
+
+export function prioritize(ctx: InquiryContext, priority: Priority, at: number, env: StepEnv): InquiryContext {
+  if (priority === ctx.priority) return ctx;
+  const next: InquiryContext = { ...ctx, priority };
+  return withSlaEscalations(next, env, (emit) => retarget(next, at, { ...env, emit }));
+}
+
+export function assign(ctx: InquiryContext, agentId: string | undefined, team: string | undefined): InquiryContext {
+  const assignee = { ...ctx.assignee, ...(agentId === undefined ? {} : { agentId }), ...(team === undefined ? {} : { team }) };
+  return { ...ctx, assignee };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversation
+
+const responseMetrics: readonly SlaMetric[] = ['firstResponse', 'nextResponse'];
+
+export function recordAgentReply(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
+  const c = clockEnv(ctx, env);
+  return updateClocks(ctx, responseMetrics, (clock) => meetClock(env.policies.sla, clock, at, c), {
+    lastAgentReplyAt: at,
+    firstRespondedAt: ctx.firstRespondedAt ?? at,
+  });
+}
+
+export function recordCustomerReply(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
+  const next: InquiryContext = { ...ctx, lastCustomerReplyAt: at };
+  const current = next.sla.clocks.nextResponse;
+  if (next.firstRespondedAt === undefined || next.resolvedAt !== null || (current !== undefined && isOpenClock(current))) return next;
+  const target = env.policies.sla.targetsFor(factsOf(next)).nextResponse;
+  return target === undefined ? next : beginClock(next, 'nextResponse', target, at, at, env);
+}
+
+export function contactCompleted(
+  ctx: InquiryContext,
+  contact: { contactId: string; channel: InquiryContext['channel']; handleMs: number; resolved: boolean },
+  at: number,
+): InquiryContext {
+  return { ...ctx, contacts: [...ctx.contacts, { ...contact, at }] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waiting
+
+function pausesFor(env: StepEnv, reason: PendingReason | null): boolean {
+  return reason !== null && env.policies.sla.pauseOn.includes(reason);
+}
+
+/** Work waits on the customer or a third party; the resolution clock pauses if the policy says so. */
+export function pend(ctx: InquiryContext, reason: PendingReason, at: number, env: StepEnv): InquiryContext {
+  const wasPaused = pausesFor(env, ctx.pendingReason);
+  const pauses = pausesFor(env, reason);
+  const next: InquiryContext = { ...ctx, pendingReason: reason };
+  if (pauses && !wasPaused) return mapClock(next, 'resolution', (c) => pauseClock(env.policies.sla, c, at, `pending.${reason}`, clockEnv(ctx, env)));
+  if (!pauses && wasPaused) return mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)));
+  return next;
+}
+
+/** Work resumes after waiting; a clock paused for it counts again. */
+export function resumeWork(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
+  if (ctx.pendingReason === null) return ctx;
+  const next: InquiryContext = { ...ctx, pendingReason: null };
+  return pausesFor(env, ctx.pendingReason)
+    ? mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)))
+    : next;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolution, follow-up, reopen, close, cancel
+
+function cancelPendingSurvey(survey: Survey | null): Survey | null {
+  return survey !== null && (survey.status === 'scheduled' || survey.status === 'requested') ? { ...survey, status: 'cancelled', nextReminderAt: null } : survey;
+}
+
+export function resolve(ctx: InquiryContext, resolution: string | undefined, at: number, env: StepEnv): InquiryContext {
+  const sla = env.policies.sla;
+  const c = clockEnv(ctx, env);
+  return updateClocks(
+    ctx,
+    slaMetrics,
+    (clock, metric) => (metric === 'nextResponse' ? cancelClock(sla, clock, at) : meetClock(sla, clock, at, c)),
+    { resolvedAt: at, pendingReason: null, ...(resolution === undefined ? {} : { resolution }) },
+  );
+}
+
+/**
+ * Opens the follow-up (the entry of the follow-up stage): schedules the survey, the reopen window
+ * and the automatic close, all counted from `at`. A follow-up already open is left as it is.
+ */
+export function openFollowUp(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
+  if (ctx.followUp !== null) return ctx;
+  const policy = env.policies.feedback;
+  const survey: Survey | null =
+    policy.survey === false
+      ? null
+      : {
+          kind: policy.survey,
+          status: 'scheduled',
+          sendAt: at + policy.sendAfter,
+          remindersSent: 0,
+          nextReminderAt: null,
+          expiresAt: at + policy.sendAfter + policy.expireAfter,
+        };
+  return {
+    ...ctx,
+    followUp: { resolvedAt: at, reopenUntil: at + policy.reopenWindow, closeAt: at + policy.autoCloseAfter },
+    feedback: { ...ctx.feedback, survey },
+  };
+}
+
+export function reopen(
+  ctx: InquiryContext,
+  by: 'reopen' | 'customer.reply' | 'feedback',
+  reason: string | undefined,
+  at: number,
+  env: StepEnv,
+): InquiryContext {
+  const reopenCount = ctx.reopenCount + 1;
+  let next: InquiryContext = {
+    ...ctx,
+    reopenCount,
+    resolvedAt: null,
+    followUp: null,
+    feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
+  };
+  env.emit({ type: 'inquiry.reopened', inquiryId: ctx.id, at, by, reopenCount, ...(reason === undefined ? {} : { reason }) });
+  next = mapClock(next, 'resolution', (clock) => reopenClock(env.policies.sla, clock, at, clockEnv(ctx, env)));
+  return signalEscalation(next, { on: 'reopened', count: reopenCount }, at, env);
+}
+
+export function recordFeedback(
+  ctx: InquiryContext,
+  feedback: { kind: FeedbackKind; score: number; comment?: string | undefined },
+  at: number,
+  env: StepEnv,
+): InquiryContext {
+  const sentiment = env.policies.feedback.sentiment(feedback.kind, feedback.score);
+  const survey = ctx.feedback.survey;
+  const answered =
+    survey !== null && (survey.status === 'scheduled' || survey.status === 'requested')
+      ? { ...survey, status: 'answered' as const, answeredAt: at, nextReminderAt: null }
+      : survey;
+  const comment = feedback.comment === undefined ? {} : { comment: feedback.comment };
+  env.emit({ type: 'feedback.received', inquiryId: ctx.id, at, kind: feedback.kind, score: feedback.score, sentiment, ...comment });
+  const next: InquiryContext = {
+    ...ctx,
+    feedback: {
+      ...ctx.feedback,
+      survey: answered,
+      responses: [...ctx.feedback.responses, { kind: feedback.kind, score: feedback.score, sentiment, at, ...comment }],
+    },
+  };
+  if (sentiment !== 'negative') return next;
+  const decision = env.policies.escalation.decide({ on: 'feedback.negative' }, factsOf(next), next.escalation.level);
+  if (decision !== null) return applyEscalation(next, decision, at, env);
+  return env.policies.feedback.onNegative.includes('escalate')
+    ? applyEscalation(next, { level: next.escalation.level + 1, trigger: 'feedback.negative', reason: 'feedback.negative' }, at, env)
+    : next;
+}
+
+/** Whether a feedback score is negative and the policy reopens on negative feedback. */
+export function feedbackReopens(kind: FeedbackKind, score: number, env: Pick<StepEnv, 'policies'>): boolean {
+  return env.policies.feedback.onNegative.includes('reopen') && env.policies.feedback.sentiment(kind, score) === 'negative';
+}
+
+export function close(ctx: InquiryContext, reason: 'manual' | 'auto', at: number, env: StepEnv): InquiryContext {
+  env.emit({ type: 'inquiry.closed', inquiryId: ctx.id, at, reason });
+  return {
+    ...ctx,
+    closedAt: at,
+    closeReason: reason,
+    followUp: null,
+    feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
+  };
+}
+
+export function cancel(ctx: InquiryContext, reason: string | undefined, at: number, env: StepEnv): InquiryContext {
+  let next: InquiryContext = {
+    ...ctx,
+    cancelledAt: at,
+    ...(reason === undefined ? {} : { cancelReason: reason }),
+    pendingReason: null,
+    followUp: null,
+    feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
+  };
+  next = updateClocks(next, slaMetrics, (clock) => cancelClock(env.policies.sla, clock, at));
+  env.emit({ type: 'inquiry.cancelled', inquiryId: ctx.id, at, ...(reason === undefined ? {} : { reason }) });
+  return next;
+}
+
+/** Records a stage change and reports it. */
+export function enterStage(ctx: InquiryContext, stage: string, at: number, env: StepEnv): InquiryContext {
+  if (ctx.stage === stage) return ctx;
+  if (ctx.stage === '') return { ...ctx, stage };
+  env.emit({ type: 'stage.changed', inquiryId: ctx.id, at, from: ctx.stage, to: stage });
+  return { ...ctx, stage };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines
+
+/** When the follow-up closes by itself: its `closeAt`, later while a survey is still pending. */
+export function closeDueAt(ctx: InquiryContext): number | null {
+  if (ctx.followUp === null) return null;
+  const survey = ctx.feedback.survey;
+  if (survey === null || survey.status === 'cancelled') return ctx.followUp.closeAt;
+  if (survey.status === 'scheduled' || survey.status === 'requested') return Math.max(ctx.followUp.closeAt, survey.expiresAt);
+  return Math.max(ctx.followUp.closeAt, survey.answeredAt ?? survey.expiredAt ?? 0);
+}
+
+function surveyDeadline(survey: Survey | null): number | null {
+  if (survey === null) return null;
+  if (survey.status === 'scheduled') return survey.sendAt;
+  if (survey.status !== 'requested') return null;
+  return survey.nextReminderAt === null ? survey.expiresAt : Math.min(survey.nextReminderAt, survey.expiresAt);
+}
+
+const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+
+/**
+ * The earliest instant at which a `tick` would change this context: an SLA warning or breach, a
+ * survey send, reminder or expiry, or the automatic close. `null` when nothing is scheduled.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, nextDeadline, slaPolicy } from 'serviceflow';
+ * const process = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
+ * const { state, wakeAt } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * nextDeadline(state.context); // 1772444700000: the 75 % warning at 09:45
+ * nextDeadline(state.context) === wakeAt; // true
+ * ```
+ */
+export function nextDeadline(ctx: InquiryContext): number | null {
+  let due: number | null = null;
+  for (const metric of slaMetrics) {
+    const clock = ctx.sla.clocks[metric];
+    if (clock !== undefined) due = earliest(due, clockDeadline(clock));
+  }
+  return earliest(earliest(due, surveyDeadline(ctx.feedback.survey)), closeDueAt(ctx));
+}
+
+function fireSurvey(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
+  let survey = ctx.feedback.survey;
+  const due = surveyDeadline(survey);
+  if (survey === null || due === null || due > at) return ctx;
+  const policy = env.policies.feedback;
+  let requestedAt = ctx.feedback.requestedAt;
+  if (survey.status === 'scheduled' && survey.sendAt <= at) {
+    const sentAt = survey.sendAt;
+    const firstReminder = policy.reminders.count > 0 ? sentAt + policy.reminders.every : null;
+    const expiresAt = sentAt + policy.expireAfter;
+    survey = { ...survey, status: 'requested', requestedAt: sentAt, expiresAt, nextReminderAt: firstReminder !== null && firstReminder < expiresAt ? firstReminder : null };
+    requestedAt = sentAt;
+    env.emit({ type: 'survey.requested', inquiryId: ctx.id, at: sentAt, kind: survey.kind, expiresAt });
+  }
+  while (survey.status === 'requested' && survey.nextReminderAt !== null && survey.nextReminderAt <= at && survey.nextReminderAt < survey.expiresAt) {
+    const remindedAt: number = survey.nextReminderAt;
+    const remindersSent: number = survey.remindersSent + 1;
+    const following = remindersSent < policy.reminders.count ? remindedAt + policy.reminders.every : null;
+    survey = { ...survey, remindersSent, nextReminderAt: following !== null && following < survey.expiresAt ? following : null };
+    env.emit({ type: 'survey.reminder', inquiryId: ctx.id, at: remindedAt, kind: survey.kind, reminder: remindersSent });
+  }
+  if (survey.status === 'requested' && survey.expiresAt <= at) {
+    survey = { ...survey, status: 'expired', expiredAt: survey.expiresAt, nextReminderAt: null };
+    env.emit({ type: 'survey.expired', inquiryId: ctx.id, at: survey.expiresAt, kind: survey.kind });
+  }
+  return { ...ctx, feedback: { ...ctx.feedback, survey, ...(requestedAt === undefined ? {} : { requestedAt }) } };
+}
+
+/** Fires what is due at exactly the instant `at` (the earliest pending deadline). */
+function fireAt(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
+  const next = withSlaEscalations(ctx, env, (emit) =>
+    updateClocks(ctx, slaMetrics, (clock) => {
+      const due = clockDeadline(clock);
+      return due !== null && due <= at ? fireClock(env.policies.sla, clock, at, { inquiryId: ctx.id, emit }) : clock;
+    }),
+  );
+  return fireSurvey(next, at, env);
+}
+
+/** The earliest SLA or survey deadline (everything but the automatic close), or `null`. */
+function nextTimer(ctx: InquiryContext): number | null {
+  let due: number | null = surveyDeadline(ctx.feedback.survey);
+  for (const metric of slaMetrics) {
+    const clock = ctx.sla.clocks[metric];
+    if (clock !== undefined) due = earliest(due, clockDeadline(clock));
+  }
+  return due;
+}
+
+/**
+ * Fires, in time order, every deadline due at or before `limit` except the automatic close (a
+ * stage change the machine makes): SLA warnings and breaches, with the escalations they set off,
+ * and survey sends, reminders and expiry. Each effect is stamped with its own due time.
+ */
+export function fireDue(ctx: InquiryContext, limit: number, env: StepEnv): InquiryContext {
+  let next = ctx;
+  // Every firing moves a deadline strictly later or removes it, so this ends; the bound guards
+  // against a custom policy that would not.
+  for (let fired = 0; fired < 100_000; fired++) {
+    const due = nextTimer(next);
+    if (due === null || due > limit) return next;
+    next = fireAt(next, due, env);
+  }
+  throw new RangeError(`serviceflow: deadlines of inquiry '${ctx.id}' did not settle by ${new Date(limit).toISOString()}`);
+}

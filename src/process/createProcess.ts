@@ -1,0 +1,464 @@
+import {
+  createActor,
+  type AnyStateMachine,
+  type SnapshotFrom,
+  type EmittedFrom,
+  type EventFromLogic,
+  type InputFrom,
+  type StateValueFrom,
+  type AnyMachineSnapshot,
+} from 'xstate';
+import type { z } from 'zod';
+import { serviceActions, serviceGuards } from '../machines/actions.js';
+import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
+import { PERSISTED_FORMAT, type InquiryContext, type PersistedState, type StateValue } from '../schemas/state.js';
+import { Timestamp, type TimestampInput } from '../schemas/time.js';
+import {
+  abbreviate,
+  describeZodError,
+  EventNotAllowedError,
+  IncompatibleStateError,
+  InvalidConfigError,
+  InvalidEventError,
+  InvalidInputError,
+  OutOfOrderError,
+  ServiceFlowError,
+} from './errors.js';
+import { checkServiceMachine } from '../machines/service-machine.js';
+import { definitionFor, processKindOf, type ProcessDefinition } from './definition.js';
+import { compileFastPath, compileFastStart } from './fast-path.js';
+import { markValidated } from '../schemas/validated.js';
+import type { ServiceView } from './view.js';
+
+/** A machine `createProcess` can run: a service machine built on serviceflow's building blocks. */
+export type AnyServiceMachine = AnyStateMachine;
+
+type WithLooseAt<E> = E extends { at: number } ? Omit<E, 'at'> & { at: TimestampInput } : never;
+
+/** The events a process accepts from outside: the machine's events minus internal ones, `at` loose. */
+export type ProcessEventOf<TMachine extends AnyServiceMachine> = WithLooseAt<Exclude<EventFromLogic<TMachine>, { type: 'deadline' }>>;
+/** The start input of a process (`at` loose). */
+export type ProcessInputOf<TMachine extends AnyServiceMachine> = InputFrom<TMachine>;
+/** The effects a process reports. */
+export type ProcessEffectOf<TMachine extends AnyServiceMachine> = EmittedFrom<TMachine>;
+/**
+ * The context a process persists. Read through the snapshot, not XState's `ContextFrom`, which
+ * infers all fifteen type parameters of `StateMachine` and yields `never` for a subtype such as a
+ * machine typed with the `__serviceflowView` phantom (`contactMachine`).
+ */
+export type ProcessContextOf<TMachine extends AnyServiceMachine> = SnapshotFrom<TMachine>['context'];
+
+/** What every `start` and `send` returns. */
+export interface ProcessStep<TContext = InquiryContext, TEffect = unknown> {
+  /** The persisted state after the step: plain JSON, safe to store as is. */
+  readonly state: PersistedState<TContext>;
+  /** The domain events of the step, in order, each stamped with the instant it happened. */
+  readonly effects: readonly TEffect[];
+  /** When a `tick` would next change something, or `null`: schedule a wake-up for it. */
+  readonly wakeAt: number | null;
+}
+
+/** The stages of a machine: the names of its top-level states. */
+export type StageOf<TMachine extends AnyServiceMachine> =
+  StateValueFrom<TMachine> extends infer V ? (V extends string ? V : V extends object ? Extract<keyof V, string> : never) : never;
+
+/** The read model of a machine's process: a `ServiceView` of its stages for service machines. */
+export type ProcessViewOf<TMachine extends AnyServiceMachine> = TMachine extends { readonly __serviceflowView?: infer V }
+  ? V
+  : ServiceView<StageOf<TMachine>>;
+
+/** Options of {@link createProcess}: the policies (each defaults) and state migrations. */
+export interface ProcessOptions extends ServicePolicyOptions {
+  /**
+   * How to read the machine's state (its view and next deadline). Defaults to the reading its root
+   * `meta.serviceflow` names, which is the service reading for the inquiry machine and for custom
+   * machines built on its blocks.
+   */
+  readonly definition?: ProcessDefinition<never, unknown>;
+  /**
+   * Migrations of persisted states written by earlier versions of the machine, keyed by the
+   * version they migrate from. Each returns a state of a later version; they chain.
+   */
+  readonly migrations?: Readonly<Record<string, StateMigration>>;
+  /**
+   * Whether to run unguarded, targetless transitions made only of service actions (most events)
+   * without XState's interpreter (default `true`). The results are identical — a property test
+   * holds the two paths to it — `false` only makes every event go through XState, for debugging.
+   */
+  readonly fastPath?: boolean;
+}
+
+/** Turns a persisted state of an earlier machine version into one of a later version. */
+export type StateMigration = (state: PersistedState<Record<string, unknown>>) => PersistedState<Record<string, unknown>>;
+
+/** A process: pure functions over persisted JSON state. */
+export interface ServiceProcess<TMachine extends AnyServiceMachine = AnyServiceMachine> {
+  /** The machine with the process's policies bound (usable with XState's `createActor`). */
+  readonly machine: TMachine;
+  readonly policies: ServicePolicies;
+  /** Starts a new instance. Throws `INVALID_INPUT` on bad input. */
+  start(input: ProcessInputOf<TMachine>): ProcessStep<ProcessContextOf<TMachine>, ProcessEffectOf<TMachine>>;
+  /**
+   * Applies one event: first every deadline due by the event's `at` fires in time order (each at
+   * its own instant), then the event, then anything its own instant made due. Pure: the same state
+   * and event always give deep-equal results, and the given state is never modified. Throws
+   * `INVALID_EVENT`, `EVENT_NOT_ALLOWED`, `OUT_OF_ORDER` or `INCOMPATIBLE_STATE`; a rejected event
+   * leaves nothing changed.
+   */
+  send(
+    state: PersistedState<ProcessContextOf<TMachine>>,
+    event: ProcessEventOf<TMachine>,
+  ): ProcessStep<ProcessContextOf<TMachine>, ProcessEffectOf<TMachine>>;
+  /** The read model of a state; running SLA clocks are read at `at` (default: the last event). */
+  view(state: PersistedState<ProcessContextOf<TMachine>>, options?: { at?: TimestampInput }): ProcessViewOf<TMachine>;
+  /** Whether `send(state, event)` would succeed. Never throws. */
+  can(state: PersistedState<ProcessContextOf<TMachine>>, event: ProcessEventOf<TMachine>): boolean;
+  /** When a `tick` would next change this state, or `null`. */
+  wakeAt(state: PersistedState<ProcessContextOf<TMachine>>): number | null;
+  /** Checks a state read from storage and returns it migrated to this process's machine version. */
+  restore(state: unknown): PersistedState<ProcessContextOf<TMachine>>;
+}
+
+interface MachineSchemas {
+  readonly input: z.ZodType;
+  readonly events: z.ZodType;
+  readonly context?: z.ZodType;
+}
+
+function schemasOf(machine: AnyStateMachine): MachineSchemas {
+  const schemas = machine.schemas as Partial<MachineSchemas> | undefined;
+  const isSchema = (value: unknown): value is z.ZodType =>
+    typeof value === 'object' && value !== null && typeof (value as z.ZodType).safeParse === 'function';
+  if (!schemas || !isSchema(schemas.input) || !isSchema(schemas.events)) {
+    throw new InvalidConfigError(
+      `Machine '${machine.id}' declares no zod schemas: createProcess needs setup({ schemas: { input, events } }) to validate what it is given`,
+      { path: ['schemas'], expected: 'zod schemas for input and events' },
+    );
+  }
+  return { input: schemas.input, events: schemas.events, ...(isSchema(schemas.context) ? { context: schemas.context } : {}) };
+}
+
+const stageOf = (value: StateValue): string => (typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?'));
+
+/**
+ * Creates a process: the pure step function of a service machine with its policies bound.
+ * `start`, `send`, `view` and `can` work on plain JSON states that you store wherever you like.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, slaPolicy } from 'serviceflow';
+ * const process = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
+ * let step = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * step = process.send(step.state, { type: 'agent.reply', agentId: 'ana', at: '2026-03-02T09:20:00Z' });
+ * process.view(step.state).sla.firstResponse?.status; // 'met'
+ * ```
+ */
+export function createProcess<TMachine extends AnyServiceMachine>(machine: TMachine, options: ProcessOptions = {}): ServiceProcess<TMachine> {
+  type Context = ProcessContextOf<TMachine>;
+  type Effect = ProcessEffectOf<TMachine>;
+  type Snapshot = AnyMachineSnapshot;
+  type State = PersistedState<Context>;
+
+  const schemas = schemasOf(machine);
+  const policies = resolvePolicies(options);
+  const bound = machine.provide({ actions: serviceActions(policies), guards: serviceGuards(policies) }) as TMachine;
+  const machineId = bound.id;
+  const version = bound.version ?? '0';
+  const migrations = options.migrations ?? {};
+  if (options.definition === undefined && processKindOf(bound) === 'service') checkServiceMachine(bound);
+  const definition = options.definition ?? definitionFor(bound);
+  if (definition === undefined) {
+    throw new InvalidConfigError(
+      `Machine '${machineId}' declares meta.serviceflow '${String((bound.root.meta as { serviceflow?: unknown } | undefined)?.serviceflow)}', which has no registered reading; pass options.definition`,
+      { path: ['meta', 'serviceflow'] },
+    );
+  }
+
+  // One inert actor scope for the life of the process: XState's own transition() builds a new
+  // one on every call, which costs more than the step itself.
+  let sink: unknown[] = [];
+  let executed = 0;
+  const self = createActor(bound);
+  const scope = {
+    self,
+    defer: () => {},
+    id: '',
+    logger: () => {},
+    sessionId: '',
+    stopChild: () => {},
+    system: self.system,
+    emit: () => {},
+    actionExecutor: (action: { type: string; params?: unknown }) => {
+      executed++;
+      if (action.type === 'xstate.emit') sink.push((action.params as { event: unknown }).event);
+    },
+  };
+  // Snapshots of the states this process returned, so that a step on one of them skips the restore.
+  const snapshots = new WeakMap<object, Snapshot>();
+
+  const interpret = (snapshot: Snapshot, event: unknown): Snapshot => {
+    // XState's transition() would still process an event on a snapshot that is done; the
+    // machine has ended, so nothing is accepted any more.
+    if (snapshot.status !== 'active') return snapshot;
+    const next = (bound.transition as (s: Snapshot, e: unknown, scope: unknown) => Snapshot)(snapshot, event, scope);
+    if (next.status === 'error') throw next.error;
+    return next;
+  };
+  const fastPath = options.fastPath === false ? null : compileFastPath(bound);
+  const fastStart = options.fastPath === false ? null : compileFastStart(bound);
+  const raised: { type: string; at: number }[] = [];
+
+  /**
+   * One macrostep: the event, then the events its actions raised, in order, while the machine is
+   * running. Each goes through the fast path when it can, else through XState (which then also
+   * runs whatever that event raises). `handled` is false when no state accepted the event.
+   */
+  const transition = (snapshot: Snapshot, event: { type: string; at: number }): Snapshot => {
+    executed = 0;
+    if (fastPath === null) return interpret(snapshot, event);
+    let current = snapshot;
+    raised.length = 0;
+    raised.push(event);
+    const out = { effects: sink, raised };
+    for (let index = 0; index < raised.length && current.status === 'active'; index++) {
+      const next = raised[index] as { type: string; at: number };
+      const step = fastPath(current, next, out);
+      if (step.kind === 'interpret') current = interpret(current, next);
+      else if (step.kind === 'handled') {
+        executed++;
+        current = step.snapshot;
+      }
+    }
+    return current;
+  };
+
+  const machineRef = Object.freeze({ id: machineId, version });
+  const persist = (snapshot: Snapshot): State => {
+    const state: State = Object.freeze({
+      format: PERSISTED_FORMAT,
+      machine: machineRef,
+      value: snapshot.value as StateValue,
+      context: snapshot.context as Context,
+    });
+    snapshots.set(state, snapshot);
+    return state;
+  };
+
+  const migrate = (state: PersistedState<Record<string, unknown>>): PersistedState<Record<string, unknown>> => {
+    let current = state;
+    const seen = new Set<string>();
+    while (current.machine.version !== version) {
+      const from = current.machine.version;
+      const step = migrations[from];
+      if (step === undefined || seen.has(from)) {
+        throw new IncompatibleStateError(
+          `State was written by version '${from}' of machine '${machineId}'; this process runs version '${version}' and has no migration from '${from}'`,
+          { path: ['machine', 'version'], received: from, expected: `version '${version}' or a registered migration` },
+        );
+      }
+      seen.add(from);
+      current = step(current);
+    }
+    return current;
+  };
+
+  const restoreState = (state: unknown): { state: State; snapshot: Snapshot } => {
+    if (typeof state === 'object' && state !== null) {
+      const cached = snapshots.get(state);
+      if (cached !== undefined) return { state: state as State, snapshot: cached };
+    }
+    const envelope = state as Partial<PersistedState<unknown>> | null;
+    if (typeof envelope !== 'object' || envelope === null || typeof envelope.machine !== 'object' || envelope.machine === null) {
+      throw new IncompatibleStateError(`Expected a persisted state { format, machine, value, context }, received ${abbreviate(state)}`, {
+        received: state,
+        expected: 'a state returned by process.start or process.send',
+      });
+    }
+    if (envelope.format !== PERSISTED_FORMAT) {
+      const newer = typeof envelope.format === 'number' && envelope.format > PERSISTED_FORMAT;
+      throw new IncompatibleStateError(
+        newer
+          ? `State format ${envelope.format} was written by a newer serviceflow; this release reads format ${PERSISTED_FORMAT}`
+          : `Unknown state format ${abbreviate(envelope.format)}; this release reads format ${PERSISTED_FORMAT}`,
+        { path: ['format'], received: envelope.format, expected: `format ${PERSISTED_FORMAT}` },
+      );
+    }
+    if (envelope.machine.id !== machineId) {
+      throw new IncompatibleStateError(
+        `State belongs to machine '${abbreviate(envelope.machine.id)}', but this process runs machine '${machineId}'`,
+        { path: ['machine', 'id'], received: envelope.machine.id, expected: `'${machineId}'` },
+      );
+    }
+    const migrated = migrate(envelope as PersistedState<Record<string, unknown>>);
+    const contextSchema = schemas.context;
+    // Validation only: the context is kept as given (key order, fields a custom schema omits).
+    const context: unknown = migrated.context;
+    if (contextSchema !== undefined) {
+      const parsed = contextSchema.safeParse(context);
+      if (!parsed.success) {
+        const { message, details } = describeZodError('persisted context', context, parsed.error);
+        throw new IncompatibleStateError(message, { ...details, path: ['context', ...(details.path ?? [])] });
+      }
+    }
+    let snapshot: Snapshot;
+    try {
+      snapshot = bound.resolveState({ value: migrated.value, context } as Parameters<TMachine['resolveState']>[0]) as Snapshot;
+    } catch (error) {
+      throw new IncompatibleStateError(`State value ${abbreviate(migrated.value)} is not a state of machine '${machineId}'`, {
+        path: ['value'],
+        received: migrated.value,
+        expected: `a state of machine '${machineId}'`,
+        cause: error,
+      });
+    }
+    return { state: persist(snapshot), snapshot };
+  };
+
+  const deadlineOf = (snapshot: Snapshot): number | null =>
+    snapshot.status === 'active' ? definition.nextDeadline(snapshot.context as never) : null;
+
+  /** Fires everything due by `at` (when anything is), collecting effects into `effects`. */
+  const advance = (snapshot: Snapshot, at: number, effects: unknown[], due = deadlineOf(snapshot)): Snapshot => {
+    if (due === null || due > at) return snapshot;
+    sink = effects;
+    return transition(snapshot, definition.wake?.(due, at) ?? { type: 'tick', at });
+  };
+
+  /** The step after an event: fires what its own instant made due, then reports the next wake-up. */
+  const finish = (snapshot: Snapshot, at: number, effects: unknown[]) => {
+    let due = deadlineOf(snapshot);
+    if (due !== null && due <= at) {
+      snapshot = advance(snapshot, at, effects, due);
+      due = deadlineOf(snapshot);
+    }
+    return { state: persist(snapshot), effects: effects as Effect[], wakeAt: due };
+  };
+
+  const parseInstant = (at: unknown): number => {
+    const parsed = Timestamp.safeParse(at);
+    if (!parsed.success) {
+      const { message, details } = describeZodError('instant', at, parsed.error);
+      throw new InvalidInputError(message, details);
+    }
+    return parsed.data;
+  };
+
+  const parseEvent = (event: unknown): { type: string; at: number } => {
+    const parsed = schemas.events.safeParse(event);
+    if (!parsed.success) {
+      const { message, details } = describeZodError('event', event, parsed.error);
+      throw new InvalidEventError(message, details);
+    }
+    return parsed.data as { type: string; at: number };
+  };
+
+  const notAllowed = (before: Snapshot, after: Snapshot, event: { type: string; at: number }): ServiceFlowError => {
+    const stage = stageOf(after.value as StateValue);
+    const movedBy =
+      stageOf(before.value as StateValue) === stage
+        ? ''
+        : ` (deadlines due by ${new Date(event.at).toISOString()} moved it from '${stageOf(before.value as StateValue)}' to '${stage}' first)`;
+    const accepted = after.status === 'active' ? [...new Set((after as unknown as { _nodes: { ownEvents: string[] }[] })._nodes.flatMap((node) => node.ownEvents))].filter((type) => type !== 'deadline') : [];
+    const ctx = after.context as InquiryContext;
+    const hint =
+      (event.type === 'reopen' || event.type === 'customer.reply') && stage === 'followUp' && ctx.followUp !== null
+        ? `; the reopen window ended at ${new Date(ctx.followUp.reopenUntil).toISOString()}`
+        : '';
+    return new EventNotAllowedError(
+      `Event '${event.type}' is not allowed in stage '${stage}'${movedBy}${hint}; ${
+        accepted.length > 0 ? `accepted here: ${accepted.join(', ')}` : 'the process has ended and accepts no events'
+      }`,
+      { path: ['type'], received: event.type, expected: accepted.length > 0 ? `one of ${accepted.join(', ')}` : 'no event (final stage)' },
+    );
+  };
+
+  const sendParsed = (state: State, parsed: { type: string; at: number }): ProcessStep<Context, Effect> => {
+    const { snapshot: current } = restoreState(state);
+    if (current.status !== 'active') throw notAllowed(current, current, parsed);
+    const lastEventAt = (current.context as InquiryContext).lastEventAt;
+    if (parsed.at < lastEventAt) {
+      throw new OutOfOrderError(
+        `Event '${parsed.type}' at ${new Date(parsed.at).toISOString()} is earlier than the last event applied (${new Date(lastEventAt).toISOString()}); events must arrive in time order`,
+        { path: ['at'], received: parsed.at, expected: `at >= ${lastEventAt}` },
+      );
+    }
+    const effects: unknown[] = [];
+    let snapshot = parsed.type === 'tick' ? current : advance(current, parsed.at, effects);
+    const before = snapshot;
+    sink = effects;
+    snapshot = transition(snapshot, parsed);
+    if (snapshot === before && executed === 0) throw notAllowed(current, before, parsed);
+    return finish(snapshot, parsed.at, effects);
+  };
+
+  const process: ServiceProcess<TMachine> = {
+    machine: bound,
+    policies,
+
+    start(input) {
+      const parsed = schemas.input.safeParse(input);
+      if (!parsed.success) {
+        const { message, details } = describeZodError(`${machineId} input`, input, parsed.error);
+        throw new InvalidInputError(message, details);
+      }
+      const data = markValidated(parsed.data) as { at: number };
+      const effects: unknown[] = [];
+      sink = effects;
+      let snapshot: Snapshot;
+      if (fastStart !== null) {
+        raised.length = 0;
+        snapshot = fastStart(data, { effects, raised });
+        for (const event of raised.splice(0)) snapshot = transition(snapshot, event);
+      } else {
+        snapshot = bound.getInitialSnapshot(scope as never, data) as Snapshot;
+        if (snapshot.status === 'error') throw snapshot.error;
+      }
+      const at = data.at;
+      return finish(snapshot, at, effects);
+    },
+
+    send(state, event) {
+      return sendParsed(state, parseEvent(event));
+    },
+
+    view(state, options = {}) {
+      const { snapshot } = restoreState(state);
+      const at = options.at === undefined ? undefined : parseInstant(options.at);
+      return definition.view(snapshot.value as StateValue, snapshot.context as never, { at, wakeAt: deadlineOf(snapshot), policies }) as ProcessViewOf<TMachine>;
+    },
+
+    can(state, event) {
+      try {
+        process.send(state, event);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    wakeAt(state) {
+      return deadlineOf(restoreState(state).snapshot);
+    },
+
+    restore(state) {
+      return restoreState(state).state;
+    },
+  };
+  // For callers that build events themselves (the simulator): already validated and normalised.
+  Object.defineProperty(process, TRUSTED_SEND, { value: sendParsed, enumerable: false });
+  return process;
+}
+
+/** Where a process keeps its send-without-validation, for serviceflow's own trusted callers. */
+export const TRUSTED_SEND: unique symbol = Symbol('serviceflow.trustedSend');
+
+/**
+ * The process's `send` for events its caller constructed itself with `at` in epoch ms (the
+ * simulator): it skips the zod validation of the event and nothing else. Not public API.
+ */
+export function trustedSender<TMachine extends AnyServiceMachine>(
+  process: ServiceProcess<TMachine>,
+): ServiceProcess<TMachine>['send'] {
+  const sendParsed = (process as unknown as { [TRUSTED_SEND]?: ServiceProcess<TMachine>['send'] })[TRUSTED_SEND];
+  return sendParsed ?? process.send;
+}

@@ -1,0 +1,56 @@
+/**
+ * How a process reads a machine's state: its read model (`view`) and its next deadline
+ * (`wakeAt`). Machines say which reading applies through `meta.serviceflow` on their root; a
+ * process can also be given one explicitly.
+ */
+import type { AnyStateMachine } from 'xstate';
+import type { ServicePolicies } from '../machines/policies.js';
+import { nextDeadline } from '../machines/steps.js';
+import type { InquiryContext, StateValue } from '../schemas/state.js';
+import { inquiryView, type InquiryView } from './view.js';
+import { contactDefinition } from './contact-view.js';
+
+/** What a process needs to read a machine's state. */
+export interface ProcessDefinition<TContext = never, TView = unknown> {
+  /** The read model of a state; `at` is the instant at which running clocks are read. */
+  view(value: StateValue, context: TContext, options: { readonly at: number | undefined; readonly wakeAt: number | null; readonly policies: ServicePolicies }): TView;
+  /** The earliest instant at which a `tick` would change this context, or `null`. */
+  nextDeadline(context: TContext): number | null;
+  /**
+   * The event that fires the deadlines due by `at` (the earliest being `due`) before another
+   * event. Default: `{ type: 'tick', at }`.
+   */
+  wake?(due: number, at: number): { readonly type: string; readonly at: number };
+}
+
+/** The reading of service machines: the inquiry machine and custom machines built on its blocks. */
+export const serviceDefinition: ProcessDefinition<InquiryContext, InquiryView> = {
+  view: (value, context, { at, wakeAt, policies }) => inquiryView(value, context, { sla: policies.sla, at, wakeAt }),
+  nextDeadline,
+  // Straight to the internal deadline event: a tick would only raise it.
+  wake: (due, until) => ({ type: 'deadline', at: due, until }) as { type: 'deadline'; at: number; until: number },
+};
+
+// The built-in readings are named here, statically, rather than registered by their modules at
+// load: the package is `sideEffects: false`, so a bundler may drop a module imported only for its
+// registration. `contact-view.ts` imports no machine, so this import makes no cycle.
+const definitions = new Map<string, ProcessDefinition<never, unknown>>([
+  ['service', serviceDefinition as ProcessDefinition<never, unknown>],
+  ['contact', contactDefinition as ProcessDefinition<never, unknown>],
+]);
+
+/** Registers the reading of a machine kind (for machines whose root `meta.serviceflow` names it). */
+export function registerProcessDefinition<TContext, TView>(kind: string, definition: ProcessDefinition<TContext, TView>): void {
+  definitions.set(kind, definition as unknown as ProcessDefinition<never, unknown>);
+}
+
+/** The machine kind a machine declares in its root `meta.serviceflow`, defaulting to `'service'`. */
+export function processKindOf(machine: AnyStateMachine): string {
+  const meta = machine.root.meta as { serviceflow?: unknown } | undefined;
+  return typeof meta?.serviceflow === 'string' ? meta.serviceflow : 'service';
+}
+
+/** The reading registered for a machine's kind, or `undefined`. */
+export function definitionFor(machine: AnyStateMachine): ProcessDefinition<never, unknown> | undefined {
+  return definitions.get(processKindOf(machine));
+}

@@ -1,0 +1,398 @@
+import { z } from 'zod';
+import { Channel, Customer, FeedbackKind, PendingReason, Priority } from './inquiry.js';
+
+const Ms = z.number().int().nonnegative();
+
+/**
+ * The three SLA metrics serviceflow measures.
+ *
+ * @example
+ * ```ts
+ * import { SlaMetric } from 'serviceflow';
+ * SlaMetric.options; // ['firstResponse', 'nextResponse', 'resolution']
+ * ```
+ */
+export const SlaMetric = z.enum(['firstResponse', 'nextResponse', 'resolution']);
+export type SlaMetric = z.infer<typeof SlaMetric>;
+
+/**
+ * The status of one SLA clock. A breached clock stays breached even when it is completed late.
+ *
+ * @example
+ * ```ts
+ * import { SlaStatus } from 'serviceflow';
+ * SlaStatus.options; // ['running', 'paused', 'met', 'breached', 'cancelled']
+ * ```
+ */
+export const SlaStatus = z.enum(['running', 'paused', 'met', 'breached', 'cancelled']);
+export type SlaStatus = z.infer<typeof SlaStatus>;
+
+/**
+ * One SLA clock as persisted. `elapsedMs` is business time accumulated up to `since`; while the
+ * clock counts, `since` is the instant it last started or resumed counting, else `null`.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, slaPolicy, type SlaClock } from 'serviceflow';
+ * const process = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const clock: SlaClock | undefined = state.context.sla.clocks.firstResponse;
+ * clock?.status; // 'running'
+ * clock?.dueAt; // 1772445600000 (10:00)
+ * clock?.warnAt; // 1772444700000 (09:45, at 75 %)
+ * ```
+ */
+export const SlaClock = z.object({
+  metric: SlaMetric,
+  status: SlaStatus,
+  startedAt: Ms,
+  targetMs: Ms,
+  elapsedMs: Ms,
+  since: Ms.nullable(),
+  dueAt: Ms.nullable(),
+  /** The next warning instant, or `null` when no warning is pending. */
+  warnAt: Ms.nullable(),
+  /** How many of the policy's `warnAt` fractions have fired. */
+  warnings: z.number().int().nonnegative(),
+  metAt: Ms.optional(),
+  breachedAt: Ms.optional(),
+  pausedAt: Ms.optional(),
+  stoppedAt: Ms.optional(),
+});
+export type SlaClock = z.infer<typeof SlaClock>;
+
+/**
+ * The SLA slice of a service context: the current clock per metric and every finished clock.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, slaPolicy } from 'serviceflow';
+ * const process = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }] }) });
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * Object.keys(state.context.sla.clocks); // ['firstResponse', 'resolution']
+ * state.context.sla.history; // []
+ * ```
+ */
+export const SlaState = z.object({
+  clocks: z.partialRecord(SlaMetric, SlaClock),
+  /** Finished clocks that were replaced by a newer one (every answered `nextResponse` cycle). */
+  history: z.array(SlaClock),
+});
+export type SlaState = z.infer<typeof SlaState>;
+
+/**
+ * What set off an escalation: `manual` for the `escalate` event, else the rule's trigger.
+ *
+ * @example
+ * ```ts
+ * import { EscalationTrigger } from 'serviceflow';
+ * EscalationTrigger.options; // ['manual', 'received', 'sla.warning', 'sla.breached', 'feedback.negative', 'reopened']
+ * ```
+ */
+export const EscalationTrigger = z.enum(['manual', 'received', 'sla.warning', 'sla.breached', 'feedback.negative', 'reopened']);
+export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
+
+/**
+ * One escalation step as recorded: when, from which level to which, and why.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const escalated = process.send(state, { type: 'escalate', reason: 'VIP', at: '2026-03-02T09:15:00Z' }).state;
+ * escalated.context.escalation.history[0];
+ * // { at: 1772442900000, level: 1, from: 0, name: 'specialist', trigger: 'manual', reason: 'VIP' }
+ * ```
+ */
+export const EscalationRecord = z.object({
+  at: Ms,
+  level: z.number().int().nonnegative(),
+  from: z.number().int().nonnegative(),
+  name: z.string(),
+  trigger: EscalationTrigger,
+  reason: z.string(),
+  team: z.string().optional(),
+});
+export type EscalationRecord = z.infer<typeof EscalationRecord>;
+
+/**
+ * The escalation slice: current level (an index into the policy's levels), its name, and its history.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * state.context.escalation; // { level: 0, name: 'agent', history: [] }
+ * ```
+ */
+export const EscalationState = z.object({
+  level: z.number().int().nonnegative(),
+  name: z.string(),
+  history: z.array(EscalationRecord),
+});
+export type EscalationState = z.infer<typeof EscalationState>;
+
+/**
+ * Feedback sentiment on the kind's scale (see `scoreSentiment`).
+ *
+ * @example
+ * ```ts
+ * import { scoreSentiment, Sentiment } from 'serviceflow';
+ * Sentiment.options; // ['positive', 'neutral', 'negative']
+ * scoreSentiment('csat', 2); // 'negative'
+ * ```
+ */
+export const Sentiment = z.enum(['positive', 'neutral', 'negative']);
+export type Sentiment = z.infer<typeof Sentiment>;
+
+/**
+ * One survey answer (asked for or not), with the sentiment its score maps to.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const resolved = process.send(state, { type: 'resolve', at: '2026-03-02T09:30:00Z' }).state;
+ * const answered = process.send(resolved, { type: 'feedback', kind: 'csat', score: 5, at: '2026-03-02T11:00:00Z' }).state;
+ * answered.context.feedback.responses[0]; // { kind: 'csat', score: 5, sentiment: 'positive', at: 1772449200000 }
+ * ```
+ */
+export const FeedbackResponse = z.object({
+  kind: FeedbackKind,
+  score: z.number().int(),
+  sentiment: Sentiment,
+  at: Ms,
+  comment: z.string().optional(),
+});
+export type FeedbackResponse = z.infer<typeof FeedbackResponse>;
+
+/**
+ * The survey of the current follow-up, with every instant it will act at.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const resolved = process.send(state, { type: 'resolve', at: '2026-03-02T09:30:00Z' }).state;
+ * const survey = resolved.context.feedback.survey;
+ * survey?.status; // 'scheduled'
+ * survey?.sendAt; // 1772447400000 (10:30, an hour after resolution by default)
+ * ```
+ */
+export const Survey = z.object({
+  kind: FeedbackKind,
+  status: z.enum(['scheduled', 'requested', 'answered', 'expired', 'cancelled']),
+  sendAt: Ms,
+  requestedAt: Ms.optional(),
+  remindersSent: z.number().int().nonnegative(),
+  nextReminderAt: Ms.nullable(),
+  /** When the survey expires unanswered: its request time plus the policy's `expireAfter`. */
+  expiresAt: Ms,
+  answeredAt: Ms.optional(),
+  expiredAt: Ms.optional(),
+});
+export type Survey = z.infer<typeof Survey>;
+
+/**
+ * The feedback slice: the current survey (if any), when the last one was requested, and every response.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * state.context.feedback; // { survey: null, responses: [] }
+ * ```
+ */
+export const FeedbackState = z.object({
+  survey: Survey.nullable(),
+  /** When the most recent survey was requested. */
+  requestedAt: Ms.optional(),
+  responses: z.array(FeedbackResponse),
+});
+export type FeedbackState = z.infer<typeof FeedbackState>;
+
+/**
+ * The follow-up window that opens at `resolve`.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const resolved = process.send(state, { type: 'resolve', at: '2026-03-02T09:30:00Z' }).state;
+ * resolved.context.followUp;
+ * // { resolvedAt: 1772443800000, reopenUntil: 1773048600000, closeAt: 1773048600000 } (7 days later by default)
+ * ```
+ */
+export const FollowUpState = z.object({
+  resolvedAt: Ms,
+  /** `customer.reply` or `reopen` before this instant reopens the inquiry. */
+  reopenUntil: Ms,
+  /** The inquiry closes by itself at this instant once no survey is pending. */
+  closeAt: Ms,
+});
+export type FollowUpState = z.infer<typeof FollowUpState>;
+
+/**
+ * A completed contact as an inquiry records it (from a `contact.completed` event).
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const next = process.send(state, {
+ *   type: 'contact.completed', contactId: 'K-1', channel: 'phone', handleMs: 420_000, resolved: true, at: '2026-03-02T09:20:00Z',
+ * }).state;
+ * next.context.contacts; // [{ contactId: 'K-1', channel: 'phone', handleMs: 420000, resolved: true, at: 1772443200000 }]
+ * ```
+ */
+export const ContactSummary = z.object({
+  contactId: z.string(),
+  channel: Channel,
+  handleMs: Ms,
+  resolved: z.boolean(),
+  at: Ms,
+});
+export type ContactSummary = z.infer<typeof ContactSummary>;
+
+/**
+ * The stages of the built-in inquiry process: the top-level states of `inquiryMachine`.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, InquiryStage } from 'serviceflow';
+ * InquiryStage.options; // ['inquiry', 'identification', 'resolution', 'followUp', 'closed', 'cancelled']
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * process.view(state).stage; // 'inquiry'
+ * ```
+ */
+export const InquiryStage = z.enum(['inquiry', 'identification', 'resolution', 'followUp', 'closed', 'cancelled']);
+export type InquiryStage = z.infer<typeof InquiryStage>;
+
+/**
+ * The assignee of an inquiry: an agent, a team, or both.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const assigned = process.send(state, { type: 'assign', agentId: 'ana', team: 'billing', at: '2026-03-02T09:10:00Z' }).state;
+ * assigned.context.assignee; // { agentId: 'ana', team: 'billing' }
+ * ```
+ */
+export const Assignee = z.object({ agentId: z.string().optional(), team: z.string().optional() });
+export type Assignee = z.infer<typeof Assignee>;
+
+/**
+ * The context of the built-in inquiry machine: everything the process knows about one inquiry,
+ * plain JSON. Deadlines live here as absolute timestamps, which is what makes them durable.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, InquiryContext } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const context: InquiryContext = state.context;
+ * context.receivedAt; // 1772442000000
+ * InquiryContext.safeParse(JSON.parse(JSON.stringify(context))).success; // true
+ * ```
+ */
+export const InquiryContext = z.object({
+  id: z.string(),
+  stage: z.string(),
+  channel: Channel,
+  customer: Customer,
+  priority: Priority,
+  category: z.string().optional(),
+  subject: z.string().optional(),
+  receivedAt: Ms,
+  lastEventAt: Ms,
+  acknowledgedAt: Ms.optional(),
+  assignee: Assignee.optional(),
+  firstRespondedAt: Ms.optional(),
+  lastAgentReplyAt: Ms.optional(),
+  lastCustomerReplyAt: Ms.optional(),
+  /** Why the inquiry waits, or `null` while it does not. */
+  pendingReason: PendingReason.nullable(),
+  /** When the inquiry was last resolved, or `null` while it is not (never, or reopened since). */
+  resolvedAt: Ms.nullable(),
+  resolution: z.string().optional(),
+  closedAt: Ms.optional(),
+  closeReason: z.enum(['manual', 'auto']).optional(),
+  cancelledAt: Ms.optional(),
+  cancelReason: z.string().optional(),
+  reopenCount: z.number().int().nonnegative(),
+  contacts: z.array(ContactSummary),
+  sla: SlaState,
+  escalation: EscalationState,
+  feedback: FeedbackState,
+  /** The follow-up window after resolution, or `null` outside follow-up. */
+  followUp: FollowUpState.nullable(),
+});
+export type InquiryContext = z.infer<typeof InquiryContext>;
+
+/**
+ * An XState state value: a state name, or nested `{ parent: child }` objects.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, StateValue } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * process.send(state, { type: 'assign', agentId: 'ana', at: '2026-03-02T09:10:00Z' }).state.value; // { resolution: 'working' }
+ * StateValue.parse({ resolution: 'pending' }); // { resolution: 'pending' }
+ * ```
+ */
+export type StateValue = string | { [key: string]: StateValue };
+/** The schema of a {@link StateValue}. */
+export const StateValue: z.ZodType<StateValue> = z.lazy(() => z.union([z.string(), z.record(z.string(), StateValue)]));
+
+/**
+ * The format version of persisted states written by this release. A state with a higher format
+ * is refused with `INCOMPATIBLE_STATE`.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, PERSISTED_FORMAT } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * state.format === PERSISTED_FORMAT; // true
+ * ```
+ */
+export const PERSISTED_FORMAT = 1;
+
+/**
+ * The persisted state of any serviceflow process: plain JSON, with the format version and the
+ * machine's id and version so that a state written by another release is migrated or refused.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, PersistedState } from 'serviceflow';
+ * const process = createProcess(inquiryMachine);
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const stored = JSON.stringify(state); // what a store keeps
+ * PersistedState.parse(JSON.parse(stored)).machine; // { id: 'inquiry', version: '1' }
+ * const restored: PersistedState = process.restore(JSON.parse(stored)); // checked, migrated if needed
+ * ```
+ */
+export const PersistedState = z.object({
+  format: z.number().int().positive(),
+  machine: z.object({ id: z.string().min(1), version: z.string().min(1) }),
+  value: StateValue,
+  context: z.record(z.string(), z.unknown()),
+});
+/** The JSON envelope every process step returns; `Context` is the machine's context. */
+export interface PersistedState<Context = InquiryContext> {
+  readonly format: number;
+  readonly machine: { readonly id: string; readonly version: string };
+  readonly value: StateValue;
+  readonly context: Context;
+}

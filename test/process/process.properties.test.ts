@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { escalationPolicy } from '../../src/policies/escalation.js';
+import { feedbackPolicy } from '../../src/policies/feedback.js';
+import { slaPolicy } from '../../src/policies/sla.js';
+import { ServiceFlowError } from '../../src/process/errors.js';
+import * as arb from '../../src/testing/arbitraries.js';
+import { applyAccepted, makeProcess, type InquiryProcess } from '../support/fixtures.js';
+
+const processes: Record<string, InquiryProcess> = {
+  defaults: makeProcess(),
+  policies: makeProcess({
+    sla: slaPolicy({
+      calendar: { timezone: 'America/New_York', week: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] } },
+      targets: [{ when: { priority: 'urgent' }, firstResponse: '30m', resolution: '4h' }, { firstResponse: '2h', nextResponse: '4h', resolution: '2d' }],
+      warnAt: [0.5, 0.8],
+    }),
+    escalation: escalationPolicy({
+      levels: [{ name: 'agent' }, { name: 'specialist', team: 'tier-2' }, { name: 'manager', notify: ['lead@example.com'] }],
+      rules: [
+        { on: 'received', when: { tier: 'vip' }, escalateTo: 'specialist' },
+        { on: 'sla.breached', escalateTo: '+1' },
+        { on: 'reopened', count: 2, escalateTo: 'manager' },
+      ],
+    }),
+    feedback: feedbackPolicy({ survey: 'nps', sendAfter: '2h', reminders: { count: 2, every: '1d' }, expireAfter: '5d', reopenWindow: '3d', onNegative: ['reopen', 'escalate'] }),
+  }),
+};
+
+const lifecycle = arb.lifecycle({ maxLength: 25 });
+
+describe.each(Object.entries(processes))('process properties (%s)', (_name, process) => {
+  it('gives deep-equal outputs for the same inputs', () => {
+    fc.assert(
+      fc.property(lifecycle, ({ input, events }) => {
+        const a = applyAccepted(process, input, events).steps;
+        const b = applyAccepted(process, input, events).steps;
+        expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('changes no later output when the state takes a JSON round-trip between any two steps', () => {
+    fc.assert(
+      fc.property(lifecycle, fc.nat(), ({ input, events }, pick) => {
+        const { steps, accepted } = applyAccepted(process, input, events);
+        const cut = pick % steps.length;
+        let step = { ...steps[cut]!, state: JSON.parse(JSON.stringify(steps[cut]!.state)) };
+        expect(process.view(step.state)).toEqual(process.view(steps[cut]!.state));
+        expect(process.wakeAt(step.state)).toBe(steps[cut]!.wakeAt);
+        for (let i = cut; i < accepted.length; i++) {
+          step = process.send(step.state, accepted[i]!);
+          expect(JSON.stringify(step)).toBe(JSON.stringify(steps[i + 1]));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('leaves the state byte-identical when an event is rejected', () => {
+    const anyEvent = fc.oneof(
+      arb.inquiryEventBody().map((body) => ({ ...body })),
+      fc.record({ type: fc.constantFrom('nope', 'deadline', 'tick'), extra: fc.anything() }),
+      fc.record({ type: fc.constant('feedback'), kind: fc.constant('csat'), score: fc.integer({ min: -3, max: 12 }) }),
+    );
+    fc.assert(
+      fc.property(lifecycle, anyEvent, fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }), ({ input, events }, body, offset) => {
+        const { steps } = applyAccepted(process, input, events);
+        const state = steps.at(-1)!.state;
+        const before = JSON.stringify(state);
+        const event = { ...body, at: state.context.lastEventAt + offset };
+        try {
+          process.send(state, event as never);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ServiceFlowError);
+        }
+        expect(JSON.stringify(state)).toBe(before);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('can(state, e) is true exactly when send(state, e) does not throw', () => {
+    fc.assert(
+      fc.property(lifecycle, arb.inquiryEventBody(), fc.integer({ min: -86_400_000, max: 3 * 86_400_000 }), ({ input, events }, body, offset) => {
+        const { steps } = applyAccepted(process, input, events);
+        const state = steps.at(-1)!.state;
+        const event = { ...body, at: state.context.lastEventAt + offset } as never;
+        let threw = false;
+        try {
+          process.send(state, event);
+        } catch {
+          threw = true;
+        }
+        expect(process.can(state, event)).toBe(!threw);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never reports an effect stamped before the previous event or after the current one', () => {
+    fc.assert(
+      fc.property(lifecycle, ({ input, events }) => {
+        const { steps, accepted } = applyAccepted(process, input, events);
+        for (let i = 1; i < steps.length; i++) {
+          const from = steps[i - 1]!.state.context.lastEventAt;
+          const to = steps[i]!.state.context.lastEventAt;
+          expect(to).toBe(Number(accepted[i - 1]!.at));
+          let previous = from;
+          for (const effect of steps[i]!.effects) {
+            expect(effect.at).toBeGreaterThanOrEqual(previous);
+            expect(effect.at).toBeLessThanOrEqual(to);
+            previous = effect.at;
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reports wakeAt as the earliest instant a tick changes something', () => {
+    fc.assert(
+      fc.property(lifecycle, ({ input, events }) => {
+        const { steps } = applyAccepted(process, input, events);
+        const step = steps.at(-1)!;
+        if (step.wakeAt === null) {
+          expect(process.can(step.state, { type: 'tick', at: step.state.context.lastEventAt + 365 * 86_400_000 })).toBe(
+            !['closed', 'cancelled'].includes(process.view(step.state).stage),
+          );
+          return;
+        }
+        expect(step.wakeAt).toBeGreaterThan(step.state.context.lastEventAt);
+        const early = process.send(step.state, { type: 'tick', at: step.wakeAt - 1 });
+        expect(early.effects).toEqual([]);
+        const due = process.send(step.state, { type: 'tick', at: step.wakeAt });
+        expect(due.effects.length).toBeGreaterThan(0);
+        expect(due.effects[0]!.at).toBe(step.wakeAt);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Duration, formatDuration, parseDuration, Timestamp } from '../../src/schemas/time.js';
+
+describe('Timestamp', () => {
+  it('normalises epoch ms, ISO-8601 strings and Dates to epoch milliseconds', () => {
+    const ms = Date.UTC(2026, 2, 2, 9, 0, 0);
+    expect(Timestamp.parse(ms)).toBe(ms);
+    expect(Timestamp.parse('2026-03-02T09:00:00Z')).toBe(ms);
+    expect(Timestamp.parse('2026-03-02T09:00:00.000Z')).toBe(ms);
+    expect(Timestamp.parse('2026-03-02T04:00:00-05:00')).toBe(ms);
+    expect(Timestamp.parse(new Date(ms))).toBe(ms);
+  });
+
+  it('reads an ISO string without an offset as UTC, whatever the machine time zone', () => {
+    expect(Timestamp.parse('2026-03-02T09:00:00')).toBe(Date.UTC(2026, 2, 2, 9));
+    expect(Timestamp.parse('2026-03-02')).toBe(Date.UTC(2026, 2, 2));
+  });
+
+  it.each([[-1], [1.5], [Number.NaN], ['next tuesday'], ['2026-13-01T00:00:00Z'], [new Date(Number.NaN)], [null], [{}]])(
+    'rejects %p',
+    (value) => {
+      expect(Timestamp.safeParse(value).success).toBe(false);
+    },
+  );
+
+  it('round-trips any instant through its ISO form', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms) => Timestamp.parse(new Date(ms).toISOString()) === ms));
+  });
+});
+
+describe('Duration', () => {
+  it.each([
+    [90_000, 90_000],
+    ['90s', 90_000],
+    ['30m', 1_800_000],
+    ['4h', 14_400_000],
+    ['1.5h', 5_400_000],
+    ['2d', 172_800_000],
+    ['250ms', 250],
+    [' 15m ', 900_000],
+  ])('parses %p as %p ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+    expect(Duration.parse(text)).toBe(ms);
+  });
+
+  it.each([['1y'], ['2 weeks'], ['-5m'], ['m'], [-1], [Number.POSITIVE_INFINITY], [null]])('rejects %p', (value) => {
+    expect(parseDuration(value)).toBeUndefined();
+    expect(Duration.safeParse(value).success).toBe(false);
+  });
+
+  it('formats durations for humans', () => {
+    expect(formatDuration(5_400_000)).toBe('1h 30m');
+    expect(formatDuration(2 * 86_400_000 + 4 * 3_600_000 + 60_000)).toBe('2d 4h');
+    expect(formatDuration(45_000)).toBe('45s');
+    expect(formatDuration(12)).toBe('12ms');
+  });
+});
