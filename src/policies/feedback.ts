@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { describeZodError, InvalidConfigError } from '../process/errors.js';
+import { FeedbackKind, feedbackScales } from '../schemas/inquiry.js';
+import type { Sentiment } from '../schemas/state.js';
+import { Duration, PositiveDuration } from '../schemas/time.js';
+
+/** What negative feedback does besides being recorded. */
+export const NegativeFeedbackAction = z.enum(['reopen', 'escalate', 'none']);
+export type NegativeFeedbackAction = z.infer<typeof NegativeFeedbackAction>;
+
+/**
+ * The configuration {@link feedbackPolicy} accepts (the type is the input, before defaults).
+ * Durations are calendar time; `reminders.every` must be shorter than `expireAfter`.
+ *
+ * @example
+ * ```ts
+ * import { FeedbackPolicyConfig } from 'serviceflow';
+ * FeedbackPolicyConfig.parse({ survey: 'nps', sendAfter: '2h' }).sendAfter; // 7200000
+ * FeedbackPolicyConfig.safeParse({ reminders: { count: 1, every: '8d' } }).success; // false: expires after 7 days
+ * const noSurvey: FeedbackPolicyConfig = { survey: false, reopenWindow: '3d' };
+ * ```
+ */
+export const FeedbackPolicyConfig = z
+  .strictObject({
+    survey: z.union([FeedbackKind, z.literal(false)], { error: "expected 'csat', 'nps', 'ces' or false (no survey)" }).default('csat'),
+    sendAfter: Duration.default(3_600_000),
+    reminders: z
+      .strictObject({
+        count: z.number().int().min(0, 'count must be 0 or more').max(100, 'count must be at most 100'),
+        every: PositiveDuration,
+      })
+      .optional(),
+    expireAfter: PositiveDuration.default(7 * 86_400_000),
+    reopenWindow: Duration.default(7 * 86_400_000),
+    onNegative: z
+      .union([NegativeFeedbackAction, z.array(NegativeFeedbackAction).readonly()], {
+        error: "expected 'reopen', 'escalate' or 'none', or a list of them",
+      })
+      .default('none'),
+    autoCloseAfter: Duration.optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.reminders !== undefined && config.reminders.count > 0 && config.reminders.every >= config.expireAfter) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reminders', 'every'],
+        message: 'reminders.every must be shorter than expireAfter, or no reminder would ever be sent',
+      });
+    }
+  });
+export type FeedbackPolicyConfig = z.input<typeof FeedbackPolicyConfig>;
+
+/**
+ * What the follow-up machinery needs from a policy. {@link feedbackPolicy} builds one from
+ * configuration; any object with this shape works. Durations are calendar milliseconds.
+ */
+export interface FeedbackPolicy {
+  /** The survey sent after resolution, or `false` for none. */
+  readonly survey: FeedbackKind | false;
+  readonly sendAfter: number;
+  readonly reminders: { readonly count: number; readonly every: number };
+  readonly expireAfter: number;
+  readonly reopenWindow: number;
+  readonly autoCloseAfter: number;
+  /** What negative feedback does: any of `'reopen'`, `'escalate'`; empty for nothing. */
+  readonly onNegative: readonly ('reopen' | 'escalate')[];
+  /** The sentiment of a score on a kind's scale. */
+  sentiment(kind: FeedbackKind, score: number): Sentiment;
+}
+
+/**
+ * The sentiment of a feedback score: CSAT 1–5 (4–5 positive, 3 neutral, 1–2 negative), NPS 0–10
+ * (9–10 promoter = positive, 7–8 passive = neutral, 0–6 detractor = negative), CES 1–7 where 1 is
+ * low effort (1–3 positive, 4 neutral, 5–7 negative). Scores off the scale throw a `RangeError`;
+ * events are validated before they get here.
+ *
+ * @example
+ * ```ts
+ * import { scoreSentiment } from 'serviceflow';
+ * scoreSentiment('nps', 8); // 'neutral'
+ * ```
+ */
+export function scoreSentiment(kind: FeedbackKind, score: number): Sentiment {
+  const [min, max] = feedbackScales[kind];
+  if (!Number.isInteger(score) || score < min || score > max) {
+    throw new RangeError(`a ${kind.toUpperCase()} score must be an integer from ${min} to ${max}, received ${score}`);
+  }
+  switch (kind) {
+    case 'csat':
+      return score >= 4 ? 'positive' : score === 3 ? 'neutral' : 'negative';
+    case 'nps':
+      return score >= 9 ? 'positive' : score >= 7 ? 'neutral' : 'negative';
+    case 'ces':
+      return score <= 3 ? 'positive' : score === 4 ? 'neutral' : 'negative';
+  }
+}
+
+/**
+ * Builds a feedback policy: which survey to send after resolution and when, reminders, expiry,
+ * the reopen window, automatic close, and what negative feedback does.
+ *
+ * Defaults: a CSAT survey 1 hour after resolution, no reminders, expiry 7 days after the request,
+ * a 7-day reopen window, negative feedback only recorded, and automatic close at the end of the
+ * reopen window. Bad configuration throws `INVALID_CONFIG` naming the field.
+ *
+ * @example
+ * ```ts
+ * import { feedbackPolicy } from 'serviceflow';
+ * const feedback = feedbackPolicy({
+ *   survey: 'nps',
+ *   sendAfter: '2h',
+ *   reminders: { count: 2, every: '1d' },
+ *   expireAfter: '5d',
+ *   reopenWindow: '3d',
+ *   onNegative: ['reopen', 'escalate'],
+ * });
+ * ```
+ */
+export function feedbackPolicy(config: FeedbackPolicyConfig = {}): FeedbackPolicy {
+  const parsed = FeedbackPolicyConfig.safeParse(config);
+  if (!parsed.success) {
+    const { message, details } = describeZodError('feedback policy config', config, parsed.error);
+    throw new InvalidConfigError(message, details);
+  }
+  const c = parsed.data;
+  const onNegative = [...new Set(typeof c.onNegative === 'string' ? [c.onNegative] : c.onNegative)].filter(
+    (action): action is 'reopen' | 'escalate' => action !== 'none',
+  );
+  return {
+    survey: c.survey,
+    sendAfter: c.sendAfter,
+    reminders: c.reminders ?? { count: 0, every: 86_400_000 },
+    expireAfter: c.expireAfter,
+    reopenWindow: c.reopenWindow,
+    autoCloseAfter: c.autoCloseAfter ?? c.reopenWindow,
+    onNegative,
+    sentiment: scoreSentiment,
+  };
+}
+
+/**
+ * The default feedback policy: {@link feedbackPolicy} with every default.
+ *
+ * @example
+ * ```ts
+ * import { defaultFeedback } from 'serviceflow';
+ * defaultFeedback.survey; // 'csat'
+ * defaultFeedback.sendAfter; // 3600000
+ * defaultFeedback.autoCloseAfter; // 604800000: closes 7 days after resolution
+ * ```
+ */
+export const defaultFeedback: FeedbackPolicy = feedbackPolicy();

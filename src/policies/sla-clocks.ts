@@ -1,0 +1,201 @@
+/**
+ * The mechanics of SLA clocks: pure functions from a clock, a policy and an instant to the next
+ * clock plus the effects that happened. Business time is counted on the policy's calendar.
+ */
+import type { InquiryEffect } from '../schemas/effects.js';
+import type { SlaClock, SlaMetric, SlaState } from '../schemas/state.js';
+import type { SlaPolicy } from './sla.js';
+
+/** Collects the effects of one step, in order. */
+export type EffectSink = (effect: InquiryEffect) => void;
+
+/** The order in which clocks are visited, so that simultaneous deadlines fire deterministically. */
+export const slaMetrics: readonly SlaMetric[] = ['firstResponse', 'nextResponse', 'resolution'];
+
+const isCounting = (clock: SlaClock): boolean => clock.since !== null;
+/** Whether a clock still owes something (not met or cancelled; a breached clock may still count). */
+export const isOpenClock = (clock: SlaClock): boolean =>
+  clock.status === 'running' || clock.status === 'paused' || (clock.status === 'breached' && clock.metAt === undefined && clock.stoppedAt === undefined);
+
+/** Business time a clock has counted up to `at`. */
+export function elapsedAt(policy: SlaPolicy, clock: SlaClock, at: number): number {
+  return clock.since === null ? clock.elapsedMs : clock.elapsedMs + policy.calendar.businessTimeBetween(clock.since, at);
+}
+
+/** Recomputes `dueAt` and `warnAt` of a counting clock from its `since` and `elapsedMs`. */
+function schedule(policy: SlaPolicy, clock: SlaClock): SlaClock {
+  if (clock.since === null) return { ...clock, warnAt: null };
+  const since = clock.since;
+  const toInstant = (businessMs: number): number =>
+    businessMs <= 0 ? since : policy.calendar.addBusinessTime(since, businessMs);
+  const fraction = policy.warnAt[clock.warnings];
+  const warnAt =
+    clock.status === 'running' && fraction !== undefined
+      ? toInstant(Math.round(fraction * clock.targetMs) - clock.elapsedMs)
+      : null;
+  const dueAt = clock.status === 'breached' ? clock.dueAt : toInstant(clock.targetMs - clock.elapsedMs);
+  return { ...clock, dueAt, warnAt };
+}
+
+/** Moves the counted time of a counting clock up to `at` (and keeps it counting from there). */
+function settle(policy: SlaPolicy, clock: SlaClock, at: number): SlaClock {
+  if (clock.since === null) return clock;
+  return { ...clock, elapsedMs: elapsedAt(policy, clock, at), since: at };
+}
+
+/** A new clock counting from `startedAt`, with `elapsedMs` already counted up to `at`. */
+export function startClock(
+  policy: SlaPolicy,
+  metric: SlaMetric,
+  targetMs: number,
+  startedAt: number,
+  at: number,
+  context: { inquiryId: string; emit: EffectSink },
+): SlaClock {
+  const elapsedMs = startedAt < at ? policy.calendar.businessTimeBetween(startedAt, at) : 0;
+  let clock: SlaClock = {
+    metric,
+    status: 'running',
+    startedAt,
+    targetMs,
+    elapsedMs,
+    since: at,
+    dueAt: null,
+    warnAt: null,
+    warnings: 0,
+  };
+  // Warnings whose moment already passed before the clock existed are skipped, not replayed.
+  while (policy.warnAt[clock.warnings] !== undefined && Math.round(policy.warnAt[clock.warnings]! * targetMs) < elapsedMs) {
+    clock = { ...clock, warnings: clock.warnings + 1 };
+  }
+  clock = schedule(policy, clock);
+  context.emit({ type: 'sla.started', inquiryId: context.inquiryId, at, metric, targetMs, dueAt: clock.dueAt });
+  return clock;
+}
+
+/** Stops a counting clock for a while. A breached clock stays breached. */
+export function pauseClock(policy: SlaPolicy, clock: SlaClock, at: number, reason: string, context: { inquiryId: string; emit: EffectSink }): SlaClock {
+  if (!isCounting(clock) || !isOpenClock(clock)) return clock;
+  const settled = settle(policy, clock, at);
+  const paused: SlaClock = {
+    ...settled,
+    since: null,
+    status: clock.status === 'breached' ? 'breached' : 'paused',
+    dueAt: clock.status === 'breached' ? clock.dueAt : null,
+    warnAt: null,
+    pausedAt: at,
+  };
+  context.emit({ type: 'sla.paused', inquiryId: context.inquiryId, at, metric: clock.metric, reason });
+  return paused;
+}
+
+/** Lets a paused clock count again from `at`. */
+export function resumeClock(policy: SlaPolicy, clock: SlaClock, at: number, context: { inquiryId: string; emit: EffectSink }): SlaClock {
+  if (isCounting(clock) || !isOpenClock(clock)) return clock;
+  const { pausedAt: _pausedAt, ...rest } = clock;
+  const resumed = schedule(policy, { ...rest, since: at, status: clock.status === 'breached' ? 'breached' : 'running' });
+  context.emit({ type: 'sla.resumed', inquiryId: context.inquiryId, at, metric: clock.metric, dueAt: resumed.dueAt });
+  return resumed;
+}
+
+/** Completes a clock at `at`: `met`, or still `breached` with `metAt` when late. */
+export function meetClock(policy: SlaPolicy, clock: SlaClock, at: number, context: { inquiryId: string; emit: EffectSink }): SlaClock {
+  if (!isOpenClock(clock)) return clock;
+  const settled = settle(policy, clock, at);
+  const late = clock.status === 'breached';
+  const { pausedAt: _pausedAt, ...rest } = settled;
+  const met: SlaClock = { ...rest, since: null, warnAt: null, status: late ? 'breached' : 'met', metAt: at, stoppedAt: at };
+  context.emit({
+    type: 'sla.met',
+    inquiryId: context.inquiryId,
+    at,
+    metric: clock.metric,
+    elapsedMs: met.elapsedMs,
+    targetMs: met.targetMs,
+    late,
+  });
+  return met;
+}
+
+/** Stops a clock that no longer applies. A clock that breached stays breached. */
+export function cancelClock(policy: SlaPolicy, clock: SlaClock, at: number): SlaClock {
+  if (!isOpenClock(clock)) return clock;
+  const settled = settle(policy, clock, at);
+  return {
+    ...settled,
+    since: null,
+    warnAt: null,
+    status: clock.status === 'breached' ? 'breached' : 'cancelled',
+    dueAt: clock.status === 'paused' ? null : settled.dueAt,
+    stoppedAt: at,
+  };
+}
+
+/** Reopens a completed clock (the resolution clock on reopen): it counts again from `at`. */
+export function reopenClock(policy: SlaPolicy, clock: SlaClock, at: number, context: { inquiryId: string; emit: EffectSink }): SlaClock {
+  if (clock.status !== 'met' && !(clock.status === 'breached' && clock.stoppedAt !== undefined)) return clock;
+  const { metAt: _metAt, stoppedAt: _stoppedAt, ...rest } = clock;
+  const reopened = schedule(policy, { ...rest, since: at, status: clock.status === 'breached' ? 'breached' : 'running' });
+  context.emit({ type: 'sla.resumed', inquiryId: context.inquiryId, at, metric: clock.metric, dueAt: reopened.dueAt });
+  return reopened;
+}
+
+/** Gives an open clock a new target, counted from its original start. */
+export function retargetClock(policy: SlaPolicy, clock: SlaClock, targetMs: number, at: number): SlaClock {
+  if (!isOpenClock(clock) || clock.targetMs === targetMs) return clock;
+  const settled = settle(policy, clock, at);
+  // Warning fractions already passed under the new target count as fired: no burst of stale warnings.
+  let warnings = 0;
+  while (policy.warnAt[warnings] !== undefined && Math.round(policy.warnAt[warnings]! * targetMs) < settled.elapsedMs) warnings++;
+  return schedule(policy, { ...settled, targetMs, warnings });
+}
+
+/** The next instant at which this clock acts (a warning or the breach), or `null`. */
+export function clockDeadline(clock: SlaClock): number | null {
+  if (clock.since === null) return null;
+  const breachAt = clock.status === 'running' ? clock.dueAt : null;
+  if (clock.warnAt === null) return breachAt;
+  if (breachAt === null) return clock.warnAt;
+  return Math.min(clock.warnAt, breachAt);
+}
+
+/** Fires what is due on this clock at `at` (a warning, the breach, or both), in that order. */
+export function fireClock(
+  policy: SlaPolicy,
+  clock: SlaClock,
+  at: number,
+  context: { inquiryId: string; emit: EffectSink },
+): SlaClock {
+  let current = clock;
+  while (current.since !== null && current.warnAt !== null && current.warnAt <= at && current.status === 'running') {
+    const fraction = policy.warnAt[current.warnings] ?? 1;
+    const next = schedule(policy, { ...current, warnings: current.warnings + 1 });
+    context.emit({
+      type: 'sla.warning',
+      inquiryId: context.inquiryId,
+      at,
+      metric: current.metric,
+      fraction,
+      dueAt: current.dueAt,
+      remainingMs: Math.max(0, current.targetMs - elapsedAt(policy, current, at)),
+    });
+    current = next;
+  }
+  if (current.since !== null && current.status === 'running' && current.dueAt !== null && current.dueAt <= at) {
+    current = { ...current, status: 'breached', breachedAt: at, warnAt: null };
+    context.emit({ type: 'sla.breached', inquiryId: context.inquiryId, at, metric: current.metric, dueAt: current.dueAt ?? at });
+  }
+  return current;
+}
+
+/** The earliest instant at which any clock of the slice acts, or `null`. */
+export function slaDeadline(sla: SlaState): number | null {
+  let earliest: number | null = null;
+  for (const metric of slaMetrics) {
+    const clock = sla.clocks[metric];
+    if (clock === undefined) continue;
+    const due = clockDeadline(clock);
+    if (due !== null && (earliest === null || due < earliest)) earliest = due;
+  }
+  return earliest;
+}

@@ -1,0 +1,398 @@
+/**
+ * Properties of businessCalendar: agreement with a brute-force oracle that walks minute by minute
+ * reading the wall clock from Intl, and the algebra of addBusinessTime / businessTimeBetween.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { businessCalendar, type BusinessCalendarConfigInput } from '../../src/policies/calendar.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const ZONES = [
+  'America/New_York',
+  'Europe/London',
+  'Europe/Berlin',
+  'Australia/Sydney',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+  'Pacific/Chatham',
+  'America/Sao_Paulo',
+  'America/St_Johns',
+  'UTC',
+] as const;
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+/** Weekday names by `Date#getUTCDay()`. */
+const BY_UTC_DAY = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+type Span = [string, string];
+type Week = Partial<Record<(typeof WEEKDAYS)[number], Span[]>>;
+interface Schedule {
+  readonly timezone: string;
+  readonly week: Week | undefined;
+  readonly holidays: string[];
+}
+
+const configOf = (schedule: Schedule): BusinessCalendarConfigInput =>
+  schedule.week === undefined
+    ? { timezone: schedule.timezone, holidays: schedule.holidays }
+    : { timezone: schedule.timezone, week: schedule.week, holidays: schedule.holidays };
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+const hhmm = (minutes: number): string => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+const minutesOf = (text: string): number => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
+const isoDay = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
+
+// ---------------------------------------------------------------------------------------------
+// The oracle. It knows nothing of the implementation: it reads the wall clock of every minute
+// with Intl.formatToParts and keeps the furthest reading seen so far. An instant is open when
+// that reading falls in a span of the schedule, which is the rule "a span runs from the first
+// moment the clock shows its start to the first moment it shows its end": skipped times
+// (spring-forward) are never shown, repeated ones (fall-back) count at their first showing.
+// ---------------------------------------------------------------------------------------------
+
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The local wall-clock reading of instant `t` (whole minutes), written as UTC milliseconds. */
+function wallClock(timezone: string, t: number): number {
+  let format = wallFormats.get(timezone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    wallFormats.set(timezone, format);
+  }
+  const parts = format.formatToParts(t);
+  const value = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'));
+}
+
+/** Whether a wall-clock reading lies in the schedule, read naively from the config's strings. */
+function wallIsOpen(schedule: Schedule, wall: number): boolean {
+  const day = Math.floor(wall / DAY);
+  const minute = (wall - day * DAY) / MINUTE;
+  if (schedule.holidays.includes(isoDay(day))) return false;
+  if (schedule.week === undefined) return true;
+  const today = schedule.week[BY_UTC_DAY[new Date(day * DAY).getUTCDay()] ?? 'sun'] ?? [];
+  const yesterday = schedule.week[BY_UTC_DAY[new Date((day - 1) * DAY).getUTCDay()] ?? 'sun'] ?? [];
+  for (const [start, end] of today) {
+    const s = minutesOf(start);
+    const e = minutesOf(end);
+    if (e > s ? s <= minute && minute < e : minute >= s) return true;
+  }
+  for (const [start, end] of yesterday) {
+    if (minutesOf(end) < minutesOf(start) && minute < minutesOf(end)) return true;
+  }
+  return false;
+}
+
+/** Open minutes of a window, and the answers that follow from them. */
+class Oracle {
+  private readonly open: boolean[] = [];
+  /** Open minutes before minute i. */
+  private readonly before: number[] = [0];
+  /** The first open minute at or after minute i, or -1 when none is left in the window. */
+  private readonly nextOpenMinute: number[] = [];
+
+  constructor(
+    schedule: Schedule,
+    readonly from: number,
+    readonly minutes: number,
+  ) {
+    // Start reading 3 hours early: no fall-back repeats more than that, so the furthest reading
+    // is right from the first minute of the window on.
+    let furthest = -Infinity;
+    for (let t = from - 3 * HOUR; t < from + minutes * MINUTE; t += MINUTE) {
+      furthest = Math.max(furthest, wallClock(schedule.timezone, t));
+      if (t >= from) {
+        const open = wallIsOpen(schedule, furthest);
+        this.open.push(open);
+        this.before.push((this.before[this.before.length - 1] ?? 0) + (open ? 1 : 0));
+      }
+    }
+    let next = -1;
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      if (this.open[i] === true) next = i;
+      this.nextOpenMinute[i] = next;
+    }
+  }
+
+  private index(t: number): number {
+    return Math.floor((t - this.from) / MINUTE);
+  }
+
+  isOpen(t: number): boolean {
+    return this.open[this.index(t)] === true;
+  }
+
+  between(a: number, b: number): number {
+    return ((this.before[this.index(b)] ?? Number.NaN) - (this.before[this.index(a)] ?? Number.NaN)) * MINUTE;
+  }
+
+  /** `undefined` when the answer lies beyond the window. */
+  add(at: number, amount: number): number | undefined {
+    if (amount === 0) return at;
+    let left = amount / MINUTE;
+    for (let i = this.index(at); i < this.open.length; i++) {
+      if (this.open[i] === true && --left === 0) return this.from + (i + 1) * MINUTE;
+    }
+    return undefined;
+  }
+
+  /** `undefined` when the answer lies beyond the window. */
+  nextOpen(t: number): number | undefined {
+    const i = this.index(t);
+    const next = this.nextOpenMinute[i] ?? -1;
+    if (next < 0) return undefined;
+    return next === i ? t : this.from + next * MINUTE;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generators.
+// ---------------------------------------------------------------------------------------------
+
+/** The instants at which a zone's offset changes in [from, to), found with Intl (minute precision). */
+function offsetChanges(timezone: string, from: number, to: number): number[] {
+  const offset = (t: number): number => wallClock(timezone, t) - Math.floor(t / MINUTE) * MINUTE;
+  const changes: number[] = [];
+  for (let t = from; t < to; t += DAY) {
+    if (offset(t) === offset(t + DAY)) continue;
+    let low = t;
+    let high = t + DAY;
+    while (high - low > MINUTE) {
+      const mid = low + Math.floor((high - low) / 2 / MINUTE) * MINUTE;
+      if (offset(mid) === offset(low)) low = mid;
+      else high = mid;
+    }
+    changes.push(high);
+  }
+  return changes;
+}
+/**
+ * Changes in 2025–2027, plus São Paulo's last DSTs (2017–2019), whose clocks changed at midnight:
+ * local days that start at 01:00 or end twice.
+ */
+const CHANGES = new Map(
+  ZONES.map((zone) => [
+    zone,
+    zone === 'America/Sao_Paulo'
+      ? offsetChanges(zone, Date.UTC(2017, 0, 1), Date.UTC(2019, 6, 1))
+      : offsetChanges(zone, Date.UTC(2025, 0, 1), Date.UTC(2028, 0, 1)),
+  ]),
+);
+
+/**
+ * A time of day in whole minutes: anywhere, on a half hour, or on a quarter hour between 00:00
+ * and 04:00, when clocks change in the zones above (so span edges fall into gaps and repeats).
+ */
+const minuteOfDay = fc.oneof(
+  fc.integer({ min: 0, max: 1439 }),
+  fc.integer({ min: 0, max: 47 }).map((half) => half * 30),
+  { arbitrary: fc.integer({ min: 0, max: 16 }).map((quarter) => quarter * 15), weight: 2 },
+);
+const span: fc.Arbitrary<Span> = fc
+  .tuple(minuteOfDay, fc.oneof(minuteOfDay, fc.constant(1440)))
+  .filter(([start, end]) => start !== end)
+  .map(([start, end]): Span => [hhmm(start), hhmm(end)]);
+/** A week; Sunday always has spans, since every DST change of the zones above is on a Sunday. */
+const week: fc.Arbitrary<Week> = fc.record(
+  {
+    mon: fc.array(span, { maxLength: 3 }),
+    tue: fc.array(span, { maxLength: 3 }),
+    wed: fc.array(span, { maxLength: 3 }),
+    thu: fc.array(span, { maxLength: 3 }),
+    fri: fc.array(span, { maxLength: 3 }),
+    sat: fc.array(span, { maxLength: 3 }),
+    sun: fc.array(span, { minLength: 1, maxLength: 3 }),
+  },
+  { requiredKeys: ['sun'] },
+);
+
+/** A zone and a minute-aligned anchor instant: anywhere in 2025–2027, or within days of a DST change. */
+const zoneAndAnchor = fc.constantFrom(...ZONES).chain((timezone) => {
+  const changes = CHANGES.get(timezone) ?? [];
+  const anywhere = fc.integer({ min: Date.UTC(2025, 0, 1) / MINUTE, max: Date.UTC(2028, 0, 1) / MINUTE }).map((m) => m * MINUTE);
+  if (changes.length === 0) return fc.record({ timezone: fc.constant(timezone), anchor: anywhere });
+  const nearChange = fc
+    .tuple(fc.constantFrom(...changes), fc.integer({ min: -3 * 24 * 60, max: 24 * 60 }))
+    .map(([change, minutes]) => change + minutes * MINUTE);
+  return fc.record({ timezone: fc.constant(timezone), anchor: fc.oneof(anywhere, { arbitrary: nearChange, weight: 3 }) });
+});
+
+/** A schedule around an anchor, with holidays near it so that they matter. */
+const scheduleNear = fc
+  .tuple(zoneAndAnchor, fc.option(week, { freq: 6 }), fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 3 }))
+  .map(([{ timezone, anchor }, days, holidayOffsets]) => ({
+    schedule: {
+      timezone,
+      week: days ?? undefined,
+      holidays: holidayOffsets.map((offset) => isoDay(Math.floor(anchor / DAY) + offset)),
+    } satisfies Schedule,
+    anchor,
+  }));
+
+// ---------------------------------------------------------------------------------------------
+// Properties.
+// ---------------------------------------------------------------------------------------------
+
+describe('businessCalendar agrees with a minute-by-minute oracle', () => {
+  const WINDOW_MINUTES = 4 * 24 * 60;
+  const query = fc.record({
+    a: fc.integer({ min: 0, max: 2 * 24 * 60 }),
+    b: fc.integer({ min: 0, max: WINDOW_MINUTES - 1 }),
+    amount: fc.integer({ min: 0, max: 2 * 24 * 60 }),
+    withinMinute: fc.integer({ min: 0, max: MINUTE - 1 }),
+  });
+
+  it('on isOpen, nextOpen, businessTimeBetween and addBusinessTime, across zones, DST changes and holidays', () => {
+    fc.assert(
+      fc.property(scheduleNear, fc.array(query, { minLength: 10, maxLength: 10 }), ({ schedule, anchor }, queries) => {
+        const calendar = businessCalendar(configOf(schedule));
+        const from = anchor - DAY;
+        const oracle = new Oracle(schedule, from, WINDOW_MINUTES);
+        // The whole window, minute by minute: the open set, the next openings, the business time
+        // accumulated from the window's start and the instants at which each amount is reached.
+        // (Plain comparisons collected into one expectation: expect() per minute is too slow.)
+        const mismatches: string[] = [];
+        const check = (what: string, t: number, actual: unknown, expected: unknown): void => {
+          if (actual !== expected && mismatches.length < 5) {
+            mismatches.push(`${what} at ${new Date(t).toISOString()}: ${String(actual)}, oracle ${String(expected)}`);
+          }
+        };
+        for (let t = from; t < from + WINDOW_MINUTES * MINUTE; t += MINUTE) {
+          check('isOpen', t, calendar.isOpen(t), oracle.isOpen(t));
+          const next = oracle.nextOpen(t);
+          if (next !== undefined) check('nextOpen', t, calendar.nextOpen(t), next);
+          const accumulated = oracle.between(from, t + MINUTE);
+          check('businessTimeBetween from window start', t, calendar.businessTimeBetween(from, t + MINUTE), accumulated);
+          if (oracle.isOpen(t)) check('addBusinessTime from window start', t, calendar.addBusinessTime(from, accumulated), t + MINUTE);
+        }
+        expect(mismatches).toEqual([]);
+        for (const { a, b, amount, withinMinute } of queries) {
+          const start = from + a * MINUTE;
+          const end = from + b * MINUTE;
+          expect(calendar.isOpen(start)).toBe(oracle.isOpen(start));
+          expect(calendar.isOpen(start + withinMinute)).toBe(oracle.isOpen(start));
+          expect(calendar.businessTimeBetween(start, end)).toBe(
+            end >= start ? oracle.between(start, end) : 0 - oracle.between(end, start),
+          );
+          const due = oracle.add(start, amount * MINUTE);
+          if (due !== undefined) expect(calendar.addBusinessTime(start, amount * MINUTE)).toBe(due);
+          const next = oracle.nextOpen(start);
+          if (next !== undefined) expect(calendar.nextOpen(start)).toBe(next);
+          const nextWithin = oracle.nextOpen(start + withinMinute);
+          if (nextWithin !== undefined) expect(calendar.nextOpen(start + withinMinute)).toBe(nextWithin);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('businessCalendar algebra', () => {
+  /** Calendar chunk edges (every 364 UTC days): intervals are split there internally. */
+  const CHUNK = 364 * DAY;
+  const instantNear = (anchor: number) =>
+    fc.oneof(
+      fc.integer({ min: -3 * DAY, max: 3 * DAY }).map((delta) => anchor + delta),
+      fc.integer({ min: -30 * DAY, max: 60 * DAY }).map((delta) => anchor + delta),
+    );
+  const setting = fc
+    .tuple(
+      scheduleNear,
+      fc.integer({ min: 40, max: 60 }),
+      fc.boolean(),
+    )
+    .chain(([{ schedule, anchor }, chunk, atChunkEdge]) => {
+      const centre = atChunkEdge ? chunk * CHUNK : anchor;
+      return fc.record({
+        schedule: fc.constant(schedule),
+        a: instantNear(centre),
+        b: instantNear(centre),
+        c: instantNear(centre),
+        d1: fc.oneof(fc.integer({ min: 0, max: 3 * DAY }), fc.integer({ min: 0, max: 90 * DAY })),
+        d2: fc.oneof(fc.integer({ min: 0, max: 3 * DAY }), fc.integer({ min: 0, max: 90 * DAY })),
+      });
+    });
+
+  it('addBusinessTime is the earliest instant whose business time from the start is the amount', () => {
+    fc.assert(
+      fc.property(setting, ({ schedule, a, d1 }) => {
+        const calendar = businessCalendar(configOf(schedule));
+        const due = calendar.addBusinessTime(a, d1);
+        expect(due).toBeGreaterThanOrEqual(a);
+        expect(calendar.businessTimeBetween(a, due)).toBe(d1);
+        if (d1 > 0) {
+          expect(calendar.businessTimeBetween(a, due - 1)).toBe(d1 - 1);
+          expect(calendar.isOpen(due - 1)).toBe(true);
+        } else {
+          expect(due).toBe(a);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('addBusinessTime never decreases in the amount nor in the start', () => {
+    fc.assert(
+      fc.property(setting, ({ schedule, a, b, d1, d2 }) => {
+        const calendar = businessCalendar(configOf(schedule));
+        const [small, large] = d1 <= d2 ? [d1, d2] : [d2, d1];
+        const [early, late] = a <= b ? [a, b] : [b, a];
+        expect(calendar.addBusinessTime(a, small)).toBeLessThanOrEqual(calendar.addBusinessTime(a, large));
+        expect(calendar.addBusinessTime(early, d1)).toBeLessThanOrEqual(calendar.addBusinessTime(late, d1));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('businessTimeBetween adds up over consecutive ranges, in any order, and never exceeds real time', () => {
+    fc.assert(
+      fc.property(setting, ({ schedule, a, b, c }) => {
+        const calendar = businessCalendar(configOf(schedule));
+        const ab = calendar.businessTimeBetween(a, b);
+        expect(ab + calendar.businessTimeBetween(b, c)).toBe(calendar.businessTimeBetween(a, c));
+        expect(calendar.businessTimeBetween(b, a)).toBe(0 - ab);
+        expect(Math.abs(ab)).toBeLessThanOrEqual(Math.abs(b - a));
+        expect(Math.sign(ab) * Math.sign(b - a)).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('nextOpen is the instant itself exactly when open, else the end of a closed stretch', () => {
+    fc.assert(
+      fc.property(setting, ({ schedule, a }) => {
+        const calendar = businessCalendar(configOf(schedule));
+        const next = calendar.nextOpen(a);
+        expect(next).toBeGreaterThanOrEqual(a);
+        expect(calendar.isOpen(next)).toBe(true);
+        expect(next === a).toBe(calendar.isOpen(a));
+        expect(calendar.businessTimeBetween(a, next)).toBe(0);
+        if (next > a) expect(calendar.isOpen(next - 1)).toBe(false);
+        expect(calendar.addBusinessTime(a, 1)).toBe(next + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a calendar rebuilt from its normalised config answers the same', () => {
+    fc.assert(
+      fc.property(setting, ({ schedule, a, d1 }) => {
+        const calendar = businessCalendar(configOf(schedule));
+        const rebuilt = businessCalendar(JSON.parse(JSON.stringify(calendar.config)) as BusinessCalendarConfigInput);
+        expect(rebuilt.addBusinessTime(a, d1)).toBe(calendar.addBusinessTime(a, d1));
+        expect(rebuilt.alwaysOpen).toBe(calendar.alwaysOpen);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
