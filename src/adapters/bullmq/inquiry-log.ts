@@ -1,0 +1,182 @@
+/**
+ * The per-inquiry event log in Redis: producers append entries under increasing sequence numbers
+ * (one Lua script, so numbering and writing are one atomic step); drain jobs read the unapplied
+ * entries and, once the store holds their effect, trim them. The store records the last applied
+ * sequence number in the snapshot, which is what makes a retried or duplicated job harmless.
+ */
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { DeadLetter } from './payloads.js';
+import type { RunnerKeys } from './keys.js';
+
+// KEYS: sequence, log, eventIds, pending. ARGV: inquiryId, eventId TTL (s), then eventId/payload
+// pairs (eventId '' = none). Returns the sequence number of each payload; a payload whose eventId
+// was appended before returns the earlier number and is not appended again.
+const APPEND = `
+local results = {}
+local withIds = false
+for i = 3, #ARGV, 2 do
+  local eventId = ARGV[i]
+  local existing = false
+  if eventId ~= '' then
+    withIds = true
+    existing = redis.call('HGET', KEYS[3], eventId)
+  end
+  if existing then
+    table.insert(results, tonumber(existing))
+  else
+    local sequence = redis.call('INCR', KEYS[1])
+    redis.call('HSET', KEYS[2], sequence, ARGV[i + 1])
+    if eventId ~= '' then redis.call('HSET', KEYS[3], eventId, sequence) end
+    table.insert(results, sequence)
+  end
+end
+if withIds then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
+local time = redis.call('TIME')
+redis.call('ZADD', KEYS[4], 'NX', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000), ARGV[1])
+return results
+`;
+
+// KEYS: log, pending, archive. ARGV: inquiryId, applied, archive ('1' or '0').
+// Trims the entries up to `applied` (moving them to the archive when asked), and takes the inquiry
+// off the pending set when its log is empty (appends are atomic, so an empty log means nothing is
+// waiting; a later append puts it back). Returns how many entries are left.
+const SETTLE = `
+local applied = tonumber(ARGV[2])
+local fields = redis.call('HKEYS', KEYS[1])
+for _, field in ipairs(fields) do
+  if tonumber(field) <= applied then
+    if ARGV[3] == '1' then redis.call('HSET', KEYS[3], field, redis.call('HGET', KEYS[1], field)) end
+    redis.call('HDEL', KEYS[1], field)
+  end
+end
+local left = redis.call('HLEN', KEYS[1])
+if left == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end
+return left
+`;
+
+// KEYS: pending. ARGV: before (epoch ms), limit. Returns inquiries pending since before `before`
+// and marks them pending from now, so that the next sweep (of any worker) leaves them alone for a
+// grace period of its own.
+const TAKE_STALE = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', now, id) end
+return ids
+`;
+
+// KEYS: deadLetterIndex, deadLetters. ARGV: key, record. Records each key once.
+const DEAD_LETTER = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 1 then
+  redis.call('RPUSH', KEYS[2], ARGV[2])
+  return 1
+end
+return 0
+`;
+
+interface LogCommands {
+  serviceflowAppend(...args: (string | number)[]): Promise<number[]>;
+  serviceflowSettle(...args: (string | number)[]): Promise<number>;
+  serviceflowDeadLetter(...args: (string | number)[]): Promise<number>;
+  serviceflowTakeStale(...args: (string | number)[]): Promise<string[]>;
+}
+interface LogPipelineCommands {
+  serviceflowAppend(...args: (string | number)[]): ChainableCommander;
+}
+
+/** One payload to append: its JSON and an optional producer-chosen id. */
+export interface LogAppend {
+  readonly payload: string;
+  readonly eventId?: string | undefined;
+}
+
+/**
+ * The entries of an inquiry's log as read: sequence number → JSON text of
+ * `{ kind: 'open', input }`, `{ kind: 'event', event }` or `{ kind: 'tick', at }`.
+ *
+ * @example
+ * ```ts
+ * import { inquiryMachine } from 'serviceflow';
+ * import type { BullmqDesk, LogEntries } from 'serviceflow/bullmq';
+ * declare const desk: BullmqDesk<typeof inquiryMachine>;
+ * const entries: LogEntries = await desk.logEntries('T-1');
+ * for (const [sequence, text] of entries) console.log(sequence, JSON.parse(text).kind);
+ * ```
+ */
+export type LogEntries = ReadonlyMap<number, string>;
+
+/** An inquiry log client over one ioredis connection. */
+export interface InquiryLog {
+  /** Appends payloads to one inquiry's log; resolves with their sequence numbers. */
+  append(inquiryId: string, items: readonly LogAppend[]): Promise<number[]>;
+  /** Appends to several inquiries' logs in one round trip (a pipeline). */
+  appendMany(batches: readonly { inquiryId: string; items: readonly LogAppend[] }[]): Promise<number[][]>;
+  /** Every entry still in the log (the unapplied ones, plus any not trimmed yet). */
+  read(inquiryId: string): Promise<LogEntries>;
+  /** Trims entries up to `applied`; resolves with how many entries are left in the log. */
+  settle(inquiryId: string, applied: number): Promise<number>;
+  /** Records a dead letter once per key; resolves `true` when it was new. */
+  deadLetter(letter: DeadLetter): Promise<boolean>;
+  /** Whether a dead letter with this key was recorded. */
+  wasDeadLettered(key: string): Promise<boolean>;
+  /** Dead letters, oldest first. */
+  deadLetters(start: number, count: number): Promise<DeadLetter[]>;
+  /** Inquiries pending since before `before` (epoch ms), at most `limit`; they count as pending from now on. */
+  stalePending(before: number, limit: number): Promise<string[]>;
+  /** Entries moved to the archive (`archive: true`), sequence number → JSON text. */
+  archived(inquiryId: string): Promise<LogEntries>;
+}
+
+/** How long producer-chosen event ids are remembered (seconds): the window for retrying a send. */
+const EVENT_ID_TTL_SECONDS = 24 * 60 * 60;
+
+const toEntries = (hash: Record<string, string>): Map<number, string> => {
+  const entries = new Map<number, string>();
+  for (const [field, value] of Object.entries(hash)) entries.set(Number(field), value);
+  return entries;
+};
+
+/** Creates the log client; defines the Lua scripts on the connection (EVALSHA, reloaded after a Redis restart). */
+export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: boolean }): InquiryLog {
+  if (!('serviceflowAppend' in redis)) {
+    redis.defineCommand('serviceflowAppend', { numberOfKeys: 4, lua: APPEND });
+    redis.defineCommand('serviceflowSettle', { numberOfKeys: 3, lua: SETTLE });
+    redis.defineCommand('serviceflowDeadLetter', { numberOfKeys: 2, lua: DEAD_LETTER });
+    redis.defineCommand('serviceflowTakeStale', { numberOfKeys: 1, lua: TAKE_STALE });
+  }
+  // defineCommand adds these methods at run time; this is their signature.
+  const commands = redis as Redis & LogCommands;
+  const appendArgs = (inquiryId: string, items: readonly LogAppend[]): (string | number)[] => [
+    keys.sequence(inquiryId),
+    keys.log(inquiryId),
+    keys.eventIds(inquiryId),
+    keys.pending,
+    inquiryId,
+    EVENT_ID_TTL_SECONDS,
+    ...items.flatMap((item) => [item.eventId ?? '', item.payload]),
+  ];
+
+  return {
+    append: (inquiryId, items) => commands.serviceflowAppend(...appendArgs(inquiryId, items)),
+    async appendMany(batches) {
+      const pipeline = redis.pipeline() as ChainableCommander & LogPipelineCommands;
+      for (const { inquiryId, items } of batches) pipeline.serviceflowAppend(...appendArgs(inquiryId, items));
+      const results = (await pipeline.exec()) ?? [];
+      return results.map(([error, value]) => {
+        if (error !== null) throw error;
+        return value as number[];
+      });
+    },
+    read: async (inquiryId) => toEntries(await redis.hgetall(keys.log(inquiryId))),
+    settle: (inquiryId, applied) =>
+      commands.serviceflowSettle(keys.log(inquiryId), keys.pending, keys.archive(inquiryId), inquiryId, applied, options.archive ? '1' : '0'),
+    deadLetter: async (letter) => (await commands.serviceflowDeadLetter(keys.deadLetterIndex, keys.deadLetters, letter.key, JSON.stringify(letter))) === 1,
+    wasDeadLettered: async (key) => (await redis.hexists(keys.deadLetterIndex, key)) === 1,
+    async deadLetters(start, count) {
+      const records = await redis.lrange(keys.deadLetters, start, count <= 0 ? start - 1 : start + count - 1);
+      return records.map((record) => JSON.parse(record) as DeadLetter);
+    },
+    stalePending: (before, limit) => commands.serviceflowTakeStale(keys.pending, before, limit),
+    archived: async (inquiryId) => toEntries(await redis.hgetall(keys.archive(inquiryId))),
+  };
+}

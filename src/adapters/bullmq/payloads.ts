@@ -1,0 +1,56 @@
+/**
+ * What travels through Redis: the entries of an inquiry's event log and the data of the runner's
+ * jobs. Both are validated when read, since any producer (another release, another language, a
+ * hand-written script) can put anything there; what does not parse goes to the dead-letter list.
+ */
+import { z } from 'zod';
+
+/**
+ * One entry of an inquiry's event log: the start input (`open`), an event, or a wake-up (`tick`
+ * at a due time, appended by the wake-up job). The event and the input stay `unknown` here: the
+ * process validates them when it applies them.
+ */
+export const LogEntry = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('open'), input: z.unknown() }),
+  z.object({ kind: z.literal('event'), event: z.unknown() }),
+  z.object({ kind: z.literal('tick'), at: z.number().int().nonnegative() }),
+]);
+export type LogEntry = z.infer<typeof LogEntry>;
+
+/** The data of a drain job: apply the inquiry's unapplied log entries. */
+export const DrainJobData = z.object({ kind: z.literal('drain'), inquiryId: z.string().min(1) });
+/** The data of a wake-up job: the inquiry's deadline at `dueAt` is due. */
+export const WakeJobData = z.object({ kind: z.literal('wake'), inquiryId: z.string().min(1), dueAt: z.number().int().nonnegative() });
+/** Every job the runner's queue holds. */
+export const RunnerJobData = z.discriminatedUnion('kind', [DrainJobData, WakeJobData]);
+export type RunnerJobData = z.infer<typeof RunnerJobData>;
+
+/**
+ * A payload the runner could not apply, as the dead-letter list keeps it.
+ *
+ * @example
+ * ```ts
+ * import { inquiryMachine } from 'serviceflow';
+ * import type { BullmqDesk, DeadLetter } from 'serviceflow/bullmq';
+ * declare const desk: BullmqDesk<typeof inquiryMachine>;
+ * const letters: DeadLetter[] = await desk.deadLetters({ count: 50 });
+ * for (const letter of letters) {
+ *   console.log(letter.inquiryId, letter.sequence, letter.reason.code, letter.reason.message);
+ * }
+ * ```
+ */
+export interface DeadLetter {
+  /** What the record is about: `${inquiryId}#${sequence}` for a log entry, `job:${jobId}` for a job. */
+  readonly key: string;
+  readonly inquiryId?: string;
+  /** The log entry's sequence number. */
+  readonly sequence?: number;
+  /** The BullMQ job id, for a job whose data was malformed. */
+  readonly jobId?: string;
+  /** The payload as found (parsed JSON when it was JSON, else the raw text). */
+  readonly payload: unknown;
+  /** Why it was not applied: a `ServiceFlowError` code (or `MALFORMED_PAYLOAD`) and a message. */
+  readonly reason: { readonly code: string; readonly message: string };
+  /** When it was recorded (the runner's clock). */
+  readonly at: number;
+}

@@ -1,0 +1,210 @@
+import {
+  checkQueryInteger,
+  checkSnapshotWrite,
+  compareSnapshotIds,
+  createConflict,
+  journalEntryId,
+  saveConflict,
+  type CheckedSnapshotWrite,
+  type DueQuery,
+  type JournalEntry,
+  type SnapshotStore,
+  type SnapshotWrite,
+  type StoredSnapshot,
+} from './store.js';
+
+/**
+ * Options of {@link memoryStore}.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from 'serviceflow';
+ * const store = memoryStore({
+ *   snapshots: [{ id: 'inq-1', state: { n: 1 }, stage: 'inquiry', wakeAt: null, lastEventAt: 0, effects: [] }],
+ * });
+ * ```
+ */
+export interface MemoryStoreOptions {
+  /** Snapshots to start with, each created at version 1 as `create` would (effects journaled too). */
+  readonly snapshots?: readonly SnapshotWrite[];
+}
+
+// What the store keeps: JSON text, never the caller's objects, so no caller can reach inside.
+interface MemorySnapshot {
+  readonly id: string;
+  readonly version: number;
+  readonly stateJson: string;
+  readonly stage: string;
+  readonly wakeAt: number | null;
+  readonly lastEventAt: number;
+}
+
+interface MemoryJournalRow {
+  readonly id: string;
+  readonly snapshotId: string;
+  readonly version: number;
+  readonly index: number;
+  readonly type: string;
+  readonly at: number;
+  readonly effectJson: string;
+  dispatchedAt: number | null;
+}
+
+/**
+ * A {@link SnapshotStore} in process memory: for tests, simulations and single-process hosts that
+ * do not need state to outlive the process.
+ *
+ * It follows the same contract as `postgresStore`: states and effects are copied as JSON on the way
+ * in and out (mutating a returned object never changes the store, and a `Date` comes back as its
+ * ISO string, as from PostgreSQL); a rejected `create`/`save` writes nothing; a stale
+ * `expectedVersion` throws `ConflictError` (code `CONFLICT`); malformed writes throw
+ * `InvalidInputError` (code `INVALID_INPUT`). Every call completes without yielding between its
+ * check and its write, so two concurrent saves with the same `expectedVersion` never both win.
+ * `due`, `list` and `undispatched` scan every snapshot (O(n log n)); fine for tens of thousands.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from 'serviceflow';
+ *
+ * const store = memoryStore();
+ * await store.create({ id: 'inq-1', state: { n: 1 }, stage: 'inquiry', wakeAt: 1_000, lastEventAt: 0, effects: [] });
+ * const saved = await store.save({ id: 'inq-1', expectedVersion: 1, state: { n: 2 }, stage: 'resolution', wakeAt: null, lastEventAt: 500, effects: [] });
+ * saved.version; // 2
+ * ```
+ */
+export function memoryStore<State = unknown, Effect = unknown>(options: MemoryStoreOptions = {}): SnapshotStore<State, Effect> {
+  const snapshots = new Map<string, MemorySnapshot>();
+  const journals = new Map<string, MemoryJournalRow[]>();
+  const outbox = new Map<string, MemoryJournalRow>();
+
+  function write(id: string, version: number, checked: CheckedSnapshotWrite, source: SnapshotWrite): MemorySnapshot {
+    const snapshot: MemorySnapshot = {
+      id,
+      version,
+      stateJson: checked.stateJson,
+      stage: source.stage,
+      wakeAt: source.wakeAt,
+      lastEventAt: source.lastEventAt,
+    };
+    snapshots.set(id, snapshot);
+    let journal = journals.get(id);
+    if (journal === undefined) journals.set(id, (journal = []));
+    checked.effects.forEach((effect, index) => {
+      const row: MemoryJournalRow = {
+        id: journalEntryId(id, version, index),
+        snapshotId: id,
+        version,
+        index,
+        type: effect.type,
+        at: effect.at,
+        effectJson: effect.json,
+        dispatchedAt: null,
+      };
+      journal.push(row);
+      outbox.set(row.id, row);
+    });
+    return snapshot;
+  }
+
+  function create(source: SnapshotWrite): MemorySnapshot {
+    const checked = checkSnapshotWrite(source);
+    if (snapshots.has(source.id)) throw createConflict(source.id);
+    return write(source.id, 1, checked, source);
+  }
+
+  for (const seed of options.snapshots ?? []) create(seed);
+
+  const toSnapshot = (snapshot: MemorySnapshot): StoredSnapshot<State> => ({
+    id: snapshot.id,
+    version: snapshot.version,
+    // The store holds what a caller handed in as `State`; parsing gives the caller a fresh copy.
+    state: JSON.parse(snapshot.stateJson) as State,
+    stage: snapshot.stage,
+    wakeAt: snapshot.wakeAt,
+    lastEventAt: snapshot.lastEventAt,
+  });
+
+  const toEntry = (row: MemoryJournalRow): JournalEntry<Effect> => ({
+    id: row.id,
+    snapshotId: row.snapshotId,
+    version: row.version,
+    index: row.index,
+    type: row.type,
+    at: row.at,
+    effect: JSON.parse(row.effectJson) as Effect,
+    dispatchedAt: row.dispatchedAt,
+  });
+
+  const take = <T>(items: T[], limit: number | undefined): T[] => (limit === undefined ? items : items.slice(0, limit));
+  const optionalLimit = (limit: number | undefined, method: string): number | undefined =>
+    limit === undefined ? undefined : checkQueryInteger(limit, method, 'limit', 0);
+
+  return {
+    async load(id) {
+      const snapshot = snapshots.get(id);
+      return snapshot === undefined ? undefined : toSnapshot(snapshot);
+    },
+
+    async create(source) {
+      return toSnapshot(create(source));
+    },
+
+    async save(source) {
+      const expectedVersion = checkQueryInteger(source.expectedVersion, 'save', 'expectedVersion', 1);
+      const checked = checkSnapshotWrite(source);
+      const stored = snapshots.get(source.id);
+      if (stored?.version !== expectedVersion) {
+        throw saveConflict(source.id, expectedVersion, stored?.version);
+      }
+      return toSnapshot(write(source.id, stored.version + 1, checked, source));
+    },
+
+    async due(query: DueQuery) {
+      const until = checkQueryInteger(query.until, 'due', 'until');
+      const limit = optionalLimit(query.limit, 'due');
+      const found: { id: string; wakeAt: number }[] = [];
+      for (const { id, wakeAt } of snapshots.values()) {
+        if (wakeAt !== null && wakeAt <= until) found.push({ id, wakeAt });
+      }
+      found.sort((a, b) => a.wakeAt - b.wakeAt || compareSnapshotIds(a.id, b.id));
+      return take(found, limit);
+    },
+
+    async journal(id, options = {}) {
+      const afterVersion = checkQueryInteger(options.afterVersion ?? 0, 'journal', 'afterVersion');
+      const rows = journals.get(id) ?? [];
+      return rows.filter((row) => row.version > afterVersion).map(toEntry);
+    },
+
+    async undispatched(options = {}) {
+      const limit = optionalLimit(options.limit, 'undispatched');
+      const rows = [...outbox.values()].sort(
+        (a, b) =>
+          a.at - b.at || compareSnapshotIds(a.snapshotId, b.snapshotId) || a.version - b.version || a.index - b.index,
+      );
+      return take(rows, limit).map(toEntry);
+    },
+
+    async markDispatched(ids, at) {
+      checkQueryInteger(at, 'markDispatched', 'at');
+      for (const id of ids) {
+        const row = outbox.get(id);
+        if (row === undefined) continue;
+        row.dispatchedAt = at;
+        outbox.delete(id);
+      }
+    },
+
+    async list(options = {}) {
+      const limit = optionalLimit(options.limit, 'list');
+      const { stage, after } = options;
+      const ids: string[] = [];
+      for (const snapshot of snapshots.values()) {
+        if (stage !== undefined && snapshot.stage !== stage) continue;
+        if (after !== undefined && compareSnapshotIds(snapshot.id, after) <= 0) continue;
+        ids.push(snapshot.id);
+      }
+      return take(ids.sort(compareSnapshotIds), limit);
+    },
+  };
+}

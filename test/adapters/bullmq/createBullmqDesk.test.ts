@@ -1,0 +1,221 @@
+/**
+ * The BullMQ desk in one process against a real Redis (started by the test when redis-server is
+ * installed): ordering, idempotency, wake-ups, dead letters, the sweep.
+ */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createBullmqDesk, type BullmqDesk, type BullmqDeskOptions } from '../../../src/adapters/bullmq/createBullmqDesk.js';
+import { runnerKeys } from '../../../src/adapters/bullmq/keys.js';
+import type { inquiryMachine } from '../../../src/machines/inquiry.js';
+import { ServiceFlowError } from '../../../src/process/errors.js';
+import { slaPolicy } from '../../../src/policies/sla.js';
+import { memoryStore } from '../../../src/stores/memory.js';
+import type { SnapshotStore } from '../../../src/stores/store.js';
+import { makeInput, makeProcess } from '../../support/fixtures.js';
+import { REDIS_SKIP_HINT, redisAvailability, startRedisServer, type RedisTestServer } from '../../support/redis-server.js';
+
+const availability = redisAvailability();
+// The one line for every suite that needs Redis (this file, the reliability scenarios, examples/scaling.ts).
+if (availability.kind === 'none') console.log(`[serviceflow] BullMQ/Redis suites skipped (${availability.reason}): ${REDIS_SKIP_HINT}.`);
+const describeWithRedis = availability.kind === 'none' ? describe.skip : describe;
+
+// Deadlines an hour away stay out of the way; the wake-up test uses one due in 400 ms.
+const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [] }) });
+const hasty = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: 400, resolution: '8h' }], warnAt: [] }) });
+type Desk = BullmqDesk<typeof inquiryMachine>;
+
+describeWithRedis('createBullmqDesk on a real Redis', () => {
+  let server: RedisTestServer;
+  let admin: Redis;
+  let queueCount = 0;
+  const open: Desk[] = [];
+
+  beforeAll(async () => {
+    server = await startRedisServer(availability);
+    admin = new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: null });
+  }, 60_000);
+  afterAll(async () => {
+    admin?.disconnect();
+    await server?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((desk) => desk.close()));
+  });
+
+  function deskWith(options: Partial<BullmqDeskOptions<typeof inquiryMachine>> = {}): { desk: Desk; store: SnapshotStore; queueName: string } {
+    const queueName = options.queueName ?? `desk-test-${globalThis.process.pid}-${++queueCount}`;
+    const store = options.store ?? memoryStore();
+    const desk = createBullmqDesk({
+      process,
+      store,
+      connection: { host: server.host, port: server.port },
+      queueName,
+      worker: { concurrency: 8, sweepInterval: 200, sweepGrace: 300, lockDuration: 2_000, stalledInterval: 1_000 },
+      ...options,
+    });
+    open.push(desk);
+    return { desk, store, queueName };
+  }
+
+  const at = Date.now();
+
+  it('opens an inquiry and applies its events in log order', async () => {
+    const { desk, store } = deskWith();
+    const opened = await desk.open(makeInput({ at }));
+    expect(opened).toEqual({ id: 'T-1', sequence: 1 });
+    // Fired without waiting: the log numbers them in call order, the drain applies them in that order.
+    const sends = Array.from({ length: 60 }, (_, i) =>
+      desk.send('T-1', i % 2 === 0 ? { type: 'customer.reply', at: at + i + 1 } : { type: 'agent.reply', agentId: 'ana', at: at + i + 1 }),
+    );
+    const submitted = await Promise.all(sends);
+    expect(submitted.map((entry) => entry.sequence)).toEqual(Array.from({ length: 60 }, (_, i) => i + 2));
+    const inquiry = await desk.waitUntilApplied(submitted.at(-1)!);
+    expect(inquiry.appliedSequence).toBe(61);
+    expect(inquiry.view.lastEventAt).toBe(at + 60);
+    expect(await desk.deadLetters()).toEqual([]);
+    expect((await store.journal('T-1')).filter((entry) => entry.type === 'sla.met')).not.toHaveLength(0);
+  });
+
+  it('delivers effects to listeners after the save, with journal ids', async () => {
+    const { desk, store } = deskWith();
+    const seen: [string, string, number][] = [];
+    desk.on('effect', async (effect, delivery) => {
+      seen.push([delivery.id, effect.type, (await store.load('T-1'))?.version ?? 0]);
+    });
+    await desk.waitUntilApplied(await desk.open(makeInput({ at })));
+    await desk.waitUntilApplied(await desk.send('T-1', { type: 'agent.reply', at: at + 1 }));
+    expect(seen.slice(0, 2)).toEqual([
+      ['T-1:1:0', 'sla.started', 1],
+      ['T-1:1:1', 'sla.started', 1],
+    ]);
+    expect(seen).toContainEqual(['T-1:2:0', 'sla.met', 2]);
+  });
+
+  it('fires a deadline from a delayed job, once, stamped with its due time', async () => {
+    const { desk, store } = deskWith({ process: hasty });
+    const opened = await desk.open(makeInput({ at: Date.now() }));
+    const { wakeAt } = await desk.waitUntilApplied(opened);
+    for (let i = 0; i < 100 && !(await store.journal('T-1')).some((entry) => entry.type === 'sla.breached'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const breaches = (await store.journal('T-1')).filter((entry) => entry.type === 'sla.breached');
+    expect(breaches.map((entry) => entry.at)).toEqual([wakeAt]);
+    const entries = [...(await desk.logEntries('T-1')).values()].map((text) => JSON.parse(text) as { kind: string });
+    expect(entries.filter((entry) => entry.kind === 'tick')).toHaveLength(0); // trimmed once applied (no archive)
+  });
+
+  it('de-duplicates wake-up jobs by inquiry and due time', async () => {
+    const { desk, queueName } = deskWith({ worker: false });
+    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    try {
+      await desk.open(makeInput({ at }));
+      for (let i = 0; i < 3; i++) await queue.add('wake', { kind: 'wake', inquiryId: 'T-1', dueAt: at + 1_000_000 }, { jobId: `wake-T-1-${at + 1_000_000}`, delay: 1_000_000 });
+      expect(await queue.getDelayedCount()).toBe(1);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('refuses malformed events and inputs at once, before anything reaches Redis', async () => {
+    const { desk } = deskWith({ worker: false });
+    const error = await desk.send('T-1', { type: 'explode', at } as never).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ServiceFlowError);
+    expect((error as ServiceFlowError).code).toBe('INVALID_EVENT');
+    await expect(desk.open({ ...makeInput(), channel: 'fax' } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('dead-letters events the process refuses, with the reason, and applies the rest', async () => {
+    const { desk } = deskWith();
+    await desk.open(makeInput({ at }));
+    await desk.send('T-1', { type: 'cancel', at: at + 1 });
+    const refused = await desk.send('T-1', { type: 'agent.reply', at: at + 2 });
+    await desk.send('ghost', { type: 'agent.reply', at: at + 3 });
+    const inquiry = await desk.waitUntilApplied(refused);
+    expect(inquiry.view.stage).toBe('cancelled');
+    for (let i = 0; i < 100 && (await desk.deadLetters()).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const letters = await desk.deadLetters();
+    expect(letters.map((letter) => [letter.key, letter.reason.code])).toEqual(
+      expect.arrayContaining([
+        ['T-1#3', 'EVENT_NOT_ALLOWED'],
+        ['ghost#1', 'INVALID_INPUT'],
+      ]),
+    );
+    expect(letters.find((letter) => letter.key === 'T-1#3')?.payload).toEqual({ kind: 'event', event: { type: 'agent.reply', at: at + 2 } });
+  });
+
+  it('dead-letters malformed job data and malformed log entries, and loses nothing else', async () => {
+    const { desk, queueName } = deskWith();
+    const keys = runnerKeys('serviceflow', queueName);
+    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    try {
+      await desk.waitUntilApplied(await desk.open(makeInput({ at })));
+      const garbage = await queue.add('drain', { kind: 'drain' });
+      await queue.add('whatever', 'hello' as never);
+      // A producer that wrote junk straight into the log, between two good events.
+      await admin.hset(keys.log('T-1'), String(await admin.incr(keys.sequence('T-1'))), '{not json');
+      await admin.hset(keys.log('T-1'), String(await admin.incr(keys.sequence('T-1'))), JSON.stringify({ kind: 'teleport' }));
+      const last = await desk.send('T-1', { type: 'resolve', at: at + 5 });
+      expect(last.sequence).toBe(4); // 1 open, 2 and 3 junk
+      expect((await desk.waitUntilApplied(last)).view.stage).toBe('followUp');
+      for (let i = 0; i < 100 && (await desk.deadLetters()).length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const reasons = Object.fromEntries((await desk.deadLetters()).map((letter) => [letter.key, [letter.reason.code, letter.reason.message]]));
+      expect(reasons[`job:${garbage.id}`]).toEqual(['MALFORMED_PAYLOAD', expect.stringMatching(/inquiryId/)]);
+      expect(reasons['T-1#2']).toEqual(['MALFORMED_PAYLOAD', 'the log entry is not JSON']);
+      expect(reasons['T-1#3']).toEqual(['MALFORMED_PAYLOAD', expect.stringMatching(/kind/)]);
+      expect(Object.keys(reasons)).toHaveLength(4);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('applies nothing twice when drain jobs are delivered many times and race each other', async () => {
+    const { desk, store, queueName } = deskWith({ worker: { concurrency: 16, sweepInterval: 200, sweepGrace: 300 } });
+    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    try {
+      await desk.open(makeInput({ at }));
+      const events = Array.from({ length: 30 }, (_, i) => ({ id: 'T-1', event: { type: 'customer.reply' as const, at: at + i + 1 } }));
+      const submitted = await desk.sendMany(events);
+      // Duplicates without de-duplication: these drains run at the same time as the real one.
+      await queue.addBulk(Array.from({ length: 40 }, () => ({ name: 'drain', data: { kind: 'drain', inquiryId: 'T-1' } })));
+      await desk.waitUntilApplied(submitted.at(-1)!);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The stored state and journal are exactly what the pure process makes of the log.
+      let expected = process.start(makeInput({ at }));
+      const expectedEffects: unknown[] = [...expected.effects];
+      for (const { event } of events) {
+        expected = process.send(expected.state, event);
+        expectedEffects.push(...expected.effects);
+      }
+      const { appliedSequence, ...stored } = (await store.load('T-1'))?.state as { appliedSequence: number };
+      expect(appliedSequence).toBe(31);
+      expect(stored).toEqual(JSON.parse(JSON.stringify(expected.state)));
+      expect((await store.journal('T-1')).map((entry) => entry.effect)).toEqual(JSON.parse(JSON.stringify(expectedEffects)));
+      expect(await desk.deadLetters()).toEqual([]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('appends a send with a known event id once', async () => {
+    const { desk } = deskWith();
+    await desk.open(makeInput({ at }));
+    const first = await desk.send('T-1', { type: 'agent.reply', at: at + 1 }, { eventId: 'reply-1' });
+    const again = await desk.send('T-1', { type: 'agent.reply', at: at + 1 }, { eventId: 'reply-1' });
+    expect(again).toEqual(first);
+    const inquiry = await desk.waitUntilApplied(first);
+    expect(inquiry.appliedSequence).toBe(2);
+    expect(inquiry.view.firstRespondedAt).toBe(at + 1);
+  });
+
+  it('sweeps up log entries whose producer died before adding their job', async () => {
+    const { desk, queueName } = deskWith();
+    const keys = runnerKeys('serviceflow', queueName);
+    await desk.waitUntilApplied(await desk.open(makeInput({ at })));
+    // The append half of a send, without the job: what a producer leaves when it dies in between.
+    const sequence = await admin.incr(keys.sequence('T-1'));
+    await admin.hset(keys.log('T-1'), String(sequence), JSON.stringify({ kind: 'event', event: { type: 'resolve', at: at + 1 } }));
+    await admin.zadd(keys.pending, Date.now() - 10_000, 'T-1');
+    expect((await desk.waitUntilApplied({ id: 'T-1', sequence }, { timeout: 10_000 })).view.stage).toBe('followUp');
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * The process of the reliability scenarios: every deadline a few hundred milliseconds away, so
+ * SLA warnings and breaches, escalations, surveys, reminders, expiries and automatic closes all
+ * fire during a run, from wake-up jobs as well as from late events, and every inquiry ends with
+ * no deadline pending soon after its last event.
+ */
+import { createProcess } from '../../../../src/process/createProcess.js';
+import { inquiryMachine } from '../../../../src/machines/inquiry.js';
+import { escalationPolicy } from '../../../../src/policies/escalation.js';
+import { feedbackPolicy } from '../../../../src/policies/feedback.js';
+import { slaPolicy } from '../../../../src/policies/sla.js';
+
+export function reliabilityProcess() {
+  return createProcess(inquiryMachine, {
+    sla: slaPolicy({ targets: [{ firstResponse: 300, nextResponse: 500, resolution: 1_500 }], warnAt: [0.5] }),
+    escalation: escalationPolicy({
+      levels: [{ name: 'agent' }, { name: 'specialist' }, { name: 'manager' }],
+      rules: [{ on: 'sla.breached', escalateTo: '+1' }],
+    }),
+    feedback: feedbackPolicy({ survey: 'csat', sendAfter: 300, reminders: { count: 1, every: 300 }, expireAfter: 800, reopenWindow: 1_000, autoCloseAfter: 1_200 }),
+  });
+}
