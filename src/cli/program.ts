@@ -1,0 +1,142 @@
+/**
+ * The `serviceflow` command's parser and its two commands. `runCli` takes the arguments and the
+ * output streams and returns the exit code, so tests drive it without spawning a process.
+ */
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { contactMachine } from '../machines/contact.js';
+import { toMermaid } from '../machines/diagram.js';
+import { inquiryMachine } from '../machines/inquiry.js';
+import { ServiceFlowError } from '../process/errors.js';
+import { kpiTable } from '../testing/kpi-table.js';
+import { simulationReport, type ReportView } from '../testing/report.js';
+import { simulate } from '../testing/simulate.js';
+import { progressReporter, type Output } from './progress.js';
+
+/** The streams the command writes to. */
+export interface CliStreams {
+  readonly stdout: Output;
+  readonly stderr: Output;
+}
+
+const integer = (name: string, min: number) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
+  return n;
+};
+
+const positive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number greater than 0');
+  return n;
+};
+
+/** A mistake in how the command was called: reported in one line, exit code 2. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+interface SimulateFlags {
+  readonly inquiries: number;
+  readonly days: number;
+  readonly seed: number;
+  readonly agents?: number;
+  readonly drain?: string;
+  readonly timezone?: string;
+  readonly json?: boolean;
+  readonly report?: string;
+  readonly title?: string;
+}
+
+function runSimulate(flags: SimulateFlags, io: CliStreams): void {
+  const interactive = io.stdout.isTTY === true && flags.json !== true;
+  const progress = progressReporter(io.stderr, interactive, flags.inquiries, flags.days);
+  const reportViews: ReportView[] = [];
+  const started = performance.now();
+  let result;
+  try {
+    result = simulate({
+      inquiries: flags.inquiries,
+      days: flags.days,
+      seed: flags.seed,
+      ...(flags.agents === undefined ? {} : { agents: flags.agents }),
+      ...(flags.drain === undefined ? {} : { drain: flags.drain }),
+      ...(flags.timezone === undefined ? {} : { arrivals: { timezone: flags.timezone } }),
+      // Views are streamed: the command keeps only what the KPIs and the report read.
+      keepViews: false,
+      ...(flags.report === undefined
+        ? {}
+        : { onView: (view) => reportViews.push({ receivedAt: view.receivedAt, ...(view.firstRespondedAt === undefined ? {} : { firstRespondedAt: view.firstRespondedAt }), feedback: { responses: view.feedback.responses } }) }),
+      ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
+    });
+  } finally {
+    progress.stop();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (flags.json === true) {
+    io.stdout.write(`${JSON.stringify({ stats: result.stats, metrics: result.metrics, timeline: result.timeline })}\n`);
+  } else {
+    if (result.metrics !== null) io.stdout.write(`${kpiTable(result.metrics, result.stats)}\n`);
+    if (interactive) {
+      io.stderr.write(`\nSimulated ${result.stats.inquiries.toLocaleString('en-US')} inquiries in ${seconds.toFixed(1)} s (${Math.round(result.stats.steps / seconds).toLocaleString('en-US')} process steps/s)\n`);
+    }
+  }
+  if (flags.report !== undefined) {
+    writeFileSync(flags.report, simulationReport({ ...result, views: reportViews }, { title: flags.title ?? `serviceflow simulation: ${flags.inquiries.toLocaleString('en-US')} inquiries over ${flags.days} days (seed ${flags.seed})` }));
+    io.stderr.write(`Report written to ${flags.report}\n`);
+  }
+}
+
+function program(io: CliStreams): Command {
+  const root = new Command('serviceflow')
+    .description('Customer-service processes as typed XState machines: simulate a service desk, print state diagrams.')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
+    .showHelpAfterError();
+
+  root
+    .command('simulate')
+    .description('simulate a service desk on a virtual clock and print its KPIs')
+    .option('-n, --inquiries <n>', 'inquiries arriving over the period', integer('--inquiries', 0), 1000)
+    .option('-d, --days <d>', 'days of arrivals', positive, 30)
+    .option('-s, --seed <s>', 'random seed (same seed, same result)', integer('--seed', 0), 1)
+    .option('-a, --agents <n>', 'agents on two shifts (default: staffed for the load)', integer('--agents', 1))
+    .option('--drain <duration>', "time after the last day to work off the backlog, e.g. '3d'")
+    .option('--timezone <zone>', 'IANA zone of the desk hours and the arrival profile (default UTC)')
+    .option('--json', 'print stats, metrics and timeline as one JSON line instead of the table')
+    .addOption(new Option('-r, --report <file.html>', 'also write a self-contained HTML report with charts'))
+    .option('--title <text>', 'title of the HTML report')
+    .action((flags: SimulateFlags) => runSimulate(flags, io));
+
+  root
+    .command('diagram')
+    .description('print the Mermaid state diagram of a built-in machine')
+    .argument('[machine]', 'inquiry or contact', 'inquiry')
+    .option('--lr', 'lay the diagram out left to right')
+    .action((machine: string, flags: { lr?: boolean }) => {
+      const machines = { inquiry: inquiryMachine, contact: contactMachine } as const;
+      if (machine !== 'inquiry' && machine !== 'contact') throw new UsageError(`unknown machine '${machine}': expected inquiry or contact`);
+      io.stdout.write(`${toMermaid(machines[machine], flags.lr === true ? { direction: 'LR' } : {})}\n`);
+    });
+  return root;
+}
+
+/**
+ * Runs the `serviceflow` command with `argv` (the arguments after the program name) and returns
+ * its exit code: 0 on success, 1 on a failure, 2 on a usage error (bad flag, bad option value).
+ */
+export async function runCli(argv: readonly string[], io: CliStreams): Promise<number> {
+  try {
+    await program(io).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError || (error instanceof ServiceFlowError && error.code === 'INVALID_CONFIG')) {
+      io.stderr.write(`serviceflow: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`serviceflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

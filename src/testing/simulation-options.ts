@@ -1,0 +1,295 @@
+/**
+ * What `simulate` accepts: one zod schema for every option, with the defaults of a mid-size desk,
+ * and the types derived from it. Bad options throw `INVALID_CONFIG` naming the offending path.
+ */
+import { z } from 'zod';
+import type { InquiryMachine } from '../machines/inquiry.js';
+import type { ServiceProcess } from '../process/createProcess.js';
+import { describeZodError, InvalidConfigError } from '../process/errors.js';
+import type { InquiryView } from '../process/view.js';
+import { BusinessCalendarConfig, type BusinessCalendar } from '../policies/calendar.js';
+import type { EscalationPolicy } from '../policies/escalation.js';
+import type { FeedbackPolicy } from '../policies/feedback.js';
+import type { SlaPolicy } from '../policies/sla.js';
+import { isTimeZone } from '../policies/calendar/zone.js';
+import { Channel, Priority } from '../schemas/inquiry.js';
+import type { InquiryEffect } from '../schemas/effects.js';
+import { Duration, Timestamp } from '../schemas/time.js';
+import { DurationDistribution } from './distribution.js';
+
+/**
+ * Monday 2026-03-02 00:00 UTC: where simulations start unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SIMULATION_START, simulate } from 'serviceflow/testing';
+ * simulate({ inquiries: 100, days: 1, start: DEFAULT_SIMULATION_START + 7 * 86_400_000 }); // a week later
+ * ```
+ */
+export const DEFAULT_SIMULATION_START = Date.UTC(2026, 2, 2);
+
+const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', { message: `${what} must be a function` });
+const hasMethods = (value: unknown, ...methods: string[]): boolean =>
+  typeof value === 'object' && value !== null && methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+
+const Probability = z.number().min(0, 'must be a probability from 0 to 1').max(1, 'must be a probability from 0 to 1');
+
+const Weight = z.number().nonnegative('a weight must be 0 or more').finite();
+const somePositive = { message: 'at least one weight must be positive' };
+/** Relative weights of named outcomes (need not sum to 1; at least one must be positive). */
+const Weights = z.record(z.string().min(1), Weight).refine((weights) => Object.values(weights).some((w) => w > 0), somePositive);
+/** Relative weights of some of an enum's values (the ones left out never occur). */
+const EnumWeights = <const T extends readonly [string, ...string[]]>(values: z.ZodEnum<{ [K in T[number]]: K }>) =>
+  z.partialRecord(values, Weight).refine((weights) => Object.values(weights).some((w) => typeof w === 'number' && w > 0), somePositive);
+
+const ScoreWeights = (length: number, kind: string) =>
+  z
+    .array(z.number().nonnegative().finite())
+    .length(length, `${kind} weights list one weight per score (${length} of them)`)
+    .refine((weights) => weights.some((w) => w > 0), { message: 'at least one weight must be positive' });
+
+/** Score weights per survey kind: CSAT 1–5, NPS 0–10, CES 1–7 (index 0 is the lowest score). */
+const SurveyScores = z.strictObject({
+  csat: ScoreWeights(5, 'CSAT').optional(),
+  nps: ScoreWeights(11, 'NPS').optional(),
+  ces: ScoreWeights(7, 'CES').optional(),
+});
+
+/**
+ * Arrivals: how many inquiries come in at each hour of the week (relative weights, Monday 00:00
+ * first, in `timezone`), and what they are: channel, priority, customer tier and category mix.
+ *
+ * @example
+ * ```ts
+ * import { simulate } from 'serviceflow/testing';
+ * simulate({ arrivals: { timezone: 'Europe/Paris', profile: Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 18 ? 3 : 1)), categories: { orders: 2, returns: 1 } } });
+ * ```
+ */
+export const ArrivalOptions = z.strictObject({
+  /** 168 weights (hour of week, Monday 00:00 first) or 24 (the same every day). */
+  profile: z
+    .array(z.number().nonnegative().finite())
+    .refine((p) => p.length === 168 || p.length === 24, { message: 'a profile lists 168 hourly weights (Monday 00:00 first) or 24 (every day alike)' })
+    .refine((p) => p.some((w) => w > 0), { message: 'at least one hour must have a positive weight' })
+    .optional(),
+  /** The zone whose wall clock the profile follows (default UTC). */
+  timezone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }).default('UTC'),
+  channels: EnumWeights(Channel).default({ email: 45, chat: 25, phone: 15, web: 10, social: 3, sms: 2 }),
+  priorities: EnumWeights(Priority).default({ low: 15, normal: 60, high: 20, urgent: 5 }),
+  tiers: Weights.default({ standard: 70, gold: 25, vip: 5 }),
+  categories: Weights.default({ billing: 30, technical: 35, account: 20, shipping: 15 }),
+});
+
+const isCalendar = (value: unknown): value is BusinessCalendar => hasMethods(value, 'isOpen', 'nextOpen', 'addBusinessTime');
+
+/**
+ * A group of agents alike: team, shift (a business calendar: when they work), skills (the
+ * categories they handle; default all), channels (default all) and concurrent capacity (how many
+ * inquiries each works on at once).
+ *
+ * @example
+ * ```ts
+ * import { AgentGroup } from 'serviceflow/testing';
+ * const specialists: AgentGroup = { team: 'tier-2', count: 3, capacity: 1, skills: ['technical'], channels: ['email', 'phone'], shift: { week: { mon: [['09:00', '17:00']] } } };
+ * ```
+ */
+export const AgentGroup = z.strictObject({
+  team: z.string().trim().min(1).default('support'),
+  count: z.number().int().min(1, 'a group needs at least one agent').max(100_000),
+  capacity: z.number().int().min(1, 'capacity must be at least 1').max(100).default(1),
+  /** When the agents work: a calendar or its config (default 24×7). */
+  shift: z.union([z.custom<BusinessCalendar>(isCalendar), BusinessCalendarConfig]).optional(),
+  skills: z.array(z.string().min(1)).min(1).readonly().optional(),
+  channels: z.array(Channel).min(1).readonly().optional(),
+  /** Agent ids are `${prefix}-${n}` (default: the team name). */
+  prefix: z.string().min(1).optional(),
+});
+export type AgentGroup = z.input<typeof AgentGroup>;
+
+/**
+ * How agents work an inquiry: how long a session takes, and how it ends.
+ *
+ * @example
+ * ```ts
+ * import { simulate } from 'serviceflow/testing';
+ * simulate({ work: { handling: { email: { kind: 'lognormal', median: '6m', p90: '20m' } }, resolveRate: 0.8, maxSessions: 4 } });
+ * ```
+ */
+export const WorkOptions = z.strictObject({
+  /** Handling time of one work session (talk, typing, research, wrap-up), per channel or for all. */
+  handling: z.union([DurationDistribution, z.partialRecord(Channel, DurationDistribution)]).optional(),
+  /** Chance that a session resolves the inquiry. */
+  resolveRate: Probability.default(0.7),
+  /** Chance that a session ends in a manual escalation (one level up; a level's team takes over). */
+  escalateRate: Probability.default(0.03),
+  /** A session that would not resolve asks the customer instead; after this many, it resolves. */
+  maxSessions: z.number().int().min(1).max(100).default(6),
+  /** Chance that an inquiry is cancelled (spam, duplicate) by triage soon after it arrives. */
+  cancelRate: Probability.default(0.01),
+  /** Put the inquiry on `pend { reason: 'customer' }` while waiting for the customer's answer. */
+  pendOnCustomer: z.boolean().default(true),
+  /** Report every session as `contact.completed` (handle time, first-contact resolution). */
+  contacts: z.boolean().default(true),
+  /** An agent resolves an inquiry whose customer has not answered for this long. */
+  abandonAfter: Duration.prefault('3d'),
+});
+
+/**
+ * How customers behave: when asked, they answer (or not); some come back after a resolution.
+ *
+ * @example
+ * ```ts
+ * import { simulate } from 'serviceflow/testing';
+ * simulate({ customers: { replyRate: 0.7, replyDelay: { kind: 'exponential', mean: '4h' }, reopenRate: 0.1 } });
+ * ```
+ */
+export const CustomerOptions = z.strictObject({
+  replyRate: Probability.default(0.85),
+  replyDelay: DurationDistribution.prefault({ kind: 'lognormal', median: '1h', p90: '10h', max: '6d' }),
+  /** Chance of a follow-up question after resolution (within the reopen window it reopens). */
+  reopenRate: Probability.default(0.04),
+  reopenDelay: DurationDistribution.prefault({ kind: 'exponential', mean: '1d', max: '30d' }),
+});
+
+/**
+ * How customers answer surveys: how often, how soon after the request, and which scores.
+ *
+ * @example
+ * ```ts
+ * import { simulate } from 'serviceflow/testing';
+ * simulate({ surveys: { responseRate: 0.5, patience: '8h', scores: { csat: [1, 1, 2, 6, 10] } } });
+ * ```
+ */
+export const SurveyOptions = z.strictObject({
+  responseRate: Probability.default(0.3),
+  delay: DurationDistribution.prefault({ kind: 'lognormal', median: '2h', p90: '2d', max: '30d' }),
+  /** Customers whose inquiry took longer than this (received → resolved) answer with `unhappyScores`. */
+  patience: Duration.prefault('2d'),
+  scores: SurveyScores.default({}),
+  unhappyScores: SurveyScores.default({}),
+});
+
+const isProcess = (value: unknown): value is ServiceProcess<InquiryMachine> =>
+  hasMethods(value, 'start', 'send', 'view') && typeof (value as { policies?: unknown }).policies === 'object';
+
+/**
+ * Policies to simulate with: each a policy object or the config its factory takes. Ones left out
+ * take the simulation's standard desk policies (see {@link simulate}).
+ *
+ * @example
+ * ```ts
+ * import { simulate } from 'serviceflow/testing';
+ * simulate({ policies: { sla: { targets: [{ firstResponse: '1h' }] }, feedback: { survey: 'nps' } } });
+ * ```
+ */
+export const SimulationPolicies = z.strictObject({
+  sla: z.union([z.custom<SlaPolicy>((v) => hasMethods(v, 'targetsFor')), z.record(z.string(), z.unknown())]).optional(),
+  escalation: z.union([z.custom<EscalationPolicy>((v) => hasMethods(v, 'decide')), z.record(z.string(), z.unknown())]).optional(),
+  feedback: z.union([z.custom<FeedbackPolicy>((v) => hasMethods(v, 'sentiment')), z.record(z.string(), z.unknown())]).optional(),
+});
+
+/**
+ * What the simulator reports as it goes (see `onProgress`).
+ *
+ * @example
+ * ```ts
+ * import { simulate } from 'serviceflow/testing';
+ * simulate({ inquiries: 10_000, onProgress: (p) => console.log(`${Math.round(p.fraction * 100)} %: ${p.arrived} arrived`) });
+ * ```
+ */
+export interface SimulationProgress {
+  /** The virtual instant reached. */
+  readonly at: number;
+  /** Share of the simulated period done, 0–1. */
+  readonly fraction: number;
+  readonly arrived: number;
+  /** Inquiries whose story is over (closed or cancelled). */
+  readonly finished: number;
+  /** Process steps so far (`start` and `send` calls that were accepted). */
+  readonly steps: number;
+}
+
+/**
+ * Every option of `simulate`, validated; see {@link SimulationOptions} for what each means.
+ *
+ * @example
+ * ```ts
+ * import { SimulationOptions } from 'serviceflow/testing';
+ * const config = SimulationOptions.parse({ inquiries: 500 }); // every default filled in
+ * console.log(config.days, config.work.resolveRate); // 30 0.7
+ * ```
+ */
+export const SimulationOptions = z
+  .strictObject({
+    inquiries: z.number().int().min(0).max(50_000_000).default(1000),
+    days: z.number().positive().max(3660).default(30),
+    start: Timestamp.default(DEFAULT_SIMULATION_START),
+    /** Time after the last day during which work goes on without new arrivals. */
+    drain: Duration.default(0),
+    seed: z.number().int().default(1),
+    process: z.custom<ServiceProcess<InquiryMachine>>(isProcess, { message: 'must be a process made by createProcess' }).optional(),
+    policies: SimulationPolicies.optional(),
+    arrivals: ArrivalOptions.prefault({}),
+    agents: z.union([z.number().int().min(1).max(1_000_000), z.array(AgentGroup).min(1).readonly()]).optional(),
+    work: WorkOptions.prefault({}),
+    customers: CustomerOptions.prefault({}),
+    surveys: SurveyOptions.prefault({}),
+    keepViews: z.boolean().default(true),
+    /** Compute the KPIs at the end (`computeMetrics`). */
+    metrics: z.boolean().default(true),
+    journal: z.boolean().default(false),
+    onProgress: fn<(progress: SimulationProgress) => void>('onProgress').optional(),
+    onView: fn<(view: InquiryView) => void>('onView').optional(),
+    /**
+     * Every effect as the process reports it: each inquiry's in order; a settled follow-up's last
+     * effects arrive ahead of the virtual clock (see `simulate`).
+     */
+    onEffect: fn<(effect: InquiryEffect) => void>('onEffect').optional(),
+  })
+  .refine((o) => o.process === undefined || o.policies === undefined, {
+    message: 'give either a process or policies, not both (a process already has its policies)',
+    path: ['policies'],
+  });
+
+/**
+ * The options of `simulate`, as you write them. Everything is optional; the defaults simulate
+ * 1,000 inquiries over 30 days at a desk staffed for the load, with the standard desk policies.
+ *
+ * @example
+ * ```ts
+ * import type { SimulationOptions } from 'serviceflow/testing';
+ * const options: SimulationOptions = {
+ *   inquiries: 5_000,
+ *   days: 14,
+ *   seed: 42,
+ *   arrivals: { channels: { email: 60, chat: 40 } },
+ *   agents: [{ team: 'support', count: 12, capacity: 2, shift: { week: { mon: [['08:00', '18:00']], tue: [['08:00', '18:00']] } } }],
+ *   customers: { replyRate: 0.9 },
+ * };
+ * ```
+ */
+export type SimulationOptions = z.input<typeof SimulationOptions>;
+/**
+ * The options of `simulate` after validation and defaults.
+ *
+ * @example
+ * ```ts
+ * import { SimulationOptions, type SimulationConfig } from 'serviceflow/testing';
+ * const config: SimulationConfig = SimulationOptions.parse({});
+ * console.log(config.arrivals.channels);
+ * ```
+ */
+export type SimulationConfig = z.output<typeof SimulationOptions>;
+
+/**
+ * Validates simulation options, throwing `INVALID_CONFIG` with the offending path.
+
+ */
+export function parseSimulationOptions(options: unknown): SimulationConfig {
+  const parsed = SimulationOptions.safeParse(options ?? {});
+  if (!parsed.success) {
+    const { message, details } = describeZodError('simulation options', options, parsed.error);
+    throw new InvalidConfigError(message, details);
+  }
+  return parsed.data;
+}

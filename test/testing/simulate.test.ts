@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { businessCalendar } from '../../src/policies/calendar.js';
+import { feedbackPolicy } from '../../src/policies/feedback.js';
+import { slaPolicy } from '../../src/policies/sla.js';
+import { ServiceFlowError } from '../../src/process/errors.js';
+import type { InquiryView } from '../../src/process/view.js';
+import { findViolations } from '../../src/testing/invariants.js';
+import { simulate } from '../../src/testing/simulate.js';
+import { makeProcess } from '../support/fixtures.js';
+
+const small = { inquiries: 400, days: 5, seed: 11 } as const;
+
+function configError(run: () => unknown): ServiceFlowError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ServiceFlowError) return error;
+    throw error;
+  }
+  throw new Error('expected INVALID_CONFIG');
+}
+
+describe('simulate', () => {
+  it('gives deep-equal results for the same seed, and different ones for another', () => {
+    const a = simulate({ ...small, journal: true });
+    const b = simulate({ ...small, journal: true });
+    expect(b).toEqual(a);
+    expect(simulate({ ...small, seed: 12 }).views).not.toEqual(a.views);
+  });
+
+  it('runs every inquiry through the process: one view each, in arrival order, keeping the invariants', () => {
+    const result = simulate({ ...small, journal: true });
+    expect(result.views).toHaveLength(400);
+    expect(result.views.map((v) => v.id)).toEqual(Array.from({ length: 400 }, (_, i) => `Q-${i + 1}`));
+    const received = result.views.map((v) => v.receivedAt);
+    expect(received).toEqual([...received].sort((x, y) => x - y));
+    expect(findViolations(result)).toEqual([]);
+    expect(result.stats.rejected).toEqual({});
+    expect(result.stats.steps).toBeGreaterThan(400 * 4);
+    expect(result.journal?.length).toBe(result.stats.effects);
+  });
+
+  it('lets most inquiries run their whole course: answered, resolved, surveyed, closed', () => {
+    const { views, metrics } = simulate({ inquiries: 600, days: 10, drain: '10d', seed: 5 });
+    const stages = count(views.map((v) => v.stage));
+    expect((stages.closed ?? 0) / views.length).toBeGreaterThan(0.9);
+    expect(views.some((v) => v.feedback.responses.length > 0)).toBe(true);
+    expect(views.some((v) => v.reopenCount > 0)).toBe(true);
+    expect(views.some((v) => v.contacts.length > 1)).toBe(true);
+    expect(metrics?.csat).toBeGreaterThan(0.5);
+    expect(metrics?.counts.inquiries).toBe(600);
+  });
+
+  it('computes the same metrics when views are streamed instead of kept', () => {
+    const streamed: InquiryView[] = [];
+    const kept = simulate(small);
+    const lean = simulate({ ...small, keepViews: false, onView: (view) => streamed.push(view) });
+    expect(lean.views).toEqual([]);
+    expect(lean.metrics).toEqual(kept.metrics);
+    expect(streamed.sort((a, b) => a.receivedAt - b.receivedAt || a.id.localeCompare(b.id))).toEqual(
+      [...kept.views].sort((a, b) => a.receivedAt - b.receivedAt || a.id.localeCompare(b.id)),
+    );
+  });
+
+  it('starts work only while agents are on shift, and never beyond their capacity', () => {
+    const shift = businessCalendar({ week: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] } });
+    const { views } = simulate({ inquiries: 150, days: 7, seed: 2, arrivals: { channels: { email: 1 } }, agents: [{ count: 1, capacity: 1, shift: { week: shift.config.week } }] });
+    const sessions = views.flatMap((v) => v.contacts.map((c) => [c.at - c.handleMs, c.at] as const)).sort((a, b) => a[0] - b[0]);
+    expect(sessions.length).toBeGreaterThan(50);
+    for (const [start] of sessions) expect(shift.isOpen(start)).toBe(true);
+    for (let i = 1; i < sessions.length; i++) expect(sessions[i]![0]).toBeGreaterThanOrEqual(sessions[i - 1]![1]);
+  });
+
+  it('answers faster with more agents', () => {
+    const frt = (agents: number) => simulate({ ...small, agents }).metrics?.firstResponseTime.median ?? Infinity;
+    expect(frt(20)).toBeLessThan(frt(2));
+  });
+
+  it('follows the arrival profile and the channel mix', () => {
+    const nightsOff = Array.from({ length: 24 }, (_, hour) => (hour >= 8 && hour < 20 ? 1 : 0));
+    const { views } = simulate({ inquiries: 500, days: 7, seed: 4, arrivals: { profile: nightsOff, channels: { chat: 3, email: 1 } } });
+    for (const view of views) expect(new Date(view.receivedAt).getUTCHours()).toBeGreaterThanOrEqual(8);
+    const channels = count(views.map((v) => v.channel));
+    expect(channels.chat).toBeGreaterThan(2 * (channels.email ?? 0));
+  });
+
+  it('runs the policies it is given, as configs, objects or a whole process', () => {
+    const nps = simulate({ ...small, drain: '10d', policies: { feedback: { survey: 'nps', sendAfter: '10m' } } });
+    expect(nps.views.some((v) => v.feedback.responses.some((r) => r.kind === 'nps'))).toBe(true);
+    const strict = simulate({ ...small, policies: { sla: slaPolicy({ targets: [{ firstResponse: '1m' }] }) } });
+    expect(strict.metrics?.slaAttainment.firstResponse.breached).toBeGreaterThan(0);
+    const process = makeProcess({ feedback: feedbackPolicy({ survey: false }) });
+    expect(simulate({ ...small, process }).views.every((v) => v.feedback.survey === undefined)).toBe(true);
+  });
+
+  it('routes escalations to the team their level names', () => {
+    const { views } = simulate({
+      ...small,
+      work: { escalateRate: 0.3 },
+      agents: [{ team: 'tier-1', count: 4, capacity: 2 }, { team: 'tier-2', count: 2 }],
+      policies: { escalation: { levels: [{ name: 'agent' }, { name: 'specialist', team: 'tier-2' }] } },
+    });
+    const escalated = views.filter((v) => v.escalation.level === 1 && v.stage !== 'cancelled' && v.resolvedAt !== undefined);
+    expect(escalated.length).toBeGreaterThan(10);
+    for (const view of escalated) expect(view.assignee?.team).toBe('tier-2');
+  });
+
+  it('reports progress through the virtual period', () => {
+    const fractions: number[] = [];
+    simulate({ ...small, onProgress: (p) => fractions.push(p.fraction) });
+    expect(fractions.length).toBeGreaterThan(100);
+    expect(fractions.at(-1)).toBe(1);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+  });
+
+  it('records arrivals, resolutions and the backlog over time', () => {
+    const { timeline, stats } = simulate(small);
+    expect(timeline.bucketMs).toBe(3_600_000);
+    expect(timeline.arrivals.reduce((a, b) => a + b, 0)).toBe(stats.inquiries);
+    expect(timeline.backlog).toHaveLength(5 * 24);
+    expect(Math.max(...timeline.backlog)).toBeGreaterThan(0);
+  });
+
+  it('refuses bad options with INVALID_CONFIG naming the path', () => {
+    expect(configError(() => simulate({ inquiries: -1 })).path).toEqual(['inquiries']);
+    expect(configError(() => simulate({ customers: { replyRate: 2 } })).path).toEqual(['customers', 'replyRate']);
+    expect(configError(() => simulate({ arrivals: { profile: [1, 2, 3] } })).path).toEqual(['arrivals', 'profile']);
+    expect(configError(() => simulate({ work: { handling: { kind: 'lognormal', median: '10m', p90: '5m' } } })).code).toBe('INVALID_CONFIG');
+    expect(configError(() => simulate({ policies: { sla: { targets: [{ firstResponse: 'soon' }] } } })).path.slice(0, 3)).toEqual(['policies', 'sla', 'targets']);
+    expect(configError(() => simulate({ agents: [{ count: 2, skills: ['billing'] }] })).message).toMatch(/no agent handles category 'technical'/);
+    expect(configError(() => simulate({ process: makeProcess(), policies: {} })).path).toEqual(['policies']);
+  });
+});
+
+function count(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
