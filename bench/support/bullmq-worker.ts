@@ -1,0 +1,64 @@
+/**
+ * A worker process of bench/desk.bench.ts: a BullMQ desk over PostgreSQL that reports over IPC,
+ * for every save, which log position it applied and when, and how long each drain job took.
+ */
+import pg from 'pg';
+import { createBullmqDesk } from '../../src/adapters/bullmq/createBullmqDesk.js';
+import { postgresStore } from '../../src/stores/postgres.js';
+import type { SnapshotStore, SnapshotWrite } from '../../src/stores/store.js';
+import { benchProcess } from './bench-process.js';
+
+export interface BenchWorkerConfig {
+  readonly redis: { readonly host: string; readonly port: number };
+  readonly pg: pg.PoolConfig;
+  readonly queueName: string;
+  readonly concurrency: number;
+}
+
+/** One save as reported: inquiry id, applied sequence, saved at (epoch ms), unused. */
+export type SaveReport = [string, number, number, number];
+
+const config = JSON.parse(process.env['SERVICEFLOW_BENCH_WORKER'] ?? '{}') as BenchWorkerConfig;
+const pool = new pg.Pool({ ...config.pg, max: 16 });
+const base = postgresStore(pool);
+let reports: SaveReport[] = [];
+const saved = (write: SnapshotWrite): void => {
+  reports.push([write.id, (write.state as { appliedSequence?: number }).appliedSequence ?? 0, Date.now(), 0]);
+};
+const store: SnapshotStore = {
+  ...base,
+  async create(write) {
+    const result = await base.create(write);
+    saved(write);
+    return result;
+  },
+  async save(write) {
+    const result = await base.save(write);
+    saved(write);
+    return result;
+  },
+};
+let steps: number[] = [];
+setInterval(() => {
+  if (reports.length === 0 && steps.length === 0) return;
+  process.send?.({ type: 'saves', reports, steps });
+  reports = [];
+  steps = [];
+}, 50).unref();
+
+const desk = createBullmqDesk({
+  process: benchProcess(),
+  store,
+  connection: config.redis,
+  queueName: config.queueName,
+  worker: { concurrency: config.concurrency },
+});
+// A step: one drain job, from the moment the worker took it to its completion.
+desk.worker?.on('completed', (job) => {
+  if (job.name === 'drain' && job.processedOn !== undefined && job.finishedOn !== undefined) steps.push(job.finishedOn - job.processedOn);
+});
+desk.on('error', (error) => process.send?.({ type: 'error', message: String(error) }));
+process.on('message', (message: { type?: string }) => {
+  if (message.type === 'stop') void desk.close().then(() => pool.end()).then(() => process.exit(0));
+});
+process.send?.({ type: 'ready' });

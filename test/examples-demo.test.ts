@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { demoOptions, runDemo } from '../examples/demo.js';
+import { simulate } from '../src/testing/simulate.js';
+
+describe('examples/demo.ts (npm run demo)', () => {
+  it('prints the KPI table of the simulated desk', () => {
+    const lines = runDemo(1500, () => {});
+    expect(lines[0]).toMatch(/1,500 inquiries, 25 agents on two shifts/);
+    for (const row of [/^Inquiries\s+1,500$/, /^First response time/, /^SLA resolution/, /^CSAT \(satisfied\)/, /^Backlog by stage/]) {
+      expect(lines.some((line) => row.test(line)), String(row)).toBe(true);
+    }
+  });
+
+  it('staffs 25 agents and routes escalations to the specialists', () => {
+    const result = simulate({ ...demoOptions(1500), keepViews: true });
+    expect(result.stats.agents).toBe(25);
+    expect(result.stats.rejected).toEqual({});
+    expect(result.views.some((view) => view.escalation.name === 'specialist' && view.assignee?.team === 'tier-2')).toBe(true);
+  });
+});
