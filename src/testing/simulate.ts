@@ -676,7 +676,7 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
   advanceTo(end);
   onProgress?.({ at: end, fraction: 1, arrived, finished, steps });
 
-  const measured = keep ? views : metricViews;
+  const measured = !config.metrics ? null : keep ? views : metricViews;
   return {
     views,
     metrics: measured === null ? null : computeMetrics(measured, { calendar: process.policies.sla.calendar }),

@@ -62,6 +62,14 @@ describe('simulate', () => {
     );
   });
 
+  it('skips the KPIs with metrics: false, whether views are kept or streamed', () => {
+    // Regression: with kept views, metrics: false was ignored and the KPIs computed anyway.
+    const kept = simulate({ ...small, metrics: false });
+    expect(kept.metrics).toBeNull();
+    expect(kept.views).toEqual(simulate(small).views);
+    expect(simulate({ ...small, metrics: false, keepViews: false }).metrics).toBeNull();
+  });
+
   it('starts work only while agents are on shift, and never beyond their capacity', () => {
     const shift = businessCalendar({ week: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] } });
     const { views } = simulate({ inquiries: 150, days: 7, seed: 2, arrivals: { channels: { email: 1 } }, agents: [{ count: 1, capacity: 1, shift: { week: shift.config.week } }] });
