@@ -21,7 +21,8 @@ import {
 } from '../policies/sla-clocks.js';
 import type { FeedbackKind, PendingReason, Priority } from '../schemas/inquiry.js';
 import type { InquiryEffect } from '../schemas/effects.js';
-import type { EscalationTrigger, InquiryContext, SlaClock, SlaMetric, SlaState, Survey } from '../schemas/state.js';
+import type { Assignee, EscalationRecord, EscalationTrigger, FeedbackResponse, InquiryContext, SlaClock, SlaMetric, SlaState, Survey } from '../schemas/state.js';
+import { copyRecord, setDefined, withFields } from '../internal/records.js';
 import type { ServicePolicies } from './policies.js';
 
 /** What every step gets besides the context: the policies and where to report effects. */
@@ -39,7 +40,9 @@ const clockEnv = (ctx: InquiryContext, env: StepEnv) => ({ inquiryId: ctx.id, em
 
 function withClock(ctx: InquiryContext, metric: SlaMetric, clock: SlaClock): InquiryContext {
   if (ctx.sla.clocks[metric] === clock) return ctx;
-  return { ...ctx, sla: { ...ctx.sla, clocks: { ...ctx.sla.clocks, [metric]: clock } } };
+  const clocks = copyRecord(ctx.sla.clocks);
+  clocks[metric] = clock;
+  return { ...ctx, sla: { ...ctx.sla, clocks } };
 }
 
 function mapClock(ctx: InquiryContext, metric: SlaMetric, update: (clock: SlaClock) => SlaClock): InquiryContext {
@@ -67,21 +70,19 @@ function updateClocks(
     clocks ??= { ...ctx.sla.clocks };
     clocks[metric] = next;
   }
-  if (clocks === undefined) return fields === undefined ? ctx : { ...ctx, ...fields };
-  return { ...ctx, ...fields, sla: { ...ctx.sla, clocks } };
+  if (clocks === undefined) return fields === undefined ? ctx : withFields(ctx, fields);
+  const next = fields === undefined ? { ...ctx } : withFields(ctx, fields);
+  next.sla = { ...ctx.sla, clocks };
+  return next;
 }
 
 /** Starts a new clock for `metric`, moving a finished one of the same metric to the history. */
 function beginClock(ctx: InquiryContext, metric: SlaMetric, targetMs: number, startedAt: number, at: number, env: StepEnv): InquiryContext {
   const previous = ctx.sla.clocks[metric];
   const clock = startClock(env.policies.sla, metric, targetMs, startedAt, at, clockEnv(ctx, env));
-  return {
-    ...ctx,
-    sla: {
-      clocks: { ...ctx.sla.clocks, [metric]: clock },
-      history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous],
-    },
-  };
+  const clocks = copyRecord(ctx.sla.clocks);
+  clocks[metric] = clock;
+  return { ...ctx, sla: { clocks, history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous] } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ function applyEscalation(
   if (to === from && !reroutes) return ctx;
   const level = levels[to];
   const name = level?.name ?? ctx.escalation.name;
-  env.emit({
+  const effect: Extract<InquiryEffect, { type: 'escalated' }> = {
     type: 'escalated',
     inquiryId: ctx.id,
     at,
@@ -113,20 +114,13 @@ function applyEscalation(
     trigger: decision.trigger,
     reason: decision.reason,
     notify: level?.notify ?? [],
-    ...(team === undefined ? {} : { team }),
-  });
-  return {
-    ...ctx,
-    ...(team === undefined ? {} : { assignee: { team } }),
-    escalation: {
-      level: to,
-      name,
-      history: [
-        ...ctx.escalation.history,
-        { at, level: to, from, name, trigger: decision.trigger, reason: decision.reason, ...(team === undefined ? {} : { team }) },
-      ],
-    },
   };
+  setDefined(effect, 'team', team);
+  env.emit(effect);
+  const record: EscalationRecord = { at, level: to, from, name, trigger: decision.trigger, reason: decision.reason };
+  setDefined(record, 'team', team);
+  const escalation = { level: to, name, history: [...ctx.escalation.history, record] };
+  return team === undefined ? { ...ctx, escalation } : withFields(ctx, { assignee: { team }, escalation });
 }
 
 /** Lets the escalation policy react to something that happened. */
@@ -165,26 +159,28 @@ export function receivedContext(input: {
   subject?: string | undefined;
   at: number;
 }): InquiryContext {
-  return {
+  // Built key by key, optional keys in their place (see internal/records.ts on why not spreads).
+  const ctx: InquiryContext = {
     id: input.id,
     // Set by the entry of the machine's initial stage (no stage.changed for the first one).
     stage: '',
     channel: input.channel,
     customer: input.customer,
     priority: input.priority,
-    ...(input.category === undefined ? {} : { category: input.category }),
-    ...(input.subject === undefined ? {} : { subject: input.subject }),
-    receivedAt: input.at,
-    lastEventAt: input.at,
-    pendingReason: null,
-    resolvedAt: null,
-    reopenCount: 0,
-    contacts: [],
-    sla: { clocks: {}, history: [] },
-    escalation: { level: 0, name: '', history: [] },
-    feedback: { survey: null, responses: [] },
-    followUp: null,
-  };
+  } as InquiryContext;
+  setDefined(ctx, 'category', input.category);
+  setDefined(ctx, 'subject', input.subject);
+  ctx.receivedAt = input.at;
+  ctx.lastEventAt = input.at;
+  ctx.pendingReason = null;
+  ctx.resolvedAt = null;
+  ctx.reopenCount = 0;
+  ctx.contacts = [];
+  ctx.sla = { clocks: {}, history: [] };
+  ctx.escalation = { level: 0, name: '', history: [] };
+  ctx.feedback = { survey: null, responses: [] };
+  ctx.followUp = null;
+  return ctx;
 }
 
 /** Arrival: names the first escalation level, starts the clocks, applies `received` rules. */
@@ -239,12 +235,12 @@ function isAwaitingReply(ctx: InquiryContext): boolean {
 }
 
 export function acknowledge(ctx: InquiryContext, at: number): InquiryContext {
-  return ctx.acknowledgedAt === undefined ? { ...ctx, acknowledgedAt: at } : ctx;
+  return ctx.acknowledgedAt === undefined ? withFields(ctx, { acknowledgedAt: at }) : ctx;
 }
 
 export function categorize(ctx: InquiryContext, category: string, priority: Priority | undefined, at: number, env: StepEnv): InquiryContext {
   const changed = ctx.category !== category || (priority !== undefined && priority !== ctx.priority);
-  const next: InquiryContext = { ...ctx, category, ...(priority === undefined ? {} : { priority }) };
+  const next = withFields(ctx, priority === undefined ? { category } : { category, priority });
   return changed ? withSlaEscalations(next, env, (emit) => retarget(next, at, { ...env, emit })) : next;
 }
 
@@ -255,8 +251,10 @@ export function prioritize(ctx: InquiryContext, priority: Priority, at: number, 
 }
 
 export function assign(ctx: InquiryContext, agentId: string | undefined, team: string | undefined): InquiryContext {
-  const assignee = { ...ctx.assignee, ...(agentId === undefined ? {} : { agentId }), ...(team === undefined ? {} : { team }) };
-  return { ...ctx, assignee };
+  const assignee: Assignee = ctx.assignee === undefined ? {} : copyRecord(ctx.assignee);
+  setDefined(assignee, 'agentId', agentId);
+  setDefined(assignee, 'team', team);
+  return withFields(ctx, { assignee });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,7 +271,7 @@ export function recordAgentReply(ctx: InquiryContext, at: number, env: StepEnv):
 }
 
 export function recordCustomerReply(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
-  const next: InquiryContext = { ...ctx, lastCustomerReplyAt: at };
+  const next = withFields(ctx, { lastCustomerReplyAt: at });
   const current = next.sla.clocks.nextResponse;
   if (next.firstRespondedAt === undefined || next.resolvedAt !== null || (current !== undefined && isOpenClock(current))) return next;
   const target = env.policies.sla.targetsFor(factsOf(next)).nextResponse;
@@ -285,7 +283,8 @@ export function contactCompleted(
   contact: { contactId: string; channel: InquiryContext['channel']; handleMs: number; resolved: boolean },
   at: number,
 ): InquiryContext {
-  return { ...ctx, contacts: [...ctx.contacts, { ...contact, at }] };
+  const summary = { contactId: contact.contactId, channel: contact.channel, handleMs: contact.handleMs, resolved: contact.resolved, at };
+  return { ...ctx, contacts: [...ctx.contacts, summary] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,7 +327,7 @@ export function resolve(ctx: InquiryContext, resolution: string | undefined, at:
     ctx,
     slaMetrics,
     (clock, metric) => (metric === 'nextResponse' ? cancelClock(sla, clock, at) : meetClock(sla, clock, at, c)),
-    { resolvedAt: at, pendingReason: null, ...(resolution === undefined ? {} : { resolution }) },
+    resolution === undefined ? { resolvedAt: at, pendingReason: null } : { resolvedAt: at, pendingReason: null, resolution },
   );
 }
 
@@ -372,7 +371,9 @@ export function reopen(
     followUp: null,
     feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
   };
-  env.emit({ type: 'inquiry.reopened', inquiryId: ctx.id, at, by, reopenCount, ...(reason === undefined ? {} : { reason }) });
+  const effect: Extract<InquiryEffect, { type: 'inquiry.reopened' }> = { type: 'inquiry.reopened', inquiryId: ctx.id, at, by, reopenCount };
+  setDefined(effect, 'reason', reason);
+  env.emit(effect);
   next = mapClock(next, 'resolution', (clock) => reopenClock(env.policies.sla, clock, at, clockEnv(ctx, env)));
   return signalEscalation(next, { on: 'reopened', count: reopenCount }, at, env);
 }
@@ -387,18 +388,14 @@ export function recordFeedback(
   const survey = ctx.feedback.survey;
   const answered =
     survey !== null && (survey.status === 'scheduled' || survey.status === 'requested')
-      ? { ...survey, status: 'answered' as const, answeredAt: at, nextReminderAt: null }
+      ? withFields(survey, { status: 'answered', answeredAt: at, nextReminderAt: null })
       : survey;
-  const comment = feedback.comment === undefined ? {} : { comment: feedback.comment };
-  env.emit({ type: 'feedback.received', inquiryId: ctx.id, at, kind: feedback.kind, score: feedback.score, sentiment, ...comment });
-  const next: InquiryContext = {
-    ...ctx,
-    feedback: {
-      ...ctx.feedback,
-      survey: answered,
-      responses: [...ctx.feedback.responses, { kind: feedback.kind, score: feedback.score, sentiment, at, ...comment }],
-    },
-  };
+  const effect: Extract<InquiryEffect, { type: 'feedback.received' }> = { type: 'feedback.received', inquiryId: ctx.id, at, kind: feedback.kind, score: feedback.score, sentiment };
+  setDefined(effect, 'comment', feedback.comment);
+  env.emit(effect);
+  const response: FeedbackResponse = { kind: feedback.kind, score: feedback.score, sentiment, at };
+  setDefined(response, 'comment', feedback.comment);
+  const next: InquiryContext = { ...ctx, feedback: { ...ctx.feedback, survey: answered, responses: [...ctx.feedback.responses, response] } };
   if (sentiment !== 'negative') return next;
   const decision = env.policies.escalation.decide({ on: 'feedback.negative' }, factsOf(next), next.escalation.level);
   if (decision !== null) return applyEscalation(next, decision, at, env);
@@ -414,26 +411,24 @@ export function feedbackReopens(kind: FeedbackKind, score: number, env: Pick<Ste
 
 export function close(ctx: InquiryContext, reason: 'manual' | 'auto', at: number, env: StepEnv): InquiryContext {
   env.emit({ type: 'inquiry.closed', inquiryId: ctx.id, at, reason });
-  return {
-    ...ctx,
+  return withFields(ctx, {
     closedAt: at,
     closeReason: reason,
     followUp: null,
     feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
-  };
+  });
 }
 
 export function cancel(ctx: InquiryContext, reason: string | undefined, at: number, env: StepEnv): InquiryContext {
-  let next: InquiryContext = {
-    ...ctx,
-    cancelledAt: at,
-    ...(reason === undefined ? {} : { cancelReason: reason }),
-    pendingReason: null,
-    followUp: null,
-    feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
-  };
-  next = updateClocks(next, slaMetrics, (clock) => cancelClock(env.policies.sla, clock, at));
-  env.emit({ type: 'inquiry.cancelled', inquiryId: ctx.id, at, ...(reason === undefined ? {} : { reason }) });
+  const fields: Partial<InquiryContext> = { cancelledAt: at };
+  setDefined(fields, 'cancelReason', reason);
+  fields.pendingReason = null;
+  fields.followUp = null;
+  fields.feedback = { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) };
+  const next = updateClocks(withFields(ctx, fields), slaMetrics, (clock) => cancelClock(env.policies.sla, clock, at));
+  const effect: Extract<InquiryEffect, { type: 'inquiry.cancelled' }> = { type: 'inquiry.cancelled', inquiryId: ctx.id, at };
+  setDefined(effect, 'reason', reason);
+  env.emit(effect);
   return next;
 }
 
@@ -498,7 +493,7 @@ function fireSurvey(ctx: InquiryContext, at: number, env: StepEnv): InquiryConte
     const sentAt = survey.sendAt;
     const firstReminder = policy.reminders.count > 0 ? sentAt + policy.reminders.every : null;
     const expiresAt = sentAt + policy.expireAfter;
-    survey = { ...survey, status: 'requested', requestedAt: sentAt, expiresAt, nextReminderAt: firstReminder !== null && firstReminder < expiresAt ? firstReminder : null };
+    survey = withFields(survey, { status: 'requested', requestedAt: sentAt, expiresAt, nextReminderAt: firstReminder !== null && firstReminder < expiresAt ? firstReminder : null });
     requestedAt = sentAt;
     env.emit({ type: 'survey.requested', inquiryId: ctx.id, at: sentAt, kind: survey.kind, expiresAt });
   }
@@ -510,10 +505,10 @@ function fireSurvey(ctx: InquiryContext, at: number, env: StepEnv): InquiryConte
     env.emit({ type: 'survey.reminder', inquiryId: ctx.id, at: remindedAt, kind: survey.kind, reminder: remindersSent });
   }
   if (survey.status === 'requested' && survey.expiresAt <= at) {
-    survey = { ...survey, status: 'expired', expiredAt: survey.expiresAt, nextReminderAt: null };
+    survey = withFields(survey, { status: 'expired', expiredAt: survey.expiresAt, nextReminderAt: null });
     env.emit({ type: 'survey.expired', inquiryId: ctx.id, at: survey.expiresAt, kind: survey.kind });
   }
-  return { ...ctx, feedback: { ...ctx.feedback, survey, ...(requestedAt === undefined ? {} : { requestedAt }) } };
+  return { ...ctx, feedback: requestedAt === undefined ? { ...ctx.feedback, survey } : withFields(ctx.feedback, { survey, requestedAt }) };
 }
 
 /** Fires what is due at exactly the instant `at` (the earliest pending deadline). */

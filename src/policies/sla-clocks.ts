@@ -4,6 +4,7 @@
  */
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { SlaClock, SlaMetric, SlaState } from '../schemas/state.js';
+import { withFields, withoutFields } from '../internal/records.js';
 import type { SlaPolicy } from './sla.js';
 
 /** Collects the effects of one step, in order. */
@@ -77,14 +78,13 @@ export function startClock(
 export function pauseClock(policy: SlaPolicy, clock: SlaClock, at: number, reason: string, context: { inquiryId: string; emit: EffectSink }): SlaClock {
   if (!isCounting(clock) || !isOpenClock(clock)) return clock;
   const settled = settle(policy, clock, at);
-  const paused: SlaClock = {
-    ...settled,
+  const paused = withFields(settled, {
     since: null,
     status: clock.status === 'breached' ? 'breached' : 'paused',
     dueAt: clock.status === 'breached' ? clock.dueAt : null,
     warnAt: null,
     pausedAt: at,
-  };
+  });
   context.emit({ type: 'sla.paused', inquiryId: context.inquiryId, at, metric: clock.metric, reason });
   return paused;
 }
@@ -92,8 +92,7 @@ export function pauseClock(policy: SlaPolicy, clock: SlaClock, at: number, reaso
 /** Lets a paused clock count again from `at`. */
 export function resumeClock(policy: SlaPolicy, clock: SlaClock, at: number, context: { inquiryId: string; emit: EffectSink }): SlaClock {
   if (isCounting(clock) || !isOpenClock(clock)) return clock;
-  const { pausedAt: _pausedAt, ...rest } = clock;
-  const resumed = schedule(policy, { ...rest, since: at, status: clock.status === 'breached' ? 'breached' : 'running' });
+  const resumed = schedule(policy, withoutFields(clock, ['pausedAt'], { since: at, status: clock.status === 'breached' ? 'breached' : 'running' }));
   context.emit({ type: 'sla.resumed', inquiryId: context.inquiryId, at, metric: clock.metric, dueAt: resumed.dueAt });
   return resumed;
 }
@@ -103,8 +102,7 @@ export function meetClock(policy: SlaPolicy, clock: SlaClock, at: number, contex
   if (!isOpenClock(clock)) return clock;
   const settled = settle(policy, clock, at);
   const late = clock.status === 'breached';
-  const { pausedAt: _pausedAt, ...rest } = settled;
-  const met: SlaClock = { ...rest, since: null, warnAt: null, status: late ? 'breached' : 'met', metAt: at, stoppedAt: at };
+  const met = withoutFields(settled, ['pausedAt'], { since: null, warnAt: null, status: late ? 'breached' : 'met', metAt: at, stoppedAt: at });
   context.emit({
     type: 'sla.met',
     inquiryId: context.inquiryId,
@@ -121,21 +119,19 @@ export function meetClock(policy: SlaPolicy, clock: SlaClock, at: number, contex
 export function cancelClock(policy: SlaPolicy, clock: SlaClock, at: number): SlaClock {
   if (!isOpenClock(clock)) return clock;
   const settled = settle(policy, clock, at);
-  return {
-    ...settled,
+  return withFields(settled, {
     since: null,
     warnAt: null,
     status: clock.status === 'breached' ? 'breached' : 'cancelled',
     dueAt: clock.status === 'paused' ? null : settled.dueAt,
     stoppedAt: at,
-  };
+  });
 }
 
 /** Reopens a completed clock (the resolution clock on reopen): it counts again from `at`. */
 export function reopenClock(policy: SlaPolicy, clock: SlaClock, at: number, context: { inquiryId: string; emit: EffectSink }): SlaClock {
   if (clock.status !== 'met' && !(clock.status === 'breached' && clock.stoppedAt !== undefined)) return clock;
-  const { metAt: _metAt, stoppedAt: _stoppedAt, ...rest } = clock;
-  const reopened = schedule(policy, { ...rest, since: at, status: clock.status === 'breached' ? 'breached' : 'running' });
+  const reopened = schedule(policy, withoutFields(clock, ['metAt', 'stoppedAt'], { since: at, status: clock.status === 'breached' ? 'breached' : 'running' }));
   context.emit({ type: 'sla.resumed', inquiryId: context.inquiryId, at, metric: clock.metric, dueAt: reopened.dueAt });
   return reopened;
 }
@@ -182,7 +178,7 @@ export function fireClock(
     current = next;
   }
   if (current.since !== null && current.status === 'running' && current.dueAt !== null && current.dueAt <= at) {
-    current = { ...current, status: 'breached', breachedAt: at, warnAt: null };
+    current = withFields(current, { status: 'breached', breachedAt: at, warnAt: null });
     context.emit({ type: 'sla.breached', inquiryId: context.inquiryId, at, metric: current.metric, dueAt: current.dueAt ?? at });
   }
   return current;

@@ -193,8 +193,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       if (action.type === 'xstate.emit') sink.push((action.params as { event: unknown }).event);
     },
   };
-  // Snapshots of the states this process returned, so that a step on one of them skips the restore.
-  const snapshots = new WeakMap<object, Snapshot>();
+  // Each state this process returns carries its snapshot under a non-enumerable symbol (invisible
+  // to JSON, spreads and deep equality), so that a step on it skips the restore. A WeakMap did the
+  // same at four times the cost per step, and weighed on the garbage collector.
+  const snapshotSlot: PropertyDescriptor & { value: Snapshot | null } = { value: null, enumerable: false, writable: false, configurable: false };
 
   const interpret = (snapshot: Snapshot, event: unknown): Snapshot => {
     // XState's transition() would still process an event on a snapshot that is done; the
@@ -234,14 +236,16 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
   const machineRef = Object.freeze({ id: machineId, version });
   const persist = (snapshot: Snapshot): State => {
-    const state: State = Object.freeze({
+    const state = {
       format: PERSISTED_FORMAT,
       machine: machineRef,
       value: snapshot.value as StateValue,
       context: snapshot.context as Context,
-    });
-    snapshots.set(state, snapshot);
-    return state;
+    };
+    snapshotSlot.value = snapshot;
+    Object.defineProperty(state, snapshots, snapshotSlot);
+    snapshotSlot.value = null;
+    return Object.freeze(state);
   };
 
   const migrate = (state: PersistedState<Record<string, unknown>>): PersistedState<Record<string, unknown>> => {
@@ -264,8 +268,19 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
   const restoreState = (state: unknown): { state: State; snapshot: Snapshot } => {
     if (typeof state === 'object' && state !== null) {
-      const cached = snapshots.get(state);
-      if (cached !== undefined) return { state: state as State, snapshot: cached };
+      const cached = (state as { [snapshots]?: Snapshot })[snapshots];
+      // The same process made it, and it still holds what it was made with (a copy made by hand
+      // with another context, say, is restored from its JSON like any other state).
+      if (
+        cached !== undefined &&
+        cached.machine === bound &&
+        (state as State).context === cached.context &&
+        (state as State).value === cached.value &&
+        (state as State).format === PERSISTED_FORMAT &&
+        (state as State).machine === machineRef
+      ) {
+        return { state: state as State, snapshot: cached };
+      }
     }
     const envelope = state as Partial<PersistedState<unknown>> | null;
     if (typeof envelope !== 'object' || envelope === null || typeof envelope.machine !== 'object' || envelope.machine === null) {
@@ -448,6 +463,9 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   Object.defineProperty(process, TRUSTED_SEND, { value: sendParsed, enumerable: false });
   return process;
 }
+
+/** Where a state returned by a process keeps the process's snapshot of it (not enumerable). */
+const snapshots: unique symbol = Symbol('serviceflow.snapshot');
 
 /** Where a process keeps its send-without-validation, for serviceflow's own trusted callers. */
 export const TRUSTED_SEND: unique symbol = Symbol('serviceflow.trustedSend');

@@ -1,4 +1,5 @@
 import type { SlaPolicy } from '../policies/sla.js';
+import { setDefined } from '../internal/records.js';
 import { elapsedAt, slaMetrics } from '../policies/sla-clocks.js';
 import type { Channel, FeedbackKind, PendingReason, Priority } from '../schemas/inquiry.js';
 import type {
@@ -74,16 +75,27 @@ export interface ServiceView<TStage extends string = string> {
 export type InquiryView = ServiceView<InquiryStage>;
 
 function clockView(policy: SlaPolicy, clock: SlaClock, at: number): SlaClockView {
-  return {
+  const view: SlaClockView = {
     status: clock.status,
     startedAt: clock.startedAt,
     dueAt: clock.dueAt,
     targetMs: clock.targetMs,
     elapsedMs: clock.since !== null && at > clock.since ? elapsedAt(policy, clock, at) : clock.elapsedMs,
-    ...(clock.metAt === undefined ? {} : { metAt: clock.metAt }),
-    ...(clock.breachedAt === undefined ? {} : { breachedAt: clock.breachedAt }),
   };
+  setDefined(view, 'metAt', clock.metAt);
+  setDefined(view, 'breachedAt', clock.breachedAt);
+  return view;
 }
+
+/** A finished clock as the history shows it: its metric first, then the clock's view. */
+function historyView(policy: SlaPolicy, clock: SlaClock, at: number): SlaClockView & { readonly metric: SlaMetric } {
+  const view = { metric: clock.metric } as Mutable<SlaClockView & { metric: SlaMetric }>;
+  const fields = clockView(policy, clock, at);
+  for (const key in fields) (view as Record<string, unknown>)[key] = fields[key as keyof SlaClockView];
+  return view;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const stageOf = (value: unknown): { stage: string; status?: string } => {
   if (typeof value === 'string') return { stage: value };
@@ -108,38 +120,37 @@ export function inquiryView(
   }
   const { stage, status } = stageOf(value);
   const survey = ctx.feedback.survey;
-  return {
-    id: ctx.id,
-    stage: stage as InquiryStage,
-    ...(status === undefined ? {} : { status }),
-    priority: ctx.priority,
-    channel: ctx.channel,
-    ...(ctx.category === undefined ? {} : { category: ctx.category }),
-    ...(ctx.subject === undefined ? {} : { subject: ctx.subject }),
-    customer: { id: ctx.customer.id, ...(ctx.customer.tier === undefined ? {} : { tier: ctx.customer.tier }) },
-    ...(ctx.assignee === undefined ? {} : { assignee: ctx.assignee }),
-    ...(ctx.pendingReason === null ? {} : { pending: ctx.pendingReason }),
-    escalation: { level: ctx.escalation.level, name: ctx.escalation.name, history: ctx.escalation.history },
-    sla,
-    slaHistory: ctx.sla.history.map((clock) => ({ metric: clock.metric, ...clockView(options.sla, clock, at) })),
-    feedback: {
-      ...(ctx.feedback.requestedAt === undefined ? {} : { requestedAt: ctx.feedback.requestedAt }),
-      ...(survey === null
-        ? {}
-        : { survey: { kind: survey.kind, status: survey.status, remindersSent: survey.remindersSent, expiresAt: survey.expiresAt } }),
-      responses: ctx.feedback.responses,
-    },
-    contacts: ctx.contacts,
-    receivedAt: ctx.receivedAt,
-    ...(ctx.acknowledgedAt === undefined ? {} : { acknowledgedAt: ctx.acknowledgedAt }),
-    ...(ctx.firstRespondedAt === undefined ? {} : { firstRespondedAt: ctx.firstRespondedAt }),
-    ...(ctx.resolvedAt === null ? {} : { resolvedAt: ctx.resolvedAt }),
-    ...(ctx.closedAt === undefined ? {} : { closedAt: ctx.closedAt }),
-    ...(ctx.closeReason === undefined ? {} : { closeReason: ctx.closeReason }),
-    ...(ctx.cancelledAt === undefined ? {} : { cancelledAt: ctx.cancelledAt }),
-    ...(ctx.followUp === null ? {} : { reopenUntil: ctx.followUp.reopenUntil }),
-    reopenCount: ctx.reopenCount,
-    lastEventAt: ctx.lastEventAt,
-    wakeAt: options.wakeAt,
-  };
+  // Built key by key, each optional key in its place: see internal/records.ts on why not spreads.
+  const view = { id: ctx.id, stage: stage as InquiryStage } as Mutable<InquiryView>;
+  setDefined(view, 'status', status);
+  view.priority = ctx.priority;
+  view.channel = ctx.channel;
+  setDefined(view, 'category', ctx.category);
+  setDefined(view, 'subject', ctx.subject);
+  const customer: Mutable<InquiryView['customer']> = { id: ctx.customer.id };
+  setDefined(customer, 'tier', ctx.customer.tier);
+  view.customer = customer;
+  setDefined(view, 'assignee', ctx.assignee);
+  setDefined(view, 'pending', ctx.pendingReason ?? undefined);
+  view.escalation = { level: ctx.escalation.level, name: ctx.escalation.name, history: ctx.escalation.history };
+  view.sla = sla;
+  view.slaHistory = ctx.sla.history.map((clock) => historyView(options.sla, clock, at));
+  const feedback = {} as Mutable<InquiryView['feedback']>;
+  setDefined(feedback, 'requestedAt', ctx.feedback.requestedAt);
+  if (survey !== null) feedback.survey = { kind: survey.kind, status: survey.status, remindersSent: survey.remindersSent, expiresAt: survey.expiresAt };
+  feedback.responses = ctx.feedback.responses;
+  view.feedback = feedback;
+  view.contacts = ctx.contacts;
+  view.receivedAt = ctx.receivedAt;
+  setDefined(view, 'acknowledgedAt', ctx.acknowledgedAt);
+  setDefined(view, 'firstRespondedAt', ctx.firstRespondedAt);
+  setDefined(view, 'resolvedAt', ctx.resolvedAt ?? undefined);
+  setDefined(view, 'closedAt', ctx.closedAt);
+  setDefined(view, 'closeReason', ctx.closeReason);
+  setDefined(view, 'cancelledAt', ctx.cancelledAt);
+  setDefined(view, 'reopenUntil', ctx.followUp?.reopenUntil);
+  view.reopenCount = ctx.reopenCount;
+  view.lastEventAt = ctx.lastEventAt;
+  view.wakeAt = options.wakeAt;
+  return view;
 }
