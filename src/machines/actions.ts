@@ -54,15 +54,18 @@ function expectEvent<T extends InquiryMachineEvent['type']>(event: InquiryMachin
 /** A no-op action: executed (and so counted by the process) when a handled event changes nothing. */
 function markHandled(): void {}
 
-/** What one service action did: the next context, its effects, and the deadline it raised. */
-export interface ServiceStepResult {
-  readonly context: InquiryContext;
-  readonly effects: readonly InquiryEffect[];
-  readonly raised: DeadlineEvent | null;
+/** Where a service action puts its effects and the deadline event it raises, in order. */
+export interface ServiceStepOutput {
+  readonly effects: unknown[];
+  readonly raised: { readonly type: string; readonly at: number }[];
 }
 
-/** The pure function behind a service action, reachable from the action for the process's fast path. */
-export type ServiceStepRunner = (context: InquiryContext, event: InquiryMachineEvent, params: unknown) => ServiceStepResult;
+/**
+ * The pure function behind a service action, reachable from the action for the process's fast
+ * path: returns the next context and appends the effects and any raised deadline to `out` (one
+ * output per macrostep, not one result object per action: a step allocates what it must only).
+ */
+export type ServiceStepRunner = (context: InquiryContext, event: InquiryMachineEvent, params: unknown, out: ServiceStepOutput) => InquiryContext;
 
 /** The key under which a service action carries its {@link ServiceStepRunner}. */
 export const SERVICE_STEP: unique symbol = Symbol.for('serviceflow.step');
@@ -103,25 +106,36 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
   policies: ServicePolicies,
   step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: TParams) => InquiryContext,
 ): ActionFunction<InquiryContext, InquiryMachineEvent, InquiryMachineEvent, TParams, never, never, never, never, InquiryEffect> {
-  const run = (context: InquiryContext, event: InquiryMachineEvent, params: TParams): ServiceStepResult => {
-    const effects: InquiryEffect[] = [];
-    const env: steps.StepEnv = { policies, emit: (effect) => effects.push(effect) };
-    let next = step(context, event, env, params);
+  // One env per action for the life of the process; `emit` appends to the output of the run in
+  // progress (steps are synchronous and never run another action).
+  let effects: unknown[] = [];
+  const env: steps.StepEnv = { policies, emit: (effect) => void effects.push(effect) };
+  const run = (context: InquiryContext, event: InquiryMachineEvent, params: TParams, out: ServiceStepOutput): InquiryContext => {
+    const outer = effects;
+    effects = out.effects;
+    let next: InquiryContext;
+    try {
+      next = step(context, event, env, params);
+    } finally {
+      effects = outer;
+    }
     if (event.type !== 'deadline' && next.lastEventAt < event.at) {
       // A context the step returned other than the one it was given is a fresh object of this
       // step (steps never mutate their input), so stamping it in place saves a second copy.
       if (next === context) next = { ...context, lastEventAt: event.at };
       else (next as { lastEventAt: number }).lastEventAt = event.at;
     }
-    let raised: DeadlineEvent | null = null;
     if (event.type === 'tick' || event.type === 'deadline') {
       const until = event.type === 'tick' ? event.at : event.until;
       const due = steps.nextDeadline(next);
       // A deadline event only raises a later one: a close that is due but that this state does
       // not make (it is not the follow-up stage) must not be raised again and again.
-      if (due !== null && due <= until && (event.type === 'tick' || due > event.at)) raised = { type: 'deadline', at: due, until };
+      if (due !== null && due <= until && (event.type === 'tick' || due > event.at)) {
+        const raised: DeadlineEvent = { type: 'deadline', at: due, until };
+        out.raised.push(raised);
+      }
     }
-    return { context: next, effects, raised };
+    return next;
   };
   function serviceflowStep(): void {}
   serviceflowStep.type = 'serviceflow.step';
@@ -132,9 +146,10 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
     args: { context: InquiryContext; event: InquiryMachineEvent },
     params: TParams,
   ): [unknown, undefined, unknown[]] => {
-    const { context, effects, raised } = run(args.context, args.event, params);
-    const actions: unknown[] = effects.map((effect) => emit(effect));
-    if (raised !== null) actions.push(raise(raised));
+    const out: ServiceStepOutput = { effects: [], raised: [] };
+    const context = run(args.context, args.event, params, out);
+    const actions: unknown[] = out.effects.map((effect) => emit(effect as InquiryEffect));
+    for (const raised of out.raised) actions.push(raise(raised as DeadlineEvent));
     // A handled event that changes nothing must still be told apart from an event no state
     // accepted (XState ignores those silently): the no-op action is what the process counts.
     if (context === args.context && actions.length === 0) actions.push(markHandled);

@@ -406,6 +406,23 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     return finish(snapshot, parsed.at, effects);
   };
 
+  const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => {
+    const data = markValidated(input);
+    const effects: unknown[] = [];
+    sink = effects;
+    let snapshot: Snapshot;
+    if (fastStart !== null) {
+      raised.length = 0;
+      snapshot = fastStart(data, { effects, raised });
+      for (const event of raised.splice(0)) snapshot = transition(snapshot, event);
+    } else {
+      snapshot = bound.getInitialSnapshot(scope as never, data) as Snapshot;
+      if (snapshot.status === 'error') throw snapshot.error;
+    }
+    const at = data.at;
+    return finish(snapshot, at, effects);
+  };
+
   const process: ServiceProcess<TMachine> = {
     machine: bound,
     policies,
@@ -416,20 +433,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
         const { message, details } = describeZodError(`${machineId} input`, input, parsed.error);
         throw new InvalidInputError(message, details);
       }
-      const data = markValidated(parsed.data) as { at: number };
-      const effects: unknown[] = [];
-      sink = effects;
-      let snapshot: Snapshot;
-      if (fastStart !== null) {
-        raised.length = 0;
-        snapshot = fastStart(data, { effects, raised });
-        for (const event of raised.splice(0)) snapshot = transition(snapshot, event);
-      } else {
-        snapshot = bound.getInitialSnapshot(scope as never, data) as Snapshot;
-        if (snapshot.status === 'error') throw snapshot.error;
-      }
-      const at = data.at;
-      return finish(snapshot, at, effects);
+      return startParsed(parsed.data as { at: number });
     },
 
     send(state, event) {
@@ -459,8 +463,9 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       return restoreState(state).state;
     },
   };
-  // For callers that build events themselves (the simulator): already validated and normalised.
+  // For callers that build inputs and events themselves (the simulator): valid and normalised.
   Object.defineProperty(process, TRUSTED_SEND, { value: sendParsed, enumerable: false });
+  Object.defineProperty(process, TRUSTED_START, { value: startParsed, enumerable: false });
   return process;
 }
 
@@ -469,6 +474,21 @@ const snapshots: unique symbol = Symbol('serviceflow.snapshot');
 
 /** Where a process keeps its send-without-validation, for serviceflow's own trusted callers. */
 export const TRUSTED_SEND: unique symbol = Symbol('serviceflow.trustedSend');
+
+/** Where a process keeps its start-without-validation, for serviceflow's own trusted callers. */
+export const TRUSTED_START: unique symbol = Symbol('serviceflow.trustedStart');
+
+/**
+ * The process's `start` for inputs its caller constructed itself, already in their parsed form
+ * (every default filled in, `at` in epoch ms): it skips the zod validation and nothing else. Not
+ * public API.
+ */
+export function trustedStarter<TMachine extends AnyServiceMachine>(
+  process: ServiceProcess<TMachine>,
+): ServiceProcess<TMachine>['start'] {
+  const startParsed = (process as unknown as { [TRUSTED_START]?: ServiceProcess<TMachine>['start'] })[TRUSTED_START];
+  return startParsed ?? process.start;
+}
 
 /**
  * The process's `send` for events its caller constructed itself with `at` in epoch ms (the

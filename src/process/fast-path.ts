@@ -249,12 +249,7 @@ export function compileFastPath(
 
   function applyPlan(snapshot: AnyMachineSnapshot, event: { type: string }, plan: Plan, out: FastStepOutput): AnyMachineSnapshot {
     let context = snapshot.context as Parameters<ServiceStepRunner>[0];
-    for (const { run, params } of plan.steps) {
-      const result = run(context, event as never, params);
-      context = result.context;
-      for (const effect of result.effects) out.effects.push(effect);
-      if (result.raised !== null) out.raised.push(result.raised);
-    }
+    for (const { run, params } of plan.steps) context = run(context, event as never, params, out);
     const base = plan.template ?? snapshot;
     return context === base.context ? base : ({ ...base, context } as AnyMachineSnapshot);
   }
@@ -293,12 +288,7 @@ export function compileFastStart(machine: AnyStateMachine): ((input: unknown, ou
   return (input, out) => {
     const event = { type: 'xstate.init', input };
     let context = (factory as (args: { input: unknown }) => Parameters<ServiceStepRunner>[0])({ input });
-    for (const { run, params } of steps) {
-      const result = run(context, event as never, params);
-      context = result.context;
-      for (const effect of result.effects) out.effects.push(effect);
-      if (result.raised !== null) out.raised.push(result.raised);
-    }
+    for (const { run, params } of steps) context = run(context, event as never, params, out);
     return { ...template, context } as AnyMachineSnapshot;
   };
 }

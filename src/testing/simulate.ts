@@ -5,7 +5,7 @@
  */
 import type { InquiryMachine } from '../machines/inquiry.js';
 import { computeMetrics, type MetricsInquiryView, type ServiceMetrics } from '../metrics/compute.js';
-import { trustedSender, type ServiceProcess } from '../process/createProcess.js';
+import { trustedSender, trustedStarter, type ServiceProcess } from '../process/createProcess.js';
 import { ServiceFlowError } from '../process/errors.js';
 import type { InquiryView } from '../process/view.js';
 import type { InquiryEffect } from '../schemas/effects.js';
@@ -238,6 +238,9 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
   const feedback = process.policies.feedback;
   // The simulator builds every event itself (typed, `at` in epoch ms): no need to validate them.
   const sendEvent = trustedSender(process);
+  // Nor the inputs: every field is set, `at` is in epoch ms, and the options schema only lets
+  // through tiers and categories that are already valid, normalised input text.
+  const startInquiry = trustedStarter(process);
 
   const times = arrivalTimes(arrivalRandom, config.inquiries, start, arrivalsEnd, arrivals.profile ?? standardProfile(), arrivals.timezone);
   const channelMix = weightsOf<Channel>(arrivals.channels);
@@ -557,7 +560,7 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
     const tier = draw(random, tierMix);
     const category = draw(random, categoryMix);
     const id = `Q-${index + 1}`;
-    const step = process.start({ id, channel, priority, category, customer: { id: `C-${random.int(1, customerPool)}`, tier }, at });
+    const step = startInquiry({ id, channel, priority, category, customer: { id: `C-${random.int(1, customerPool)}`, tier }, at });
     steps++;
     const inquiry: Inquiry = {
       index,

@@ -37,7 +37,10 @@ const Probability = z.number().min(0, 'must be a probability from 0 to 1').max(1
 const Weight = z.number().nonnegative('a weight must be 0 or more').finite();
 const somePositive = { message: 'at least one weight must be positive' };
 /** Relative weights of named outcomes (need not sum to 1; at least one must be positive). */
-const Weights = z.record(z.string().min(1), Weight).refine((weights) => Object.values(weights).some((w) => w > 0), somePositive);
+// Keys become inquiry fields (tier, category) as they are: they must already be the text the
+// inquiry input accepts, non-empty and without surrounding blanks.
+const WeightKey = z.string().refine((key) => key.length > 0 && key.trim() === key, 'must be a non-empty name without surrounding blanks');
+const Weights = z.record(WeightKey, Weight).refine((weights) => Object.values(weights).some((w) => w > 0), somePositive);
 /** Relative weights of some of an enum's values (the ones left out never occur). */
 const EnumWeights = <const T extends readonly [string, ...string[]]>(values: z.ZodEnum<{ [K in T[number]]: K }>) =>
   z.partialRecord(values, Weight).refine((weights) => Object.values(weights).some((w) => typeof w === 'number' && w > 0), somePositive);

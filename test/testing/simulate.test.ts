@@ -137,6 +137,9 @@ describe('simulate', () => {
     expect(configError(() => simulate({ policies: { sla: { targets: [{ firstResponse: 'soon' }] } } })).path.slice(0, 3)).toEqual(['policies', 'sla', 'targets']);
     expect(configError(() => simulate({ agents: [{ count: 2, skills: ['billing'] }] })).message).toMatch(/no agent handles category 'technical'/);
     expect(configError(() => simulate({ process: makeProcess(), policies: {} })).path).toEqual(['policies']);
+    // Tiers and categories become inquiry fields as they are: they must be valid input text.
+    expect(configError(() => simulate({ arrivals: { categories: { ' billing': 1 } } })).path).toEqual(['arrivals', 'categories', ' billing']);
+    expect(configError(() => simulate({ arrivals: { tiers: { '': 1 } } })).path.slice(0, 2)).toEqual(['arrivals', 'tiers']);
   });
 });
 
