@@ -350,6 +350,8 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   };
 
   const parseInstant = (at: unknown): number => {
+    // Epoch ms, the common case, is taken as is when Timestamp would accept it unchanged.
+    if (typeof at === 'number' && Number.isSafeInteger(at) && at >= 0) return at;
     const parsed = Timestamp.safeParse(at);
     if (!parsed.success) {
       const { message, details } = describeZodError('instant', at, parsed.error);
