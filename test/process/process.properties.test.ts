@@ -41,6 +41,29 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
     );
   });
 
+  it('never changes a state it returned: later steps, from it or from its successors, copy before they write', () => {
+    // A step updates the contexts it copied itself in place; the states it was given and the ones
+    // it returned before must stay exactly as they were, including when a state is sent to twice.
+    fc.assert(
+      fc.property(lifecycle, fc.nat(), ({ input, events }, pick) => {
+        const { steps, accepted } = applyAccepted(process, input, events);
+        const frozen = steps.map((step) => JSON.stringify(step.state));
+        const cut = pick % steps.length;
+        let step = steps[cut]!;
+        for (let i = cut; i < accepted.length; i++) step = process.send(step.state, accepted[i]!);
+        for (const event of accepted.slice(cut, cut + 3)) {
+          try {
+            process.send(steps[cut]!.state, { ...event, at: (event.at as number) + 1 });
+          } catch (error) {
+            if (!(error instanceof ServiceFlowError)) throw error;
+          }
+        }
+        expect(steps.map((s) => JSON.stringify(s.state))).toEqual(frozen);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('changes no later output when the state takes a JSON round-trip between any two steps', () => {
     fc.assert(
       fc.property(lifecycle, fc.nat(), ({ input, events }, pick) => {
