@@ -8,7 +8,19 @@ import type { ContactView } from '../process/contact-view.js';
 import type { InquiryView } from '../process/view.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';
 import type { SlaMetric } from '../schemas/state.js';
-import { durationStats, type DurationStats } from './stats.js';
+import { InquiryFigures } from './inquiry-figures.js';
+import {
+  addCancelledInquiry,
+  addContactView,
+  addHandledContact,
+  addInquiry,
+  Breakdown,
+  emptyShare,
+  shareKpis,
+  type FirstContactOutcome,
+  type ShareTotals,
+} from './share.js';
+import type { DurationStats } from './stats.js';
 
 /**
  * What {@link computeMetrics} reads of an inquiry view. Any `InquiryView` fits; so does the view
@@ -218,28 +230,47 @@ export interface ServiceMetrics extends ServiceKpis {
   readonly byPriority: Readonly<Partial<Record<Priority, ServiceKpis>>>;
 }
 
-/** A completed contact, from a contact view or from an inquiry's record of it. */
+/**
+ * A completed contact, from a contact view or from an inquiry's record of it, with its handle
+ * time in calendar and business ms.
+ */
 interface CompletedContact {
-  readonly contactId: string;
-  readonly inquiryId: string | undefined;
   readonly channel: Channel;
   /** Whether an agent handled it (self-service deflections are completed but not handled). */
   readonly handled: boolean;
   readonly resolved: boolean;
+  /** Talk + hold + wrap-up. */
   readonly handleMs: number;
-  /** The handled period: agent connected → wrap-up completed. */
-  readonly from: number;
-  readonly to: number;
+  /** Business time over the handled period (agent connected → wrap-up completed); 0 when not handled. */
+  readonly handleBusinessMs: number;
 }
 
-const OPEN_STAGES = ['inquiry', 'identification', 'resolution', 'followUp'] as const;
-const FINAL_STAGES = new Set(['closed', 'cancelled']);
-const SLA_METRICS: readonly SlaMetric[] = ['firstResponse', 'nextResponse', 'resolution'];
+/** A contact as an inquiry recorded it. */
+type RecordedContact = MetricsInquiryView['contacts'][number];
 
-const rate = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
+/** What first-contact resolution reads of a completed contact, whichever its source. */
+type ContactOutcome = Pick<CompletedContact, 'channel' | 'resolved'>;
+
+/**
+ * The completed contacts of an inquiry id that more than its own view describes: contact views
+ * name it, or several inquiry views carry it. They count under the priority of the id's last view
+ * (`undefined` when no view carries it), and so do its contact views.
+ */
+interface SharedInquiry {
+  priority: Priority | undefined;
+  readonly completed: CompletedContact[];
+}
+
+/** The shares every inquiry and contact is added to. */
+interface Shares {
+  readonly overall: ShareTotals;
+  readonly byChannel: Breakdown<Channel>;
+  readonly byPriority: Breakdown<Priority>;
+}
+
 const isCancelled = (view: MetricsInquiryView): boolean => view.stage === 'cancelled' || view.cancelledAt !== undefined;
 
-/** Contact views that completed, deduplicated by id (the one with the latest event wins). */
+/** Contact views deduplicated by id (the one with the latest event wins). */
 function contactViewsById(contacts: readonly MetricsContactView[]): Map<string, MetricsContactView> {
   const byId = new Map<string, MetricsContactView>();
   for (const contact of contacts) {
@@ -249,221 +280,136 @@ function contactViewsById(contacts: readonly MetricsContactView[]): Map<string, 
   return byId;
 }
 
-/**
- * Every completed contact: completed contact views, plus the contacts inquiries recorded that no
- * contact view describes. An inquiry's record with `handleMs` 0 is a self-service deflection.
- */
-function completedContacts(inquiries: readonly MetricsInquiryView[], views: ReadonlyMap<string, MetricsContactView>): CompletedContact[] {
-  const completed: CompletedContact[] = [];
-  for (const view of views.values()) {
-    if (view.stage !== 'completed' || view.completedAt === undefined) continue;
-    const handled = view.outcome === 'handled';
-    completed.push({
-      contactId: view.id,
-      inquiryId: view.inquiryId,
-      channel: view.channel,
-      handled,
-      resolved: view.resolved ?? false,
-      handleMs: view.handleMs,
-      from: view.connectedAt ?? view.completedAt,
-      to: view.completedAt,
-    });
-  }
-  for (const inquiry of inquiries) {
-    for (const contact of inquiry.contacts) {
-      if (views.has(contact.contactId)) continue;
-      completed.push({
-        contactId: contact.contactId,
-        inquiryId: inquiry.id,
-        channel: contact.channel,
-        handled: contact.handleMs > 0,
-        resolved: contact.resolved,
-        handleMs: contact.handleMs,
-        from: contact.at - contact.handleMs,
-        to: contact.at,
-      });
-    }
-  }
-  return completed;
-}
-
-/** The latest score of a kind in an inquiry's responses, or `undefined`. */
-function latestScore(inquiry: MetricsInquiryView, kind: 'csat' | 'nps' | 'ces'): number | undefined {
-  let latest: { score: number; at: number } | undefined;
-  for (const response of inquiry.feedback.responses) {
-    if (response.kind === kind && (latest === undefined || response.at >= latest.at)) latest = response;
-  }
-  return latest?.score;
-}
-
-/**
- * Everything the KPIs need from one inquiry, measured once (business time included) so that the
- * overall figures and every breakdown aggregate the same records.
- */
-interface InquiryRecord {
-  readonly view: MetricsInquiryView;
-  readonly cancelled: boolean;
-  /** `[calendar ms, business ms]` of each measured period. */
-  readonly firstResponse: readonly [number, number] | null;
-  readonly resolution: readonly [number, number] | null;
-  readonly nextResponses: readonly (readonly [number, number])[];
-  readonly csat: number | undefined;
-  readonly nps: number | undefined;
-  readonly ces: number | undefined;
-  /** Met / breached tallies per metric, current clocks and finished cycles. */
-  readonly sla: Readonly<Record<SlaMetric, { met: number; breached: number }>>;
-}
-
-/** A completed contact with its handle time in calendar and business ms. */
-interface ContactRecord extends CompletedContact {
-  readonly handleCalendar: number;
-  readonly handleBusiness: number;
-}
-
-function inquiryRecord(view: MetricsInquiryView, calendar: BusinessCalendar): InquiryRecord {
-  const measure = (from: number, to: number): [number, number] => [to - from, calendar.businessTimeBetween(from, to)];
-  const sla = { firstResponse: { met: 0, breached: 0 }, nextResponse: { met: 0, breached: 0 }, resolution: { met: 0, breached: 0 } };
-  const tally = (metric: SlaMetric, status: string) => {
-    if (status === 'met') sla[metric].met++;
-    else if (status === 'breached') sla[metric].breached++;
-  };
-  const nextResponses: [number, number][] = [];
-  for (const clock of view.slaHistory) {
-    tally(clock.metric, clock.status);
-    if (clock.metric === 'nextResponse' && clock.metAt !== undefined) nextResponses.push(measure(clock.startedAt, clock.metAt));
-  }
-  for (const metric of SLA_METRICS) {
-    const clock = view.sla[metric];
-    if (clock !== undefined) tally(metric, clock.status);
-  }
-  const current = view.sla.nextResponse;
-  if (current?.metAt !== undefined) nextResponses.push(measure(current.startedAt, current.metAt));
+function completedFromView(view: MetricsContactView, completedAt: number, calendar: BusinessCalendar): CompletedContact {
+  const handled = view.outcome === 'handled';
   return {
-    view,
-    cancelled: isCancelled(view),
-    firstResponse: view.firstRespondedAt === undefined ? null : measure(view.receivedAt, view.firstRespondedAt),
-    resolution: view.resolvedAt === undefined ? null : measure(view.receivedAt, view.resolvedAt),
-    nextResponses,
-    csat: latestScore(view, 'csat'),
-    nps: latestScore(view, 'nps'),
-    ces: latestScore(view, 'ces'),
-    sla,
+    channel: view.channel,
+    handled,
+    resolved: view.resolved ?? false,
+    handleMs: view.handleMs,
+    handleBusinessMs: handled ? calendar.businessTimeBetween(view.connectedAt ?? completedAt, completedAt) : 0,
   };
 }
 
-function contactKpis(views: readonly MetricsContactView[]): ContactKpis {
-  let handled = 0;
-  let selfService = 0;
-  let abandoned = 0;
+/** The contacts an inquiry recorded that no contact view describes (a contact view takes precedence). */
+function recordedContacts(view: MetricsInquiryView, contactViews: ReadonlyMap<string, MetricsContactView>): readonly RecordedContact[] {
+  const contacts = view.contacts;
+  if (contactViews.size === 0 || contacts.length === 0) return contacts;
+  return contacts.filter((contact) => !contactViews.has(contact.contactId));
+}
+
+/** An inquiry's record of a contact as a completed contact: `handleMs` 0 is a self-service deflection. */
+function completedFromRecord(contact: RecordedContact, calendar: BusinessCalendar): CompletedContact {
+  const handled = contact.handleMs > 0;
+  return {
+    channel: contact.channel,
+    handled,
+    resolved: contact.resolved,
+    handleMs: contact.handleMs,
+    handleBusinessMs: handled ? calendar.businessTimeBetween(contact.at - contact.handleMs, contact.at) : 0,
+  };
+}
+
+/** Ids that more than one inquiry view carries: normally none. */
+function repeatedIds(views: readonly MetricsInquiryView[]): string[] {
+  const seen = new Set<string>();
+  const repeated: string[] = [];
   for (const view of views) {
-    if (view.outcome === 'handled') handled++;
-    else if (view.outcome === 'self-service') selfService++;
-    else if (view.outcome === 'abandoned') abandoned++;
+    const before = seen.size;
+    seen.add(view.id);
+    if (seen.size === before) repeated.push(view.id);
   }
-  const finished = handled + selfService + abandoned;
-  return { total: views.length, handled, selfService, abandoned, abandonmentRate: rate(abandoned, finished), selfServiceRate: rate(selfService, finished) };
+  return repeated;
+}
+
+function sharedInquiry(shared: Map<string, SharedInquiry>, inquiryId: string): SharedInquiry {
+  let entry = shared.get(inquiryId);
+  if (entry === undefined) {
+    entry = { priority: undefined, completed: [] };
+    shared.set(inquiryId, entry);
+  }
+  return entry;
 }
 
 /**
- * The KPIs of one share: its inquiries (cancelled ones included, for the count) and its contacts.
- * Every handled contact counts towards handle time, whatever became of its inquiry.
+ * The inquiry ids whose completed contacts come from more than their own view (see
+ * {@link SharedInquiry}), and the completed contacts of contact views that name no inquiry. Every
+ * other inquiry's contacts are its own record, read as its view is.
  */
-function kpis(all: readonly InquiryRecord[], completed: readonly ContactRecord[], contactViews: readonly MetricsContactView[]): ServiceKpis {
-  const samples = () => ({ calendar: [] as number[], business: [] as number[] });
-  const firstResponse = samples();
-  const nextResponse = samples();
-  const resolution = samples();
-  const handle = samples();
-  const add = (into: { calendar: number[]; business: number[] }, [calendarMs, businessMs]: readonly [number, number]) => {
-    into.calendar.push(calendarMs);
-    into.business.push(businessMs);
-  };
-  const tally = { firstResponse: { met: 0, breached: 0 }, nextResponse: { met: 0, breached: 0 }, resolution: { met: 0, breached: 0 } };
-  const scores = { csat: [] as number[], nps: [] as number[], ces: [] as number[] };
-  const byStage: Record<string, number> = Object.fromEntries(OPEN_STAGES.map((stage) => [stage, 0]));
-  let counted = 0;
-  let escalated = 0;
-  let everResolved = 0;
-  let reopened = 0;
-  let resolved = 0;
-  let backlogTotal = 0;
-  let unresolved = 0;
-  let fcrEligible = 0;
-  let fcrFirstContact = 0;
-
-  const contactsByInquiry = new Map<string, ContactRecord[]>();
-  for (const contact of completed) {
-    if (contact.handled) add(handle, [contact.handleCalendar, contact.handleBusiness]);
-    if (contact.inquiryId === undefined) continue;
-    const list = contactsByInquiry.get(contact.inquiryId);
-    if (list === undefined) contactsByInquiry.set(contact.inquiryId, [contact]);
-    else list.push(contact);
+function sharedContacts(
+  views: readonly MetricsInquiryView[],
+  contactViews: ReadonlyMap<string, MetricsContactView>,
+  calendar: BusinessCalendar,
+): { shared: Map<string, SharedInquiry>; unlinked: CompletedContact[] } {
+  const shared = new Map<string, SharedInquiry>();
+  const unlinked: CompletedContact[] = [];
+  for (const view of contactViews.values()) {
+    // Every named inquiry gets an entry, if only for the priority its contact views count under.
+    const entry = view.inquiryId === undefined ? undefined : sharedInquiry(shared, view.inquiryId);
+    if (view.stage !== 'completed' || view.completedAt === undefined) continue;
+    const contact = completedFromView(view, view.completedAt, calendar);
+    if (entry === undefined) unlinked.push(contact);
+    else entry.completed.push(contact);
   }
-
-  for (const record of all) {
-    if (record.cancelled) continue;
-    const view = record.view;
-    counted++;
-    if (record.firstResponse !== null) add(firstResponse, record.firstResponse);
-    if (record.resolution !== null) add(resolution, record.resolution);
-    for (const cycle of record.nextResponses) add(nextResponse, cycle);
-    for (const metric of SLA_METRICS) {
-      tally[metric].met += record.sla[metric].met;
-      tally[metric].breached += record.sla[metric].breached;
-    }
-    if (record.csat !== undefined) scores.csat.push(record.csat);
-    if (record.nps !== undefined) scores.nps.push(record.nps);
-    if (record.ces !== undefined) scores.ces.push(record.ces);
-    if (view.escalation.history.length > 0) escalated++;
-    if (view.resolvedAt !== undefined || view.reopenCount > 0) {
-      everResolved++;
-      if (view.reopenCount > 0) reopened++;
-    }
-    if (view.resolvedAt !== undefined) {
-      resolved++;
-      const own = contactsByInquiry.get(view.id);
-      if (own !== undefined && own.length > 0) {
-        fcrEligible++;
-        if (own.length === 1 && own[0]?.resolved === true && view.reopenCount === 0) fcrFirstContact++;
-      }
-    }
-    if (!FINAL_STAGES.has(view.stage)) {
-      backlogTotal++;
-      if (view.resolvedAt === undefined) unresolved++;
-      byStage[view.stage] = (byStage[view.stage] ?? 0) + 1;
-    }
+  for (const id of repeatedIds(views)) sharedInquiry(shared, id);
+  if (shared.size === 0) return { shared, unlinked };
+  for (const view of views) {
+    const entry = shared.get(view.id);
+    if (entry === undefined) continue;
+    entry.priority = view.priority;
+    for (const contact of recordedContacts(view, contactViews)) entry.completed.push(completedFromRecord(contact, calendar));
   }
+  return { shared, unlinked };
+}
 
-  const attainment = (t: { met: number; breached: number }): SlaAttainment => ({ ...t, rate: rate(t.met, t.met + t.breached) });
-  const promoters = scores.nps.filter((score) => score >= 9).length;
-  const detractors = scores.nps.filter((score) => score <= 6).length;
-  return {
-    firstResponseTime: durationStats(firstResponse.calendar),
-    nextResponseTime: durationStats(nextResponse.calendar),
-    resolutionTime: durationStats(resolution.calendar),
-    averageHandleTime: durationStats(handle.calendar),
-    business: {
-      firstResponseTime: durationStats(firstResponse.business),
-      nextResponseTime: durationStats(nextResponse.business),
-      resolutionTime: durationStats(resolution.business),
-      averageHandleTime: durationStats(handle.business),
-    },
-    firstContactResolutionRate: rate(fcrFirstContact, fcrEligible),
-    slaAttainment: { firstResponse: attainment(tally.firstResponse), nextResponse: attainment(tally.nextResponse), resolution: attainment(tally.resolution) },
-    escalationRate: rate(escalated, counted),
-    reopenRate: rate(reopened, everResolved),
-    csat: rate(scores.csat.filter((score) => score >= 4).length, scores.csat.length),
-    ces: scores.ces.length === 0 ? null : scores.ces.reduce((sum, score) => sum + score, 0) / scores.ces.length,
-    nps: rate(100 * (promoters - detractors), scores.nps.length),
-    backlog: { total: backlogTotal, unresolved, byStage },
-    counts: {
-      inquiries: all.length,
-      cancelled: all.length - counted,
-      resolved,
-      responses: { csat: scores.csat.length, nps: scores.nps.length, ces: scores.ces.length },
-    },
-    contacts: contactKpis(contactViews),
-  };
+/** Counts a completed contact: in its own channel's share, and its handle time when an agent handled it. */
+function addCompletedContact(shares: Shares, contact: CompletedContact, priority: Priority | undefined): void {
+  const channelShare = shares.byChannel.of(contact.channel);
+  if (contact.handled) addHandleTime(shares, channelShare, priority, contact.handleMs, contact.handleBusinessMs);
+}
+
+/**
+ * Counts a contact an inquiry recorded, as {@link addCompletedContact} does, straight from the
+ * record: most inquiries share their id with no other view, and their contacts need no copy.
+ */
+function addRecordedContact(shares: Shares, contact: RecordedContact, priority: Priority, calendar: BusinessCalendar): void {
+  const channelShare = shares.byChannel.of(contact.channel);
+  const { handleMs, at } = contact;
+  if (handleMs > 0) addHandleTime(shares, channelShare, priority, handleMs, calendar.businessTimeBetween(at - handleMs, at));
+}
+
+function addHandleTime(shares: Shares, channelShare: ShareTotals, priority: Priority | undefined, handleMs: number, handleBusinessMs: number): void {
+  addHandledContact(shares.overall, handleMs, handleBusinessMs);
+  addHandledContact(channelShare, handleMs, handleBusinessMs);
+  const priorityShare = priority === undefined ? undefined : shares.byPriority.find(priority);
+  if (priorityShare !== undefined) addHandledContact(priorityShare, handleMs, handleBusinessMs);
+}
+
+/** Counts every contact view: in its own channel's share, and under its inquiry's priority. */
+function addContactViews(shares: Shares, contactViews: ReadonlyMap<string, MetricsContactView>, shared: ReadonlyMap<string, SharedInquiry>): void {
+  for (const view of contactViews.values()) {
+    addContactView(shares.overall, view);
+    addContactView(shares.byChannel.of(view.channel), view);
+    const priority = view.inquiryId === undefined ? undefined : shared.get(view.inquiryId)?.priority;
+    const priorityShare = priority === undefined ? undefined : shares.byPriority.find(priority);
+    if (priorityShare !== undefined) addContactView(priorityShare, view);
+  }
+}
+
+/**
+ * Whether an inquiry was resolved at first contact, counting only its contacts on `channel`
+ * (all of them without): `undefined` when there are none, `true` when the only one resolved it
+ * and the inquiry was never reopened.
+ */
+function firstContactOutcome(contacts: readonly ContactOutcome[], channel: Channel | undefined, reopened: boolean): FirstContactOutcome {
+  let count = 0;
+  let onlyResolved = false;
+  for (const contact of contacts) {
+    if (channel !== undefined && contact.channel !== channel) continue;
+    count++;
+    onlyResolved = contact.resolved;
+  }
+  return count === 0 ? undefined : count === 1 && onlyResolved && !reopened;
 }
 
 /**
@@ -491,52 +437,42 @@ function kpis(all: readonly InquiryRecord[], completed: readonly ContactRecord[]
  */
 export function computeMetrics(views: readonly MetricsInquiryView[], options: MetricsOptions = {}): ServiceMetrics {
   const calendar = options.calendar ?? alwaysOpenCalendar;
-  const contactViews = [...contactViewsById(options.contacts ?? []).values()];
-  const records = views.map((view) => inquiryRecord(view, calendar));
-  // Records built field by field in one order (one object shape), not by spreading.
-  const completed: ContactRecord[] = completedContacts(views, new Map(contactViews.map((view) => [view.id, view]))).map((contact) => ({
-    contactId: contact.contactId,
-    inquiryId: contact.inquiryId,
-    channel: contact.channel,
-    handled: contact.handled,
-    resolved: contact.resolved,
-    handleMs: contact.handleMs,
-    from: contact.from,
-    to: contact.to,
-    handleCalendar: contact.handleMs,
-    handleBusiness: contact.handled ? calendar.businessTimeBetween(contact.from, contact.to) : 0,
-  }));
+  const contactViews = contactViewsById(options.contacts ?? []);
+  const { shared, unlinked } = sharedContacts(views, contactViews, calendar);
+  const shares: Shares = { overall: emptyShare(), byChannel: new Breakdown(), byPriority: new Breakdown() };
 
-  const group = <K extends string, T>(items: readonly T[], keyOf: (item: T) => K | undefined): Map<K, T[]> => {
-    const groups = new Map<K, T[]>();
-    for (const item of items) {
-      const key = keyOf(item);
-      if (key === undefined) continue;
-      const list = groups.get(key);
-      if (list === undefined) groups.set(key, [item]);
-      else list.push(item);
+  // One pass adds each inquiry to its three shares: walking the views once per share (11 times
+  // with every channel and priority) cost more than measuring them.
+  const figures = new InquiryFigures();
+  for (const view of views) {
+    const channelShare = shares.byChannel.of(view.channel);
+    const priorityShare = shares.byPriority.of(view.priority);
+    const entry = shared.size === 0 ? undefined : shared.get(view.id);
+    let own: readonly ContactOutcome[];
+    if (entry === undefined) {
+      const recorded = recordedContacts(view, contactViews);
+      for (const contact of recorded) addRecordedContact(shares, contact, view.priority, calendar);
+      own = recorded;
+    } else {
+      // A shared inquiry's contacts are added after this pass, once its priority is known.
+      own = entry.completed;
     }
-    return groups;
-  };
-
-  const byChannel: Partial<Record<Channel, ServiceKpis>> = {};
-  const recordsByChannel = group(records, (record) => record.view.channel);
-  const completedByChannel = group(completed, (contact) => contact.channel);
-  const contactViewsByChannel = group(contactViews, (contact) => contact.channel);
-  const channels = new Set<Channel>([...recordsByChannel.keys(), ...completedByChannel.keys(), ...contactViewsByChannel.keys()]);
-  for (const channel of [...channels].sort()) {
-    byChannel[channel] = kpis(recordsByChannel.get(channel) ?? [], completedByChannel.get(channel) ?? [], contactViewsByChannel.get(channel) ?? []);
+    if (isCancelled(view)) {
+      addCancelledInquiry(shares.overall);
+      addCancelledInquiry(channelShare);
+      addCancelledInquiry(priorityShare);
+      continue;
+    }
+    figures.measure(view, calendar);
+    // Contacts count under their own channel and under their inquiry's priority.
+    const samePriority = entry === undefined || entry.priority === view.priority;
+    addInquiry(shares.overall, figures, firstContactOutcome(own, undefined, figures.reopened));
+    addInquiry(channelShare, figures, firstContactOutcome(own, view.channel, figures.reopened));
+    addInquiry(priorityShare, figures, samePriority ? firstContactOutcome(own, undefined, figures.reopened) : undefined);
   }
+  for (const entry of shared.values()) for (const contact of entry.completed) addCompletedContact(shares, contact, entry.priority);
+  for (const contact of unlinked) addCompletedContact(shares, contact, undefined);
 
-  const byPriority: Partial<Record<Priority, ServiceKpis>> = {};
-  const priorityOf = new Map(views.map((view) => [view.id, view.priority]));
-  const priorityOfInquiry = (inquiryId: string | undefined) => (inquiryId === undefined ? undefined : priorityOf.get(inquiryId));
-  const recordsByPriority = group(records, (record) => record.view.priority);
-  const completedByPriority = group(completed, (contact) => priorityOfInquiry(contact.inquiryId));
-  const contactViewsByPriority = group(contactViews, (contact) => priorityOfInquiry(contact.inquiryId));
-  for (const priority of [...recordsByPriority.keys()].sort()) {
-    byPriority[priority] = kpis(recordsByPriority.get(priority) ?? [], completedByPriority.get(priority) ?? [], contactViewsByPriority.get(priority) ?? []);
-  }
-
-  return { ...kpis(records, completed, contactViews), byChannel, byPriority };
+  addContactViews(shares, contactViews, shared);
+  return { ...shareKpis(shares.overall), byChannel: shares.byChannel.kpis(), byPriority: shares.byPriority.kpis() };
 }

@@ -138,6 +138,37 @@ describe('durationStats', () => {
   it('is all null over no samples', () => {
     expect(durationStats([])).toEqual({ count: 0, mean: null, median: null, p90: null });
   });
+
+  /** The definition, spelled out: sort, add up in order, interpolate between closest ranks. */
+  const bySorting = (samples: number[]) => {
+    const sorted = Float64Array.from(samples).sort();
+    const at = (p: number) => {
+      const rank = p * (sorted.length - 1);
+      const [lower, upper] = [sorted[Math.floor(rank)]!, sorted[Math.ceil(rank)]!];
+      return lower + (rank - Math.floor(rank)) * (upper - lower);
+    };
+    return { count: sorted.length, mean: sorted.reduce((sum, x) => sum + x, 0) / sorted.length, median: at(0.5), p90: at(0.9) };
+  };
+
+  it('gives exactly the figures of the sorted samples, whole milliseconds or not', () => {
+    const sample = fc.oneof(fc.integer({ min: -1e6, max: 1e9 }), fc.constantFrom(0, -0, 1, 1, 2), fc.double({ min: -1e15, max: 1e15, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(sample, { minLength: 1, maxLength: 50 }), (samples) => {
+        expect(durationStats(samples)).toStrictEqual(bySorting(samples));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives exactly the figures of the sorted samples on large sets with many ties', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 601, maxLength: 5000 }), fc.integer({ min: 1, max: 1e9 }), (ticks, scale) => {
+        const samples = ticks.map((tick) => tick * scale);
+        expect(durationStats(samples)).toStrictEqual(bySorting(samples));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 describe('computeMetrics on the hand-computed fixture', () => {
