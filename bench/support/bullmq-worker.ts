@@ -1,6 +1,7 @@
 /**
  * A worker process of bench/desk.bench.ts: a BullMQ desk over PostgreSQL that reports over IPC,
- * for every save, which log position it applied and when, and how long each drain job took.
+ * for every save, which log position it applied and when, how long each drain job took, and how
+ * many store calls (one SQL statement each) it made, by method.
  */
 import pg from 'pg';
 import { createBullmqDesk } from '../../src/adapters/bullmq/createBullmqDesk.js';
@@ -13,13 +14,20 @@ export interface BenchWorkerConfig {
   readonly pg: pg.PoolConfig;
   readonly queueName: string;
   readonly concurrency: number;
+  /** Connections of the worker's pg pool. */
+  readonly poolSize: number;
 }
 
 /** One save as reported: inquiry id, applied sequence, saved at (epoch ms), unused. */
 export type SaveReport = [string, number, number, number];
 
 const config = JSON.parse(process.env['SERVICEFLOW_BENCH_WORKER'] ?? '{}') as BenchWorkerConfig;
-const pool = new pg.Pool({ ...config.pg, max: 16 });
+const pool = new pg.Pool({ ...config.pg, max: config.poolSize });
+// Every store call (one SQL statement each), by method, for the bench's cost figures.
+let storeCalls: Record<string, number> = {};
+const count = (method: string): void => {
+  storeCalls[method] = (storeCalls[method] ?? 0) + 1;
+};
 const base = postgresStore(pool);
 let reports: SaveReport[] = [];
 const saved = (write: SnapshotWrite): void => {
@@ -27,23 +35,42 @@ const saved = (write: SnapshotWrite): void => {
 };
 const store: SnapshotStore = {
   ...base,
+  async load(id) {
+    count('load');
+    return base.load(id);
+  },
   async create(write) {
+    count('create');
     const result = await base.create(write);
     saved(write);
     return result;
   },
   async save(write) {
+    count('save');
     const result = await base.save(write);
     saved(write);
     return result;
   },
+  async markDispatched(ids, at) {
+    count('markDispatched');
+    return base.markDispatched(ids, at);
+  },
+  async due(query) {
+    count('due');
+    return base.due(query);
+  },
+  async undispatched(options) {
+    count('undispatched');
+    return base.undispatched(options);
+  },
 };
 let steps: number[] = [];
 setInterval(() => {
-  if (reports.length === 0 && steps.length === 0) return;
-  process.send?.({ type: 'saves', reports, steps });
+  if (reports.length === 0 && steps.length === 0 && Object.keys(storeCalls).length === 0) return;
+  process.send?.({ type: 'saves', reports, steps, storeCalls });
   reports = [];
   steps = [];
+  storeCalls = {};
 }, 50).unref();
 
 const desk = createBullmqDesk({

@@ -10,8 +10,9 @@ import type { DeskEffectOf, DeskInquiry } from '../../desk/createServiceDesk.js'
 import { createEffectBus, type DeskEventSource } from '../../desk/effect-bus.js';
 import { createOutbox, type OutboxOptions } from '../../desk/outbox.js';
 import { appliedSequenceOf } from '../../desk/snapshot.js';
+import { withBatchedMarks } from './batched-marks.js';
 import { createDrainer } from './drain.js';
-import { inquiryLog, type LogAppend, type LogEntries } from './inquiry-log.js';
+import { inquiryLog, type Appended, type LogAppend, type LogEntries } from './inquiry-log.js';
 import { drainDeduplicationId, runnerKeys, wakeJobId } from './keys.js';
 import type { DeadLetter, RunnerJobData } from './payloads.js';
 
@@ -273,17 +274,28 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
   const keys = runnerKeys(prefix, queueName);
   const log = inquiryLog(redis, keys, { archive: options.archive === true });
   const bus = createEffectBus();
-  const outbox = createOutbox(store, bus, clock, options.outbox);
+  const outbox = createOutbox(withBatchedMarks(store), bus, clock, options.outbox);
   const eventSchema = eventSchemaOf(process as ServiceProcess<AnyServiceMachine>);
   queue.on('error', (error) => bus.reportError(error, { operation: 'schedule' }));
   // ioredis reports connection loss (a Redis restart) as 'error' events and reconnects by itself.
   if (ownsRedis) redis.on('error', (error: unknown) => bus.reportError(error, { operation: 'schedule' }));
 
+  const drainJobOptions = (inquiryId: string): JobsOptions => ({
+    ...DRAIN_JOB,
+    deduplication: { id: drainDeduplicationId(inquiryId), keepLastIfActive: true },
+  });
   const scheduleDrain = async (inquiryId: string): Promise<void> => {
-    await queue.add('drain', { kind: 'drain', inquiryId } satisfies RunnerJobData, {
-      ...DRAIN_JOB,
-      deduplication: { id: drainDeduplicationId(inquiryId), keepLastIfActive: true },
-    });
+    await queue.add('drain', { kind: 'drain', inquiryId } satisfies RunnerJobData, drainJobOptions(inquiryId));
+  };
+  /** Adds the drain job an append asked for; if that fails, the next append adds one again. */
+  const drainAfter = async (inquiryId: string, appended: Appended): Promise<void> => {
+    if (!appended.needsDrain) return;
+    try {
+      await scheduleDrain(inquiryId);
+    } catch (error) {
+      await log.clearQueuedDrain(inquiryId).catch(() => undefined);
+      throw error;
+    }
   };
   const scheduleWake = async (inquiryId: string, wakeAt: number | null): Promise<void> => {
     if (wakeAt === null) return;
@@ -388,17 +400,17 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
     async open(input, sendOptions = {}) {
       const step = process.start(input) as ProcessStep<unknown, unknown>; // validates: INVALID_INPUT here, not in a worker
       const id = checkId((step.state.context as { id?: unknown }).id);
-      const [sequence] = await log.append(id, [entry({ kind: 'open', input }, sendOptions.eventId)]);
-      await scheduleDrain(id);
-      return { id, sequence: sequence ?? 0 };
+      const appended = await log.append(id, [entry({ kind: 'open', input }, sendOptions.eventId)]);
+      await drainAfter(id, appended);
+      return { id, sequence: appended.sequences[0] ?? 0 };
     },
 
     async send(id, event, sendOptions = {}) {
       checkId(id);
       validateEvent(event);
-      const [sequence] = await log.append(id, [entry({ kind: 'event', event }, sendOptions.eventId)]);
-      await scheduleDrain(id);
-      return { id, sequence: sequence ?? 0 };
+      const appended = await log.append(id, [entry({ kind: 'event', event }, sendOptions.eventId)]);
+      await drainAfter(id, appended);
+      return { id, sequence: appended.sequences[0] ?? 0 };
     },
 
     async sendMany(events) {
@@ -411,20 +423,22 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
         list.push({ index, item: entry({ kind: 'event', event }, eventId) });
       });
       const batches = [...byInquiry].map(([inquiryId, items]) => ({ inquiryId, items: items.map(({ item }) => item) }));
-      const sequences = await log.appendMany(batches);
+      const appended = await log.appendMany(batches);
       const submitted: Submitted[] = new Array<Submitted>(events.length);
       [...byInquiry.values()].forEach((items, batch) =>
         items.forEach(({ index }, position) => {
-          submitted[index] = { id: events[index]!.id, sequence: sequences[batch]?.[position] ?? 0 }; // index < events.length
+          submitted[index] = { id: events[index]!.id, sequence: appended[batch]?.sequences[position] ?? 0 }; // index < events.length
         }),
       );
-      await queue.addBulk(
-        batches.map(({ inquiryId }) => ({
-          name: 'drain',
-          data: { kind: 'drain', inquiryId } satisfies RunnerJobData,
-          opts: { ...DRAIN_JOB, deduplication: { id: drainDeduplicationId(inquiryId), keepLastIfActive: true } },
-        })),
-      );
+      const drains = batches.filter((_, batch) => appended[batch]?.needsDrain !== false).map(({ inquiryId }) => inquiryId);
+      if (drains.length > 0) {
+        await queue
+          .addBulk(drains.map((inquiryId) => ({ name: 'drain', data: { kind: 'drain', inquiryId } satisfies RunnerJobData, opts: drainJobOptions(inquiryId) })))
+          .catch(async (error: unknown) => {
+            await Promise.all(drains.map((inquiryId) => log.clearQueuedDrain(inquiryId).catch(() => undefined)));
+            throw error;
+          });
+      }
       return submitted;
     },
 

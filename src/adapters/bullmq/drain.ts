@@ -13,7 +13,7 @@ import type { DeskClock } from '../../desk/clock.js';
 import type { Outbox } from '../../desk/outbox.js';
 import { appliedSequenceOf, toSnapshotWrite } from '../../desk/snapshot.js';
 import { snapshotCache, type CachedSnapshot } from '../../desk/snapshot-cache.js';
-import { foldLog } from './fold.js';
+import { foldLog, type FoldResult } from './fold.js';
 import type { InquiryLog, LogEntries } from './inquiry-log.js';
 import { RunnerJobData } from './payloads.js';
 
@@ -45,6 +45,19 @@ export interface Drainer {
 const MAX_ROUNDS = 8;
 
 const isConflict = (error: unknown): boolean => error instanceof ServiceFlowError && error.code === 'CONFLICT';
+
+/**
+ * Whether a save needs a wake-up job of its own. Every stored `wakeAt` has a wake-up job due at or
+ * before it: the job of an earlier deadline, when it fires and finds the deadline moved later,
+ * schedules the later one (it cannot fire a deadline early: it ticks only when the stored `wakeAt`
+ * is due). So only a deadline earlier than the loaded one, a first one, or one after a tick (whose
+ * job is used up) needs a job; a deadline moved later — what most events do — rides on the job
+ * already scheduled.
+ */
+function needsWakeJob(loadedWakeAt: number | null | undefined, result: FoldResult): boolean {
+  if (result.wakeAt === null) return false;
+  return result.created || result.ticked || loadedWakeAt === undefined || loadedWakeAt === null || result.wakeAt < loadedWakeAt;
+}
 
 /** Creates the job handlers. */
 export function createDrainer<TMachine extends AnyServiceMachine>(context: DrainerContext<TMachine>): Drainer {
@@ -83,8 +96,16 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
     work.catch((error: unknown) => reportError(error, inquiryId));
   };
 
-  /** Loads the snapshot; the restored state of the version this worker saved last is reused. */
+  /**
+   * The snapshot to fold from. The version this worker saved last is used without a load while the
+   * log still holds the entry after it: whoever saves a later version trims that entry before its
+   * job completes (on the connection BullMQ completes it on), so a missing entry is how a stale
+   * cache shows, and a stale one that slips through (a worker that died between its save and its
+   * trim) costs one `CONFLICT` and a reload, never a wrong state.
+   */
   const load = async (inquiryId: string, entries: LogEntries): Promise<CachedSnapshot | undefined> => {
+    const remembered = cache.get(inquiryId);
+    if (remembered !== undefined && entries.has(remembered.appliedSequence + 1)) return remembered;
     const snapshot = await store.load(inquiryId);
     if (snapshot === undefined) return undefined;
     const appliedSequence = appliedSequenceOf(snapshot.state);
@@ -98,7 +119,7 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
     for (let round = 0; round < MAX_ROUNDS; round++) {
       // Read the log before loading the snapshot: then every entry after the applied ones is in
       // what we read (entries are trimmed only after a save that recorded them as applied).
-      const entries = await log.read(inquiryId);
+      const entries = await log.readForDrain(inquiryId);
       const current = await load(inquiryId, entries);
       const from = current === undefined ? firstOf(entries) : current.appliedSequence + 1;
       const result = foldLog(process, inquiryId, current?.state, current?.wakeAt ?? null, entries, from);
@@ -140,8 +161,8 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
         throw error;
       }
       cache.set(inquiryId, { version: saved.version, state: result.state, wakeAt: result.wakeAt, appliedSequence: result.last });
+      if (needsWakeJob(current?.wakeAt, result)) inBackground(scheduleWake(inquiryId, result.wakeAt), inquiryId);
       await outbox.dispatch(toEntries(inquiryId, saved.version, result.effects));
-      if (result.created || result.wakeAt !== current?.wakeAt) inBackground(scheduleWake(inquiryId, result.wakeAt), inquiryId);
       inBackground(log.settle(inquiryId, result.last), inquiryId);
       return;
     }
@@ -151,8 +172,9 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
 
   async function wake(inquiryId: string, dueAt: number): Promise<void> {
     const snapshot = await store.load(inquiryId);
-    // Stale: an event already fired the deadline, or moved it later (its own wake-up is scheduled).
-    if (snapshot === undefined || snapshot.wakeAt === null || snapshot.wakeAt > dueAt) return;
+    if (snapshot === undefined || snapshot.wakeAt === null) return;
+    // Moved later by an event since: this job stood for the later deadline too (see needsWakeJob).
+    if (snapshot.wakeAt > dueAt) return scheduleWake(inquiryId, snapshot.wakeAt);
     // The event id makes a retried wake-up append its tick once (per stored version, so a deadline
     // that comes back to the same instant later still gets a tick of its own).
     await log.append(inquiryId, [{ payload: JSON.stringify({ kind: 'tick', at: dueAt }), eventId: `tick-${dueAt}-${snapshot.version}` }]);

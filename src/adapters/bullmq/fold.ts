@@ -32,6 +32,8 @@ export interface FoldResult {
   readonly changed: boolean;
   /** The sequence number of the last entry folded (`from - 1` when none was). */
   readonly last: number;
+  /** Whether a `tick` entry was among them (applied or stale): the wake-up job that appended it is used up. */
+  readonly ticked: boolean;
   readonly rejected: readonly RejectedEntry[];
 }
 
@@ -124,6 +126,7 @@ export function foldLog<TMachine extends AnyServiceMachine>(
   let created = false;
   let changed = false;
   let last = from - 1;
+  let ticked = false;
   const effects: unknown[] = [];
   const rejected: RejectedEntry[] = [];
   for (let sequence = from; ; sequence++) {
@@ -135,6 +138,7 @@ export function foldLog<TMachine extends AnyServiceMachine>(
       rejected.push({ sequence, payload: parsed.payload, code: MALFORMED, message: parsed.message });
       continue;
     }
+    ticked ||= parsed.entry.kind === 'tick';
     const outcome = applyEntry(process, inquiryId, state, parsed.entry);
     if (outcome.kind === 'rejected') rejected.push({ sequence, payload: parsed.payload, code: outcome.code, message: outcome.message });
     if (outcome.kind !== 'applied') continue;
@@ -144,5 +148,5 @@ export function foldLog<TMachine extends AnyServiceMachine>(
     changed = true;
     for (const effect of outcome.step.effects) effects.push(effect);
   }
-  return { state, wakeAt, effects, created, changed, last, rejected };
+  return { state, wakeAt, effects, created, changed, last, ticked, rejected };
 }

@@ -8,13 +8,17 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type { DeadLetter } from './payloads.js';
 import type { RunnerKeys } from './keys.js';
 
-// KEYS: sequence, log, eventIds, pending. ARGV: inquiryId, eventId TTL (s), then eventId/payload
-// pairs (eventId '' = none). Returns the sequence number of each payload; a payload whose eventId
-// was appended before returns the earlier number and is not appended again.
+// KEYS: sequence, log, eventIds, pending, drainQueued. ARGV: inquiryId, eventId TTL (s), drainQueued
+// TTL (ms), then eventId/payload pairs (eventId '' = none). Returns the sequence number of each
+// payload (a payload whose eventId was appended before returns the earlier number and is not
+// appended again) and whether the caller must add a drain job: yes unless a drain job was added
+// since the last drain read the log (drainQueued is set), and always for a repeated eventId (a
+// retried send, whose first attempt may have died before adding its job).
 const APPEND = `
 local results = {}
 local withIds = false
-for i = 3, #ARGV, 2 do
+local repeated = false
+for i = 4, #ARGV, 2 do
   local eventId = ARGV[i]
   local existing = false
   if eventId ~= '' then
@@ -22,6 +26,7 @@ for i = 3, #ARGV, 2 do
     existing = redis.call('HGET', KEYS[3], eventId)
   end
   if existing then
+    repeated = true
     table.insert(results, tonumber(existing))
   else
     local sequence = redis.call('INCR', KEYS[1])
@@ -33,7 +38,17 @@ end
 if withIds then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
 local time = redis.call('TIME')
 redis.call('ZADD', KEYS[4], 'NX', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000), ARGV[1])
-return results
+local queued = redis.call('SET', KEYS[5], '1', 'PX', ARGV[3], 'NX')
+local drain = 0
+if queued or repeated then drain = 1 end
+return { results, drain }
+`;
+
+// KEYS: log, drainQueued. Every entry of the log, flat (field, value, …), after deleting
+// drainQueued: an append from now on adds a drain job of its own, since this read cannot see it.
+const READ_FOR_DRAIN = `
+redis.call('DEL', KEYS[2])
+return redis.call('HGETALL', KEYS[1])
 `;
 
 // KEYS: log, pending, archive. ARGV: inquiryId, applied, archive ('1' or '0').
@@ -75,7 +90,8 @@ return 0
 `;
 
 interface LogCommands {
-  serviceflowAppend(...args: (string | number)[]): Promise<number[]>;
+  serviceflowAppend(...args: (string | number)[]): Promise<[number[], number]>;
+  serviceflowReadForDrain(...args: (string | number)[]): Promise<string[]>;
   serviceflowSettle(...args: (string | number)[]): Promise<number>;
   serviceflowDeadLetter(...args: (string | number)[]): Promise<number>;
   serviceflowTakeStale(...args: (string | number)[]): Promise<string[]>;
@@ -88,6 +104,14 @@ interface LogPipelineCommands {
 export interface LogAppend {
   readonly payload: string;
   readonly eventId?: string | undefined;
+}
+
+/** Where an append put its payloads, and whether the caller must add a drain job for them. */
+export interface Appended {
+  /** The sequence number of each payload, in order. */
+  readonly sequences: number[];
+  /** `false` when a drain job added earlier will read these entries (no job of its own needed). */
+  readonly needsDrain: boolean;
 }
 
 /**
@@ -108,11 +132,15 @@ export type LogEntries = ReadonlyMap<number, string>;
 /** An inquiry log client over one ioredis connection. */
 export interface InquiryLog {
   /** Appends payloads to one inquiry's log; resolves with their sequence numbers. */
-  append(inquiryId: string, items: readonly LogAppend[]): Promise<number[]>;
+  append(inquiryId: string, items: readonly LogAppend[]): Promise<Appended>;
   /** Appends to several inquiries' logs in one round trip (a pipeline). */
-  appendMany(batches: readonly { inquiryId: string; items: readonly LogAppend[] }[]): Promise<number[][]>;
+  appendMany(batches: readonly { inquiryId: string; items: readonly LogAppend[] }[]): Promise<Appended[]>;
   /** Every entry still in the log (the unapplied ones, plus any not trimmed yet). */
   read(inquiryId: string): Promise<LogEntries>;
+  /** {@link InquiryLog.read} by a drain: from now on, an append adds a drain job of its own. */
+  readForDrain(inquiryId: string): Promise<LogEntries>;
+  /** Makes the next append add a drain job (after adding one failed). */
+  clearQueuedDrain(inquiryId: string): Promise<void>;
   /** Trims entries up to `applied`; resolves with how many entries are left in the log. */
   settle(inquiryId: string, applied: number): Promise<number>;
   /** Records a dead letter once per key; resolves `true` when it was new. */
@@ -130,16 +158,34 @@ export interface InquiryLog {
 /** How long producer-chosen event ids are remembered (seconds): the window for retrying a send. */
 const EVENT_ID_TTL_SECONDS = 24 * 60 * 60;
 
+/**
+ * How long an append that added a drain job spares later appends theirs (ms). It bounds what a
+ * producer that died between its append and its job costs: after this, the next send adds a job
+ * again (and the sweep re-drives the log in any case). A drain job that waits longer than this in
+ * a backlog is only joined by de-duplicated adds.
+ */
+const DRAIN_QUEUED_TTL_MS = 10_000;
+
 const toEntries = (hash: Record<string, string>): Map<number, string> => {
   const entries = new Map<number, string>();
   for (const [field, value] of Object.entries(hash)) entries.set(Number(field), value);
   return entries;
 };
 
+const pairsToEntries = (flat: readonly string[]): Map<number, string> => {
+  const entries = new Map<number, string>();
+  // HGETALL's reply alternates field and value, so i + 1 < flat.length.
+  for (let i = 0; i + 1 < flat.length; i += 2) entries.set(Number(flat[i]), flat[i + 1]!);
+  return entries;
+};
+
+const toAppended = ([sequences, drain]: [number[], number]): Appended => ({ sequences, needsDrain: drain === 1 });
+
 /** Creates the log client; defines the Lua scripts on the connection (EVALSHA, reloaded after a Redis restart). */
 export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: boolean }): InquiryLog {
   if (!('serviceflowAppend' in redis)) {
-    redis.defineCommand('serviceflowAppend', { numberOfKeys: 4, lua: APPEND });
+    redis.defineCommand('serviceflowAppend', { numberOfKeys: 5, lua: APPEND });
+    redis.defineCommand('serviceflowReadForDrain', { numberOfKeys: 2, lua: READ_FOR_DRAIN });
     redis.defineCommand('serviceflowSettle', { numberOfKeys: 3, lua: SETTLE });
     redis.defineCommand('serviceflowDeadLetter', { numberOfKeys: 2, lua: DEAD_LETTER });
     redis.defineCommand('serviceflowTakeStale', { numberOfKeys: 1, lua: TAKE_STALE });
@@ -151,23 +197,27 @@ export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: b
     keys.log(inquiryId),
     keys.eventIds(inquiryId),
     keys.pending,
+    keys.drainQueued(inquiryId),
     inquiryId,
     EVENT_ID_TTL_SECONDS,
+    DRAIN_QUEUED_TTL_MS,
     ...items.flatMap((item) => [item.eventId ?? '', item.payload]),
   ];
 
   return {
-    append: (inquiryId, items) => commands.serviceflowAppend(...appendArgs(inquiryId, items)),
+    append: async (inquiryId, items) => toAppended(await commands.serviceflowAppend(...appendArgs(inquiryId, items))),
     async appendMany(batches) {
       const pipeline = redis.pipeline() as ChainableCommander & LogPipelineCommands;
       for (const { inquiryId, items } of batches) pipeline.serviceflowAppend(...appendArgs(inquiryId, items));
       const results = (await pipeline.exec()) ?? [];
       return results.map(([error, value]) => {
         if (error !== null) throw error;
-        return value as number[];
+        return toAppended(value as [number[], number]);
       });
     },
     read: async (inquiryId) => toEntries(await redis.hgetall(keys.log(inquiryId))),
+    readForDrain: async (inquiryId) => pairsToEntries(await commands.serviceflowReadForDrain(keys.log(inquiryId), keys.drainQueued(inquiryId))),
+    clearQueuedDrain: async (inquiryId) => void (await redis.del(keys.drainQueued(inquiryId))),
     settle: (inquiryId, applied) =>
       commands.serviceflowSettle(keys.log(inquiryId), keys.pending, keys.archive(inquiryId), inquiryId, applied, options.archive ? '1' : '0'),
     deadLetter: async (letter) => (await commands.serviceflowDeadLetter(keys.deadLetterIndex, keys.deadLetters, letter.key, JSON.stringify(letter))) === 1,

@@ -13,6 +13,12 @@ export interface RunnerKeys {
   archive(inquiryId: string): string;
   /** Producer-chosen event ids → sequence numbers, so a retried send is appended once. */
   eventIds(inquiryId: string): string;
+  /**
+   * Set (with a time to live) by the append that adds a drain job, deleted by every drain as it
+   * reads the log: while it is set, a drain that has not read the log yet is on its way, so
+   * further appends need no job of their own.
+   */
+  drainQueued(inquiryId: string): string;
   /** Sorted set of inquiries with unapplied entries, scored by when they became pending. */
   readonly pending: string;
   /** The dead-letter list: one JSON record per payload that could not be applied. */
@@ -30,6 +36,7 @@ export function runnerKeys(prefix: string, queueName: string): RunnerKeys {
     log: (id) => `${root}:log:${id}`,
     archive: (id) => `${root}:archive:${id}`,
     eventIds: (id) => `${root}:ids:${id}`,
+    drainQueued: (id) => `${root}:queued:${id}`,
     pending: `${root}:pending`,
     deadLetters: `${root}:dead-letters`,
     deadLetterIndex: `${root}:dead-letters:index`,

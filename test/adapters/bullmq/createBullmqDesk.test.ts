@@ -4,7 +4,7 @@
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBullmqDesk, type BullmqDesk, type BullmqDeskOptions } from '../../../src/adapters/bullmq/createBullmqDesk.js';
 import { runnerKeys } from '../../../src/adapters/bullmq/keys.js';
 import type { inquiryMachine } from '../../../src/machines/inquiry.js';
@@ -20,9 +20,10 @@ const availability = redisAvailability();
 if (availability.kind === 'none') console.log(`[serviceflow] BullMQ/Redis suites skipped (${availability.reason}): ${REDIS_SKIP_HINT}.`);
 const describeWithRedis = availability.kind === 'none' ? describe.skip : describe;
 
-// Deadlines an hour away stay out of the way; the wake-up test uses one due in 400 ms.
+// Deadlines an hour away stay out of the way; the wake-up tests use ones due in 400 ms and 1.5 s.
 const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [] }) });
 const hasty = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: 400, resolution: '8h' }], warnAt: [] }) });
+const brisk = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: 1_500, resolution: '8h' }], warnAt: [] }) });
 type Desk = BullmqDesk<typeof inquiryMachine>;
 
 describeWithRedis('createBullmqDesk on a real Redis', () => {
@@ -206,6 +207,75 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     const inquiry = await desk.waitUntilApplied(first);
     expect(inquiry.appliedSequence).toBe(2);
     expect(inquiry.view.firstRespondedAt).toBe(at + 1);
+  });
+
+  it('folds from the state it saved last, without loading it, while the log holds the next entry', async () => {
+    const inner = memoryStore();
+    const loads: string[] = [];
+    const { desk } = deskWith({ store: { ...inner, load: async (id) => (loads.push(id), inner.load(id)) } });
+    const appliedIn = async (sequence: number): Promise<void> => {
+      for (let i = 0; i < 200 && ((await inner.load('T-1'))?.state as { appliedSequence?: number } | undefined)?.appliedSequence !== sequence; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    await desk.open(makeInput({ at }));
+    await appliedIn(1);
+    expect(loads).toEqual(['T-1']); // the first drain: nothing cached yet
+    for (const [i, type] of (['assign', 'agent.reply', 'resolve'] as const).entries()) {
+      await desk.send('T-1', type === 'assign' ? { type, agentId: 'ana', at: at + i + 1 } : { type, at: at + i + 1 });
+      await appliedIn(i + 2);
+    }
+    expect(loads).toEqual(['T-1']);
+    expect((await inner.load('T-1'))?.version).toBe(4);
+  });
+
+  it('adds one drain job for the events that reach the log before a drain reads it', async () => {
+    const { desk: producer, queueName } = deskWith({ worker: false });
+    const adds = vi.spyOn(producer.queue, 'add');
+    const bulkAdds = vi.spyOn(producer.queue, 'addBulk');
+    await producer.open(makeInput({ at }));
+    await producer.send('T-1', { type: 'assign', agentId: 'ana', at: at + 1 });
+    await producer.sendMany([{ id: 'T-1', event: { type: 'agent.reply', at: at + 2 } }]);
+    expect(adds).toHaveBeenCalledTimes(1);
+    expect(bulkAdds).not.toHaveBeenCalled();
+    // A worker drains all three; the next event needs a job of its own.
+    const { desk: worker } = deskWith({ queueName });
+    const applied = await worker.waitUntilApplied({ id: 'T-1', sequence: 3 });
+    expect(applied.view.firstRespondedAt).toBe(at + 2);
+    const last = await producer.send('T-1', { type: 'resolve', at: at + 3 });
+    expect(adds).toHaveBeenCalledTimes(2);
+    expect((await worker.waitUntilApplied(last)).view.stage).toBe('followUp');
+  });
+
+  it('adds a drain job for a retried send even while one is queued', async () => {
+    const { desk: producer } = deskWith({ worker: false });
+    const adds = vi.spyOn(producer.queue, 'add');
+    await producer.open(makeInput({ at }));
+    const first = await producer.send('T-1', { type: 'agent.reply', at: at + 1 }, { eventId: 'reply-1' });
+    expect(adds).toHaveBeenCalledTimes(1);
+    // The first attempt's job may be what failed: the retry adds one (de-duplicated by BullMQ).
+    expect(await producer.send('T-1', { type: 'agent.reply', at: at + 1 }, { eventId: 'reply-1' })).toEqual(first);
+    expect(adds).toHaveBeenCalledTimes(2);
+  });
+
+  it('leaves a deadline moved later to the wake-up job already scheduled, which schedules it when it fires', async () => {
+    const { desk, store, queueName } = deskWith({ process: brisk });
+    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    try {
+      const opened = await desk.waitUntilApplied(await desk.open(makeInput({ at: Date.now() })));
+      const firstResponseDue = opened.wakeAt;
+      // The reply meets the first response: the next deadline (resolution, 8 h) is later.
+      const replied = await desk.waitUntilApplied(await desk.send('T-1', { type: 'agent.reply', at: Date.now() }));
+      expect(replied.wakeAt).toBeGreaterThan(firstResponseDue ?? Infinity);
+      const delayedIds = async (): Promise<string[]> => (await queue.getDelayed()).map((job) => String(job.id)).sort();
+      expect(await delayedIds()).toEqual([`wake-T-1-${firstResponseDue}`]);
+      // The first-response job fires, finds the deadline moved, and schedules the later one.
+      for (let i = 0; i < 100 && (await delayedIds())[0] !== `wake-T-1-${replied.wakeAt}`; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await delayedIds()).toEqual([`wake-T-1-${replied.wakeAt}`]);
+      expect((await store.journal('T-1')).filter((entry) => entry.type === 'sla.breached')).toEqual([]);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('sweeps up log entries whose producer died before adding their job', async () => {
