@@ -122,7 +122,7 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
     if (event.type !== 'deadline' && next.lastEventAt < event.at) {
       // A context the step returned other than the one it was given is a fresh object of this
       // step (steps never mutate their input), so stamping it in place saves a second copy.
-      if (next === context) next = steps.nextContext(context, { lastEventAt: event.at });
+      if (next === context) next = { ...context, lastEventAt: event.at };
       else (next as { lastEventAt: number }).lastEventAt = event.at;
     }
     if (event.type === 'tick' || event.type === 'deadline') {

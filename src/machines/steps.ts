@@ -31,51 +31,6 @@ export interface StepEnv {
   readonly emit: EffectSink;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Context copies
-
-/** Whether a process's step is running (see {@link openDraftScope}). */
-let draftScope = false;
-/** The context this step last copied: nobody else holds it yet, so it may be changed in place. */
-let draft: InquiryContext | null = null;
-
-/**
- * Opens the scope of one process step (`start` or `send`, from the state it is given to the state
- * it returns). Inside it, a context that a step copied may be updated in place by the steps that
- * follow, instead of being copied again: none of them is visible outside the step until it ends.
- * The state the step was given is never written to. Returns what {@link closeDraftScope} restores.
- */
-export function openDraftScope(): boolean {
-  const outer = draftScope;
-  draftScope = true;
-  draft = null;
-  return outer;
-}
-
-/** Closes the scope {@link openDraftScope} opened: from here on, every change copies again. */
-export function closeDraftScope(outer: boolean): void {
-  draftScope = outer;
-  draft = null;
-}
-
-type ContextFields = { -readonly [K in keyof InquiryContext]?: InquiryContext[K] };
-
-/**
- * `ctx` with `fields` set. Every step goes through here to change a context: a copy (built key
- * by key, see internal/records.ts), or, for the context this very process step copied last, the
- * same object updated in place. Outside a process step (the machine run by XState directly),
- * always a copy.
- */
-export function nextContext(ctx: InquiryContext, fields: ContextFields): InquiryContext {
-  if (ctx === draft) {
-    for (const key in fields) (ctx as Record<string, unknown>)[key] = fields[key as keyof ContextFields];
-    return ctx;
-  }
-  const copy = withFields(ctx, fields);
-  if (draftScope) draft = copy;
-  return copy;
-}
-
 /** The attributes of an inquiry that SLA targets and escalation rules match on. */
 export function factsOf(ctx: InquiryContext): InquiryFacts {
   return { priority: ctx.priority, channel: ctx.channel, tier: ctx.customer.tier, category: ctx.category };
@@ -87,7 +42,7 @@ function withClock(ctx: InquiryContext, metric: SlaMetric, clock: SlaClock): Inq
   if (ctx.sla.clocks[metric] === clock) return ctx;
   const clocks = copyRecord(ctx.sla.clocks);
   clocks[metric] = clock;
-  return nextContext(ctx, { sla: { ...ctx.sla, clocks } });
+  return { ...ctx, sla: { ...ctx.sla, clocks } };
 }
 
 function mapClock(ctx: InquiryContext, metric: SlaMetric, update: (clock: SlaClock) => SlaClock): InquiryContext {
@@ -115,12 +70,10 @@ function updateClocks(
     clocks ??= { ...ctx.sla.clocks };
     clocks[metric] = next;
   }
-  if (clocks === undefined) return fields === undefined ? ctx : nextContext(ctx, fields);
-  const sla = { ...ctx.sla, clocks };
-  if (fields === undefined) return nextContext(ctx, { sla });
-  const patch: ContextFields = copyRecord(fields);
-  patch.sla = sla;
-  return nextContext(ctx, patch);
+  if (clocks === undefined) return fields === undefined ? ctx : withFields(ctx, fields);
+  const next = fields === undefined ? { ...ctx } : withFields(ctx, fields);
+  next.sla = { ...ctx.sla, clocks };
+  return next;
 }
 
 /** Starts a new clock for `metric`, moving a finished one of the same metric to the history. */
@@ -129,7 +82,7 @@ function beginClock(ctx: InquiryContext, metric: SlaMetric, targetMs: number, st
   const clock = startClock(env.policies.sla, metric, targetMs, startedAt, at, clockEnv(ctx, env));
   const clocks = copyRecord(ctx.sla.clocks);
   clocks[metric] = clock;
-  return nextContext(ctx, { sla: { clocks, history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous] } });
+  return { ...ctx, sla: { clocks, history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous] } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,7 +120,7 @@ function applyEscalation(
   const record: EscalationRecord = { at, level: to, from, name, trigger: decision.trigger, reason: decision.reason };
   setDefined(record, 'team', team);
   const escalation = { level: to, name, history: [...ctx.escalation.history, record] };
-  return nextContext(ctx, team === undefined ? { escalation } : { assignee: { team }, escalation });
+  return team === undefined ? { ...ctx, escalation } : withFields(ctx, { assignee: { team }, escalation });
 }
 
 /** Lets the escalation policy react to something that happened. */
@@ -239,10 +192,11 @@ export function receive(ctx: InquiryContext, env: StepEnv): InquiryContext {
     const target = targets[metric];
     if (target !== undefined) clocks[metric] = startClock(env.policies.sla, metric, target, at, at, clockEnv(ctx, env));
   }
-  const next = nextContext(ctx, {
+  const next: InquiryContext = {
+    ...ctx,
     sla: { clocks, history: ctx.sla.history },
     escalation: { ...ctx.escalation, name: env.policies.escalation.levels[0]?.name ?? 'default' },
-  });
+  };
   return signalEscalation(next, { on: 'received' }, at, env);
 }
 
@@ -281,18 +235,18 @@ function isAwaitingReply(ctx: InquiryContext): boolean {
 }
 
 export function acknowledge(ctx: InquiryContext, at: number): InquiryContext {
-  return ctx.acknowledgedAt === undefined ? nextContext(ctx, { acknowledgedAt: at }) : ctx;
+  return ctx.acknowledgedAt === undefined ? withFields(ctx, { acknowledgedAt: at }) : ctx;
 }
 
 export function categorize(ctx: InquiryContext, category: string, priority: Priority | undefined, at: number, env: StepEnv): InquiryContext {
   const changed = ctx.category !== category || (priority !== undefined && priority !== ctx.priority);
-  const next = nextContext(ctx, priority === undefined ? { category } : { category, priority });
+  const next = withFields(ctx, priority === undefined ? { category } : { category, priority });
   return changed ? withSlaEscalations(next, env, (emit) => retarget(next, at, { ...env, emit })) : next;
 }
 
 export function prioritize(ctx: InquiryContext, priority: Priority, at: number, env: StepEnv): InquiryContext {
   if (priority === ctx.priority) return ctx;
-  const next = nextContext(ctx, { priority });
+  const next: InquiryContext = { ...ctx, priority };
   return withSlaEscalations(next, env, (emit) => retarget(next, at, { ...env, emit }));
 }
 
@@ -300,7 +254,7 @@ export function assign(ctx: InquiryContext, agentId: string | undefined, team: s
   const assignee: Assignee = ctx.assignee === undefined ? {} : copyRecord(ctx.assignee);
   setDefined(assignee, 'agentId', agentId);
   setDefined(assignee, 'team', team);
-  return nextContext(ctx, { assignee });
+  return withFields(ctx, { assignee });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,7 +271,7 @@ export function recordAgentReply(ctx: InquiryContext, at: number, env: StepEnv):
 }
 
 export function recordCustomerReply(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
-  const next = nextContext(ctx, { lastCustomerReplyAt: at });
+  const next = withFields(ctx, { lastCustomerReplyAt: at });
   const current = next.sla.clocks.nextResponse;
   if (next.firstRespondedAt === undefined || next.resolvedAt !== null || (current !== undefined && isOpenClock(current))) return next;
   const target = env.policies.sla.targetsFor(factsOf(next)).nextResponse;
@@ -330,7 +284,7 @@ export function contactCompleted(
   at: number,
 ): InquiryContext {
   const summary = { contactId: contact.contactId, channel: contact.channel, handleMs: contact.handleMs, resolved: contact.resolved, at };
-  return nextContext(ctx, { contacts: [...ctx.contacts, summary] });
+  return { ...ctx, contacts: [...ctx.contacts, summary] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,7 +298,7 @@ function pausesFor(env: StepEnv, reason: PendingReason | null): boolean {
 export function pend(ctx: InquiryContext, reason: PendingReason, at: number, env: StepEnv): InquiryContext {
   const wasPaused = pausesFor(env, ctx.pendingReason);
   const pauses = pausesFor(env, reason);
-  const next = nextContext(ctx, { pendingReason: reason });
+  const next: InquiryContext = { ...ctx, pendingReason: reason };
   if (pauses && !wasPaused) return mapClock(next, 'resolution', (c) => pauseClock(env.policies.sla, c, at, `pending.${reason}`, clockEnv(ctx, env)));
   if (!pauses && wasPaused) return mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)));
   return next;
@@ -353,7 +307,7 @@ export function pend(ctx: InquiryContext, reason: PendingReason, at: number, env
 /** Work resumes after waiting; a clock paused for it counts again. */
 export function resumeWork(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
   if (ctx.pendingReason === null) return ctx;
-  const next = nextContext(ctx, { pendingReason: null });
+  const next: InquiryContext = { ...ctx, pendingReason: null };
   return pausesFor(env, ctx.pendingReason)
     ? mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)))
     : next;
@@ -395,10 +349,11 @@ export function openFollowUp(ctx: InquiryContext, at: number, env: StepEnv): Inq
           nextReminderAt: null,
           expiresAt: at + policy.sendAfter + policy.expireAfter,
         };
-  return nextContext(ctx, {
+  return {
+    ...ctx,
     followUp: { resolvedAt: at, reopenUntil: at + policy.reopenWindow, closeAt: at + policy.autoCloseAfter },
     feedback: { ...ctx.feedback, survey },
-  });
+  };
 }
 
 export function reopen(
@@ -409,12 +364,13 @@ export function reopen(
   env: StepEnv,
 ): InquiryContext {
   const reopenCount = ctx.reopenCount + 1;
-  let next = nextContext(ctx, {
+  let next: InquiryContext = {
+    ...ctx,
     reopenCount,
     resolvedAt: null,
     followUp: null,
     feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
-  });
+  };
   const effect: Extract<InquiryEffect, { type: 'inquiry.reopened' }> = { type: 'inquiry.reopened', inquiryId: ctx.id, at, by, reopenCount };
   setDefined(effect, 'reason', reason);
   env.emit(effect);
@@ -439,7 +395,7 @@ export function recordFeedback(
   env.emit(effect);
   const response: FeedbackResponse = { kind: feedback.kind, score: feedback.score, sentiment, at };
   setDefined(response, 'comment', feedback.comment);
-  const next = nextContext(ctx, { feedback: { ...ctx.feedback, survey: answered, responses: [...ctx.feedback.responses, response] } });
+  const next: InquiryContext = { ...ctx, feedback: { ...ctx.feedback, survey: answered, responses: [...ctx.feedback.responses, response] } };
   if (sentiment !== 'negative') return next;
   const decision = env.policies.escalation.decide({ on: 'feedback.negative' }, factsOf(next), next.escalation.level);
   if (decision !== null) return applyEscalation(next, decision, at, env);
@@ -455,7 +411,7 @@ export function feedbackReopens(kind: FeedbackKind, score: number, env: Pick<Ste
 
 export function close(ctx: InquiryContext, reason: 'manual' | 'auto', at: number, env: StepEnv): InquiryContext {
   env.emit({ type: 'inquiry.closed', inquiryId: ctx.id, at, reason });
-  return nextContext(ctx, {
+  return withFields(ctx, {
     closedAt: at,
     closeReason: reason,
     followUp: null,
@@ -464,12 +420,12 @@ export function close(ctx: InquiryContext, reason: 'manual' | 'auto', at: number
 }
 
 export function cancel(ctx: InquiryContext, reason: string | undefined, at: number, env: StepEnv): InquiryContext {
-  const fields: ContextFields = { cancelledAt: at };
+  const fields: Partial<InquiryContext> = { cancelledAt: at };
   setDefined(fields, 'cancelReason', reason);
   fields.pendingReason = null;
   fields.followUp = null;
   fields.feedback = { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) };
-  const next = updateClocks(nextContext(ctx, fields), slaMetrics, (clock) => cancelClock(env.policies.sla, clock, at));
+  const next = updateClocks(withFields(ctx, fields), slaMetrics, (clock) => cancelClock(env.policies.sla, clock, at));
   const effect: Extract<InquiryEffect, { type: 'inquiry.cancelled' }> = { type: 'inquiry.cancelled', inquiryId: ctx.id, at };
   setDefined(effect, 'reason', reason);
   env.emit(effect);
@@ -479,9 +435,9 @@ export function cancel(ctx: InquiryContext, reason: string | undefined, at: numb
 /** Records a stage change and reports it. */
 export function enterStage(ctx: InquiryContext, stage: string, at: number, env: StepEnv): InquiryContext {
   if (ctx.stage === stage) return ctx;
-  if (ctx.stage === '') return nextContext(ctx, { stage });
+  if (ctx.stage === '') return { ...ctx, stage };
   env.emit({ type: 'stage.changed', inquiryId: ctx.id, at, from: ctx.stage, to: stage });
-  return nextContext(ctx, { stage });
+  return { ...ctx, stage };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,7 +508,7 @@ function fireSurvey(ctx: InquiryContext, at: number, env: StepEnv): InquiryConte
     survey = withFields(survey, { status: 'expired', expiredAt: survey.expiresAt, nextReminderAt: null });
     env.emit({ type: 'survey.expired', inquiryId: ctx.id, at: survey.expiresAt, kind: survey.kind });
   }
-  return nextContext(ctx, { feedback: requestedAt === undefined ? { ...ctx.feedback, survey } : withFields(ctx.feedback, { survey, requestedAt }) });
+  return { ...ctx, feedback: requestedAt === undefined ? { ...ctx.feedback, survey } : withFields(ctx.feedback, { survey, requestedAt }) };
 }
 
 /** Fires what is due at exactly the instant `at` (the earliest pending deadline). */

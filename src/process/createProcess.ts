@@ -25,7 +25,6 @@ import {
   ServiceFlowError,
 } from './errors.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
-import { closeDraftScope, openDraftScope } from '../machines/steps.js';
 import { definitionFor, processKindOf, type ProcessDefinition } from './definition.js';
 import { compileFastPath, compileFastStart } from './fast-path.js';
 import { markValidated } from '../schemas/validated.js';
@@ -391,15 +390,6 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   };
 
   const sendParsed = (state: State, parsed: { type: string; at: number }): ProcessStep<Context, Effect> => {
-    const outer = openDraftScope();
-    try {
-      return sendInScope(state, parsed);
-    } finally {
-      closeDraftScope(outer);
-    }
-  };
-
-  const sendInScope = (state: State, parsed: { type: string; at: number }): ProcessStep<Context, Effect> => {
     const { snapshot: current } = restoreState(state);
     if (current.status !== 'active') throw notAllowed(current, current, parsed);
     const lastEventAt = (current.context as InquiryContext).lastEventAt;
@@ -419,16 +409,6 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   };
 
   const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => {
-    const outer = openDraftScope();
-    try {
-      return startInScope(input);
-    } finally {
-      closeDraftScope(outer);
-    }
-  };
-
-  /** `start` and `send` inside the step's draft scope: see `openDraftScope` in machines/steps.ts. */
-  const startInScope = (input: { at: number }): ProcessStep<Context, Effect> => {
     const data = markValidated(input);
     const effects: unknown[] = [];
     sink = effects;
