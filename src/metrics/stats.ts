@@ -121,7 +121,7 @@ function exactSum(values: readonly number[]): number | undefined {
 
 /**
  * Summarises durations (ms) as {@link DurationStats}. The result does not depend on the order of
- * the samples: they are sorted before anything is added up.
+ * the samples (whole-millisecond samples are summed exactly; any others are sorted first).
  *
  * @example
  * ```ts
