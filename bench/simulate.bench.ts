@@ -43,7 +43,12 @@ export async function run(): Promise<void> {
   for (const inquiries of sizes) {
     const mode = inquiries > 200_000 ? 'stream' : 'keep';
     const result = runChild(inquiries, mode, 'standard', true);
-    if (inquiries === 100_000) target = result;
+    // The target is measured without the timing wrapper, which clocks every process call (two
+    // performance.now() per call, 1.7M calls) and so slows the run it measures; median of three.
+    if (inquiries === 100_000) {
+      const runs = [0, 1, 2].map(() => runChild(inquiries, mode, 'standard')).sort((a, b) => a.wallMs - b.wallMs);
+      target = runs[1];
+    }
     report({
       bench: 'simulate',
       metric: 'run',
@@ -68,6 +73,7 @@ export async function run(): Promise<void> {
       metric: 'target-100k',
       wallMs: target.wallMs,
       cpuMs: target.cpuMs,
+      note: 'median of three untimed runs of simulate({ inquiries: 100000, days: 30 }) with the standard policies and KPIs',
       limitMs: 10_000,
       maxRssMb: target.maxRssMb,
       limitRssMb: 1536,
