@@ -12,7 +12,7 @@ import type { PersistedState } from '../schemas/state.js';
 import { memoryStore } from '../stores/memory.js';
 import { journalEntryId, type JournalEntry, type SnapshotStore, type StoredSnapshot } from '../stores/store.js';
 import { systemClock, type DeskClock } from './clock.js';
-import { createEffectBus, type DeskEventSource } from './effect-bus.js';
+import { createEffectBus, eventSourceMethods, type DeskEventSource } from './effect-bus.js';
 import { createOutbox, type OutboxOptions } from './outbox.js';
 import type { DeskScheduler } from './scheduler.js';
 import { appliedSequenceOf, lastEventAtOf, toSnapshotWrite } from './snapshot.js';
@@ -337,19 +337,7 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
     process,
     store,
     clock,
-
-    on(channel, listener) {
-      bus.on(channel, listener);
-      return desk;
-    },
-    once(channel, listener) {
-      bus.once(channel, listener);
-      return desk;
-    },
-    off(channel, listener) {
-      bus.off(channel, listener);
-      return desk;
-    },
+    ...eventSourceMethods(bus, () => desk),
 
     async open(input) {
       ensureOpen();

@@ -119,6 +119,27 @@ export interface EffectBus {
   reportError(error: unknown, context: DeskErrorContext): void;
 }
 
+/**
+ * The {@link DeskEventSource} methods of a desk: each subscribes on the desk's bus and returns the
+ * desk, for chaining. Shared by the in-process desk and the BullMQ desk.
+ */
+export function eventSourceMethods<TDesk>(bus: EffectBus, desk: () => TDesk) {
+  return {
+    on(channel: string, listener: AnyListener): TDesk {
+      bus.on(channel, listener);
+      return desk();
+    },
+    once(channel: string, listener: AnyListener): TDesk {
+      bus.once(channel, listener);
+      return desk();
+    },
+    off(channel: string, listener?: AnyListener): TDesk {
+      bus.off(channel, listener);
+      return desk();
+    },
+  };
+}
+
 /** Creates the bus of one desk. Internal: the desks expose it through {@link DeskEventSource}. */
 export function createEffectBus(): EffectBus {
   const emitter = new EventEmitter<string>();

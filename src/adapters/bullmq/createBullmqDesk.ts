@@ -7,7 +7,7 @@ import type { PersistedState } from '../../schemas/state.js';
 import type { SnapshotStore } from '../../stores/store.js';
 import { systemClock, type DeskClock, type DeskTimer } from '../../desk/clock.js';
 import type { DeskEffectOf, DeskInquiry } from '../../desk/createServiceDesk.js';
-import { createEffectBus, type DeskEventSource } from '../../desk/effect-bus.js';
+import { createEffectBus, eventSourceMethods, type DeskEventSource } from '../../desk/effect-bus.js';
 import { createOutbox, type OutboxOptions } from '../../desk/outbox.js';
 import { appliedSequenceOf } from '../../desk/snapshot.js';
 import { withBatchedMarks } from './batched-marks.js';
@@ -383,19 +383,7 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
     store,
     queue,
     worker,
-
-    on(channel, listener) {
-      bus.on(channel, listener);
-      return desk;
-    },
-    once(channel, listener) {
-      bus.once(channel, listener);
-      return desk;
-    },
-    off(channel, listener) {
-      bus.off(channel, listener);
-      return desk;
-    },
+    ...eventSourceMethods(bus, () => desk),
 
     async open(input, sendOptions = {}) {
       const step = process.start(input) as ProcessStep<unknown, unknown>; // validates: INVALID_INPUT here, not in a worker
