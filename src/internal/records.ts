@@ -11,10 +11,9 @@
 
 /** A copy of `record` with `fields` set (added or replaced; a key set to `undefined` is kept). */
 export function withFields<T extends object>(record: T, fields: { readonly [K in keyof T]?: T[K] }): T {
-  const copy: Record<string, unknown> = {};
-  for (const key in record) copy[key] = record[key];
-  for (const key in fields) copy[key] = fields[key as keyof typeof fields];
-  return copy as T;
+  const copy = copyRecord(record);
+  for (const key in fields) (copy as Record<string, unknown>)[key] = fields[key as keyof typeof fields];
+  return copy;
 }
 
 /** A copy of `record` without `keys`, with `fields` set afterwards. */

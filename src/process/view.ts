@@ -89,10 +89,7 @@ function clockView(policy: SlaPolicy, clock: SlaClock, at: number): SlaClockView
 
 /** A finished clock as the history shows it: its metric first, then the clock's view. */
 function historyView(policy: SlaPolicy, clock: SlaClock, at: number): SlaClockView & { readonly metric: SlaMetric } {
-  const view = { metric: clock.metric } as Mutable<SlaClockView & { metric: SlaMetric }>;
-  const fields = clockView(policy, clock, at);
-  for (const key in fields) (view as Record<string, unknown>)[key] = fields[key as keyof SlaClockView];
-  return view;
+  return Object.assign({ metric: clock.metric }, clockView(policy, clock, at));
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
