@@ -39,13 +39,8 @@ interface MemorySnapshot {
   readonly lastEventAt: number;
 }
 
-interface MemoryJournalRow {
-  readonly id: string;
-  readonly snapshotId: string;
-  readonly version: number;
-  readonly index: number;
-  readonly type: string;
-  readonly at: number;
+/** A journal entry as the memory store keeps it: the effect as JSON, the delivery mark settable. */
+interface MemoryJournalRow extends Omit<JournalEntry, 'effect' | 'dispatchedAt'> {
   readonly effectJson: string;
   dispatchedAt: number | null;
 }
