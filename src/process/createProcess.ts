@@ -26,7 +26,7 @@ import {
 } from './errors.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
 import { definitionFor, processKindOf, type ProcessDefinition } from './definition.js';
-import { compileFastPath, compileFastStart } from './fast-path.js';
+import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from './fast-path.js';
 import { markValidated } from '../schemas/validated.js';
 import type { ServiceView } from './view.js';
 
@@ -193,18 +193,15 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       if (action.type === 'xstate.emit') sink.push((action.params as { event: unknown }).event);
     },
   };
-  // Each state this process returns carries its snapshot under a non-enumerable symbol (invisible
-  // to JSON, spreads and deep equality), so that a step on it skips the restore. A WeakMap did the
-  // same at four times the cost per step, and weighed on the garbage collector.
-  const snapshotSlot: PropertyDescriptor & { value: Snapshot | null } = { value: null, enumerable: false, writable: false, configurable: false };
-
-  const interpret = (snapshot: Snapshot, event: unknown): Snapshot => {
+  const interpret = (cell: Cell, event: unknown): Cell => {
     // XState's transition() would still process an event on a snapshot that is done; the
     // machine has ended, so nothing is accepted any more.
-    if (snapshot.status !== 'active') return snapshot;
+    if (cell.snapshot.status !== 'active') return cell;
+    const snapshot = snapshotOf(cell);
     const next = (bound.transition as (s: Snapshot, e: unknown, scope: unknown) => Snapshot)(snapshot, event, scope);
     if (next.status === 'error') throw next.error;
-    return next;
+    // The same cell when nothing happened: an event no state accepted is told apart by identity.
+    return next === snapshot ? cell : cellOf(next);
   };
   const fastPath = options.fastPath === false ? null : compileFastPath(bound);
   const fastStart = options.fastPath === false ? null : compileFastStart(bound);
@@ -215,36 +212,36 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
    * running. Each goes through the fast path when it can, else through XState (which then also
    * runs whatever that event raises). `handled` is false when no state accepted the event.
    */
-  const transition = (snapshot: Snapshot, event: { type: string; at: number }): Snapshot => {
+  const transition = (cell: Cell, event: { type: string; at: number }): Cell => {
     executed = 0;
-    if (fastPath === null) return interpret(snapshot, event);
-    let current = snapshot;
+    if (fastPath === null) return interpret(cell, event);
+    let current = cell;
     raised.length = 0;
     raised.push(event);
     const out = { effects: sink, raised };
-    for (let index = 0; index < raised.length && current.status === 'active'; index++) {
+    for (let index = 0; index < raised.length && current.snapshot.status === 'active'; index++) {
       const next = raised[index] as { type: string; at: number };
       const step = fastPath(current, next, out);
       if (step.kind === 'interpret') current = interpret(current, next);
       else if (step.kind === 'handled') {
         executed++;
-        current = step.snapshot;
+        current = step.cell;
       }
     }
     return current;
   };
 
   const machineRef = Object.freeze({ id: machineId, version });
-  const persist = (snapshot: Snapshot): State => {
+  // Each state this process returns carries its cell (invisible to JSON, spreads, deep equality
+  // and structuredClone), so that a step on it skips the restore. See `CellStamp`.
+  const persist = (cell: Cell): State => {
     const state = {
       format: PERSISTED_FORMAT,
       machine: machineRef,
-      value: snapshot.value as StateValue,
-      context: snapshot.context as Context,
+      value: cell.snapshot.value as StateValue,
+      context: cell.context as Context,
     };
-    snapshotSlot.value = snapshot;
-    Object.defineProperty(state, snapshots, snapshotSlot);
-    snapshotSlot.value = null;
+    new CellStamp(state, cell);
     return Object.freeze(state);
   };
 
@@ -266,21 +263,19 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     return current;
   };
 
-  const restoreState = (state: unknown): { state: State; snapshot: Snapshot } => {
-    if (typeof state === 'object' && state !== null) {
-      const cached = (state as { [snapshots]?: Snapshot })[snapshots];
-      // The same process made it, and it still holds what it was made with (a copy made by hand
-      // with another context, say, is restored from its JSON like any other state).
-      if (
-        cached !== undefined &&
-        cached.machine === bound &&
-        (state as State).context === cached.context &&
-        (state as State).value === cached.value &&
-        (state as State).format === PERSISTED_FORMAT &&
-        (state as State).machine === machineRef
-      ) {
-        return { state: state as State, snapshot: cached };
-      }
+  const restoreState = (state: unknown): { state: State; cell: Cell } => {
+    const cached = CellStamp.of(state);
+    // The same process made it, and it still holds what it was made with (a copy made by hand
+    // with another context, say, is restored from its JSON like any other state).
+    if (
+      cached !== undefined &&
+      cached.snapshot.machine === bound &&
+      (state as State).context === cached.context &&
+      (state as State).value === cached.snapshot.value &&
+      (state as State).format === PERSISTED_FORMAT &&
+      (state as State).machine === machineRef
+    ) {
+      return { state: state as State, cell: cached };
     }
     const envelope = state as Partial<PersistedState<unknown>> | null;
     if (typeof envelope !== 'object' || envelope === null || typeof envelope.machine !== 'object' || envelope.machine === null) {
@@ -326,27 +321,28 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
         cause: error,
       });
     }
-    return { state: persist(snapshot), snapshot };
+    const cell = cellOf(snapshot);
+    return { state: persist(cell), cell };
   };
 
-  const deadlineOf = (snapshot: Snapshot): number | null =>
-    snapshot.status === 'active' ? definition.nextDeadline(snapshot.context as never) : null;
+  const deadlineOf = (cell: Cell): number | null =>
+    cell.snapshot.status === 'active' ? definition.nextDeadline(cell.context as never) : null;
 
   /** Fires everything due by `at` (when anything is), collecting effects into `effects`. */
-  const advance = (snapshot: Snapshot, at: number, effects: unknown[], due = deadlineOf(snapshot)): Snapshot => {
-    if (due === null || due > at) return snapshot;
+  const advance = (cell: Cell, at: number, effects: unknown[], due = deadlineOf(cell)): Cell => {
+    if (due === null || due > at) return cell;
     sink = effects;
-    return transition(snapshot, definition.wake?.(due, at) ?? { type: 'tick', at });
+    return transition(cell, definition.wake?.(due, at) ?? { type: 'tick', at });
   };
 
   /** The step after an event: fires what its own instant made due, then reports the next wake-up. */
-  const finish = (snapshot: Snapshot, at: number, effects: unknown[]) => {
-    let due = deadlineOf(snapshot);
+  const finish = (cell: Cell, at: number, effects: unknown[]) => {
+    let due = deadlineOf(cell);
     if (due !== null && due <= at) {
-      snapshot = advance(snapshot, at, effects, due);
-      due = deadlineOf(snapshot);
+      cell = advance(cell, at, effects, due);
+      due = deadlineOf(cell);
     }
-    return { state: persist(snapshot), effects: effects as Effect[], wakeAt: due };
+    return { state: persist(cell), effects: effects as Effect[], wakeAt: due };
   };
 
   const parseInstant = (at: unknown): number => {
@@ -369,13 +365,14 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     return parsed.data as { type: string; at: number };
   };
 
-  const notAllowed = (before: Snapshot, after: Snapshot, event: { type: string; at: number }): ServiceFlowError => {
-    const stage = stageOf(after.value as StateValue);
+  const notAllowed = (before: Cell, after: Cell, event: { type: string; at: number }): ServiceFlowError => {
+    const stage = stageOf(after.snapshot.value as StateValue);
     const movedBy =
-      stageOf(before.value as StateValue) === stage
+      stageOf(before.snapshot.value as StateValue) === stage
         ? ''
-        : ` (deadlines due by ${new Date(event.at).toISOString()} moved it from '${stageOf(before.value as StateValue)}' to '${stage}' first)`;
-    const accepted = after.status === 'active' ? [...new Set((after as unknown as { _nodes: { ownEvents: string[] }[] })._nodes.flatMap((node) => node.ownEvents))].filter((type) => type !== 'deadline') : [];
+        : ` (deadlines due by ${new Date(event.at).toISOString()} moved it from '${stageOf(before.snapshot.value as StateValue)}' to '${stage}' first)`;
+    const nodes = (after.snapshot as unknown as { _nodes: { ownEvents: string[] }[] })._nodes;
+    const accepted = after.snapshot.status === 'active' ? [...new Set(nodes.flatMap((node) => node.ownEvents))].filter((type) => type !== 'deadline') : [];
     const ctx = after.context as InquiryContext;
     const hint =
       (event.type === 'reopen' || event.type === 'customer.reply') && stage === 'followUp' && ctx.followUp !== null
@@ -390,8 +387,8 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   };
 
   const sendParsed = (state: State, parsed: { type: string; at: number }): ProcessStep<Context, Effect> => {
-    const { snapshot: current } = restoreState(state);
-    if (current.status !== 'active') throw notAllowed(current, current, parsed);
+    const { cell: current } = restoreState(state);
+    if (current.snapshot.status !== 'active') throw notAllowed(current, current, parsed);
     const lastEventAt = (current.context as InquiryContext).lastEventAt;
     if (parsed.at < lastEventAt) {
       throw new OutOfOrderError(
@@ -400,29 +397,29 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       );
     }
     const effects: unknown[] = [];
-    let snapshot = parsed.type === 'tick' ? current : advance(current, parsed.at, effects);
-    const before = snapshot;
+    let cell = parsed.type === 'tick' ? current : advance(current, parsed.at, effects);
+    const before = cell;
     sink = effects;
-    snapshot = transition(snapshot, parsed);
-    if (snapshot === before && executed === 0) throw notAllowed(current, before, parsed);
-    return finish(snapshot, parsed.at, effects);
+    cell = transition(cell, parsed);
+    if (cell === before && executed === 0) throw notAllowed(current, before, parsed);
+    return finish(cell, parsed.at, effects);
   };
 
   const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => {
     const data = markValidated(input);
     const effects: unknown[] = [];
     sink = effects;
-    let snapshot: Snapshot;
+    let cell: Cell;
     if (fastStart !== null) {
       raised.length = 0;
-      snapshot = fastStart(data, { effects, raised });
-      for (const event of raised.splice(0)) snapshot = transition(snapshot, event);
+      cell = fastStart(data, { effects, raised });
+      for (const event of raised.splice(0)) cell = transition(cell, event);
     } else {
-      snapshot = bound.getInitialSnapshot(scope as never, data) as Snapshot;
+      const snapshot = bound.getInitialSnapshot(scope as never, data) as Snapshot;
       if (snapshot.status === 'error') throw snapshot.error;
+      cell = cellOf(snapshot);
     }
-    const at = data.at;
-    return finish(snapshot, at, effects);
+    return finish(cell, data.at, effects);
   };
 
   const process: ServiceProcess<TMachine> = {
@@ -443,9 +440,9 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     },
 
     view(state, options = {}) {
-      const { snapshot } = restoreState(state);
+      const { cell } = restoreState(state);
       const at = options.at === undefined ? undefined : parseInstant(options.at);
-      return definition.view(snapshot.value as StateValue, snapshot.context as never, { at, wakeAt: deadlineOf(snapshot), policies }) as ProcessViewOf<TMachine>;
+      return definition.view(cell.snapshot.value as StateValue, cell.context as never, { at, wakeAt: deadlineOf(cell), policies }) as ProcessViewOf<TMachine>;
     },
 
     can(state, event) {
@@ -458,7 +455,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     },
 
     wakeAt(state) {
-      return deadlineOf(restoreState(state).snapshot);
+      return deadlineOf(restoreState(state).cell);
     },
 
     restore(state) {
@@ -471,8 +468,33 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   return process;
 }
 
-/** Where a state returned by a process keeps the process's snapshot of it (not enumerable). */
-const snapshots: unique symbol = Symbol('serviceflow.snapshot');
+/** Hands back what it is given, so that a subclass's constructor adds its fields to that object. */
+class Stamped {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * Where a state returned by a process keeps the process's cell of it: a private field added to the
+ * plain state object (`new CellStamp(state, cell)` returns nothing new; the base class hands the
+ * state to the field initialiser). Private fields are invisible to JSON, `Object.keys`, spreads,
+ * deep equality and `structuredClone`, like a non-enumerable symbol, but adding one is an ordinary
+ * hidden-class transition: a symbol through `Object.defineProperty` cost some 400 ns per step.
+ */
+class CellStamp extends Stamped {
+  readonly #cell: Cell;
+
+  constructor(state: object, cell: Cell) {
+    super(state);
+    this.#cell = cell;
+  }
+
+  /** The cell stamped on `state`, if a process stamped one. */
+  static of(state: unknown): Cell | undefined {
+    return typeof state === 'object' && state !== null && #cell in state ? (state as CellStamp).#cell : undefined;
+  }
+}
 
 /** Where a process keeps its send-without-validation, for serviceflow's own trusted callers. */
 export const TRUSTED_SEND: unique symbol = Symbol('serviceflow.trustedSend');

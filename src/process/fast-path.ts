@@ -9,8 +9,9 @@
  * are serviceflow's own — all of that is a fixed *plan* per (state, transition), computed here once
  * with the same algorithm XState uses (transition domain, exit set in reverse document order,
  * entry set with initial descendants in document order). At run time the process evaluates the
- * guards, runs the plan's pure steps and copies a precomputed snapshot of the target
- * configuration with the new context.
+ * guards, runs the plan's pure steps and pairs the new context with a precomputed snapshot of the
+ * target configuration (a {@link Cell}); an XState snapshot is built from a cell only when XState
+ * has to take over.
  *
  * Anything outside that shape — a custom action, a guard that is not serviceflow's, a delayed
  * transition — makes that transition (or the whole machine) go through XState. A property test
@@ -44,6 +45,25 @@ interface NodeLike {
   readonly transitions: Map<string, readonly TransitionLike[]>;
 }
 
+/**
+ * A configuration and the context it holds now: what the process passes from step to step. The
+ * snapshot's own context is whatever it was built with (a placeholder for a plan's target); the
+ * cell's is the current one. Copying XState's fifteen-key snapshot for every step cost more than
+ * most steps do (snapshots of different states have different hidden classes, so each copy went
+ * through V8's generic path); a cell is one small object of one shape.
+ */
+export interface Cell {
+  readonly snapshot: AnyMachineSnapshot;
+  readonly context: unknown;
+}
+
+/** The cell of an XState snapshot. */
+export const cellOf = (snapshot: AnyMachineSnapshot): Cell => ({ snapshot, context: snapshot.context });
+
+/** The XState snapshot a cell stands for (built only when its context is not the snapshot's own). */
+export const snapshotOf = (cell: Cell): AnyMachineSnapshot =>
+  cell.snapshot.context === cell.context ? cell.snapshot : ({ ...cell.snapshot, context: cell.context } as AnyMachineSnapshot);
+
 /** One pure step of a plan. */
 interface PlannedStep {
   readonly run: ServiceStepRunner;
@@ -74,7 +94,7 @@ export interface FastStepOutput {
 
 /** The outcome of one event on the fast path. */
 export type FastStep =
-  | { readonly kind: 'handled'; readonly snapshot: AnyMachineSnapshot }
+  | { readonly kind: 'handled'; readonly cell: Cell }
   | { readonly kind: 'unhandled' }
   | { readonly kind: 'interpret' };
 
@@ -141,12 +161,10 @@ function plannedSteps(list: readonly unknown[], actions: Record<string, unknown>
 }
 
 /**
- * Compiles the fast path of a machine: `(snapshot, event) → FastStep`, or `null` when the
- * machine's shape rules it out (every event then goes through XState).
+ * Compiles the fast path of a machine: `(cell, event) → FastStep`, or `null` when the machine's
+ * shape rules it out (every event then goes through XState).
  */
-export function compileFastPath(
-  machine: AnyStateMachine,
-): ((snapshot: AnyMachineSnapshot, event: { type: string }, out: FastStepOutput) => FastStep) | null {
+export function compileFastPath(machine: AnyStateMachine): ((cell: Cell, event: { type: string }, out: FastStepOutput) => FastStep) | null {
   const root = machine.root as unknown as NodeLike;
   if (!machineFits(machine, root)) return null;
   const actions = (machine.implementations.actions ?? {}) as Record<string, unknown>;
@@ -227,7 +245,8 @@ export function compileFastPath(
     return levels;
   };
 
-  return (snapshot, event, out) => {
+  return (cell, event, out) => {
+    const snapshot = cell.snapshot;
     if (snapshot.status !== 'active') return { kind: 'unhandled' };
     const nodes = (snapshot as unknown as { _nodes: readonly NodeLike[] })._nodes;
     let atomic: NodeLike | undefined;
@@ -240,18 +259,18 @@ export function compileFastPath(
     if (selector === null) return { kind: 'interpret' };
     for (const candidates of selector) {
       for (const { guard, plan } of candidates) {
-        if (guard !== null && !guard.check({ context: snapshot.context, event: event as never }, guard.params)) continue;
-        return { kind: 'handled', snapshot: applyPlan(snapshot, event, plan, out) };
+        if (guard !== null && !guard.check({ context: cell.context as never, event: event as never }, guard.params)) continue;
+        return { kind: 'handled', cell: applyPlan(cell, event, plan, out) };
       }
     }
     return { kind: 'unhandled' };
   };
 
-  function applyPlan(snapshot: AnyMachineSnapshot, event: { type: string }, plan: Plan, out: FastStepOutput): AnyMachineSnapshot {
-    let context = snapshot.context as Parameters<ServiceStepRunner>[0];
+  function applyPlan(cell: Cell, event: { type: string }, plan: Plan, out: FastStepOutput): Cell {
+    let context = cell.context as Parameters<ServiceStepRunner>[0];
     for (const { run, params } of plan.steps) context = run(context, event as never, params, out);
-    const base = plan.template ?? snapshot;
-    return context === base.context ? base : ({ ...base, context } as AnyMachineSnapshot);
+    if (plan.template === null) return context === cell.context ? cell : { snapshot: cell.snapshot, context };
+    return { snapshot: plan.template, context };
   }
 }
 
@@ -268,7 +287,7 @@ export function pureContext<F extends (args: { input: never }) => unknown>(facto
  * (the context factory, then the entry actions of the root and of the initial states, in document
  * order) computed without the interpreter. `null` when the machine's shape rules it out.
  */
-export function compileFastStart(machine: AnyStateMachine): ((input: unknown, out: FastStepOutput) => AnyMachineSnapshot) | null {
+export function compileFastStart(machine: AnyStateMachine): ((input: unknown, out: FastStepOutput) => Cell) | null {
   const root = machine.root as unknown as NodeLike;
   const factory = (machine.config as { context?: unknown }).context;
   if (!machineFits(machine, root) || typeof factory !== 'function' || (factory as { [PURE_CONTEXT]?: boolean })[PURE_CONTEXT] !== true) return null;
@@ -289,6 +308,6 @@ export function compileFastStart(machine: AnyStateMachine): ((input: unknown, ou
     const event = { type: 'xstate.init', input };
     let context = (factory as (args: { input: unknown }) => Parameters<ServiceStepRunner>[0])({ input });
     for (const { run, params } of steps) context = run(context, event as never, params, out);
-    return { ...template, context } as AnyMachineSnapshot;
+    return { snapshot: template, context };
   };
 }
