@@ -100,9 +100,16 @@ export function resumeClock(policy: SlaPolicy, clock: SlaClock, at: number, cont
 /** Completes a clock at `at`: `met`, or still `breached` with `metAt` when late. */
 export function meetClock(policy: SlaPolicy, clock: SlaClock, at: number, context: { inquiryId: string; emit: EffectSink }): SlaClock {
   if (!isOpenClock(clock)) return clock;
-  const settled = settle(policy, clock, at);
   const late = clock.status === 'breached';
-  const met = withoutFields(settled, ['pausedAt'], { since: null, warnAt: null, status: late ? 'breached' : 'met', metAt: at, stoppedAt: at });
+  // Settles and stops in one copy (`settle` then this would copy the clock twice).
+  const met = withoutFields(clock, ['pausedAt'], {
+    elapsedMs: elapsedAt(policy, clock, at),
+    since: null,
+    warnAt: null,
+    status: late ? 'breached' : 'met',
+    metAt: at,
+    stoppedAt: at,
+  });
   context.emit({
     type: 'sla.met',
     inquiryId: context.inquiryId,

@@ -133,6 +133,27 @@ describe('escalation and feedback properties', () => {
     );
   });
 
+  it('gives the same effects and state from one late tick as from a tick at every wakeAt', () => {
+    fc.assert(
+      fc.property(runs, (run) => {
+        const { process, steps } = play(run);
+        const from = steps.at(-1)!;
+        let step = from;
+        const effects: InquiryEffect[] = [];
+        for (let n = 0; step.wakeAt !== null && n < 200; n++) {
+          step = process.send(step.state, { type: 'tick', at: step.wakeAt });
+          effects.push(...step.effects);
+        }
+        if (step === from) return;
+        const late = process.send(from.state, { type: 'tick', at: step.state.context.lastEventAt });
+        expect(late.effects).toEqual(effects);
+        expect(late.state).toEqual(step.state);
+        expect(late.wakeAt).toBe(step.wakeAt);
+      }),
+      settings,
+    );
+  });
+
   it('closes only inquiries that were resolved; every other ending is a cancellation', () => {
     fc.assert(
       fc.property(runs, (run) => {
