@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { InvalidConfigError } from '../process/errors.js';
 import { businessCalendar, type BusinessCalendar } from '../policies/calendar.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';
-import { MinHeap } from './min-heap.js';
+import { earlier, MinHeap } from './min-heap.js';
 import { AgentGroup, type SimulationConfig } from './simulation-options.js';
 import { staffFor, twoShiftAgents } from './standard-desk.js';
 
@@ -19,16 +19,15 @@ export const PRIORITY_SLACK: Readonly<Record<Priority, number>> = { urgent: 0, h
 /** One place in a work queue. It is stale once its inquiry left the queue (cancelled, re-routed). */
 export interface QueueEntry<T> {
   readonly item: T;
-  readonly key: number;
+  /** When the entry is due: its arrival plus its priority's slack (earliest deadline first). */
+  readonly at: number;
   readonly seq: number;
   live: boolean;
 }
 
-const byKey = <T>(a: QueueEntry<T>, b: QueueEntry<T>): boolean => a.key < b.key || (a.key === b.key && a.seq < b.seq);
-
 /** A queue of work and the agents who pull from it. */
 export class WorkQueue<T> {
-  private readonly heap = new MinHeap<QueueEntry<T>>(byKey);
+  private readonly heap = new MinHeap<QueueEntry<T>>();
   readonly agents: Agent<T>[] = [];
   /** Where the next search for a free agent starts, so that work spreads over the team. */
   cursor = 0;
@@ -97,7 +96,7 @@ export function bestWork<T>(agent: Agent<T>): WorkQueue<T> | undefined {
   for (const queue of agent.queues) {
     if (queue.length === 0) continue;
     const entry = queue.head();
-    if (entry !== undefined && (bestEntry === undefined || byKey(entry, bestEntry))) {
+    if (entry !== undefined && (bestEntry === undefined || earlier(entry, bestEntry))) {
       best = queue;
       bestEntry = entry;
     }

@@ -148,8 +148,6 @@ interface Happening {
 /** Reads the phase afresh: a `send` may have finished the inquiry behind the compiler's back. */
 const isDone = (inquiry: Inquiry): boolean => inquiry.phase === Phase.Done;
 
-const byTime = (a: Happening, b: Happening): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
-
 const SYNCHRONOUS: ReadonlySet<Channel> = new Set<Channel>(['chat', 'phone']);
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -323,7 +321,7 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
     series[index] = (series[index] ?? 0) + 1;
   };
 
-  const future = new MinHeap<Happening>(byTime);
+  const future = new MinHeap<Happening>();
   let seq = 0;
   const schedule = (at: number, kind: Kind, inquiry: Inquiry | null, agent: Agent<Inquiry> | null = null): void => {
     future.push({ at, seq: seq++, kind, inquiry, agent, version: inquiry?.version ?? 0 });
@@ -381,8 +379,16 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
     inquiry.entry = null;
   };
 
+  /**
+   * Whether the agent is on shift at `at`. An agent found off shift keeps the start of its next
+   * shift in `wakeAt`, and time only moves forward: until then the answer needs no calendar (at
+   * night, every arrival asks every idle agent of its queue).
+   */
+  const isOnShift = (agent: Agent<Inquiry>, at: number): boolean => at >= agent.wakeAt && agent.shift.isOpen(at);
+
   const onShift = (agent: Agent<Inquiry>, at: number): boolean => {
-    if (agent.shift.isOpen(at)) return true;
+    if (isOnShift(agent, at)) return true;
+    if (at < agent.wakeAt) return false;
     const next = agent.shift.nextOpen(at);
     if (agent.wakeAt !== next) {
       agent.wakeAt = next;
@@ -395,14 +401,14 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
     inquiry.phase = Phase.Queued;
     const owner = inquiry.owner;
     let target: WorkQueue<Inquiry>;
-    if (owner !== null && owner.shift.isOpen(at)) target = owner.personal;
+    if (owner !== null && isOnShift(owner, at)) target = owner.personal;
     else {
       inquiry.owner = null;
       const teamName = inquiry.team === null ? null : teamQueue(inquiry.team, inquiry.channel);
       const teamTarget = teamName === null ? undefined : desk.queues.get(teamName);
       target = teamTarget !== undefined && teamTarget.agents.length > 0 ? teamTarget : desk.queue(categoryQueue(inquiry.category, inquiry.channel));
     }
-    const entry: QueueEntry<Inquiry> = { item: inquiry, key: at + PRIORITY_SLACK[inquiry.priority], seq: seq++, live: true };
+    const entry: QueueEntry<Inquiry> = { item: inquiry, at: at + PRIORITY_SLACK[inquiry.priority], seq: seq++, live: true };
     inquiry.entry = entry;
     target.add(entry);
     queuedCount++;
