@@ -27,7 +27,7 @@ import {
 import { checkServiceMachine } from '../machines/service-machine.js';
 import { definitionFor, processKindOf, type ProcessDefinition } from './definition.js';
 import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from './fast-path.js';
-import { markValidated } from '../schemas/validated.js';
+import { withValidated } from '../schemas/validated.js';
 import type { ServiceView } from './view.js';
 
 /** A machine `createProcess` can run: a service machine built on serviceflow's building blocks. */
@@ -405,8 +405,9 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     return finish(cell, parsed.at, effects);
   };
 
-  const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => {
-    const data = markValidated(input);
+  const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => withValidated(input, () => startValidated(input));
+
+  const startValidated = (data: { at: number }): ProcessStep<Context, Effect> => {
     const effects: unknown[] = [];
     sink = effects;
     let cell: Cell;

@@ -4,6 +4,8 @@
  * Only objects a schema returned are ever added, and they are never handed out for mutation.
  */
 const validated = new WeakSet<object>();
+/** The value a synchronous call in progress vouches for (see {@link withValidated}). */
+let inHand: object | null = null;
 
 /** Records that `value` is the output of a successful schema parse. */
 export function markValidated<T>(value: T): T {
@@ -11,7 +13,23 @@ export function markValidated<T>(value: T): T {
   return value;
 }
 
-/** Whether `value` is the output of a successful schema parse recorded by {@link markValidated}. */
+/**
+ * Runs `run` with `value` counted as validated, for a call that validated it and hands it on
+ * synchronously (the process's start to the machine's context factory). Unlike
+ * {@link markValidated} it leaves nothing behind: a `WeakSet` entry per started inquiry cost
+ * time on every start and weak-reference work on every garbage collection.
+ */
+export function withValidated<T>(value: object, run: () => T): T {
+  const outer = inHand;
+  inHand = value;
+  try {
+    return run();
+  } finally {
+    inHand = outer;
+  }
+}
+
+/** Whether `value` is the output of a successful schema parse recorded by {@link markValidated}, or is in hand. */
 export function isValidated(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && validated.has(value);
+  return typeof value === 'object' && value !== null && (value === inHand || validated.has(value));
 }
