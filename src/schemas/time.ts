@@ -41,36 +41,54 @@ export const Timestamp = z
 /** What {@link Timestamp} accepts: epoch ms, an ISO-8601 string or a `Date`. */
 export type TimestampInput = z.input<typeof Timestamp>;
 
-const DURATION_TEXT = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
+/** One part of a duration text: an amount and its unit. */
+const DURATION_PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*/y;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** Largest first: the parts of a compound duration come in this order, each at most once. */
+const UNIT_ORDER = ['d', 'h', 'm', 's', 'ms'] as const;
 
 /**
  * Parses a duration: a non-negative number of milliseconds, or a string such as `'90s'`, `'30m'`,
- * `'4h'`, `'2d'` (`d` is 24 hours) or `'1.5h'`. Returns `undefined` for anything else.
+ * `'4h'`, `'2d'` (`d` is 24 hours) or `'1.5h'`, or several such parts from the largest unit down,
+ * each unit at most once: `'1h30m'`, `'2d 12h'`, `'1d 4h 30m'` (what {@link formatDuration}
+ * writes). Returns `undefined` for anything else.
  *
  * A hand-written parser rather than the `ms` package: the contract allows exactly these units,
- * and `ms` would accept `'1y'` or `'2 weeks'` that serviceflow must reject.
+ * and `ms` would accept `'1y'` or `'2 weeks'` that serviceflow must reject (and reads no compound
+ * durations).
  *
  * @example
  * ```ts
  * import { parseDuration } from 'serviceflow';
  * parseDuration('1.5h'); // 5400000
+ * parseDuration('1h 30m'); // 5400000
  * parseDuration(90_000); // 90000
+ * parseDuration('30m 1h'); // undefined: largest unit first
  * parseDuration('2 weeks'); // undefined
  * ```
  */
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
   if (typeof value !== 'string') return undefined;
-  const match = DURATION_TEXT.exec(value.trim());
-  if (!match) return undefined;
-  const amount = Number(match[1]);
-  const unit = match[2] as keyof typeof UNIT_MS;
-  return Math.round(amount * UNIT_MS[unit]);
+  const text = value.trim();
+  if (text === '') return undefined;
+  let total = 0;
+  let next = 0; // index into UNIT_ORDER of the largest unit still allowed
+  DURATION_PART.lastIndex = 0;
+  while (DURATION_PART.lastIndex < text.length) {
+    const match = DURATION_PART.exec(text);
+    if (match === null) return undefined;
+    const unit = match[2] as keyof typeof UNIT_MS;
+    const rank = UNIT_ORDER.indexOf(unit);
+    if (rank < next) return undefined;
+    next = rank + 1;
+    total += Number(match[1]) * UNIT_MS[unit];
+  }
+  return Number.isFinite(total) ? Math.round(total) : undefined;
 }
 
 /**
- * A duration as milliseconds or text (`'30m'`, `'4h'`, `'2d'`), normalised to milliseconds.
+ * A duration as milliseconds or text (`'30m'`, `'4h'`, `'2d'`, `'1h 30m'`), normalised to milliseconds.
  * Anything {@link parseDuration} rejects fails validation.
  *
  * @example
@@ -85,13 +103,13 @@ export const Duration = z.union([z.number(), z.string()]).transform((value, ctx)
   if (ms === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: "must be a duration: milliseconds (a number >= 0) or text such as '30m', '4h', '2d'",
+      message: "must be a duration: milliseconds (a number >= 0) or text such as '30m', '4h', '2d' or '1h 30m' (largest unit first)",
     });
     return z.NEVER;
   }
   return ms;
 });
-/** What {@link Duration} accepts: milliseconds or text such as `'30m'`, `'4h'`, `'2d'`. */
+/** What {@link Duration} accepts: milliseconds or text such as `'30m'`, `'4h'`, `'2d'`, `'1h 30m'`. */
 export type DurationInput = z.input<typeof Duration>;
 
 /**
@@ -109,6 +127,7 @@ export const PositiveDuration = Duration.refine((ms) => ms > 0, { message: 'must
 /**
  * Formats milliseconds as a short human duration: `'1h 30m'`, `'2d 4h'`, `'45s'`. Keeps the two
  * largest units (truncating the rest), writes under a second as `'750ms'`, and keeps the sign.
+ * {@link parseDuration} reads what it writes (for durations that are not negative).
  *
  * @example
  * ```ts

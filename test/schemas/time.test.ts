@@ -39,14 +39,53 @@ describe('Duration', () => {
     ['2d', 172_800_000],
     ['250ms', 250],
     [' 15m ', 900_000],
+    ['1h30m', 5_400_000],
+    ['1h 30m', 5_400_000],
+    ['2d12h', 216_000_000],
+    ['1d 4h 30m 15s 250ms', 102_615_250],
+    ['1m 30ms', 60_030],
   ])('parses %p as %p ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
     expect(Duration.parse(text)).toBe(ms);
   });
 
-  it.each([['1y'], ['2 weeks'], ['-5m'], ['m'], [-1], [Number.POSITIVE_INFINITY], [null]])('rejects %p', (value) => {
+  it.each([['1y'], ['2 weeks'], ['-5m'], ['m'], [-1], [Number.POSITIVE_INFINITY], [null], [''], ['5'], ['30m 1h'], ['1h 1h'], ['1h,30m'], ['1h -30m'], [`${'9'.repeat(400)}d`]])('rejects %p', (value) => {
     expect(parseDuration(value)).toBeUndefined();
     expect(Duration.safeParse(value).success).toBe(false);
+  });
+
+  const units = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+    ['ms', 1],
+  ] as const;
+
+  it('reads a compound duration as the sum of its parts, largest unit first, with or without spaces', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.nat({ max: 10_000 }), { nil: undefined }), { minLength: 5, maxLength: 5 }),
+        fc.constantFrom('', ' ', '  '),
+        (amounts, gap) => {
+          const parts = units.flatMap(([unit, size], i) => (amounts[i] === undefined ? [] : [{ text: `${amounts[i]}${unit}`, ms: amounts[i]! * size }]));
+          fc.pre(parts.length > 0);
+          expect(parseDuration(parts.map((part) => part.text).join(gap))).toBe(parts.reduce((sum, part) => sum + part.ms, 0));
+        },
+      ),
+    );
+  });
+
+  it('reads back what formatDuration writes (two largest units, the rest truncated)', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 400 * 86_400_000 }), (ms) => {
+        const text = formatDuration(ms);
+        const back = parseDuration(text);
+        expect(back).toBeDefined();
+        expect(back!).toBeLessThanOrEqual(ms);
+        expect(formatDuration(back!)).toBe(text);
+      }),
+    );
   });
 
   it('formats durations for humans', () => {
