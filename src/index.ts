@@ -21,6 +21,7 @@ export type {
   ProcessViewOf,
 } from './process/createProcess.js';
 export type { InquiryView, ServiceView, SlaClockView } from './process/view.js';
+export type { ProcessDefinition } from './process/definition.js';
 
 export { inquiryMachine, parseInquiryInput, type InquiryMachine } from './machines/inquiry.js';
 export { serviceActions, serviceGuards, type DeadlineEvent, type InquiryMachineEvent } from './machines/actions.js';
@@ -40,7 +41,14 @@ export * from './schemas/state.js';
 export type * from './schemas/effects.js';
 export { Timestamp, Duration, PositiveDuration, parseDuration, formatDuration, type TimestampInput, type DurationInput, type EpochMs } from './schemas/time.js';
 
-export { businessCalendar, alwaysOpenCalendar, BusinessCalendarConfig, type BusinessCalendar, type BusinessCalendarConfigInput } from './policies/calendar.js';
+export {
+  businessCalendar,
+  alwaysOpenCalendar,
+  BusinessCalendarConfig,
+  type BusinessCalendar,
+  type BusinessCalendarConfigInput,
+  type NormalisedCalendarConfig,
+} from './policies/calendar.js';
 export { Condition, matchesCondition, type InquiryFacts } from './policies/conditions.js';
 export { slaPolicy, noSla, SlaPolicyConfig, SlaTarget, type SlaPolicy, type SlaTargets } from './policies/sla.js';
 export {

@@ -159,7 +159,7 @@ export type BusinessCalendarConfigInput = z.input<typeof BusinessCalendarConfig>
  *
  * @example
  * ```ts
- * import { businessCalendar } from 'serviceflow';
+ * import { businessCalendar, type NormalisedCalendarConfig } from 'serviceflow';
  * const config: NormalisedCalendarConfig = businessCalendar({ week: { mon: [['09:00:00', '17:00']] } }).config;
  * // { timezone: 'UTC', week: { mon: [['09:00', '17:00']], tue: [], …, sun: [] }, holidays: [] }
  * ```

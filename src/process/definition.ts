@@ -10,7 +10,11 @@ import type { InquiryContext, StateValue } from '../schemas/state.js';
 import { inquiryView, type InquiryView } from './view.js';
 import { contactDefinition } from './contact-view.js';
 
-/** What a process needs to read a machine's state. */
+/**
+ * What a process needs to read a machine's state: its view and its next deadline. The built-in
+ * machines bring theirs (named by `meta.serviceflow` on the machine's root); a machine with a
+ * reading of its own passes it as `createProcess(machine, { definition })`.
+ */
 export interface ProcessDefinition<TContext = never, TView = unknown> {
   /** The read model of a state; `at` is the instant at which running clocks are read. */
   view(value: StateValue, context: TContext, options: { readonly at: number | undefined; readonly wakeAt: number | null; readonly policies: ServicePolicies }): TView;
