@@ -228,13 +228,20 @@ const randomEventId = (): string => `r-${Date.now().toString(36)}-${Math.random(
  *   event log in Redis under the next sequence number (one atomic Lua script) and adds a drain job
  *   for the inquiry, de-duplicated by BullMQ (`deduplication.keepLastIfActive`): at most one drain
  *   job per inquiry waits and one runs, so drains of one inquiry never overlap, and one drain
- *   applies every entry that arrived before it ran (in sequence order, in one save).
+ *   applies every entry that arrived before it ran (in sequence order, in one save). While a drain
+ *   that has not read the log yet is on its way (a per-inquiry marker in Redis, cleared by the
+ *   drain as it reads, expiring after 10 s), `send` adds no job at all: one round trip. Upgrade
+ *   workers before producers, so that every drain clears the marker.
  * - **Idempotent.** The snapshot records the last applied sequence number, and every save checks
  *   the loaded version: a job retried after its worker died, delivered twice or raced by another
- *   applies nothing twice. Entries are trimmed from Redis only after the save.
+ *   applies nothing twice. Entries are trimmed from Redis only after the save. A worker folds from
+ *   the state it saved last (`cacheSize` inquiries) without a load while the log still holds the
+ *   next entry; anything stale is caught by the version check and reloaded.
  * - **Wake-ups are delayed jobs** with the job id `wake-<inquiry>-<dueAt>`, so every step that
- *   computes the same `wakeAt` schedules the same job once. When it fires it appends a `tick` at
- *   the due time to the log (if still due), which a drain applies like any event.
+ *   computes the same `wakeAt` schedules the same job once. A deadline an event moved later rides
+ *   on the job already scheduled (when it fires, the worker finds the later deadline and schedules
+ *   that); a due one appends a `tick` at the due time to the log, which a drain applies like any
+ *   event. See `docs/scaling.md`.
  * - **Nothing is lost.** Malformed payloads and events the process refuses go to the dead-letter
  *   list with the reason; a periodic sweep re-drives logs and wake-ups no job took care of.
  * - Effects reach this process's listeners after the save, at least once, with stable ids.
