@@ -372,17 +372,22 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
         ? ''
         : ` (deadlines due by ${new Date(event.at).toISOString()} moved it from '${stageOf(before.snapshot.value as StateValue)}' to '${stage}' first)`;
     const nodes = (after.snapshot as unknown as { _nodes: { ownEvents: string[] }[] })._nodes;
-    const accepted = after.snapshot.status === 'active' ? [...new Set(nodes.flatMap((node) => node.ownEvents))].filter((type) => type !== 'deadline') : [];
+    const handled = after.snapshot.status === 'active' ? new Set(nodes.flatMap((node) => node.ownEvents)) : new Set<string>();
+    // The state has transitions for the event, and none of their conditions held: it is not
+    // "accepted here", whatever the state's event list says.
+    const guarded = handled.has(event.type);
+    const accepted = [...handled].filter((type) => type !== 'deadline' && type !== event.type);
     const ctx = after.context as InquiryContext;
     const hint =
       (event.type === 'reopen' || event.type === 'customer.reply') && stage === 'followUp' && ctx.followUp !== null
         ? `; the reopen window ended at ${new Date(ctx.followUp.reopenUntil).toISOString()}`
         : '';
+    const ended = after.snapshot.status !== 'active';
     return new EventNotAllowedError(
-      `Event '${event.type}' is not allowed in stage '${stage}'${movedBy}${hint}; ${
-        accepted.length > 0 ? `accepted here: ${accepted.join(', ')}` : 'the process has ended and accepts no events'
+      `Event '${event.type}' is not allowed in stage '${stage}'${movedBy}${guarded ? ' now: no condition for it holds' : ''}${hint}; ${
+        accepted.length > 0 ? `${guarded ? 'other events ' : ''}accepted here: ${accepted.join(', ')}` : ended ? 'the process has ended and accepts no events' : 'no other event is accepted here'
       }`,
-      { path: ['type'], received: event.type, expected: accepted.length > 0 ? `one of ${accepted.join(', ')}` : 'no event (final stage)' },
+      { path: ['type'], received: event.type, expected: accepted.length > 0 ? `one of ${accepted.join(', ')}` : ended ? 'no event (final stage)' : 'no event in this state' },
     );
   };
 

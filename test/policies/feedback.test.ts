@@ -327,6 +327,11 @@ describe('reopen window', () => {
     }
     expect((error as ServiceFlowError).code).toBe('EVENT_NOT_ALLOWED');
     expect((error as ServiceFlowError).message).toContain(`the reopen window ended at ${new Date(T + 2 * DAY).toISOString()}`);
+    // regression: 'reopen' was listed among the events "accepted here" in the message refusing it
+    expect((error as ServiceFlowError).message).toContain("'reopen' is not allowed in stage 'followUp' now: no condition for it holds");
+    expect((error as ServiceFlowError).message).toMatch(/other events accepted here: /);
+    expect((error as ServiceFlowError).message.split('accepted here: ')[1]!.split(', ')).not.toContain('reopen');
+    expect((error as ServiceFlowError).expected).not.toMatch(/\breopen\b/);
   });
 
   it('records a customer reply after the window without reopening', () => {
