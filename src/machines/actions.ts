@@ -104,6 +104,7 @@ export function serviceStepOf(action: unknown): ServiceStepRunner | undefined {
  */
 function serviceAction<TParams extends ParameterizedObject['params'] | undefined = undefined>(
   policies: ServicePolicies,
+  copier: steps.ContextCopier,
   step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: TParams) => InquiryContext,
 ): ActionFunction<InquiryContext, InquiryMachineEvent, InquiryMachineEvent, TParams, never, never, never, never, InquiryEffect> {
   // One env per action for the life of the process; `emit` appends to the output of the run in
@@ -113,17 +114,19 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
   const run = (context: InquiryContext, event: InquiryMachineEvent, params: TParams, out: ServiceStepOutput): InquiryContext => {
     const outer = effects;
     effects = out.effects;
+    const outerCopier = steps.useContextCopier(copier);
     let next: InquiryContext;
     try {
       next = step(context, event, env, params);
+      if (event.type !== 'deadline' && next.lastEventAt < event.at) {
+        // A context the step returned other than the one it was given is a fresh object of this
+        // step (steps never mutate their input), so stamping it in place saves a second copy.
+        if (next === context) next = steps.copyOfContext(context);
+        (next as { lastEventAt: number }).lastEventAt = event.at;
+      }
     } finally {
       effects = outer;
-    }
-    if (event.type !== 'deadline' && next.lastEventAt < event.at) {
-      // A context the step returned other than the one it was given is a fresh object of this
-      // step (steps never mutate their input), so stamping it in place saves a second copy.
-      if (next === context) next = { ...context, lastEventAt: event.at };
-      else (next as { lastEventAt: number }).lastEventAt = event.at;
+      steps.useContextCopier(outerCopier);
     }
     if (event.type === 'tick' || event.type === 'deadline') {
       const until = event.type === 'tick' ? event.at : event.until;
@@ -180,9 +183,17 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
  * ```
  */
 export function serviceActions(policies: ServicePolicies) {
+  return bindServiceActions(policies, steps.genericContextCopy);
+}
+
+/**
+ * {@link serviceActions} with the steps copying contexts through `copier`: `createProcess` binds
+ * `inquiryContextCopy` for machines whose context is exactly `InquiryContext`. Not public API.
+ */
+export function bindServiceActions(policies: ServicePolicies, copier: steps.ContextCopier) {
   const action = <P extends ParameterizedObject['params'] | undefined = undefined>(
     step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: P) => InquiryContext,
-  ) => serviceAction<P>(policies, step);
+  ) => serviceAction<P>(policies, copier, step);
   return {
     /** Entry of the machine: names the first escalation level, starts clocks, applies `received` rules. */
     receive: action((ctx, _event, env) => steps.receive(ctx, env)),

@@ -9,9 +9,10 @@ import {
   type AnyMachineSnapshot,
 } from 'xstate';
 import type { z } from 'zod';
-import { serviceActions, serviceGuards } from '../machines/actions.js';
+import { bindServiceActions, serviceGuards } from '../machines/actions.js';
+import { genericContextCopy, inquiryContextCopy } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
-import { PERSISTED_FORMAT, type InquiryContext, type PersistedState, type StateValue } from '../schemas/state.js';
+import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
 import { Timestamp, type TimestampInput } from '../schemas/time.js';
 import {
   abbreviate,
@@ -161,7 +162,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
   const schemas = schemasOf(machine);
   const policies = resolvePolicies(options);
-  const bound = machine.provide({ actions: serviceActions(policies), guards: serviceGuards(policies) }) as TMachine;
+  // A context declared as exactly InquiryContext is copied field by field into one fixed shape
+  // (much cheaper for V8); any other keeps every field it has.
+  const copier = schemas.context === InquiryContext ? inquiryContextCopy : genericContextCopy;
+  const bound = machine.provide({ actions: bindServiceActions(policies, copier), guards: serviceGuards(policies) }) as TMachine;
   const machineId = bound.id;
   const version = bound.version ?? '0';
   const migrations = options.migrations ?? {};

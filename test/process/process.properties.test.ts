@@ -4,6 +4,7 @@ import { escalationPolicy } from '../../src/policies/escalation.js';
 import { feedbackPolicy } from '../../src/policies/feedback.js';
 import { slaPolicy } from '../../src/policies/sla.js';
 import { ServiceFlowError } from '../../src/process/errors.js';
+import { InquiryContext } from '../../src/schemas/state.js';
 import * as arb from '../../src/testing/arbitraries.js';
 import { applyAccepted, makeProcess, type InquiryProcess } from '../support/fixtures.js';
 
@@ -136,6 +137,23 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
             expect(effect.at).toBeLessThanOrEqual(to);
             previous = effect.at;
           }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('returns contexts of one fixed shape: every InquiryContext field in schema order, unset ones undefined and left out of the JSON', () => {
+    const fields = Object.keys(InquiryContext.shape);
+    fc.assert(
+      fc.property(lifecycle, ({ input, events }) => {
+        const { steps } = applyAccepted(process, input, events);
+        for (const step of steps) {
+          const context = step.state.context as unknown as Record<string, unknown>;
+          expect(Object.keys(context)).toEqual(fields);
+          const stored = JSON.parse(JSON.stringify(step.state.context)) as Record<string, unknown>;
+          expect(Object.keys(stored)).toEqual(fields.filter((field) => context[field] !== undefined));
+          expect(InquiryContext.safeParse(stored).success).toBe(true);
         }
       }),
       { numRuns: 100 },
