@@ -4,7 +4,7 @@ import { escalationPolicy } from '../../src/policies/escalation.js';
 import { feedbackPolicy } from '../../src/policies/feedback.js';
 import { slaPolicy } from '../../src/policies/sla.js';
 import { ServiceFlowError } from '../../src/process/errors.js';
-import { InquiryContext } from '../../src/schemas/state.js';
+import { InquiryContext, SlaClock } from '../../src/schemas/state.js';
 import * as arb from '../../src/testing/arbitraries.js';
 import { applyAccepted, makeProcess, type InquiryProcess } from '../support/fixtures.js';
 
@@ -143,8 +143,9 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
     );
   });
 
-  it('returns contexts of one fixed shape: every InquiryContext field in schema order, unset ones undefined and left out of the JSON', () => {
+  it('returns contexts and SLA clocks of one fixed shape: every schema field in order, unset ones undefined and left out of the JSON', () => {
     const fields = Object.keys(InquiryContext.shape);
+    const clockFields = Object.keys(SlaClock.shape);
     fc.assert(
       fc.property(lifecycle, ({ input, events }) => {
         const { steps } = applyAccepted(process, input, events);
@@ -154,6 +155,8 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
           const stored = JSON.parse(JSON.stringify(step.state.context)) as Record<string, unknown>;
           expect(Object.keys(stored)).toEqual(fields.filter((field) => context[field] !== undefined));
           expect(InquiryContext.safeParse(stored).success).toBe(true);
+          const sla = step.state.context.sla;
+          for (const clock of [...Object.values(sla.clocks), ...sla.history]) expect(Object.keys(clock!)).toEqual(clockFields);
         }
       }),
       { numRuns: 100 },
