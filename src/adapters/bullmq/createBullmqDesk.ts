@@ -451,8 +451,16 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
         if (snapshot !== undefined && appliedSequenceOf(snapshot.state) >= submitted.sequence) {
           return toInquiry(submitted.id, snapshot.version, snapshot.state, snapshot.wakeAt);
         }
-        // An inquiry whose entries were all refused has no snapshot: its entry left the log.
-        if (snapshot === undefined && (await log.wasDeadLettered(`${submitted.id}#${submitted.sequence}`))) {
+        // An inquiry whose entries were all refused has no snapshot. A drain records refusals
+        // before it saves what the entries before them opened, so that is certain only once no
+        // entry up to this one is left in the log (entries leave it after the save), and the
+        // store still has no snapshot after that.
+        if (
+          snapshot === undefined &&
+          (await log.wasDeadLettered(`${submitted.id}#${submitted.sequence}`)) &&
+          ![...(await log.read(submitted.id)).keys()].some((sequence) => sequence <= submitted.sequence) &&
+          (await store.load(submitted.id)) === undefined
+        ) {
           throw new InvalidInputError(`Entry ${submitted.sequence} of inquiry ${abbreviate(submitted.id)} was refused (see deadLetters()) and no inquiry was opened`, {
             path: ['id'],
             received: submitted.id,

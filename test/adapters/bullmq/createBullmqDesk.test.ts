@@ -145,6 +145,28 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     expect(letters.find((letter) => letter.key === 'T-1#3')?.payload).toEqual({ kind: 'event', event: { type: 'agent.reply', at: at + 2 } });
   });
 
+  it('waits for the save of an inquiry whose later entry was refused before it (regression: reported "no inquiry was opened")', async () => {
+    // The drain records the refusal of entry 3 before it creates the inquiry from entries 1-2; a
+    // slow create left waitUntilApplied seeing the dead letter and no snapshot.
+    const inner = memoryStore();
+    const slow: SnapshotStore = { ...inner, create: async (write) => { await new Promise((resolve) => setTimeout(resolve, 300)); return inner.create(write); } };
+    const { desk } = deskWith({ store: slow });
+    await desk.open(makeInput({ at }));
+    await desk.send('T-1', { type: 'cancel', at: at + 1 });
+    const refused = await desk.send('T-1', { type: 'agent.reply', at: at + 2 });
+    const inquiry = await desk.waitUntilApplied(refused);
+    expect(inquiry.view.stage).toBe('cancelled');
+  });
+
+  it('reports an entry refused with no inquiry opened', async () => {
+    const { desk } = deskWith();
+    const ghost = await desk.send('ghost', { type: 'agent.reply', at: at + 3 });
+    const error = await desk.waitUntilApplied(ghost).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ServiceFlowError);
+    expect((error as ServiceFlowError).code).toBe('INVALID_INPUT');
+    expect((error as ServiceFlowError).message).toContain('was refused (see deadLetters()) and no inquiry was opened');
+  });
+
   it('dead-letters malformed job data and malformed log entries, and loses nothing else', async () => {
     const { desk, queueName } = deskWith();
     const keys = runnerKeys('serviceflow', queueName);
