@@ -40,8 +40,9 @@ export type ContextCopier = (ctx: InquiryContext) => InquiryContext;
  * copied this way has one and the same hidden class in V8, so the copy and every read of a context
  * field stay monomorphic: contexts whose optional fields come and go otherwise have dozens of
  * shapes, and each copy went through V8's generic path (about 1 µs instead of about 0.1). Fields
- * the schema does not know are not copied: processes use it only for machines whose context is
- * exactly `InquiryContext` (see `createProcess`); others keep {@link genericContextCopy}.
+ * the schema does not know are not copied: processes use it only for the built-in inquiry machine's
+ * contexts (its context schema and its factory, also after `provide`; see `createProcess`); other
+ * machines keep {@link genericContextCopy}.
  */
 export const inquiryContextCopy: ContextCopier = (c) =>
   ({
@@ -73,6 +74,21 @@ export const inquiryContextCopy: ContextCopier = (c) =>
     feedback: c.feedback,
     followUp: c.followUp,
   }) as InquiryContext;
+
+const INQUIRY_CONTEXT: unique symbol = Symbol('serviceflow.inquiryContext');
+
+/**
+ * Marks a context factory as making contexts with exactly the fields of `InquiryContext` (the
+ * built-in machine's), so that `createProcess` may copy them with {@link inquiryContextCopy}.
+ */
+export function inquiryContextMaker<F extends object>(factory: F): F {
+  return Object.assign(factory, { [INQUIRY_CONTEXT]: true });
+}
+
+/** Whether a machine's context factory was marked by {@link inquiryContextMaker}. */
+export function makesInquiryContext(factory: unknown): boolean {
+  return typeof factory === 'function' && (factory as { [INQUIRY_CONTEXT]?: boolean })[INQUIRY_CONTEXT] === true;
+}
 
 /** A copy of every own field, for contexts that may carry fields of their own (custom machines). */
 export const genericContextCopy: ContextCopier = copyRecord;

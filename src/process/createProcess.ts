@@ -10,7 +10,7 @@ import {
 } from 'xstate';
 import type { z } from 'zod';
 import { bindServiceActions, serviceGuards } from '../machines/actions.js';
-import { genericContextCopy, inquiryContextCopy } from '../machines/steps.js';
+import { genericContextCopy, inquiryContextCopy, makesInquiryContext } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
 import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
 import { Timestamp, type TimestampInput } from '../schemas/time.js';
@@ -162,9 +162,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
   const schemas = schemasOf(machine);
   const policies = resolvePolicies(options);
-  // A context declared as exactly InquiryContext is copied field by field into one fixed shape
-  // (much cheaper for V8); any other keeps every field it has.
-  const copier = schemas.context === InquiryContext ? inquiryContextCopy : genericContextCopy;
+  // The built-in context (declared as exactly InquiryContext, made by the built-in factory) is
+  // copied into one fixed shape, much cheaper for V8; any other keeps every field it has.
+  const builtInContext = schemas.context === InquiryContext && makesInquiryContext((machine.config as { context?: unknown }).context);
+  const copier = builtInContext ? inquiryContextCopy : genericContextCopy;
   const bound = machine.provide({ actions: bindServiceActions(policies, copier), guards: serviceGuards(policies) }) as TMachine;
   const machineId = bound.id;
   const version = bound.version ?? '0';

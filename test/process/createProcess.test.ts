@@ -1,5 +1,7 @@
+import { createMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { inquiryMachine } from '../../src/machines/inquiry.js';
+import { inquiryMachine, parseInquiryInput } from '../../src/machines/inquiry.js';
+import { receivedContext } from '../../src/machines/steps.js';
 import { createProcess } from '../../src/process/createProcess.js';
 import { thrown } from '../support/errors.js';
 import { HOUR, MINUTE, T0, makeInput, makeProcess, runTo } from '../support/fixtures.js';
@@ -179,5 +181,19 @@ describe('createProcess', () => {
         wakeAt: T0 + 90 * MINUTE,
       });
     });
+  });
+
+  it('keeps the fields a context factory of its own adds, even under the built-in context schema', () => {
+    // Only the built-in factory's contexts are copied into the fixed InquiryContext shape.
+    const extended = createMachine(
+      { ...inquiryMachine.config, context: ({ input }: { input: unknown }) => ({ ...receivedContext(parseInquiryInput(input)), note: 'kept' }) } as never,
+      inquiryMachine.implementations as never,
+    ) as unknown as typeof inquiryMachine;
+    const process = createProcess(extended);
+    let step = process.start(makeInput());
+    step = process.send(step.state, { type: 'assign', agentId: 'ana', at: T0 + MINUTE });
+    step = process.send(step.state, { type: 'resolve', at: T0 + HOUR });
+    expect(step.state.value).toBe('followUp');
+    expect((step.state.context as unknown as { note?: string }).note).toBe('kept');
   });
 });
