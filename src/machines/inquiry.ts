@@ -7,7 +7,7 @@ import { isValidated, markValidated } from '../schemas/validated.js';
 import { serviceActions, serviceGuards, type InquiryMachineEvent } from './actions.js';
 import { defaultPolicies } from './policies.js';
 import { serviceRootHandlers } from './root-handlers.js';
-import { inquiryContextMaker, receivedContext } from './steps.js';
+import { markInquiryConfig, receivedContext } from './steps.js';
 import { pureContext } from '../process/fast-path.js';
 
 /**
@@ -33,9 +33,6 @@ export function parseInquiryInput(input: unknown): InquiryInput {
 }
 
 const stage = <S extends string>(name: S) => ({ type: 'enterStage', params: { stage: name } }) as const;
-
-/** The context factory of the built-in machine: exactly the fields of `InquiryContext`. */
-const inquiryContextFactory = inquiryContextMaker(pureContext(({ input }: { input: InquiryInputInit }) => receivedContext(parseInquiryInput(input))));
 
 /**
  * The life of one support inquiry as an XState v5 machine:
@@ -73,7 +70,7 @@ export const inquiryMachine = setup({
 }).createMachine({
   id: 'inquiry',
   version: '1',
-  context: inquiryContextFactory,
+  context: pureContext(({ input }: { input: InquiryInputInit }) => receivedContext(parseInquiryInput(input))),
   entry: 'receive',
   initial: 'inquiry',
   // Accepted in every open stage; stages refine some of them.
@@ -151,3 +148,6 @@ export const inquiryMachine = setup({
 
 /** The type of the built-in inquiry machine. */
 export type InquiryMachine = typeof inquiryMachine;
+
+// Its contexts hold exactly InquiryContext and its actions are all service steps (see steps.ts).
+markInquiryConfig(inquiryMachine.config);

@@ -40,9 +40,9 @@ export type ContextCopier = (ctx: InquiryContext) => InquiryContext;
  * copied this way has one and the same hidden class in V8, so the copy and every read of a context
  * field stay monomorphic: contexts whose optional fields come and go otherwise have dozens of
  * shapes, and each copy went through V8's generic path (about 1 µs instead of about 0.1). Fields
- * the schema does not know are not copied: processes use it only for the built-in inquiry machine's
- * contexts (its context schema and its factory, also after `provide`; see `createProcess`); other
- * machines keep {@link genericContextCopy}.
+ * the schema does not know are not copied: processes use it only for the built-in inquiry machine
+ * (also after `provide`; see `createProcess`, which also strips fields outside the schema from a
+ * stored context it restores); other machines keep {@link genericContextCopy}.
  */
 export const inquiryContextCopy: ContextCopier = (c) =>
   ({
@@ -75,19 +75,22 @@ export const inquiryContextCopy: ContextCopier = (c) =>
     followUp: c.followUp,
   }) as InquiryContext;
 
-const INQUIRY_CONTEXT: unique symbol = Symbol('serviceflow.inquiryContext');
+/** Machine configs whose contexts hold exactly the fields of `InquiryContext` (the built-in one). */
+const inquiryConfigs = new WeakSet<object>();
 
 /**
- * Marks a context factory as making contexts with exactly the fields of `InquiryContext` (the
- * built-in machine's), so that `createProcess` may copy them with {@link inquiryContextCopy}.
+ * Marks a machine config as the built-in inquiry machine's: its context factory makes exactly the
+ * fields of `InquiryContext` and all its actions are service steps, so that `createProcess` may
+ * copy its contexts with {@link inquiryContextCopy}. `provide()` keeps the config; a machine built
+ * from a copy of it (with actions of its own, say) is not marked.
  */
-export function inquiryContextMaker<F extends object>(factory: F): F {
-  return Object.assign(factory, { [INQUIRY_CONTEXT]: true });
+export function markInquiryConfig(config: object): void {
+  inquiryConfigs.add(config);
 }
 
-/** Whether a machine's context factory was marked by {@link inquiryContextMaker}. */
-export function makesInquiryContext(factory: unknown): boolean {
-  return typeof factory === 'function' && (factory as { [INQUIRY_CONTEXT]?: boolean })[INQUIRY_CONTEXT] === true;
+/** Whether {@link markInquiryConfig} marked this machine config. */
+export function isInquiryConfig(config: unknown): boolean {
+  return typeof config === 'object' && config !== null && inquiryConfigs.has(config);
 }
 
 /** A copy of every own field, for contexts that may carry fields of their own (custom machines). */
@@ -636,8 +639,10 @@ export function fireDue(ctx: InquiryContext, limit: number, env: StepEnv): Inqui
     if (surveyDue !== null && surveyDue <= limit && (clockDue === null || surveyDue < clockDue)) {
       // The survey's send, reminders and expiry up to the next clock deadline (which fires first
       // at an equal instant) in one go: the same effects in the same order as one instant at a
-      // time, and one copy of the context instead of one per instant.
-      next = fireSurvey(next, clockDue === null ? limit : Math.min(limit, clockDue - 1), env);
+      // time, and one copy of the context instead of one per instant. Instants are whole ms; a
+      // custom calendar's fractional clock deadline can leave nothing before it: then one instant.
+      const batched = fireSurvey(next, clockDue === null ? limit : Math.min(limit, clockDue - 1), env);
+      next = batched === next ? fireAt(next, surveyDue, env) : batched;
       continue;
     }
     if (clockDue === null || clockDue > limit) return next;

@@ -10,7 +10,7 @@ import {
 } from 'xstate';
 import type { z } from 'zod';
 import { bindServiceActions, serviceGuards } from '../machines/actions.js';
-import { genericContextCopy, inquiryContextCopy, makesInquiryContext } from '../machines/steps.js';
+import { genericContextCopy, inquiryContextCopy, isInquiryConfig } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
 import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
 import { Timestamp, type TimestampInput } from '../schemas/time.js';
@@ -162,9 +162,9 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
   const schemas = schemasOf(machine);
   const policies = resolvePolicies(options);
-  // The built-in context (declared as exactly InquiryContext, made by the built-in factory) is
-  // copied into one fixed shape, much cheaper for V8; any other keeps every field it has.
-  const builtInContext = schemas.context === InquiryContext && makesInquiryContext((machine.config as { context?: unknown }).context);
+  // The built-in machine's contexts (exactly InquiryContext) are copied into one fixed shape, much
+  // cheaper for V8; any other machine's keep every field they have.
+  const builtInContext = schemas.context === InquiryContext && isInquiryConfig(machine.config);
   const copier = builtInContext ? inquiryContextCopy : genericContextCopy;
   const bound = machine.provide({ actions: bindServiceActions(policies, copier), guards: serviceGuards(policies) }) as TMachine;
   const machineId = bound.id;
@@ -306,14 +306,17 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     }
     const migrated = migrate(envelope as PersistedState<Record<string, unknown>>);
     const contextSchema = schemas.context;
-    // Validation only: the context is kept as given (key order, fields a custom schema omits).
-    const context: unknown = migrated.context;
+    // Validation only: a custom machine's context is kept as given (key order, fields its schema
+    // omits). The built-in machine's is put in its fixed shape, as its steps would copy it (fields
+    // outside InquiryContext dropped; what it holds is kept as given).
+    let context: unknown = migrated.context;
     if (contextSchema !== undefined) {
       const parsed = contextSchema.safeParse(context);
       if (!parsed.success) {
         const { message, details } = describeZodError('persisted context', context, parsed.error);
         throw new IncompatibleStateError(message, { ...details, path: ['context', ...(details.path ?? [])] });
       }
+      if (builtInContext) context = inquiryContextCopy(context as InquiryContext);
     }
     let snapshot: Snapshot;
     try {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { escalationPolicy } from '../../src/policies/escalation.js';
 import { feedbackPolicy, scoreSentiment, type FeedbackPolicyConfig } from '../../src/policies/feedback.js';
+import { followUpState, serviceSetup } from '../../src/machines/service-machine.js';
+import type { BusinessCalendar } from '../../src/policies/calendar.js';
+import { slaPolicy } from '../../src/policies/sla.js';
+import { createProcess } from '../../src/process/createProcess.js';
 import { ServiceFlowError } from '../../src/process/errors.js';
 import type { InquiryEffect } from '../../src/schemas/effects.js';
 import type { FeedbackKind, InquiryEventInit } from '../../src/schemas/inquiry.js';
@@ -417,5 +421,38 @@ describe('feedback in the view', () => {
       survey: { kind: 'nps', status: 'answered', remindersSent: 1, expiresAt: T + HOUR + 7 * DAY },
       responses: [{ kind: 'nps', score: 9, sentiment: 'positive', at: T + 2 * DAY }],
     });
+  });
+
+  it('fires a survey due just before a clock deadline that a custom calendar puts between whole milliseconds', () => {
+    // regression (review): the survey batch up to `clockDue - 1` made no progress and the deadline loop gave up
+    const calendar = {
+      timezone: 'UTC',
+      alwaysOpen: false,
+      addBusinessTime: (at: number, ms: number) => at + ms * 1.5,
+      businessTimeBetween: (a: number, b: number) => (b - a) / 1.5,
+    } as unknown as BusinessCalendar;
+    const blocks = serviceSetup({ events: { done: {} } });
+    const machine = blocks.createMachine({
+      id: 'fractional',
+      version: '1',
+      context: blocks.context,
+      entry: 'receive',
+      on: blocks.on,
+      initial: 'open',
+      states: {
+        open: { entry: { type: 'enterStage', params: { stage: 'open' } }, on: { done: 'followUp' } },
+        followUp: followUpState({ stage: 'followUp', reopenTo: 'open', closeTo: 'closed' }),
+        closed: { type: 'final', entry: { type: 'enterStage', params: { stage: 'closed' } } },
+      },
+    } as never);
+    const process = createProcess(machine, {
+      sla: slaPolicy({ calendar, targets: [{ resolution: 1001 }], warnAt: [] }),
+      feedback: feedbackPolicy({ survey: 'csat', sendAfter: 1500, expireAfter: '1d', reopenWindow: '0m', reminders: { count: 0, every: '1h' } }),
+    });
+    let step = process.start({ id: 'T', channel: 'email', customer: { id: 'C' }, at: 1 });
+    expect(step.state.context.sla.clocks.resolution?.dueAt).toBe(1502.5);
+    step = process.send(step.state, { type: 'done', at: 2 } as never);
+    step = process.send(step.state, { type: 'tick', at: 5000 });
+    expect(step.effects.slice(0, 2).map((effect) => `${effect.type}@${effect.at}`)).toEqual(['survey.requested@1502', 'sla.breached@1502.5']);
   });
 });

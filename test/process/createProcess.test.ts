@@ -1,6 +1,10 @@
-import { createMachine } from 'xstate';
+import { assign, createMachine, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { serviceActions, serviceGuards } from '../../src/machines/actions.js';
 import { inquiryMachine, parseInquiryInput } from '../../src/machines/inquiry.js';
+import { defaultPolicies } from '../../src/machines/policies.js';
+import { InquiryEvent, InquiryInput } from '../../src/schemas/inquiry.js';
+import { InquiryContext } from '../../src/schemas/state.js';
 import { receivedContext } from '../../src/machines/steps.js';
 import { createProcess } from '../../src/process/createProcess.js';
 import { thrown } from '../support/errors.js';
@@ -195,5 +199,35 @@ describe('createProcess', () => {
     step = process.send(step.state, { type: 'resolve', at: T0 + HOUR });
     expect(step.state.value).toBe('followUp');
     expect((step.state.context as unknown as { note?: string }).note).toBe('kept');
+  });
+
+  it('keeps the fields actions of its own add on a copy of the built-in machine config', () => {
+    // regression (review): the fixed-shape copier was chosen from the built-in context factory alone
+    const vip = setup({
+      schemas: { input: InquiryInput, events: InquiryEvent, context: InquiryContext },
+      actions: { ...serviceActions(defaultPolicies), tagVip: assign({ vip: ({ context }: { context: InquiryContext }) => context.customer.tier === 'gold' }) },
+      guards: serviceGuards(defaultPolicies),
+    } as never).createMachine({ ...inquiryMachine.config, id: 'inquiry-vip', entry: ['receive', 'tagVip'] } as never) as unknown as typeof inquiryMachine;
+    for (const fastPath of [true, false]) {
+      const process = createProcess(vip, { fastPath });
+      let step = process.start(makeInput({ customer: { id: 'C-1', tier: 'gold' } }));
+      expect((step.state.context as unknown as { vip?: boolean }).vip).toBe(true);
+      step = process.send(step.state, { type: 'acknowledge', at: T0 + MINUTE });
+      expect((step.state.context as unknown as { vip?: boolean }).vip).toBe(true);
+    }
+  });
+
+  it('strips fields outside InquiryContext from a stored built-in state when it restores it, whatever the next event', () => {
+    // regression (review): they were kept by restore and dropped by the first event that copied the context
+    const process = makeProcess();
+    const stored = JSON.parse(JSON.stringify(process.start(makeInput()).state)) as { context: Record<string, unknown> };
+    stored.context['legacyRef'] = 'ZD-42';
+    const restored = process.restore(stored as never);
+    expect(restored.context).not.toHaveProperty('legacyRef');
+    expect(Object.keys(restored.context)).toEqual(Object.keys(InquiryContext.shape));
+    const ticked = process.send(stored as never, { type: 'tick', at: T0 });
+    expect(ticked.state.context).not.toHaveProperty('legacyRef');
+    expect(Object.keys(ticked.state.context)).toEqual(Object.keys(InquiryContext.shape));
+    expect(process.send(stored as never, { type: 'acknowledge', at: T0 + MINUTE }).state.context).not.toHaveProperty('legacyRef');
   });
 });
