@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escalationPolicy } from '../../src/policies/escalation.js';
 import { feedbackPolicy, scoreSentiment, type FeedbackPolicyConfig } from '../../src/policies/feedback.js';
+import type { InquiryMachine } from '../../src/machines/inquiry.js';
 import { followUpState, serviceSetup } from '../../src/machines/service-machine.js';
 import type { BusinessCalendar } from '../../src/policies/calendar.js';
 import { slaPolicy } from '../../src/policies/sla.js';
@@ -445,7 +446,7 @@ describe('feedback in the view', () => {
         closed: { type: 'final', entry: { type: 'enterStage', params: { stage: 'closed' } } },
       },
     } as never);
-    const process = createProcess(machine, {
+    const process = createProcess(machine as unknown as InquiryMachine, {
       sla: slaPolicy({ calendar, targets: [{ resolution: 1001 }], warnAt: [] }),
       feedback: feedbackPolicy({ survey: 'csat', sendAfter: 1500, expireAfter: '1d', reopenWindow: '0m', reminders: { count: 0, every: '1h' } }),
     });

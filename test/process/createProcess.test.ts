@@ -205,7 +205,7 @@ describe('createProcess', () => {
     // regression (review): the fixed-shape copier was chosen from the built-in context factory alone
     const vip = setup({
       schemas: { input: InquiryInput, events: InquiryEvent, context: InquiryContext },
-      actions: { ...serviceActions(defaultPolicies), tagVip: assign({ vip: ({ context }: { context: InquiryContext }) => context.customer.tier === 'gold' }) },
+      actions: { ...serviceActions(defaultPolicies), tagVip: assign({ vip: ({ context }: { context: InquiryContext }) => context.customer.tier === 'gold' } as never) },
       guards: serviceGuards(defaultPolicies),
     } as never).createMachine({ ...inquiryMachine.config, id: 'inquiry-vip', entry: ['receive', 'tagVip'] } as never) as unknown as typeof inquiryMachine;
     for (const fastPath of [true, false]) {
