@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, postgresStore, type PostgresClient, type PostgresStoreOptions } from '../../src/stores/postgres.js';
 import type { SnapshotWrite } from '../../src/stores/store.js';
-import { POSTGRES_SKIP_HINT, postgresAvailability, startPostgresServer, type PostgresTestServer } from '../support/postgres-server.js';
+import { POSTGRES_SKIP_HINT, postgresAvailability, startPostgresServer, testPool, type PostgresTestServer } from '../support/postgres-server.js';
 import { describeSnapshotStoreContract } from './contract.js';
 
 // Every pg client shape is a PostgresClient, checked by the compiler.
@@ -20,7 +20,7 @@ describeWithServer('postgresStore on a PostgreSQL server through pg', () => {
 
   beforeAll(async () => {
     server = await startPostgresServer(availability);
-    pool = new pg.Pool({ ...server.config, max: 8 });
+    pool = testPool({ ...server.config, max: 8 });
     await migrate(pool);
   }, 120_000);
 
@@ -130,7 +130,7 @@ describeWithServer('postgresStore on a PostgreSQL server through pg', () => {
   describe('concurrency', () => {
     it('lets exactly one of two writers on separate pools win every round', async () => {
       const { store: first } = await emptyStore();
-      const otherPool = new pg.Pool({ ...server.config, max: 4 });
+      const otherPool = testPool({ ...server.config, max: 4 });
       try {
         const second = postgresStore(otherPool);
         await first.create(write('inq-1'));

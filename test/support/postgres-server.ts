@@ -170,3 +170,16 @@ async function startLocalServer(bin: string, runAs: string | undefined): Promise
     throw new Error(`Could not start a throwaway PostgreSQL from ${bin}: ${String(error)}\n${log}`, { cause: error });
   }
 }
+
+/**
+ * A pool for tests. `pool.end()` resolves before the connections it ends are closed, and the test
+ * server's stop terminates whatever is still open (`57P01`), which a client the pool has already
+ * let go of would raise as an uncaught 'error' at teardown: every client gets a listener that
+ * ignores errors it has no query to report to (a query's own error still reaches its promise).
+ */
+export function testPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('error', () => {});
+  return pool;
+}

@@ -24,7 +24,7 @@ import type { InquiryEventInit } from '../../../src/schemas/inquiry.js';
 import { migrate, postgresStore } from '../../../src/stores/postgres.js';
 import type { JournalEntry, SnapshotStore } from '../../../src/stores/store.js';
 import { inquiryEventBody } from '../../../src/testing/arbitraries.js';
-import { POSTGRES_SKIP_HINT, postgresAvailability, startPostgresServer, type PostgresTestServer } from '../../support/postgres-server.js';
+import { POSTGRES_SKIP_HINT, postgresAvailability, startPostgresServer, testPool, type PostgresTestServer } from '../../support/postgres-server.js';
 import { redisAvailability, startRedisServer, type RedisTestServer } from '../../support/redis-server.js';
 import { referenceFold, type Reference } from './support/reference.js';
 import { reliabilityProcess } from './support/reliability-process.js';
@@ -107,7 +107,7 @@ describeWithServers(`the BullMQ desk under failure: ${SIZE.workers} worker proce
   beforeAll(async () => {
     const started = Date.now();
     [redisServer, pgServer] = await Promise.all([startRedisServer(redis), startPostgresServer(postgres)]);
-    pgPool = new pg.Pool({ ...pgServer.config, max: 16 });
+    pgPool = testPool({ ...pgServer.config, max: 16 });
     await migrate(pgPool);
     store = postgresStore(pgPool);
     admin = new Redis({ host: redisServer.host, port: redisServer.port, maxRetriesPerRequest: null });
