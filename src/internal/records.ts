@@ -5,27 +5,22 @@
  * record's own keys. When it is not — a clock getting its `metAt`, an inquiry its first
  * `firstRespondedAt`, any `...(x === undefined ? {} : { x })` — V8 (Node 20) gives the copy a
  * hidden class of its own: some 1.4 µs per copy instead of 0.05, and every later copy of that
- * object is several times slower as well. Steps and views add optional keys all the time, so they
- * go through these helpers, which build the copy key by key (the way a literal is built).
+ * object is several times slower as well. Records whose optional keys come and go (surveys,
+ * feedback, views) go through these helpers, which build the copy key by key (the way a literal is
+ * built). Inquiry contexts and SLA clocks do better still: they keep every key, and one object
+ * literal copies them (`inquiryContextCopy` in `machines/steps.ts`, `clockWith` in
+ * `policies/sla-clocks.ts`).
  */
 
-/** A copy of `record` with `fields` set (added or replaced; a key set to `undefined` is kept). */
-export function withFields<T extends object>(record: T, fields: { readonly [K in keyof T]?: T[K] }): T {
-  const copy = copyRecord(record);
+/** Sets `fields` on `copy`, a fresh copy made by the caller (a key set to `undefined` is kept). */
+export function assignFields<T extends object>(copy: T, fields: { readonly [K in keyof T]?: T[K] | undefined }): T {
   for (const key in fields) (copy as Record<string, unknown>)[key] = fields[key as keyof typeof fields];
   return copy;
 }
 
-/** A copy of `record` without `keys`, with `fields` set afterwards. */
-export function withoutFields<T extends object, K extends keyof T>(
-  record: T,
-  keys: readonly K[],
-  fields: { readonly [F in keyof T]?: T[F] } = {},
-): T {
-  const copy: Record<string, unknown> = {};
-  for (const key in record) if (!keys.includes(key as unknown as K)) copy[key] = record[key];
-  for (const key in fields) copy[key] = fields[key as keyof typeof fields];
-  return copy as T;
+/** A copy of `record` with `fields` set (added or replaced; a key set to `undefined` is kept). */
+export function withFields<T extends object>(record: T, fields: { readonly [K in keyof T]?: T[K] }): T {
+  return assignFields(copyRecord(record), fields);
 }
 
 /** Sets `key` on a record under construction when `value` is defined (for optional fields). */

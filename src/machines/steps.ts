@@ -22,7 +22,7 @@ import {
 import type { FeedbackKind, PendingReason, Priority } from '../schemas/inquiry.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { Assignee, EscalationRecord, EscalationTrigger, FeedbackResponse, InquiryContext, SlaClock, SlaMetric, SlaState, Survey } from '../schemas/state.js';
-import { copyRecord, setDefined, withFields } from '../internal/records.js';
+import { assignFields, copyRecord, setDefined, withFields } from '../internal/records.js';
 import type { ServicePolicies } from './policies.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -110,9 +110,7 @@ export function useContextCopier(copier: ContextCopier): ContextCopier {
 
 /** A copy of `ctx` (see {@link useContextCopier}) with `fields` set. */
 function withContext(ctx: InquiryContext, fields: Partial<InquiryContext>): InquiryContext {
-  const next = copyContext(ctx);
-  for (const key in fields) (next as Record<string, unknown>)[key] = fields[key as keyof InquiryContext];
-  return next;
+  return assignFields(copyContext(ctx), fields);
 }
 
 /** A copy of `ctx` (see {@link useContextCopier}). */

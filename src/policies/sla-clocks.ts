@@ -4,6 +4,7 @@
  */
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { SlaClock, SlaMetric, SlaState } from '../schemas/state.js';
+import { assignFields } from '../internal/records.js';
 import type { SlaPolicy } from './sla.js';
 
 /** Collects the effects of one step, in order. */
@@ -19,7 +20,7 @@ export const slaMetrics: readonly SlaMetric[] = ['firstResponse', 'nextResponse'
  * clock is set to `undefined`, which JSON leaves out.
  */
 function clockWith(c: SlaClock, fields: { readonly [K in keyof SlaClock]?: SlaClock[K] | undefined }): SlaClock {
-  const next = {
+  const copy = {
     metric: c.metric,
     status: c.status,
     startedAt: c.startedAt,
@@ -34,8 +35,7 @@ function clockWith(c: SlaClock, fields: { readonly [K in keyof SlaClock]?: SlaCl
     pausedAt: c.pausedAt,
     stoppedAt: c.stoppedAt,
   } as SlaClock;
-  for (const key in fields) (next as Record<string, unknown>)[key] = fields[key as keyof SlaClock];
-  return next;
+  return assignFields(copy, fields);
 }
 
 const isCounting = (clock: SlaClock): boolean => clock.since !== null;
