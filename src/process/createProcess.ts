@@ -418,7 +418,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     return finish(cell, parsed.at, effects);
   };
 
-  const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => withValidated(input, () => startValidated(input));
+  const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => withValidated(input, startValidated);
 
   const startValidated = (data: { at: number }): ProcessStep<Context, Effect> => {
     const effects: unknown[] = [];

@@ -19,11 +19,11 @@ export function markValidated<T>(value: T): T {
  * {@link markValidated} it leaves nothing behind: a `WeakSet` entry per started inquiry cost
  * time on every start and weak-reference work on every garbage collection.
  */
-export function withValidated<T>(value: object, run: () => T): T {
+export function withValidated<V extends object, T>(value: V, run: (value: V) => T): T {
   const outer = inHand;
   inHand = value;
   try {
-    return run();
+    return run(value);
   } finally {
     inHand = outer;
   }

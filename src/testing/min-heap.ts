@@ -1,7 +1,7 @@
 /**
  * A binary min-heap of timed entries: the simulator's future-event list and its agent work
  * queues. Entries are ordered by `at`, ties by `seq` (a sequence number), which keeps the
- * simulation deterministic. The order is written into the heap rather than passed in as a
+ * simulation deterministic. The order is fixed ({@link earlier}) rather than passed in as a
  * comparator: one comparator call per level, shared by heaps of two kinds of entries, was a
  * polymorphic call V8 would not inline.
  */
@@ -28,11 +28,10 @@ export class MinHeap<T extends Timed> {
     const items = this.items;
     let index = items.length;
     items.push(item);
-    const at = item.at;
     while (index > 0) {
       const parent = (index - 1) >> 1;
       const above = items[parent] as T;
-      if (at > above.at || (at === above.at && item.seq >= above.seq)) break;
+      if (!earlier(item, above)) break;
       items[index] = above;
       index = parent;
     }
@@ -45,22 +44,14 @@ export class MinHeap<T extends Timed> {
     const last = items.pop();
     if (items.length === 0 || last === undefined) return top;
     const length = items.length;
-    const at = last.at;
     let index = 0;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= length) break;
       const right = left + 1;
-      let child = left;
-      let below = items[left] as T;
-      if (right < length) {
-        const other = items[right] as T;
-        if (other.at < below.at || (other.at === below.at && other.seq < below.seq)) {
-          child = right;
-          below = other;
-        }
-      }
-      if (below.at > at || (below.at === at && below.seq >= last.seq)) break;
+      const child = right < length && earlier(items[right] as T, items[left] as T) ? right : left;
+      const below = items[child] as T;
+      if (!earlier(below, last)) break;
       items[index] = below;
       index = child;
     }
