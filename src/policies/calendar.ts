@@ -65,7 +65,12 @@ const Holiday = z.string().superRefine((text, ctx) => {
 const Exceptions = z.record(z.string(), DaySpans).superRefine((exceptions, ctx) => {
   for (const date of Object.keys(exceptions)) {
     const parsed = parseIsoDate(date);
-    if ('problem' in parsed) ctx.addIssue({ code: 'custom', path: [date], message: `the key ${parsed.problem}` });
+    if ('problem' in parsed) {
+      const message = parsed.problem.startsWith('must')
+        ? `the key '${date}' ${parsed.problem}`
+        : `the key '${date}' is not a date: ${parsed.problem}`;
+      ctx.addIssue({ code: 'custom', path: [date], message });
+    }
   }
 });
 
