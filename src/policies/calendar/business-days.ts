@@ -21,8 +21,13 @@ export interface OpenTime {
   between(a: number, b: number): number;
 }
 
+/** Days whose answer is kept before the cache starts over (about 180 years). */
+const MAX_CACHED_DAYS = 65_536;
+
 /** Business days of a calendar: the local dates on which it is open at some moment. */
 export class BusinessDays {
+  private readonly known = new Map<number, boolean>();
+
   constructor(
     private readonly zone: ZoneOffsets,
     private readonly schedule: LocalSchedule,
@@ -67,6 +72,16 @@ export class BusinessDays {
 
   /** Whether the calendar is open at some moment of local day `day`. */
   isBusinessDay(day: number): boolean {
+    let business = this.known.get(day);
+    if (business === undefined) {
+      if (this.known.size >= MAX_CACHED_DAYS) this.known.clear();
+      business = this.hasOpenTime(day);
+      this.known.set(day, business);
+    }
+    return business;
+  }
+
+  private hasOpenTime(day: number): boolean {
     // A day without pieces has no open time; one with pieces may still have none (a span inside a
     // spring-forward gap), which the instants tell.
     if (this.schedule.piecesOn(day).length === 0) return false;
