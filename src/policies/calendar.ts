@@ -376,10 +376,14 @@ function isInstant(value: number): boolean {
  * - a holiday closes its whole local day 00:00–24:00, including the part of an overnight shift
  *   that runs into it (an overnight shift starting on a holiday still opens after midnight).
  * - overlapping and touching spans merge; the open time is their union.
+ * - an exception replaces the spans that start on its date (the previous evening's overnight
+ *   shift still ends that morning); on a date that is also a holiday, the exception's spans open.
+ * - business days (`addBusinessDays`, `businessDaysBetween`) are the local dates with open time.
  *
  * Throws `InvalidConfigError` (code `INVALID_CONFIG`) with the offending path for: an unknown zone,
- * a malformed time or date (`'9:00'`, `'25:00'`, `'2026-02-30'`), a span that ends where it starts
- * or starts at `'24:00'`, an unknown key, or a week without any open time.
+ * a malformed time or date (`'9:00'`, `'25:00'`, `'2026-02-30'`, as a holiday or an exception's
+ * key), a span that ends where it starts or starts at `'24:00'`, an unknown key, or a week without
+ * any open time.
  *
  * @example
  * ```ts
@@ -394,10 +398,15 @@ function isInstant(value: number): boolean {
  *     fri: [['09:00', '12:00'], ['13:00', '17:00']],
  *   },
  *   holidays: ['2026-12-25'],
+ *   exceptions: { '2026-12-31': [['09:00', '13:00']] },
  * });
  * support.isOpen(Date.parse('2026-12-24T12:30:00-05:00')); // false: lunch
  * support.addBusinessTime(Date.parse('2026-12-24T16:30:00-05:00'), 3_600_000);
  * // Date.parse('2026-12-28T09:30:00-05:00'): Christmas Friday and the weekend are closed
+ * support.isOpen(Date.parse('2026-12-31T14:00:00-05:00')); // false: New Year's Eve closes at 13:00
+ * support.addBusinessDays(Date.parse('2026-12-24T10:00:00-05:00'), 1);
+ * // Date.parse('2026-12-28T10:00:00-05:00'): the next business day, same time
+ * support.businessDaysBetween(Date.parse('2026-12-24T10:00:00-05:00'), Date.parse('2026-12-31T10:00:00-05:00')); // 4
  * ```
  */
 export function businessCalendar(config: BusinessCalendarConfigInput = {}): Required<BusinessCalendar> {
