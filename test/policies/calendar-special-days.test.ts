@@ -4,7 +4,8 @@
  * spec/dates_spec.rb, spec/time_spec.rb) and moment-business-time (test/spec.business-hours.js).
  */
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, InvalidConfigError, ServiceFlowError, slaPolicy, type BusinessCalendarConfigInput } from 'serviceflow';
+import { businessCalendar, InvalidConfigError, slaPolicy, type BusinessCalendarConfigInput } from 'serviceflow';
+import { thrown } from '../support/errors.js';
 import { makeInput, makeProcess } from '../support/fixtures.js';
 
 const HOUR = 3_600_000;
@@ -29,17 +30,6 @@ const newYork = (extra: Partial<BusinessCalendarConfigInput> = {}) =>
     exceptions: { '2026-12-24': [['09:00', '13:00']] },
     ...extra,
   });
-
-/** Runs `call` and returns the ServiceFlowError it throws. */
-function errorOf(call: () => unknown): ServiceFlowError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof ServiceFlowError) return error;
-    throw error;
-  }
-  throw new Error('expected a ServiceFlowError, nothing was thrown');
-}
 
 describe('exceptions: special hours for a date', () => {
   it('shortens Christmas Eve to 09:00–13:00', () => {
@@ -140,7 +130,7 @@ describe('exceptions: special hours for a date', () => {
   ];
   for (const { name, exceptions, path, message } of invalid) {
     it(`rejects ${name} with INVALID_CONFIG and its path`, () => {
-      const error = errorOf(() => businessCalendar({ exceptions } as BusinessCalendarConfigInput));
+      const error = thrown(() => businessCalendar({ exceptions } as BusinessCalendarConfigInput));
       expect(error).toBeInstanceOf(InvalidConfigError);
       expect(error.path).toEqual(path);
       expect(error.message).toMatch(message);
@@ -248,12 +238,12 @@ describe('addBusinessDays: edges', () => {
 
   it('rejects an n that is not a whole number, and results outside 0001–9999, with INVALID_INPUT', () => {
     for (const n of [1.5, Number.NaN, Infinity, 2 ** 53]) {
-      const error = errorOf(() => calendar.addBusinessDays(at('2026-06-01T10:00-04:00'), n));
+      const error = thrown(() => calendar.addBusinessDays(at('2026-06-01T10:00-04:00'), n));
       expect([error.code, error.path]).toEqual(['INVALID_INPUT', ['n']]);
     }
-    expect(errorOf(() => calendar.addBusinessDays(at('9999-12-30T10:00Z'), 5)).code).toBe('INVALID_INPUT');
-    expect(errorOf(() => calendar.addBusinessDays(at('0001-01-02T10:00Z'), -5)).code).toBe('INVALID_INPUT');
-    expect(errorOf(() => calendar.addBusinessDays(Number.NaN, 1)).path).toEqual(['at']);
+    expect(thrown(() => calendar.addBusinessDays(at('9999-12-30T10:00Z'), 5)).code).toBe('INVALID_INPUT');
+    expect(thrown(() => calendar.addBusinessDays(at('0001-01-02T10:00Z'), -5)).code).toBe('INVALID_INPUT');
+    expect(thrown(() => calendar.addBusinessDays(Number.NaN, 1)).path).toEqual(['at']);
   });
 });
 
@@ -293,6 +283,6 @@ describe('businessDaysBetween', () => {
   });
 
   it('rejects instants outside 0001–9999 with INVALID_INPUT', () => {
-    expect(errorOf(() => calendar.businessDaysBetween(0, Infinity)).path).toEqual(['b']);
+    expect(thrown(() => calendar.businessDaysBetween(0, Infinity)).path).toEqual(['b']);
   });
 });
