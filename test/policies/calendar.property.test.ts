@@ -345,7 +345,7 @@ describe('businessCalendar agrees with a minute-by-minute oracle', () => {
     withinMinute: fc.integer({ min: 0, max: MINUTE - 1 }),
   });
 
-  it('on isOpen, nextOpen, businessTimeBetween and addBusinessTime, across zones, DST changes and holidays', () => {
+  it('on isOpen, nextOpen, businessTimeBetween and addBusinessTime, across zones, DST changes, holidays and exceptions', () => {
     fc.assert(
       fc.property(scheduleNear, fc.array(query, { minLength: 10, maxLength: 10 }), ({ schedule, anchor }, queries) => {
         const calendar = businessCalendar(configOf(schedule));
