@@ -156,14 +156,18 @@ export const BusinessCalendarConfig = z
       sun: spansOf('sun'),
     };
     const holidays = [...new Set(config.holidays ?? [])].sort();
+    const normalised: { timezone: string; week: typeof week; holidays: string[]; exceptions?: Record<string, Spans> } = {
+      timezone: config.timezone ?? 'UTC',
+      week,
+      holidays,
+    };
     const exceptions = config.exceptions ?? {};
     const dates = Object.keys(exceptions).sort();
     // Left out when empty, so that configs without exceptions keep their shape.
-    const special =
-      dates.length === 0
-        ? {}
-        : { exceptions: Object.fromEntries(dates.map((date): [string, Spans] => [date, normaliseSpans(exceptions[date] ?? [])])) };
-    return { timezone: config.timezone ?? 'UTC', week, holidays, ...special };
+    if (dates.length > 0) {
+      normalised.exceptions = Object.fromEntries(dates.map((date): [string, Spans] => [date, normaliseSpans(exceptions[date] ?? [])]));
+    }
+    return normalised;
   });
 
 /**
