@@ -125,7 +125,7 @@ export interface ServiceProcess<TMachine extends AnyServiceMachine = AnyServiceM
    * The state as XState's persisted snapshot of {@link ServiceProcess.machine}: what
    * `createActor(process.machine, { snapshot })` restores (and `actor.getPersistedSnapshot()`
    * returns). The state is checked (and migrated) as by `restore` first. (XState's types ask for
-   * `input` even when an actor is restored from a snapshot; it is not read: pass `undefined`.)
+   * `input` even when an actor is restored from a snapshot; it is not read: pass `input: undefined as never`.)
    *
    * @param state - A process state (from `start`, `send`, `restore` or storage).
    * @returns XState's persisted snapshot of the same instance: `status`, `value`, `context`, no children.
@@ -137,7 +137,7 @@ export interface ServiceProcess<TMachine extends AnyServiceMachine = AnyServiceM
    * import { createProcess, inquiryMachine, slaPolicy } from 'serviceflow';
    * const desk = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
    * const { state } = desk.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
-   * const actor = createActor(desk.machine, { snapshot: desk.toSnapshot(state), input: undefined }).start();
+   * const actor = createActor(desk.machine, { snapshot: desk.toSnapshot(state), input: undefined as never }).start();
    * actor.send({ type: 'assign', agentId: 'ana', at: Date.parse('2026-03-02T09:05:00Z') });
    * actor.getSnapshot().value; // { resolution: 'working' }
    * ```

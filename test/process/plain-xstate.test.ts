@@ -157,7 +157,7 @@ describe('the snapshot bridge', () => {
     const cancelled = process.send(process.start(makeInput()).state, { type: 'cancel', at: T0 + 1 });
     const snapshot = process.toSnapshot(cancelled.state);
     expect(snapshot.status).toBe('done');
-    const actor = createActor(process.machine, { snapshot, input: undefined }).start();
+    const actor = createActor(process.machine, { snapshot, input: undefined as never }).start();
     expect(actor.getSnapshot().status).toBe('done');
     expect(json(process.fromSnapshot(actor.getPersistedSnapshot()))).toEqual(json(cancelled.state));
   });
