@@ -125,6 +125,27 @@ describe('service machines under plain XState', () => {
   });
 });
 
+describe('driving a bare actor safely (the docs recipe)', () => {
+  it('checks each event with the process first: bad ones throw and the actor is left as it was', () => {
+    const desk = onFirstResponse();
+    const actor = createActor(desk.machine, { input: makeInput() }).start();
+    const sendChecked = (event: Parameters<typeof desk.send>[1] & { at: number }) => {
+      desk.send(desk.fromSnapshot(actor.getPersistedSnapshot()), event);
+      actor.send(event as never);
+    };
+    sendChecked({ type: 'agent.reply', at: T0 + 3 * HOUR });
+    const before = json(actor.getPersistedSnapshot());
+    expect(thrown(() => sendChecked({ type: 'prioritize', priority: 'mega', at: T0 + 4 * HOUR } as never)).code).toBe('INVALID_EVENT');
+    expect(thrown(() => sendChecked({ type: 'agent.reply', at: T0 - 1 })).code).toBe('OUT_OF_ORDER');
+    expect(thrown(() => sendChecked({ type: 'close', at: T0 + 4 * HOUR })).code).toBe('EVENT_NOT_ALLOWED');
+    expect(json(actor.getPersistedSnapshot())).toEqual(before);
+    expect(firstResponseOf(desk, actor)).toMatchObject({ status: 'breached' });
+  });
+});
+
+const firstResponseOf = (desk: ReturnType<typeof onFirstResponse>, actor: { getPersistedSnapshot(): unknown }) =>
+  desk.view(desk.fromSnapshot(actor.getPersistedSnapshot())).sla.firstResponse;
+
 describe('the snapshot bridge', () => {
   it('process.toSnapshot gives what createActor(process.machine, { snapshot }) restores', () => {
     const process = onFirstResponse();
