@@ -63,8 +63,28 @@ export {
 } from './policies/escalation.js';
 export { feedbackPolicy, defaultFeedback, scoreSentiment, FeedbackPolicyConfig, type FeedbackPolicy } from './policies/feedback.js';
 
-export type { SnapshotStore, StoredSnapshot, SnapshotWrite, JournalEntry, DueQuery, JsonValue, CheckedSnapshotWrite } from './stores/store.js';
-export { journalEntryId, checkSnapshotWrite, compareSnapshotIds, checkQueryInteger, createConflict, saveConflict } from './stores/store.js';
+export type {
+  SnapshotStore,
+  StoredSnapshot,
+  SnapshotWrite,
+  JournalEntry,
+  DueQuery,
+  JsonValue,
+  CheckedSnapshotWrite,
+  ParkReason,
+  ParkRequest,
+  ParkedSnapshot,
+} from './stores/store.js';
+export {
+  journalEntryId,
+  checkSnapshotWrite,
+  compareSnapshotIds,
+  checkQueryInteger,
+  createConflict,
+  saveConflict,
+  parkEntry,
+  unparkEntry,
+} from './stores/store.js';
 export { memoryStore, type MemoryStoreOptions } from './stores/memory.js';
 
 // The service desk: many inquiries in one process (store + scheduler + typed event bus).
