@@ -181,6 +181,12 @@ export interface CheckedSnapshotWrite {
 // A NUL character or an unpaired surrogate: PostgreSQL's text and jsonb refuse both, so every store
 // refuses them and a state that works on memoryStore keeps working on postgresStore.
 const UNSTORABLE_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Whether a string holds no NUL character and no unpaired surrogate (what every store can keep). Internal. */
+export const isStorableText = (text: string): boolean => !UNSTORABLE_TEXT.test(text);
+
+/** `text` with every NUL character and unpaired surrogate replaced by U+FFFD. Internal. */
+export const toStorableText = (text: string): string => text.replace(new RegExp(UNSTORABLE_TEXT.source, 'g'), '\ufffd');
+
 // The same two, as JSON.stringify escapes them (an even number of backslashes before the escape).
 const UNSTORABLE_JSON = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
 
