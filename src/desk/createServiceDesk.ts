@@ -230,6 +230,7 @@ export interface ServiceDesk<TMachine extends AnyServiceMachine> extends DeskEve
 type Apply = (state: PersistedState<unknown>, current: CachedSnapshot) => ProcessStep<unknown, unknown> | null;
 
 const DONE: WakeResult = { outcome: 'done' };
+const WAKE = 'a wake-up';
 const MAX_EVENT_ID_LENGTH = 200;
 
 function checkEventId(eventId: unknown): string | undefined {
@@ -348,10 +349,18 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
     return toStep(saved.id, saved.version, result.state, entries, result.wakeAt, false);
   };
 
-  // A retried event id: the step that applied it, its effects read back from the journal.
+  // A retried event id: the step that applied it, its effects read back from the journal. The first
+  // attempt may have died before it scheduled the wake-up, so schedule it again.
   const replay = async (id: string, current: CachedSnapshot, version: number): Promise<Step> => {
     const entries = (await store.journal(id, { afterVersion: version - 1 })).filter((entry) => entry.version === version);
+    scheduler?.schedule(id, current.wakeAt);
     return toStep(id, version, current.state, entries, current.wakeAt, true);
+  };
+
+  // A write that failed without a verdict (a lost connection) may have committed with a wake-up the
+  // scheduler never heard of: wake the inquiry now, which reloads it and schedules what is stored.
+  const afterUncertainWrite = (id: string, error: unknown): void => {
+    if (!(error instanceof ServiceFlowError)) scheduler?.schedule(id, clock.now());
   };
 
   const isConflict = (error: unknown): boolean => error instanceof ServiceFlowError && error.code === 'CONFLICT';
@@ -417,7 +426,10 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
         cache.delete(id);
         // The store's checks refused the new state (INVALID_INPUT): applying it again cannot help.
         if (error instanceof InvalidInputError && cached === undefined) throw refusalOf(error, current);
-        if (!isConflict(error) && !(error instanceof InvalidInputError)) throw error;
+        if (!isConflict(error) && !(error instanceof InvalidInputError)) {
+          if (what !== WAKE) afterUncertainWrite(id, error); // a failed wake-up is retried by the scheduler
+          throw error;
+        }
         lastConflict = error;
         if (cached !== undefined) attempt--; // a stale cache entry costs a reload, not an attempt
         continue;
@@ -467,7 +479,7 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
   /** One wake-up inside the inquiry's chain: a refusal parks the inquiry. */
   const attemptWake = async (id: string, missing: 'throw' | 'skip'): Promise<{ step: Step | null } | { failed: unknown; result: WakeResult }> => {
     try {
-      return { step: await step(id, applyDueTicks, 'a wake-up', undefined, missing) };
+      return { step: await step(id, applyDueTicks, WAKE, undefined, missing) };
     } catch (error) {
       if (error instanceof StepRefusal) return { failed: error.error, result: await parking.park(id, error) };
       return { failed: error, result: { outcome: 'failed', error } };
@@ -503,9 +515,15 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
         try {
           saved = await store.create(toSnapshotWrite(id, result.state, result.wakeAt, result.effects, 0, eventIds));
         } catch (error) {
+          afterUncertainWrite(id, error);
           if (eventId === undefined || !isConflict(error)) throw error;
           // Opened before with this eventId (a create whose answer was lost): the same step again.
-          const current = await load(id).catch(() => undefined);
+          let current: CachedSnapshot | undefined;
+          try {
+            current = await load(id);
+          } catch (loadError) {
+            throw loadError instanceof StepRefusal ? error : loadError; // a transient failure: retry the open
+          }
           const appliedAt = current === undefined ? undefined : appliedVersionOf(current.eventIds ?? [], eventId);
           if (current === undefined || appliedAt === undefined) throw error;
           return replay(id, current, appliedAt);

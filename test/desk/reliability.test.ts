@@ -95,6 +95,15 @@ describe.each(schedulers)('a failed wake-up on the %s', (_name, scheduler) => {
     expect(errors).toHaveLength(1);
   });
 
+  it('fires the deadlines of an inquiry whose open committed but lost its answer, even if nobody retries it', async () => {
+    const store = faultyStore(memoryStore(), { failRate: 0 });
+    const { desk, clock } = deskOn(store, scheduler());
+    store.failNext('create', { timing: 'after' });
+    await rejection(desk.open(makeInput()));
+    await clock.advance(DAY);
+    expect((await desk.get('T-1'))?.view.sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: T0 + HOUR });
+  });
+
   it('backs off exponentially, capped, reporting each failed attempt once, and recovers when the store does', async () => {
     const store = faultyStore(memoryStore(), { failRate: 0 });
     const { desk, clock, errors } = deskOn(store, scheduler());
