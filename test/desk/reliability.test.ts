@@ -220,6 +220,18 @@ describe('pollingScheduler', () => {
     expect((await desk.get('T-1'))?.view.sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: FIXTURE_T0 + HOUR });
   });
 
+  it('corrects a stored wakeAt that is due but not the process\'s own, so due() stops offering the row', async () => {
+    const store = memoryStore();
+    const { desk, clock } = deskOn(store, pollingScheduler({ interval: 1_000 }), { cacheSize: 0 });
+    const opened = await desk.open(makeInput());
+    const stored = await store.load('T-1');
+    await store.save({ id: 'T-1', expectedVersion: 1, state: stored?.state, stage: 'inquiry', wakeAt: T0 - HOUR, lastEventAt: T0, effects: [] });
+    await clock.advance(5_000);
+    expect(await store.due({ until: clock.now() })).toEqual([]);
+    expect((await store.load('T-1'))?.wakeAt).toBe(opened.wakeAt);
+    expect(await store.journal('T-1', { afterVersion: 1 })).toEqual([]); // a correction, no effects
+  });
+
   it('skips inquiries in backoff and asks due() for that many more, so failing rows never crowd out the others', async () => {
     const base = memoryStore();
     const failing = new Set<string>();
