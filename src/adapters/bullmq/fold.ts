@@ -9,6 +9,7 @@ import { ServiceFlowError } from '../../process/errors.js';
 import type { PersistedState } from '../../schemas/state.js';
 import { lastEventAtOf } from '../../desk/snapshot.js';
 import type { LogEntries } from './inquiry-log.js';
+import { describeError } from './error-kind.js';
 import { LogEntry } from './payloads.js';
 
 /** An entry the fold could not apply, and why. */
@@ -37,12 +38,16 @@ export interface FoldResult {
   readonly rejected: readonly RejectedEntry[];
 }
 
+const NONE: ReadonlySet<number> = new Set();
+
 type Outcome =
   | { readonly kind: 'applied'; readonly step: ProcessStep<unknown, unknown>; readonly created: boolean }
   | { readonly kind: 'skipped' }
   | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
 
 const MALFORMED = 'MALFORMED_PAYLOAD';
+/** The dead-letter code of an entry that made the process throw something other than a `ServiceFlowError`. */
+export const PROCESS_FAILED = 'PROCESS_FAILED';
 
 /** Parses an entry's JSON text; `undefined` plus a reason when it is not a log entry. */
 function parseEntry(text: string): { entry: LogEntry; payload: unknown } | { entry: undefined; payload: unknown; message: string } {
@@ -93,14 +98,17 @@ function applyEntry<TMachine extends AnyServiceMachine>(
       }
     }
   } catch (error) {
-    // The process's own refusals are the entry's fault; anything else is a bug or an outage.
+    // The process's own refusals are the entry's fault. The process is pure (no I/O), so anything
+    // else it throws is a bug that the same entry on the same state hits every time: retrying it
+    // would block the inquiry's later entries forever.
     if (error instanceof ServiceFlowError) return { kind: 'rejected', code: error.code, message: error.message };
-    throw error;
+    return { kind: 'rejected', code: PROCESS_FAILED, message: `The process threw ${describeError(error)} (not a refusal: a bug in the machine, a policy or a migration)` };
   }
 }
 
 /**
- * Folds the log entries `from`, `from + 1`, … (stopping at the first missing number) over `base`.
+ * Folds the log entries `from`, `from + 1`, … (stopping at the first missing number) over `base`,
+ * passing over the entries in `deadLettered` (recorded as dead letters by an earlier attempt).
  *
  * @example
  * ```ts
@@ -120,6 +128,7 @@ export function foldLog<TMachine extends AnyServiceMachine>(
   baseWakeAt: number | null,
   entries: LogEntries,
   from: number,
+  deadLettered: ReadonlySet<number> = NONE,
 ): FoldResult {
   let state = base;
   let wakeAt = baseWakeAt;
@@ -133,6 +142,7 @@ export function foldLog<TMachine extends AnyServiceMachine>(
     const text = entries.get(sequence);
     if (text === undefined) break;
     last = sequence;
+    if (deadLettered.has(sequence)) continue;
     const parsed = parseEntry(text);
     if (parsed.entry === undefined) {
       rejected.push({ sequence, payload: parsed.payload, code: MALFORMED, message: parsed.message });

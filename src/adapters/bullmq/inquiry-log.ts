@@ -44,11 +44,18 @@ if queued or repeated then drain = 1 end
 return { results, drain }
 `;
 
-// KEYS: log, drainQueued. Every entry of the log, flat (field, value, …), after deleting
-// drainQueued: an append from now on adds a drain job of its own, since this read cannot see it.
+// KEYS: log, drainQueued, deadLetterIndex. ARGV: inquiryId. Every entry of the log, flat (field,
+// value, …), after deleting drainQueued: an append from now on adds a drain job of its own, since
+// this read cannot see it. Then the sequence numbers among them recorded as dead letters already
+// (by an attempt that died before it could trim them): a retry must not apply those.
 const READ_FOR_DRAIN = `
 redis.call('DEL', KEYS[2])
-return redis.call('HGETALL', KEYS[1])
+local flat = redis.call('HGETALL', KEYS[1])
+local dead = {}
+for i = 1, #flat, 2 do
+  if redis.call('HEXISTS', KEYS[3], ARGV[1] .. '#' .. flat[i]) == 1 then table.insert(dead, flat[i]) end
+end
+return { flat, dead }
 `;
 
 // KEYS: log, pending, archive. ARGV: inquiryId, applied, archive ('1' or '0').
@@ -91,7 +98,7 @@ return 0
 
 interface LogCommands {
   serviceflowAppend(...args: (string | number)[]): Promise<[number[], number]>;
-  serviceflowReadForDrain(...args: (string | number)[]): Promise<string[]>;
+  serviceflowReadForDrain(...args: (string | number)[]): Promise<[string[], string[]]>;
   serviceflowSettle(...args: (string | number)[]): Promise<number>;
   serviceflowDeadLetter(...args: (string | number)[]): Promise<number>;
   serviceflowTakeStale(...args: (string | number)[]): Promise<string[]>;
@@ -129,6 +136,12 @@ export interface Appended {
  */
 export type LogEntries = ReadonlyMap<number, string>;
 
+/** What a drain reads: the log's entries, and which of them are dead letters already. */
+export interface DrainRead {
+  readonly entries: LogEntries;
+  readonly deadLettered: ReadonlySet<number>;
+}
+
 /** An inquiry log client over one ioredis connection. */
 export interface InquiryLog {
   /** Appends payloads to one inquiry's log; resolves with their sequence numbers. */
@@ -138,7 +151,7 @@ export interface InquiryLog {
   /** Every entry still in the log (the unapplied ones, plus any not trimmed yet). */
   read(inquiryId: string): Promise<LogEntries>;
   /** {@link InquiryLog.read} by a drain: from now on, an append adds a drain job of its own. */
-  readForDrain(inquiryId: string): Promise<LogEntries>;
+  readForDrain(inquiryId: string): Promise<DrainRead>;
   /** Makes the next append add a drain job (after adding one failed). */
   clearQueuedDrain(inquiryId: string): Promise<void>;
   /** Trims entries up to `applied`; resolves with how many entries are left in the log. */
@@ -147,6 +160,8 @@ export interface InquiryLog {
   deadLetter(letter: DeadLetter): Promise<boolean>;
   /** Whether a dead letter with this key was recorded. */
   wasDeadLettered(key: string): Promise<boolean>;
+  /** Whether every entry `from`…`to` of the inquiry's log was recorded as a dead letter. */
+  allDeadLettered(inquiryId: string, from: number, to: number): Promise<boolean>;
   /** Dead letters, oldest first. */
   deadLetters(start: number, count: number): Promise<DeadLetter[]>;
   /** Inquiries pending since before `before` (epoch ms), at most `limit`; they count as pending from now on. */
@@ -185,7 +200,7 @@ const toAppended = ([sequences, drain]: [number[], number]): Appended => ({ sequ
 export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: boolean }): InquiryLog {
   if (!('serviceflowAppend' in redis)) {
     redis.defineCommand('serviceflowAppend', { numberOfKeys: 5, lua: APPEND });
-    redis.defineCommand('serviceflowReadForDrain', { numberOfKeys: 2, lua: READ_FOR_DRAIN });
+    redis.defineCommand('serviceflowReadForDrain', { numberOfKeys: 3, lua: READ_FOR_DRAIN });
     redis.defineCommand('serviceflowSettle', { numberOfKeys: 3, lua: SETTLE });
     redis.defineCommand('serviceflowDeadLetter', { numberOfKeys: 2, lua: DEAD_LETTER });
     redis.defineCommand('serviceflowTakeStale', { numberOfKeys: 1, lua: TAKE_STALE });
@@ -216,12 +231,22 @@ export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: b
       });
     },
     read: async (inquiryId) => toEntries(await redis.hgetall(keys.log(inquiryId))),
-    readForDrain: async (inquiryId) => pairsToEntries(await commands.serviceflowReadForDrain(keys.log(inquiryId), keys.drainQueued(inquiryId))),
+    async readForDrain(inquiryId) {
+      const [flat, dead] = await commands.serviceflowReadForDrain(keys.log(inquiryId), keys.drainQueued(inquiryId), keys.deadLetterIndex, inquiryId);
+      return { entries: pairsToEntries(flat), deadLettered: new Set(dead.map(Number)) };
+    },
     clearQueuedDrain: async (inquiryId) => void (await redis.del(keys.drainQueued(inquiryId))),
     settle: (inquiryId, applied) =>
       commands.serviceflowSettle(keys.log(inquiryId), keys.pending, keys.archive(inquiryId), inquiryId, applied, options.archive ? '1' : '0'),
     deadLetter: async (letter) => (await commands.serviceflowDeadLetter(keys.deadLetterIndex, keys.deadLetters, letter.key, JSON.stringify(letter))) === 1,
     wasDeadLettered: async (key) => (await redis.hexists(keys.deadLetterIndex, key)) === 1,
+    async allDeadLettered(inquiryId, from, to) {
+      for (let start = from; start <= to; start += 1_000) {
+        const fields = Array.from({ length: Math.min(1_000, to - start + 1) }, (_, i) => `${inquiryId}#${start + i}`);
+        if ((await redis.hmget(keys.deadLetterIndex, ...fields)).some((value) => value === null)) return false;
+      }
+      return true;
+    },
     async deadLetters(start, count) {
       const records = await redis.lrange(keys.deadLetters, start, count <= 0 ? start - 1 : start + count - 1);
       return records.map((record) => JSON.parse(record) as DeadLetter);
