@@ -64,9 +64,19 @@ const isConflict = (error: unknown): boolean => error instanceof ServiceFlowErro
  * job is used up) needs a job; a deadline moved later — what most events do — rides on the job
  * already scheduled.
  */
-function needsWakeJob(loadedWakeAt: number | null | undefined, result: FoldResult): boolean {
-  if (result.wakeAt === null) return false;
-  return result.created || result.ticked || loadedWakeAt === undefined || loadedWakeAt === null || result.wakeAt < loadedWakeAt;
+function needsWakeJob(loadedWakeAt: number | null | undefined, wakeAt: number | null, result: FoldResult): boolean {
+  if (wakeAt === null) return false;
+  return result.created || result.ticked || loadedWakeAt === undefined || loadedWakeAt === null || wakeAt < loadedWakeAt;
+}
+
+/**
+ * The `wakeAt` to store: `null` (parked) for a deadline whose tick was just refused (dead-lettered)
+ * with nothing applied after it, so that neither a wake-up job nor the sweep wakes it again and
+ * again. The state still holds the deadline: the next event that applies schedules it anew, and
+ * re-driving the tick's dead letter fires it.
+ */
+function parked(wakeAt: number | null, refusedTickAt: number | null): number | null {
+  return wakeAt !== null && refusedTickAt !== null && wakeAt <= refusedTickAt ? null : wakeAt;
 }
 
 /** An entry's payload for a dead letter: its JSON, or the raw text when it is not JSON. */
@@ -216,15 +226,18 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
       cache.set(inquiryId, base);
       await outbox.dispatch(toEntries(inquiryId, saved.version, effects));
     };
+    let refusedTickAt: number | null = null;
     for (let sequence = from; sequence <= last; sequence++) {
       const text = entries.get(sequence);
       if (text === undefined) break;
       if (skip.has(sequence)) continue;
       const result = foldLog(process, inquiryId, base?.state, base?.wakeAt ?? null, new Map([[sequence, text]]), sequence);
       await recordRejections(inquiryId, result.rejected);
+      refusedTickAt = result.refusedTickAt ?? refusedTickAt;
       if (result.state === undefined || !result.changed) continue;
       try {
         await write(result.state, result.wakeAt, result.effects, sequence);
+        refusedTickAt = null;
       } catch (error) {
         cache.delete(inquiryId);
         if (isConflict(error)) return false;
@@ -238,12 +251,14 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
             message: `The store refused to write the state after this entry${unknown ? ' on the last attempt of its job' : ''}: ${describeError(error)}`,
           },
         ]);
+        const entry = parseOrText(text) as { kind?: unknown; at?: unknown };
+        if (entry.kind === 'tick' && typeof entry.at === 'number') refusedTickAt = entry.at;
       }
     }
     // Refused entries at the end: the stored state records that it includes them too.
     if (base !== undefined && base.appliedSequence < last) {
       try {
-        await write(base.state, base.wakeAt, [], last);
+        await write(base.state, parked(base.wakeAt, refusedTickAt), [], last);
       } catch (error) {
         cache.delete(inquiryId);
         if (isConflict(error)) return false;
@@ -293,7 +308,8 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
         return;
       }
 
-      const write = toSnapshotWrite(inquiryId, result.state, result.wakeAt, result.effects, result.last);
+      const wakeAt = parked(result.wakeAt, result.refusedTickAt);
+      const write = toSnapshotWrite(inquiryId, result.state, wakeAt, result.effects, result.last);
       let saved: StoredSnapshot;
       try {
         saved = current === undefined ? await store.create(write) : await store.save({ ...write, expectedVersion: current.version });
@@ -306,8 +322,8 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
         if (await applyOneByOne(inquiryId, current, entries, from, result.last, skip, final)) return;
         continue;
       }
-      cache.set(inquiryId, { version: saved.version, state: result.state, wakeAt: result.wakeAt, appliedSequence: result.last });
-      if (needsWakeJob(current?.wakeAt, result)) inBackground(scheduleWake(inquiryId, result.wakeAt), inquiryId);
+      cache.set(inquiryId, { version: saved.version, state: result.state, wakeAt, appliedSequence: result.last });
+      if (needsWakeJob(current?.wakeAt, wakeAt, result)) inBackground(scheduleWake(inquiryId, wakeAt), inquiryId);
       await outbox.dispatch(toEntries(inquiryId, saved.version, result.effects));
       inBackground(log.settle(inquiryId, result.last), inquiryId);
       return;
@@ -323,7 +339,10 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
     if (snapshot.wakeAt > dueAt) return scheduleWake(inquiryId, snapshot.wakeAt);
     // The event id makes a retried wake-up append its tick once (per stored version, so a deadline
     // that comes back to the same instant later still gets a tick of its own).
-    await log.append(inquiryId, [{ payload: JSON.stringify({ kind: 'tick', at: dueAt }), eventId: `tick-${dueAt}-${snapshot.version}` }]);
+    const appended = await log.append(inquiryId, [{ payload: JSON.stringify({ kind: 'tick', at: dueAt }), eventId: `tick-${dueAt}-${snapshot.version}` }]);
+    // This very tick was dead-lettered already (the stored state cannot be restored, so nothing
+    // could park the deadline): waking it again would refuse it again.
+    if (await log.wasDeadLettered(`${inquiryId}#${appended.sequences[0] ?? 0}`)) return;
     await scheduleDrain(inquiryId);
   }
 

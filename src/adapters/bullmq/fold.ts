@@ -35,6 +35,11 @@ export interface FoldResult {
   readonly last: number;
   /** Whether a `tick` entry was among them (applied or stale): the wake-up job that appended it is used up. */
   readonly ticked: boolean;
+  /**
+   * The due time of a `tick` entry the fold refused, when no entry after it applied: that
+   * deadline cannot fire from this state, so waking it again would only refuse it again.
+   */
+  readonly refusedTickAt: number | null;
   readonly rejected: readonly RejectedEntry[];
 }
 
@@ -136,6 +141,7 @@ export function foldLog<TMachine extends AnyServiceMachine>(
   let changed = false;
   let last = from - 1;
   let ticked = false;
+  let refusedTickAt: number | null = null;
   const effects: unknown[] = [];
   const rejected: RejectedEntry[] = [];
   for (let sequence = from; ; sequence++) {
@@ -150,13 +156,17 @@ export function foldLog<TMachine extends AnyServiceMachine>(
     }
     ticked ||= parsed.entry.kind === 'tick';
     const outcome = applyEntry(process, inquiryId, state, parsed.entry);
-    if (outcome.kind === 'rejected') rejected.push({ sequence, payload: parsed.payload, code: outcome.code, message: outcome.message });
+    if (outcome.kind === 'rejected') {
+      rejected.push({ sequence, payload: parsed.payload, code: outcome.code, message: outcome.message });
+      if (parsed.entry.kind === 'tick') refusedTickAt = parsed.entry.at;
+    }
     if (outcome.kind !== 'applied') continue;
+    refusedTickAt = null;
     state = outcome.step.state;
     wakeAt = outcome.step.wakeAt;
     created ||= outcome.created;
     changed = true;
     for (const effect of outcome.step.effects) effects.push(effect);
   }
-  return { state, wakeAt, effects, created, changed, last, ticked, rejected };
+  return { state, wakeAt, effects, created, changed, last, ticked, refusedTickAt, rejected };
 }

@@ -21,8 +21,23 @@ const availability = redisAvailability();
 const describeWithRedis = availability.kind === 'none' ? describe.skip : describe;
 
 const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [] }) });
+// A first response due 300 ms after the open: its wake-up job fires during the test.
+const hasty = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: 300, resolution: '8h' }], warnAt: [] }) });
 type Desk = BullmqDesk<typeof inquiryMachine>;
 type Process = ServiceProcess<typeof inquiryMachine>;
+
+/** A store that counts its saves (a wake-up that loops shows as saves that never stop). */
+function countingStore(): SnapshotStore & { saves: number; loads: number } {
+  const inner = memoryStore();
+  const counting: SnapshotStore & { saves: number; loads: number } = {
+    ...inner,
+    saves: 0,
+    loads: 0,
+    save: async (write) => (counting.saves++, inner.save(write)),
+    load: async (id) => (counting.loads++, inner.load(id)),
+  };
+  return counting;
+}
 
 /** A PostgreSQL-like refusal: what `pg` throws for a jsonb value with `\u0000` in it. */
 const untranslatable = (): Error => Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05', severity: 'ERROR' });
@@ -283,5 +298,48 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     const inquiry = await desk.waitUntilApplied(next, { timeout: 10_000 });
     expect(inquiry.view.lastEventAt).toBe(at + 2);
     expect(inquiry.appliedSequence).toBe(next.sequence);
+  });
+
+  it('parks a deadline whose tick is dead-lettered: woken once, not again and again, and scheduled anew by the next event', async () => {
+    const tickBug: Process = {
+      ...hasty,
+      send: (state, event) => {
+        if (event.type === 'tick') throw new RangeError('Invalid time value');
+        return hasty.send(state, event);
+      },
+    };
+    const store = countingStore();
+    const { desk } = deskWith({ process: tickBug, store, retry: { attempts: 2, delay: 20 } });
+    const opened = await desk.waitUntilApplied(await desk.open(makeInput({ at: Date.now() })));
+    expect(opened.wakeAt).not.toBeNull();
+    const letter = await letterOf(desk, 'T-1#2');
+    expect(letter).toMatchObject({ payload: { kind: 'tick', at: opened.wakeAt }, reason: { code: 'PROCESS_FAILED' } });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the drain's save land
+    const saves = store.saves;
+    expect((await store.load('T-1'))?.wakeAt).toBeNull(); // parked: the sweep leaves it alone
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // five sweeps
+    expect(store.saves).toBe(saves);
+    expect(await desk.deadLetters()).toHaveLength(1);
+    // The state still holds the deadline: the next event that applies schedules it again.
+    const reply = await desk.send('T-1', { type: 'customer.reply', at: Date.now() });
+    expect((await desk.waitUntilApplied(reply)).wakeAt).not.toBeNull();
+  });
+
+  it('wakes the deadline of a state that cannot be restored once: its tick is dead-lettered, and not appended again', async () => {
+    const store = countingStore();
+    const { desk } = deskWith({ process: hasty, store, retry: { attempts: 2, delay: 20 } });
+    const opened = await desk.waitUntilApplied(await desk.open(makeInput({ at: Date.now() })));
+    const { version, state } = (await store.load('T-1'))!; // applied above
+    const foreign = { ...(state as object), machine: { ...(state as { machine: object }).machine, version: 'v-from-the-future' } };
+    await store.save({ id: 'T-1', state: foreign, stage: 'inquiry', wakeAt: opened.wakeAt, lastEventAt: opened.view.lastEventAt, effects: [], expectedVersion: version });
+    const letter = await letterOf(desk, 'T-1#2');
+    expect(letter).toMatchObject({ payload: { kind: 'tick', at: opened.wakeAt }, reason: { code: 'INCOMPATIBLE_STATE' } });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the last attempt's trim
+    const loads = store.loads;
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // five sweeps, each re-adding the wake-up
+    expect(store.loads - loads).toBeLessThan(25); // a wake-up and a drain per sweep (about 6), not a loop (about 60)
+    expect(await desk.deadLetters()).toHaveLength(1);
+    expect(await desk.logEntries('T-1')).toEqual(new Map());
+    expect(await admin.get(runnerKeys('serviceflow', (desk.queue as { name: string }).name).sequence('T-1'))).toBe('2');
   });
 });
