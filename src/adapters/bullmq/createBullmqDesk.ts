@@ -233,6 +233,25 @@ export interface BullmqDesk<TMachine extends AnyServiceMachine> extends DeskEven
   waitUntilApplied(submitted: Submitted, options?: { timeout?: number; interval?: number }): Promise<BullmqDeskInquiry<TMachine>>;
   /** Dead letters, oldest first: entries and jobs that could not be applied, with the reason. */
   deadLetters(options?: { start?: number; count?: number }): Promise<DeadLetter[]>;
+  /**
+   * Re-drives a dead-lettered log entry once its cause is fixed (a store limit raised, a bug in a
+   * policy fixed, a stored state migrated): appends its payload again at the end of its inquiry's
+   * log (so it applies after whatever came since, and is refused again with a new dead letter if
+   * it still cannot apply) and takes the dead letter off the list. Retrying a re-drive appends the
+   * entry once. Throws `INVALID_INPUT` for an unknown key or a job's dead letter (malformed job
+   * data has nothing to re-drive).
+   *
+   * @example
+   * ```ts
+   * import { inquiryMachine } from 'serviceflow';
+   * import type { BullmqDesk } from 'serviceflow/bullmq';
+   * declare const desk: BullmqDesk<typeof inquiryMachine>;
+   * for (const letter of await desk.deadLetters()) {
+   *   if (letter.reason.code === 'STORE_REFUSED') await desk.waitUntilApplied(await desk.redrive(letter.key));
+   * }
+   * ```
+   */
+  redrive(key: string): Promise<Submitted>;
   /** The entries of an inquiry's log: unapplied ones, and with `archive: true` the applied ones too. */
   logEntries(id: string): Promise<LogEntries>;
   /** Stops the worker (waiting for its jobs), the sweeps and the outbox, and closes what the desk opened. */
@@ -522,6 +541,25 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
     },
 
     deadLetters: ({ start = 0, count = 100 } = {}) => log.deadLetters(start, count),
+    async redrive(key) {
+      const letter = typeof key === 'string' ? await log.findDeadLetter(key) : undefined;
+      if (letter === undefined) {
+        throw new InvalidInputError(`No dead letter with key ${abbreviate(key)}: expected a key from deadLetters()`, { path: ['key'], received: key, expected: 'a key from deadLetters()' });
+      }
+      if (letter.inquiryId === undefined || letter.sequence === undefined) {
+        throw new InvalidInputError(`Dead letter ${abbreviate(key)} is a job whose data was malformed: there is no log entry to re-drive`, {
+          path: ['key'],
+          received: key,
+          expected: 'the key of a log entry (`inquiryId#sequence`)',
+        });
+      }
+      // The payload as it was in the log (a dead letter keeps the raw text of an entry that was not JSON).
+      const payload = typeof letter.payload === 'string' ? letter.payload : JSON.stringify(letter.payload);
+      const appended = await log.append(letter.inquiryId, [{ payload, eventId: `redrive-${key}` }]);
+      await drainAfter(letter.inquiryId, appended);
+      await log.takeDeadLetter(key);
+      return { id: letter.inquiryId, sequence: appended.sequences[0] ?? 0 };
+    },
     async logEntries(id) {
       const [archived, live] = await Promise.all([log.archived(id), log.read(id)]);
       return new Map([...archived, ...live].sort(([a], [b]) => a - b));

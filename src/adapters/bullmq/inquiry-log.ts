@@ -87,13 +87,31 @@ for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', now, id) end
 return ids
 `;
 
-// KEYS: deadLetterIndex, deadLetters. ARGV: key, record. Records each key once.
+// KEYS: deadLetterIndex, deadLetters. ARGV: key, record. Records each key once (the index keeps
+// the record, so that a re-drive finds it by key; releases before 0.2 kept '1').
 const DEAD_LETTER = `
-if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 1 then
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   redis.call('RPUSH', KEYS[2], ARGV[2])
   return 1
 end
 return 0
+`;
+
+// KEYS: deadLetterIndex, deadLetters. ARGV: key. Takes the record of a dead letter off the list
+// (its key stays in the index: the entry it stands for is never applied or recorded again) and
+// returns it; nil for an unknown key.
+const TAKE_DEAD_LETTER = `
+local record = redis.call('HGET', KEYS[1], ARGV[1])
+if not record then return false end
+if record == '1' then
+  for _, candidate in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+    local ok, decoded = pcall(cjson.decode, candidate)
+    if ok and type(decoded) == 'table' and decoded.key == ARGV[1] then record = candidate break end
+  end
+  if record == '1' then return false end
+end
+redis.call('LREM', KEYS[2], 1, record)
+return record
 `;
 
 interface LogCommands {
@@ -102,6 +120,7 @@ interface LogCommands {
   serviceflowSettle(...args: (string | number)[]): Promise<number>;
   serviceflowDeadLetter(...args: (string | number)[]): Promise<number>;
   serviceflowTakeStale(...args: (string | number)[]): Promise<string[]>;
+  serviceflowTakeDeadLetter(...args: (string | number)[]): Promise<string | null>;
 }
 interface LogPipelineCommands {
   serviceflowAppend(...args: (string | number)[]): ChainableCommander;
@@ -164,6 +183,10 @@ export interface InquiryLog {
   allDeadLettered(inquiryId: string, from: number, to: number): Promise<boolean>;
   /** Dead letters, oldest first. */
   deadLetters(start: number, count: number): Promise<DeadLetter[]>;
+  /** The dead letter recorded under `key`, without taking it off the list; `undefined` if none. */
+  findDeadLetter(key: string): Promise<DeadLetter | undefined>;
+  /** Takes a dead letter off the list (its key stays recorded); resolves whether it was there. */
+  takeDeadLetter(key: string): Promise<boolean>;
   /** Inquiries pending since before `before` (epoch ms), at most `limit`; they count as pending from now on. */
   stalePending(before: number, limit: number): Promise<string[]>;
   /** Entries moved to the archive (`archive: true`), sequence number → JSON text. */
@@ -204,6 +227,7 @@ export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: b
     redis.defineCommand('serviceflowSettle', { numberOfKeys: 3, lua: SETTLE });
     redis.defineCommand('serviceflowDeadLetter', { numberOfKeys: 2, lua: DEAD_LETTER });
     redis.defineCommand('serviceflowTakeStale', { numberOfKeys: 1, lua: TAKE_STALE });
+    redis.defineCommand('serviceflowTakeDeadLetter', { numberOfKeys: 2, lua: TAKE_DEAD_LETTER });
   }
   // defineCommand adds these methods at run time; this is their signature.
   const commands = redis as Redis & LogCommands;
@@ -247,6 +271,18 @@ export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: b
       }
       return true;
     },
+    async findDeadLetter(key) {
+      const record = await redis.hget(keys.deadLetterIndex, key);
+      if (record === null) return undefined;
+      if (record !== '1') return JSON.parse(record) as DeadLetter;
+      const listed = await redis.lrange(keys.deadLetters, 0, -1); // recorded by an older release
+      for (const candidate of listed) {
+        const letter = JSON.parse(candidate) as DeadLetter;
+        if (letter.key === key) return letter;
+      }
+      return undefined;
+    },
+    takeDeadLetter: async (key) => (await commands.serviceflowTakeDeadLetter(keys.deadLetterIndex, keys.deadLetters, key)) !== null,
     async deadLetters(start, count) {
       const records = await redis.lrange(keys.deadLetters, start, count <= 0 ? start - 1 : start + count - 1);
       return records.map((record) => JSON.parse(record) as DeadLetter);

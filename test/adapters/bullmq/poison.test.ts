@@ -342,4 +342,59 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     expect(await desk.logEntries('T-1')).toEqual(new Map());
     expect(await admin.get(runnerKeys('serviceflow', (desk.queue as { name: string }).name).sequence('T-1'))).toBe('2');
   });
+
+  it('re-drives a dead letter once its cause is fixed: appended again at the end of the log, applied, and off the list', async () => {
+    let refusing = true;
+    const store = refusingStore('POISON', untranslatable);
+    const fixable: SnapshotStore = { ...store, save: async (write) => (refusing ? store.save(write) : store.save({ ...write, state: JSON.parse(JSON.stringify(write.state).replaceAll('POISON', 'P0ISON')) as unknown, effects: JSON.parse(JSON.stringify(write.effects).replaceAll('POISON', 'P0ISON')) as unknown[] })) };
+    const { desk } = deskWith({ store: fixable });
+    await desk.waitUntilApplied(await desk.open(makeInput({ at })));
+    const poison = await desk.send('T-1', { type: 'escalate', reason: 'POISON', at: at + 1 });
+    await desk.waitUntilApplied(poison); // applied means: applied or dead-lettered
+    await letterOf(desk, `T-1#${poison.sequence}`);
+
+    refusing = false; // the store takes it now
+    const redriven = await desk.redrive(`T-1#${poison.sequence}`);
+    expect(redriven).toEqual({ id: 'T-1', sequence: poison.sequence + 1 });
+    expect(await desk.redrive(`T-1#${poison.sequence}`)).toEqual(redriven); // a retried re-drive appends once
+    const inquiry = await desk.waitUntilApplied(redriven);
+    expect(inquiry.view.escalation.level).toBe(1);
+    expect(await desk.deadLetters()).toEqual([]);
+    expect((await desk.logEntries('T-1')).size).toBe(0);
+  });
+
+  it('fires a parked deadline when its tick is re-driven after the fix', async () => {
+    let broken = true;
+    const tickBug: Process = {
+      ...hasty,
+      send: (state, event) => {
+        if (broken && event.type === 'tick') throw new RangeError('Invalid time value');
+        return hasty.send(state, event);
+      },
+    };
+    const store = countingStore();
+    const { desk } = deskWith({ process: tickBug, store, retry: { attempts: 2, delay: 20 } });
+    await desk.waitUntilApplied(await desk.open(makeInput({ at: Date.now() })));
+    const letter = await letterOf(desk, 'T-1#2');
+    broken = false;
+    const redriven = await desk.redrive(letter.key);
+    await desk.waitUntilApplied(redriven);
+    const breached = (await store.journal('T-1')).filter((entry) => entry.type === 'sla.breached');
+    expect(breached).toHaveLength(1);
+    expect(breached[0]?.at).toBe((letter.payload as { at: number }).at); // stamped with its own due time
+  });
+
+  it('refuses to re-drive an unknown key or a malformed job', async () => {
+    const { desk, queueName } = deskWith();
+    await expect(desk.redrive('T-404#1')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const { Queue } = await import('bullmq');
+    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    try {
+      const garbage = await queue.add('drain', { kind: 'drain' });
+      await letterOf(desk, `job:${garbage.id}`);
+      await expect(desk.redrive(`job:${garbage.id}`)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('no log entry to re-drive') });
+    } finally {
+      await queue.close();
+    }
+  });
 });
