@@ -79,6 +79,20 @@ function parked(wakeAt: number | null, refusedTickAt: number | null): number | n
   return wakeAt !== null && refusedTickAt !== null && wakeAt <= refusedTickAt ? null : wakeAt;
 }
 
+// A NUL or a lone surrogate as a JSON escape (any case: producers other than JSON.stringify): no
+// store can keep them (PostgreSQL refuses both), so an entry holding one probably makes a state
+// the store refuses. An escaped surrogate pair matches too, which costs only a slower drain.
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
+/** Whether one of the entries `from`…`last` probably makes a state the store refuses (see above). */
+function holdsUnstorableText(entries: LogEntries, from: number, last: number): boolean {
+  for (let sequence = from; sequence <= last; sequence++) {
+    const text = entries.get(sequence);
+    if (text !== undefined && text.includes('\\u') && UNSTORABLE_ESCAPE.test(text)) return true;
+  }
+  return false;
+}
+
 /** An entry's payload for a dead letter: its JSON, or the raw text when it is not JSON. */
 function parseOrText(text: string): unknown {
   try {
@@ -298,6 +312,13 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
         return;
       }
 
+      if (holdsUnstorableText(entries, from, result.last)) {
+        // Apply them one at a time, so that the outcome of every entry after a refused one is
+        // decided from the state without it (and not recorded from the fold above first).
+        if (await applyOneByOne(inquiryId, current, entries, from, result.last, deadLettered, final)) return;
+        continue;
+      }
+
       // The fold is a function of the log alone, so these rejections are final even if the save
       // below loses a race: record them (once per entry) before the entries can be trimmed.
       await recordRejections(inquiryId, result.rejected);
@@ -318,6 +339,7 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
         if (isConflict(error)) continue; // another worker saved first: reload and fold again
         if (!isFinal(error, final)) throw error; // retried by BullMQ, with backoff
         // One of these entries makes a state the store will never take: find it, one at a time.
+        // The refusals recorded above stand (each entry is applied or dead-lettered, once).
         const skip = new Set([...deadLettered, ...result.rejected.map((entry) => entry.sequence)]);
         if (await applyOneByOne(inquiryId, current, entries, from, result.last, skip, final)) return;
         continue;

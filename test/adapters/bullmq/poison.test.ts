@@ -176,6 +176,21 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     expect(new Set(effects).size).toBe(effects.length);
   });
 
+  it('decides every entry after a refused one from the state without it (a NUL in a cancel does not cancel, so a later reply applies)', async () => {
+    const queueName = `poison-test-${globalThis.process.pid}-${++queueCount}`;
+    const { desk: producer } = deskWith({ queueName, worker: false });
+    await producer.open(makeInput({ at }));
+    const cancel = await rawAppend(producer, queueName, 'T-1', { kind: 'event', event: { type: 'cancel', reason: 'spam\u0000', at: at + 1 } });
+    const reply = await producer.send('T-1', { type: 'agent.reply', agentId: 'ana', at: at + 2 });
+    const { desk, store } = deskWith({ queueName }); // one drain folds all three
+    const inquiry = await desk.waitUntilApplied(reply, { timeout: 10_000 });
+    expect(inquiry.view.stage).not.toBe('cancelled');
+    expect(inquiry.view.lastEventAt).toBe(at + 2);
+    expect((await store.journal('T-1')).some((entry) => entry.type === 'inquiry.cancelled')).toBe(false);
+    expect((await letterOf(desk, `T-1#${cancel}`)).reason.code).not.toBe('EVENT_NOT_ALLOWED');
+    expect((await desk.deadLetters()).map((letter) => letter.key)).toEqual([`T-1#${cancel}`]);
+  });
+
   it('dead-letters an open entry the store refuses, and refuses the events after it as for an unknown inquiry', async () => {
     const store = refusingStore('POISON', untranslatable);
     const { desk } = deskWith({ store });
