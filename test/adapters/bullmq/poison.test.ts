@@ -4,9 +4,7 @@
  * their reason, and the inquiry's later entries go on; transient store errors are retried.
  * Against a real Redis (started by the test when redis-server is installed).
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBullmqDesk, type BullmqDesk, type BullmqDeskOptions } from '../../../src/adapters/bullmq/createBullmqDesk.js';
+import { describe, expect, it } from 'vitest';
 import { runnerKeys } from '../../../src/adapters/bullmq/keys.js';
 import type { DeadLetter } from '../../../src/adapters/bullmq/payloads.js';
 import type { inquiryMachine } from '../../../src/machines/inquiry.js';
@@ -15,7 +13,8 @@ import type { ServiceProcess } from '../../../src/process/createProcess.js';
 import { memoryStore } from '../../../src/stores/memory.js';
 import type { SnapshotStore, SnapshotWrite } from '../../../src/stores/store.js';
 import { makeInput, makeProcess } from '../../support/fixtures.js';
-import { redisAvailability, startRedisServer, type RedisTestServer } from '../../support/redis-server.js';
+import { redisAvailability } from '../../support/redis-server.js';
+import { desksOnRedis, type Desk, type DesksOnRedis } from './support/desks-on-redis.js';
 
 const availability = redisAvailability();
 const describeWithRedis = availability.kind === 'none' ? describe.skip : describe;
@@ -23,7 +22,6 @@ const describeWithRedis = availability.kind === 'none' ? describe.skip : describ
 const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [] }) });
 // A first response due 300 ms after the open: its wake-up job fires during the test.
 const hasty = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: 300, resolution: '8h' }], warnAt: [] }) });
-type Desk = BullmqDesk<typeof inquiryMachine>;
 type Process = ServiceProcess<typeof inquiryMachine>;
 
 /** A store that counts its saves (a wake-up that loops shows as saves that never stop). */
@@ -61,46 +59,20 @@ function refusingStore(marker: string, refusal: () => unknown): SnapshotStore & 
 }
 
 describeWithRedis('the BullMQ desk with a poison entry', () => {
-  let server: RedisTestServer;
-  let admin: Redis;
+  const desks = desksOnRedis(availability, 'poison-test', { process, retry: { attempts: 3, delay: 20 } });
   let queueCount = 0;
-  const open: Desk[] = [];
-
-  beforeAll(async () => {
-    server = await startRedisServer(availability);
-    admin = new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: null });
-  }, 60_000);
-  afterAll(async () => {
-    admin?.disconnect();
-    await server?.stop();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((desk) => desk.close()));
-  });
-
-  function deskWith(options: Partial<BullmqDeskOptions<typeof inquiryMachine>> = {}): { desk: Desk; store: SnapshotStore; queueName: string } {
-    const queueName = options.queueName ?? `poison-test-${globalThis.process.pid}-${++queueCount}`;
-    const store = options.store ?? memoryStore();
-    const desk = createBullmqDesk({
-      process,
-      store,
-      connection: { host: server.host, port: server.port },
-      queueName,
-      worker: { concurrency: 8, sweepInterval: 200, sweepGrace: 300, lockDuration: 2_000, stalledInterval: 1_000 },
-      retry: { attempts: 3, delay: 20 },
-      ...options,
-    });
-    desk.on('error', () => {}); // the refusals and retries are reported here too
-    open.push(desk);
-    return { desk, store, queueName };
-  }
+  const deskWith: DesksOnRedis['deskWith'] = (options) => {
+    const made = desks.deskWith(options);
+    made.desk.on('error', () => {}); // the refusals and retries are reported here too
+    return made;
+  };
 
   /** Appends a log entry by hand, as a producer of another release or language could (no check at the door). */
   async function rawAppend(desk: Desk, queueName: string, id: string, entry: unknown): Promise<number> {
     const keys = runnerKeys('serviceflow', queueName);
-    const sequence = await admin.incr(keys.sequence(id));
-    await admin.hset(keys.log(id), String(sequence), JSON.stringify(entry));
-    await admin.zadd(keys.pending, 'NX', Date.now(), id);
+    const sequence = await desks.admin.incr(keys.sequence(id));
+    await desks.admin.hset(keys.log(id), String(sequence), JSON.stringify(entry));
+    await desks.admin.zadd(keys.pending, 'NX', Date.now(), id);
     return sequence;
   }
 
@@ -153,7 +125,7 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
 
   it('applies the good entries of a drain one at a time around the poison one, in order, each once', async () => {
     const store = refusingStore('POISON', untranslatable);
-    const queueName = `poison-test-${globalThis.process.pid}-${++queueCount}`;
+    const queueName = `poison-batch-${globalThis.process.pid}-${++queueCount}`;
     // Everything reaches the log before a worker runs: one drain folds all of it.
     const { desk: producer } = deskWith({ store, queueName, worker: false });
     await producer.open(makeInput({ at }));
@@ -177,7 +149,7 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
   });
 
   it('decides every entry after a refused one from the state without it (a NUL in a cancel does not cancel, so a later reply applies)', async () => {
-    const queueName = `poison-test-${globalThis.process.pid}-${++queueCount}`;
+    const queueName = `poison-batch-${globalThis.process.pid}-${++queueCount}`;
     const { desk: producer } = deskWith({ queueName, worker: false });
     await producer.open(makeInput({ at }));
     const cancel = await rawAppend(producer, queueName, 'T-1', { kind: 'event', event: { type: 'cancel', reason: 'spam\u0000', at: at + 1 } });
@@ -355,7 +327,7 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     expect(store.loads - loads).toBeLessThan(25); // a wake-up and a drain per sweep (about 6), not a loop (about 60)
     expect(await desk.deadLetters()).toHaveLength(1);
     expect(await desk.logEntries('T-1')).toEqual(new Map());
-    expect(await admin.get(runnerKeys('serviceflow', (desk.queue as { name: string }).name).sequence('T-1'))).toBe('2');
+    expect(await desks.admin.get(runnerKeys('serviceflow', (desk.queue as { name: string }).name).sequence('T-1'))).toBe('2');
   });
 
   it('re-drives a dead letter once its cause is fixed: appended again at the end of the log, applied, and off the list', async () => {
@@ -403,7 +375,7 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     const { desk, queueName } = deskWith();
     await expect(desk.redrive('T-404#1')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     const { Queue } = await import('bullmq');
-    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    const queue = new Queue(queueName, { connection: desks.admin, prefix: 'serviceflow' });
     try {
       const garbage = await queue.add('drain', { kind: 'drain' });
       await letterOf(desk, `job:${garbage.id}`);
