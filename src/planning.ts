@@ -23,7 +23,7 @@ export {
   PlanTarget,
   PlanOptions,
   type PlanRound,
-  type SimulatedAttainment,
   type StaffingInterval,
   type StaffingPlan,
 } from './planning/plan-staffing.js';
+export type { SimulatedAttainment } from './planning/simulated-attainment.js';

@@ -4,22 +4,18 @@
  * seeds then check every hour and adjust the staffing until each one meets the target.
  */
 import { z } from 'zod';
-import { zoneOffsets } from '../policies/calendar/zone.js';
-import type { InquiryView } from '../process/view.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';
 import { SlaMetric } from '../schemas/state.js';
 import { Duration } from '../schemas/time.js';
-import { hourOfWeek } from '../testing/arrivals.js';
-import { simulate } from '../testing/simulate.js';
 import { parseSimulationOptions, type AgentGroup, type SimulationConfig, type SimulationOptions } from '../testing/simulation-options.js';
 import { processFor } from '../testing/simulation-process.js';
 import { deskLoad, deskStaffing, hourLabel, WEEK_HOURS, type DeskLoad } from './desk-load.js';
 import { parse, Share, solveStaffing } from './erlang.js';
 import { erlangB, erlangCFigures } from './queue-math.js';
+import { simulateTallies, summarise, type SimulatedAttainment } from './simulated-attainment.js';
 import { agentHours, weeklyAgentGroups } from './weekly-shifts.js';
 
 const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
 /**
  * What a staffing plan must achieve in every hour of the week, for the inquiries that arrive in
@@ -105,26 +101,6 @@ export interface PlanRound {
 }
 
 /**
- * What the simulations measured in one hour of the week, over the seeds: the share that met the
- * target (or, for an ASA target, the mean wait in ms).
- *
- * @example
- * ```ts
- * import type { SimulatedAttainment } from 'serviceflow/planning';
- * const spread = (s: SimulatedAttainment) => s.max - s.min;
- * ```
- */
-export interface SimulatedAttainment {
-  /** Over all the seeds' inquiries together. */
-  readonly mean: number;
-  /** The lowest and highest of the seeds' own figures. */
-  readonly min: number;
-  readonly max: number;
-  /** Inquiries measured, over all seeds. */
-  readonly inquiries: number;
-}
-
-/**
  * One hour of the week in a staffing plan.
  *
  * @example
@@ -152,7 +128,7 @@ export interface StaffingInterval {
   readonly predicted: number | null;
   /** The target figure the simulations measured; `null` when no inquiry arrived in this hour. */
   readonly simulated: SimulatedAttainment | null;
-  /** Whether the simulated figure meets the target (an hour without inquiries does). */
+  /** Whether the simulated figure meets the target within sampling noise (an hour without inquiries does). */
   readonly met: boolean;
 }
 
@@ -189,78 +165,8 @@ export interface StaffingPlan {
   readonly timezone: string;
 }
 
-/** Per hour of the week: inquiries measured and the figure summed, for each seed. */
-interface Tally {
-  readonly count: Float64Array;
-  readonly sum: Float64Array;
-}
-
 const isShareTarget = (target: Target): boolean => !('asa' in target);
 const goalOf = (target: Target): number => ('asa' in target ? target.asa : 'share' in target ? target.share : target.attainment);
-const meets = (target: Target, figure: number): boolean => ('asa' in target ? figure <= target.asa : figure >= goalOf(target));
-
-/** What one inquiry contributes to the figure: 1 or 0 for a share target, its wait for ASA; `null` to skip it. */
-function scoreOf(target: Target, view: InquiryView): number | null {
-  if ('sla' in target) {
-    const clocks = [view.sla[target.sla], ...view.slaHistory.filter((clock) => clock.metric === target.sla)].filter((clock) => clock !== undefined && clock.status !== 'cancelled');
-    if (clocks.length === 0) return null;
-    return clocks.some((clock) => clock?.status === 'breached') ? 0 : 1;
-  }
-  // Cancelled before anyone answered: spam and duplicates are no one's wait.
-  if (view.firstRespondedAt === undefined && view.cancelledAt !== undefined) return null;
-  const wait = (view.firstRespondedAt ?? view.lastEventAt) - view.receivedAt;
-  return 'asa' in target ? wait : wait <= target.answeredWithin ? 1 : 0;
-}
-
-/** Simulates the desk with a staffing over every seed and tallies the target's figure per hour. */
-function check(options: SimulationOptions, config: SimulationConfig, agents: readonly AgentGroup[], target: Target, seeds: readonly number[]): Tally[] {
-  const zone = zoneOffsets(config.arrivals.timezone);
-  return seeds.map((seed) => {
-    const tally: Tally = { count: new Float64Array(WEEK_HOURS), sum: new Float64Array(WEEK_HOURS) };
-    simulate({
-      ...options,
-      seed,
-      agents,
-      // Time to answer the last arrivals, so that the end of the run cuts no wait short.
-      drain: Math.max(config.drain, 7 * DAY),
-      keepViews: false,
-      metrics: false,
-      journal: false,
-      onProgress: undefined,
-      onEffect: undefined,
-      onView: (view) => {
-        const score = scoreOf(target, view);
-        if (score === null) return;
-        const hour = hourOfWeek(view.receivedAt + zone.offsetAt(view.receivedAt));
-        tally.count[hour] = (tally.count[hour] ?? 0) + 1;
-        tally.sum[hour] = (tally.sum[hour] ?? 0) + score;
-      },
-    });
-    return tally;
-  });
-}
-
-function summarise(tallies: readonly Tally[], hours: readonly number[]): SimulatedAttainment | null {
-  let count = 0;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const tally of tallies) {
-    let c = 0;
-    let s = 0;
-    for (const hour of hours) {
-      c += tally.count[hour] ?? 0;
-      s += tally.sum[hour] ?? 0;
-    }
-    count += c;
-    sum += s;
-    if (c > 0) {
-      min = Math.min(min, s / c);
-      max = Math.max(max, s / c);
-    }
-  }
-  return count === 0 ? null : { mean: sum / count, min, max, inquiries: count };
-}
 
 /** The closed form's reading of one hour: Erlang C on work sessions, agents × capacity servers. */
 function closedForm(load: DeskLoad, hour: number, threshold: number) {
@@ -308,36 +214,85 @@ function firstGuess(load: DeskLoad, target: Target, threshold: number, capacity:
   });
 }
 
-/** Hours whose simulated figure misses the target, and how far (in the figure's own units). */
-function shortfalls(tallies: readonly Tally[], target: Target): Map<number, number> {
+type Figures = readonly (SimulatedAttainment | null)[];
+
+/**
+ * How far a figure may miss the goal and still meet it within sampling noise: two standard errors
+ * (for a share, of a share at the goal, so that an hour whose inquiries all met it has noise too).
+ */
+function allowance(target: Target, figure: SimulatedAttainment): number {
+  if (!isShareTarget(target)) return 2 * figure.standardError;
+  const goal = goalOf(target);
+  return 2 * Math.max(figure.standardError, Math.sqrt((goal * (1 - goal)) / figure.inquiries));
+}
+
+/** Whether a figure meets the target, within sampling noise unless `strict`. */
+function meetsWithinNoise(target: Target, figure: SimulatedAttainment, strict: boolean): boolean {
+  const slack = strict ? 0 : allowance(target, figure);
+  return 'asa' in target ? figure.mean - slack <= target.asa : figure.mean + slack >= goalOf(target);
+}
+
+/**
+ * Hours whose simulated figure misses the target beyond sampling noise (hours just trimmed must
+ * meet it outright), and by how much.
+ */
+function shortfalls(figures: Figures, target: Target, strict: ReadonlySet<number>): Map<number, number> {
   const short = new Map<number, number>();
   for (let hour = 0; hour < WEEK_HOURS; hour++) {
-    const figure = summarise(tallies, [hour]);
-    if (figure !== null && !meets(target, figure.mean)) short.set(hour, Math.abs(figure.mean - goalOf(target)));
+    const figure = figures[hour] ?? null;
+    if (figure !== null && !meetsWithinNoise(target, figure, strict.has(hour))) short.set(hour, Math.abs(figure.mean - goalOf(target)));
   }
   return short;
 }
 
 /**
- * Hours where every seed clears the target by more than the sampling noise, and how many agents
- * to try fewer there: a fifth when far above the target, else one, never below the hour's floor.
+ * One figure for several hours: their inquiries pooled, the standard errors combined as
+ * independent (each hour's already allows for its own inquiries waiting together).
  */
-function roomy(tallies: readonly Tally[], target: Target, agents: readonly number[], floors: readonly number[], locked: ReadonlySet<number>): Map<number, number> {
-  const fewer = new Map<number, number>();
-  const goal = goalOf(target);
+function pooled(figures: readonly SimulatedAttainment[]): SimulatedAttainment {
+  const inquiries = figures.reduce((sum, f) => sum + f.inquiries, 0);
+  const mean = figures.reduce((sum, f) => sum + f.mean * f.inquiries, 0) / inquiries;
+  const variance = figures.reduce((sum, f) => sum + (f.standardError * f.inquiries) ** 2, 0) / inquiries ** 2;
+  return { mean, inquiries, standardError: Math.sqrt(variance), min: Math.min(...figures.map((f) => f.min)), max: Math.max(...figures.map((f) => f.max)) };
+}
+
+/**
+ * Hours that can do with fewer agents, and how many fewer to try: a fifth when far above the
+ * target, else one, never below the hour's floor. One hour's figure is too noisy to trim on (a
+ * lucky quiet hour stays lucky when the same seeds run again), so hours alike (the same arrivals
+ * and agents) are judged together: their pooled figure must clear the target by its noise plus
+ * what the closed form says the fewer agents cost, and each of them must meet the target itself.
+ */
+function roomy(figures: Figures, target: Target, agents: readonly number[], bounds: TrimBounds): Map<number, number> {
+  const alike = new Map<string, number[]>();
   for (let hour = 0; hour < WEEK_HOURS; hour++) {
     const n = agents[hour] ?? 0;
-    const floor = floors[hour] ?? 0;
-    const figure = summarise(tallies, [hour]);
-    if (n <= floor || locked.has(hour) || figure === null || !meets(target, figure.min)) continue;
-    let margin: number;
-    if (isShareTarget(target)) {
-      const p = Math.min(figure.mean, 1 - 1e-9);
-      margin = figure.mean - 2 * Math.sqrt((p * (1 - p)) / figure.inquiries) - goal;
-    } else margin = (goal - figure.max) / goal - 0.2;
-    if (margin > 0) fewer.set(hour, Math.min(n - floor, margin > (1 - goal) / 2 && n >= 5 ? Math.floor(n / 5) : 1));
+    const figure = figures[hour] ?? null;
+    if (n <= (bounds.floors[hour] ?? 0) || bounds.locked.has(hour) || figure === null || !meetsWithinNoise(target, figure, true)) continue;
+    const key = `${bounds.arrivals[hour] ?? 0}|${n}`;
+    alike.set(key, [...(alike.get(key) ?? []), hour]);
+  }
+  const fewer = new Map<number, number>();
+  const goal = goalOf(target);
+  for (const hours of alike.values()) {
+    const figure = pooled(hours.flatMap((hour) => figures[hour] ?? []));
+    const hour = hours[0] ?? 0;
+    const n = agents[hour] ?? 0;
+    const far = isShareTarget(target) ? figure.mean - goal > (1 - goal) / 2 : figure.mean < goal / 2;
+    const cut = Math.min(...hours.map((h) => n - (bounds.floors[h] ?? 0)), far && n >= 5 ? Math.floor(n / 5) : 1);
+    const cost = bounds.cost(hour, n, n - cut);
+    const room = isShareTarget(target) ? figure.mean - allowance(target, figure) - cost - goal : goal - figure.mean - allowance(target, figure) - cost;
+    if (room > 0) for (const h of hours) fewer.set(h, cut);
   }
   return fewer;
+}
+
+/** What trimming must respect: the agents each hour keeps at least, hours that may not be trimmed, the closed form's cost of fewer agents. */
+interface TrimBounds {
+  readonly arrivals: readonly number[];
+  readonly floors: readonly number[];
+  readonly locked: ReadonlySet<number>;
+  readonly cost: (hour: number, from: number, to: number) => number;
 }
 
 /**
@@ -387,19 +342,26 @@ export function planStaffing(simulation: SimulationOptions, target: PlanTarget, 
     const offered = closedForm(load, hour, threshold).offered;
     return offered <= 0 ? 0 : Math.max(Math.floor(offered / capacity) + 1, Math.ceil(offered / (capacity * settings.maxOccupancy) - 1e-9));
   });
-  let tallies: Tally[] = [];
+  let measured = summarise([]);
   /** The last staffing that met the target everywhere, with its check. */
-  let metPlan: { agents: number[]; tallies: Tally[] } | null = null;
+  let metPlan: { agents: number[]; measured: typeof measured } | null = null;
   // Hours that have fallen short once are not trimmed again, so the search cannot cycle.
   const locked = new Set<number>();
   const gaps = new Map<number, number>();
   const saturated = new Set<number>();
+  let trimmed = new Set<number>();
+  // The closed form's loss from fewer agents in an hour, in the target's own units.
+  const cost = (hour: number, from: number, to: number): number => {
+    const form = closedForm(load, hour, threshold);
+    const [more, less] = [form.at(from, capacity), form.at(to, capacity)];
+    return 'asa' in goal ? less.asaMs - more.asaMs : more.serviceLevel - less.serviceLevel;
+  };
   let rounds = 0;
   let pending = true;
   while (pending && rounds < settings.maxRounds) {
-    tallies = check(simulation, config, groupsFor(agents), goal, seeds);
+    measured = summarise(simulateTallies(simulation, config, groupsFor(agents), goal, seeds));
     rounds++;
-    const short = shortfalls(tallies, goal);
+    const short = shortfalls(measured.hours, goal, trimmed);
     settings.onRound?.({ round: rounds, short: short.size, agentHours: agentHours(agents) });
     // More agents no longer help an hour whose gap did not close since the last ones were added
     // (first responses on email include the handling itself): it stays short.
@@ -410,6 +372,7 @@ export function planStaffing(simulation: SimulationOptions, target: PlanTarget, 
     }
     gaps.clear();
     for (const [hour, gap] of short) gaps.set(hour, gap);
+    trimmed = new Set();
     if (short.size > 0) {
       for (const hour of short.keys()) locked.add(hour);
       // An hour trimmed too far goes back to what last met the target; others get more.
@@ -417,21 +380,22 @@ export function planStaffing(simulation: SimulationOptions, target: PlanTarget, 
       agents = agents.map((n, hour) => (before !== undefined && n < (before[hour] ?? 0) && short.has(hour) ? (before[hour] ?? 0) : n + step(short.get(hour), n, goal)));
       continue;
     }
-    metPlan = { agents, tallies };
-    const fewer = settings.trim ? roomy(tallies, goal, agents, floors, locked) : new Map<number, number>();
+    metPlan = { agents, measured };
+    const fewer = settings.trim ? roomy(measured.hours, goal, agents, { arrivals: load.arrivalsPerHour, floors, locked, cost }) : new Map<number, number>();
     pending = fewer.size > 0;
+    trimmed = new Set(fewer.keys());
     agents = agents.map((n, hour) => n - (fewer.get(hour) ?? 0));
   }
   if (pending) {
-    if (metPlan !== null) ({ agents, tallies } = metPlan);
+    if (metPlan !== null) ({ agents, measured } = metPlan);
     // The rounds ran out on a change that was never checked: check what is returned.
-    else tallies = check(simulation, config, groupsFor(agents), goal, seeds);
+    else measured = summarise(simulateTallies(simulation, config, groupsFor(agents), goal, seeds));
   }
   const final = agents;
   const intervals = final.map((n, hour): StaffingInterval => {
     const form = closedForm(load, hour, threshold);
     const predicted = form.at(n, capacity);
-    const simulated = summarise(tallies, [hour]);
+    const simulated = measured.hours[hour] ?? null;
     return {
       hour,
       label: hourLabel(hour),
@@ -442,10 +406,10 @@ export function planStaffing(simulation: SimulationOptions, target: PlanTarget, 
       occupancy: predicted.occupancy,
       predicted: form.offered === 0 ? null : 'asa' in goal ? predicted.asaMs : predicted.serviceLevel,
       simulated,
-      met: simulated === null || meets(goal, simulated.mean),
+      met: simulated === null || meetsWithinNoise(goal, simulated, false),
     };
   });
-  const all = Array.from({ length: WEEK_HOURS }, (_, hour) => hour);
+  
   return {
     target: goal,
     intervals,
@@ -453,7 +417,7 @@ export function planStaffing(simulation: SimulationOptions, target: PlanTarget, 
     agentHours: agentHours(final),
     hadAgentHours: agentHours(had.agents),
     capacity,
-    overall: summarise(tallies, all) ?? { mean: isShareTarget(goal) ? 1 : 0, min: 0, max: 0, inquiries: 0 },
+    overall: measured.overall ?? { mean: isShareTarget(goal) ? 1 : 0, min: 0, max: 0, inquiries: 0, standardError: 0 },
     seeds,
     rounds: rounds + (pending && metPlan === null ? 1 : 0),
     converged: intervals.every((interval) => interval.met),
