@@ -27,3 +27,5 @@ export {
   type StaffingPlan,
 } from './planning/plan-staffing.js';
 export type { SimulatedAttainment } from './planning/simulated-attainment.js';
+export { staffingTable } from './planning/staffing-table.js';
+export { staffingReport } from './planning/staffing-report.js';

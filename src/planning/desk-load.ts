@@ -9,14 +9,15 @@ import { zoneOffsets } from '../policies/calendar/zone.js';
 import type { Channel } from '../schemas/inquiry.js';
 import { hourOfWeek, hourSlots } from '../testing/arrivals.js';
 import { agentGroups, calendarOf } from '../testing/desk-model.js';
-import { DurationDistribution, durationSampler } from '../testing/distribution.js';
-import { seededRandom } from '../testing/random.js';
+import { DurationDistribution } from '../testing/distribution.js';
 import type { SimulationConfig } from '../testing/simulation-options.js';
 import { standardHandling, standardProfile } from '../testing/standard-desk.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 export const WEEK_HOURS = 168;
+/** The 90th percentile of the standard normal distribution. */
+const Z90 = 1.2815515655446004;
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 /** `'Mon 08:00'` for hour 8 of the week. */
@@ -32,25 +33,58 @@ export interface DeskLoad {
   readonly sessionMs: number;
 }
 
-/** Draws enough samples of a distribution to estimate what the closed form needs of it. */
-const SAMPLES = 4_000;
-
-/** The mean of a handling distribution, estimated from seeded draws (deterministic). */
-function sampledMean(distribution: DurationDistribution): number {
-  const draw = durationSampler(distribution);
-  const random = seededRandom(17);
-  let total = 0;
-  for (let i = 0; i < SAMPLES; i++) total += draw(random);
-  return total / SAMPLES;
+/** The standard normal distribution function, by the complementary error function. */
+function normalCdf(z: number): number {
+  return 0.5 * erfc(-z / Math.SQRT2);
 }
 
-/** The chance that a draw of a distribution falls below `limit` (deterministic). */
-function sampledShareBelow(distribution: DurationDistribution, limit: number): number {
-  const draw = durationSampler(distribution);
-  const random = seededRandom(29);
-  let below = 0;
-  for (let i = 0; i < SAMPLES; i++) if (draw(random) < limit) below++;
-  return below / SAMPLES;
+/** erfc with a relative error below 1.2e-7 everywhere (Numerical Recipes' Chebyshev fit). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}
+
+/** The mean of a duration distribution, its long tail cut at `max` as the sampler cuts it. */
+export function meanOf(d: DurationDistribution): number {
+  switch (d.kind) {
+    case 'fixed':
+      return d.value;
+    case 'uniform':
+      return (d.min + d.max) / 2;
+    case 'exponential':
+      return d.max === undefined ? d.mean : d.mean * (1 - Math.exp(-d.max / d.mean));
+    case 'lognormal': {
+      const mu = Math.log(d.median);
+      const sigma = (Math.log(d.p90) - mu) / Z90;
+      const mean = Math.exp(mu + (sigma * sigma) / 2);
+      if (d.max === undefined || sigma === 0) return d.max === undefined ? mean : Math.min(mean, d.max);
+      // E[min(X, m)] = e^(μ+σ²/2)·Φ((ln m − μ − σ²)/σ) + m·(1 − Φ((ln m − μ)/σ))
+      const cut = Math.log(d.max);
+      return mean * normalCdf((cut - mu - sigma * sigma) / sigma) + d.max * (1 - normalCdf((cut - mu) / sigma));
+    }
+  }
+}
+
+/** The chance that a draw of a duration distribution is shorter than `limit`. */
+export function shareBelow(d: DurationDistribution, limit: number): number {
+  if ('max' in d && d.max !== undefined && d.max < limit && d.kind !== 'uniform') return 1;
+  switch (d.kind) {
+    case 'fixed':
+      return d.value < limit ? 1 : 0;
+    case 'uniform':
+      return d.max <= d.min ? (d.min < limit ? 1 : 0) : Math.min(1, Math.max(0, (limit - d.min) / (d.max - d.min)));
+    case 'exponential':
+      return 1 - Math.exp(-limit / d.mean);
+    case 'lognormal': {
+      const mu = Math.log(d.median);
+      const sigma = (Math.log(d.p90) - mu) / Z90;
+      return sigma === 0 ? (d.median < limit ? 1 : 0) : normalCdf((Math.log(limit) - mu) / sigma);
+    }
+  }
 }
 
 /**
@@ -61,7 +95,7 @@ function sampledShareBelow(distribution: DurationDistribution, limit: number): n
 function sessionsPerInquiry(config: SimulationConfig): number {
   const { work, customers } = config;
   const escalates = Math.min(1, work.escalateRate / Math.max(1e-9, 1 - work.resolveRate));
-  const replies = customers.replyRate * sampledShareBelow(customers.replyDelay, work.abandonAfter);
+  const replies = customers.replyRate * shareBelow(customers.replyDelay, work.abandonAfter);
   const again = (1 - work.resolveRate) * (escalates + (1 - escalates) * replies);
   let sessions = 0;
   let reach = 1;
@@ -80,7 +114,7 @@ function meanSessionMs(config: SimulationConfig): number {
   for (const [channel, weight] of Object.entries(config.arrivals.channels) as [Channel, number | undefined][]) {
     if (weight === undefined || weight <= 0) continue;
     const distribution = given === undefined ? undefined : 'kind' in given ? given : given[channel];
-    weighted += weight * sampledMean(distribution ?? DurationDistribution.parse(standardHandling[channel]));
+    weighted += weight * meanOf(distribution ?? DurationDistribution.parse(standardHandling[channel]));
     weights += weight;
   }
   return weighted / weights;
