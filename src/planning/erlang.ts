@@ -74,7 +74,7 @@ export type StaffingTarget = z.input<typeof StaffingTarget>;
  * ```ts
  * import { erlangC, type QueuePerformance } from 'serviceflow/planning';
  * const phones: QueuePerformance = erlangC({ arrivalsPerHour: 200, aht: '3m', agents: 14 });
- * console.log(phones.serviceLevel('20s')); // ≈ 0.889: 89 % answered within 20 seconds
+ * console.log(phones.serviceLevel('20s')); // ≈ 0.888: 89 % answered within 20 seconds
  * ```
  */
 export interface QueuePerformance {
@@ -174,7 +174,7 @@ function figuresFor(rate: number, ahtMs: number, servers: number, patienceMs: nu
  * import { erlangC } from 'serviceflow/planning';
  * const queue = erlangC({ arrivalsPerHour: 200, aht: '3m', agents: 14 });
  * queue.pWait; // ≈ 0.174
- * queue.serviceLevel('20s'); // ≈ 0.889
+ * queue.serviceLevel('20s'); // ≈ 0.888
  * queue.asaMs; // ≈ 7,840: under 8 seconds on average
  * ```
  */
@@ -310,7 +310,7 @@ export function solveStaffing(question: z.output<typeof StaffingQuestion>): Staf
  * import { requiredAgents } from 'serviceflow/planning';
  * const plan = requiredAgents({ arrivalsPerHour: 200, aht: '3m', target: { answeredWithin: '20s', share: 0.8 }, maxOccupancy: 0.85 });
  * plan.agents; // 14
- * plan.serviceLevel; // ≈ 0.889
+ * plan.serviceLevel; // ≈ 0.888
  * ```
  */
 export function requiredAgents(question: StaffingQuestion): StaffingAnswer {
