@@ -104,13 +104,7 @@ export interface QueuePerformance {
  * console.log(answer.agents, answer.asaMs);
  * ```
  */
-export interface StaffingAnswer {
-  readonly agents: number;
-  readonly load: number;
-  readonly pWait: number;
-  readonly asaMs: number;
-  readonly occupancy: number;
-  readonly pAbandon: number;
+export interface StaffingAnswer extends Omit<QueuePerformance, 'serviceLevel'> {
   /** The share answered within the target's `answeredWithin` (for an ASA target: within the ASA). */
   readonly serviceLevel: number;
 }

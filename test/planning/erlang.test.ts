@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ServiceFlowError } from 'serviceflow';
 import { erlangA, erlangC, requiredAgents } from 'serviceflow/planning';
+import { thrown } from '../support/errors.js';
 
 /**
  * Erlang C's probability of waiting computed independently, in exact rational arithmetic: with a
@@ -31,16 +31,6 @@ function exactRequired(p: bigint, q: bigint, ahtMs: number, withinMs: number, sh
     const level = 1 - exactErlangC(p, q, c) * Math.exp((-(c - load) * withinMs) / ahtMs);
     if (level >= share) return c;
   }
-}
-
-function errorOf(run: () => unknown): ServiceFlowError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ServiceFlowError) return error;
-    throw error;
-  }
-  throw new Error('expected a ServiceFlowError');
 }
 
 describe('erlangC', () => {
@@ -80,12 +70,12 @@ describe('erlangC', () => {
 
   it('accepts durations as milliseconds or text, and rejects bad input with INVALID_INPUT and the path', () => {
     expect(erlangC({ arrivalsPerHour: 200, aht: 180_000, agents: 14 }).serviceLevel(20_000)).toBeCloseTo(erlangC({ arrivalsPerHour: 200, aht: '3m', agents: 14 }).serviceLevel('20s'), 15);
-    expect(errorOf(() => erlangC({ arrivalsPerHour: 200, aht: '3 minutes', agents: 14 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['aht'] });
-    expect(errorOf(() => erlangC({ arrivalsPerHour: -1, aht: '3m', agents: 14 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['arrivalsPerHour'] });
-    expect(errorOf(() => erlangC({ arrivalsPerHour: 10, aht: '3m', agents: 2.5 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['agents'] });
-    expect(errorOf(() => erlangC({ arrivalsPerHour: 10, aht: 0, agents: 2 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['aht'] });
+    expect(thrown(() => erlangC({ arrivalsPerHour: 200, aht: '3 minutes', agents: 14 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['aht'] });
+    expect(thrown(() => erlangC({ arrivalsPerHour: -1, aht: '3m', agents: 14 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['arrivalsPerHour'] });
+    expect(thrown(() => erlangC({ arrivalsPerHour: 10, aht: '3m', agents: 2.5 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['agents'] });
+    expect(thrown(() => erlangC({ arrivalsPerHour: 10, aht: 0, agents: 2 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['aht'] });
     const queue = erlangC({ arrivalsPerHour: 10, aht: '3m', agents: 2 });
-    expect(errorOf(() => queue.serviceLevel('soon'))).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(thrown(() => queue.serviceLevel('soon'))).toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
 
@@ -142,11 +132,11 @@ describe('requiredAgents', () => {
   });
 
   it('rejects a target no queue can meet or a malformed one with INVALID_INPUT and the path', () => {
-    const unreachable = errorOf(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { answeredWithin: '20s', share: 1 } }));
+    const unreachable = thrown(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { answeredWithin: '20s', share: 1 } }));
     expect(unreachable).toMatchObject({ code: 'INVALID_INPUT', path: ['target', 'share'] });
     expect(unreachable.message).toMatch(/share below 1/);
-    expect(errorOf(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { asa: 'fast' } }))).toMatchObject({ code: 'INVALID_INPUT', path: ['target'] });
-    expect(errorOf(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { asa: '1m' }, maxOccupancy: 1.5 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['maxOccupancy'] });
+    expect(thrown(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { asa: 'fast' } }))).toMatchObject({ code: 'INVALID_INPUT', path: ['target'] });
+    expect(thrown(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { asa: '1m' }, maxOccupancy: 1.5 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['maxOccupancy'] });
   });
 });
 
@@ -202,6 +192,6 @@ describe('erlangA', () => {
   });
 
   it('needs a patience', () => {
-    expect(errorOf(() => erlangA({ arrivalsPerHour: 10, aht: '3m', agents: 2 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['patience'] });
+    expect(thrown(() => erlangA({ arrivalsPerHour: 10, aht: '3m', agents: 2 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['patience'] });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceFlowError } from 'serviceflow';
 import { planStaffing, requiredAgents, type StaffingPlan } from 'serviceflow/planning';
 import { simulate, type SimulationOptions } from 'serviceflow/testing';
+import { thrown } from '../support/errors.js';
 
 const HOUR = 3_600_000;
 
@@ -36,16 +36,6 @@ function answeredWithin20s(agents: number, seeds: readonly number[]): number {
     });
   }
   return within / all;
-}
-
-function errorOf(run: () => unknown): ServiceFlowError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ServiceFlowError) return error;
-    throw error;
-  }
-  throw new Error('expected a ServiceFlowError');
 }
 
 describe('requiredAgents on a simulated M/M/c desk', () => {
@@ -119,11 +109,11 @@ describe('planStaffing', () => {
   });
 
   it('rejects bad targets and options with INVALID_INPUT, bad desks with INVALID_CONFIG', () => {
-    const badMetric = errorOf(() => planStaffing(desk, { sla: 'firstContact' as 'firstResponse', attainment: 0.9 }));
+    const badMetric = thrown(() => planStaffing(desk, { sla: 'firstContact' as 'firstResponse', attainment: 0.9 }));
     expect(badMetric).toMatchObject({ code: 'INVALID_INPUT' });
     expect(badMetric.message).toMatch(/sla: 'firstResponse' \| 'nextResponse' \| 'resolution'/);
-    expect(errorOf(() => planStaffing(desk, { asa: '30s' }, { seeds: 0 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['seeds'] });
-    expect(errorOf(() => planStaffing({ ...desk, days: -1 }, { asa: '30s' }))).toMatchObject({ code: 'INVALID_CONFIG', path: ['days'] });
+    expect(thrown(() => planStaffing(desk, { asa: '30s' }, { seeds: 0 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['seeds'] });
+    expect(thrown(() => planStaffing({ ...desk, days: -1 }, { asa: '30s' }))).toMatchObject({ code: 'INVALID_CONFIG', path: ['days'] });
   });
 
   it('reads hours on the desk time zone', () => {
