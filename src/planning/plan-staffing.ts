@@ -409,7 +409,6 @@ export function planStaffing(simulation: SimulationOptions, target: PlanTarget, 
       met: simulated === null || meetsWithinNoise(goal, simulated, false),
     };
   });
-  
   return {
     target: goal,
     intervals,
