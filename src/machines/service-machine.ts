@@ -10,6 +10,7 @@ import { pureContext } from '../process/fast-path.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import { InquiryEvent, InquiryInput, type InquiryInputInit } from '../schemas/inquiry.js';
 import { InquiryContext } from '../schemas/state.js';
+import { refuseUnstorableText, vouchStorable } from '../schemas/text.js';
 import { Timestamp } from '../schemas/time.js';
 import { isValidated, markValidated } from '../schemas/validated.js';
 import { serviceActions, serviceGuards, type DeadlineEvent } from './actions.js';
@@ -94,10 +95,16 @@ export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext ex
     }
   }
   const extraContext = z.object(options.context ?? ({} as TContext));
-  const events = z.discriminatedUnion('type', [
-    ...InquiryEvent.options,
-    ...Object.entries(customEvents).map(([type, shape]) => z.strictObject({ type: z.literal(type), ...shape, at: Timestamp })),
-  ] as unknown as [z.ZodObject, ...z.ZodObject[]]);
+  // Custom events take any zod shape: their strings are checked as the built-in events' are, at
+  // most textLimits.text long (or what the shape says) and storable.
+  const events = vouchStorable(
+    z.discriminatedUnion('type', [
+      ...InquiryEvent.options,
+      ...Object.entries(customEvents).map(([type, shape]) =>
+        z.strictObject({ type: z.literal(type), ...shape, at: Timestamp }).superRefine(refuseUnstorableText),
+      ),
+    ] as unknown as [z.ZodObject, ...z.ZodObject[]]),
+  );
   const context = InquiryContext.extend(options.context ?? {});
 
   const base = setup({

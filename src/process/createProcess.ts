@@ -13,7 +13,8 @@ import { bindServiceActions, serviceGuards } from '../machines/actions.js';
 import { genericContextCopy, inquiryContextCopy, isInquiryConfig } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
 import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
-import { Timestamp, type TimestampInput } from '../schemas/time.js';
+import { textLimits, textProblem, isVouchedStorable } from '../schemas/text.js';
+import { INSTANT_EXPECTED, isInstant, Timestamp, type TimestampInput } from '../schemas/time.js';
 import {
   abbreviate,
   describeZodError,
@@ -355,7 +356,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
   const parseInstant = (at: unknown): number => {
     // Epoch ms, the common case, is taken as is when Timestamp would accept it unchanged.
-    if (typeof at === 'number' && Number.isSafeInteger(at) && at >= 0) return at;
+    if (typeof at === 'number' && isInstant(at)) return at;
     const parsed = Timestamp.safeParse(at);
     if (!parsed.success) {
       const { message, details } = describeZodError('instant', at, parsed.error);
@@ -364,14 +365,50 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     return parsed.data;
   };
 
-  const parseEvent = (event: unknown): { type: string; at: number } => {
-    const parsed = schemas.events.safeParse(event);
-    if (!parsed.success) {
-      const { message, details } = describeZodError('event', event, parsed.error);
-      throw new InvalidEventError(message, details);
+  // What the machine's own schemas do not vouch for (a custom machine's) is checked here: strings a
+  // store could keep, an `at` in range.
+  const checkEventText = !isVouchedStorable(schemas.events);
+  const checkInputText = !isVouchedStorable(schemas.input);
+
+  /** Validates `value` with `schema`, or throws `refusal` naming what is wrong. */
+  const parseWith = <T extends { at: number }>(
+    schema: z.ZodType,
+    value: unknown,
+    what: string,
+    refusal: typeof InvalidEventError,
+    checkText: boolean,
+  ): T => {
+    let parsed: z.ZodSafeParseResult<unknown>;
+    try {
+      parsed = schema.safeParse(value);
+    } catch (error) {
+      // A schema that throws (a custom machine's z.json() on a value nested too deep) cannot read it.
+      throw new refusal(`Invalid ${what}: its schema could not read it (${error instanceof Error ? error.message : abbreviate(error)})`, {
+        received: value,
+        cause: error,
+      });
     }
-    return parsed.data as { type: string; at: number };
+    if (!parsed.success) {
+      const { message, details } = describeZodError(what, value, parsed.error);
+      throw new refusal(message, details);
+    }
+    const data = parsed.data as T;
+    const problem = checkText ? textProblem(data, { maxText: textLimits.text, json: false }) : undefined;
+    if (problem !== undefined) {
+      throw new refusal(`Invalid ${what}: ${problem.path.join('.')}: ${problem.message}`, { path: problem.path, expected: problem.message });
+    }
+    if (!isInstant(data.at)) {
+      throw new refusal(`Invalid ${what}: at: must be ${INSTANT_EXPECTED} (received ${abbreviate(data.at)})`, {
+        path: ['at'],
+        received: data.at,
+        expected: INSTANT_EXPECTED,
+      });
+    }
+    return data;
   };
+
+  const parseEvent = (event: unknown): { type: string; at: number } =>
+    parseWith(schemas.events, event, 'event', InvalidEventError, checkEventText);
 
   const notAllowed = (before: Cell, after: Cell, event: { type: string; at: number }): ServiceFlowError => {
     const stage = stageOf(after.snapshot.value as StateValue);
@@ -441,12 +478,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     policies,
 
     start(input) {
-      const parsed = schemas.input.safeParse(input);
-      if (!parsed.success) {
-        const { message, details } = describeZodError(`${machineId} input`, input, parsed.error);
-        throw new InvalidInputError(message, details);
-      }
-      return startParsed(parsed.data as { at: number });
+      return startParsed(parseWith(schemas.input, input, `${machineId} input`, InvalidInputError, checkInputText));
     },
 
     send(state, event) {

@@ -5,6 +5,7 @@
  */
 
 import { ConflictError, InvalidInputError, abbreviate } from '../process/errors.js';
+import { UNSTORABLE_TEXT } from '../schemas/text.js';
 
 /** A JSON value as stored (the persisted process state, an effect). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -124,9 +125,8 @@ export interface CheckedSnapshotWrite {
   readonly effects: readonly { readonly type: string; readonly at: number; readonly json: string }[];
 }
 
-// A NUL character or an unpaired surrogate: PostgreSQL's text and jsonb refuse both, so every store
-// refuses them and a state that works on memoryStore keeps working on postgresStore.
-const UNSTORABLE_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// UNSTORABLE_TEXT: PostgreSQL's text and jsonb refuse NUL characters and unpaired surrogates, so
+// every store refuses them and a state that works on memoryStore keeps working on postgresStore.
 // The same two, as JSON.stringify escapes them (an even number of backslashes before the escape).
 const UNSTORABLE_JSON = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
 
