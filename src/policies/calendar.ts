@@ -291,7 +291,8 @@ function beyondRange(method: string): InvalidInputError {
 }
 
 function isInstant(value: number): boolean {
-  return value >= MIN_INSTANT && value <= MAX_INSTANT;
+  // typeof first: comparing an object would call its valueOf, which may throw.
+  return typeof value === 'number' && value >= MIN_INSTANT && value <= MAX_INSTANT;
 }
 
 /**
@@ -348,7 +349,7 @@ function plainCalendar(config: NormalisedCalendarConfig): BusinessCalendar {
     config,
     addBusinessTime(at: number, ms: number): number {
       if (!isInstant(at)) throw invalidInstant('addBusinessTime', 'at', at);
-      if (!(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
+      if (typeof ms !== 'number' || !(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
       const due = at + ms;
       if (due > MAX_INSTANT) throw beyondRange('addBusinessTime');
       return due;
@@ -376,7 +377,7 @@ function zonedCalendar(config: NormalisedCalendarConfig, timeline: Timeline): Bu
     config,
     addBusinessTime(at: number, ms: number): number {
       if (!isInstant(at)) throw invalidInstant('addBusinessTime', 'at', at);
-      if (!(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
+      if (typeof ms !== 'number' || !(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
       if (ms === 0) return at;
       // Business time never exceeds real time, so this bound needs no timeline work.
       if (ms > MAX_INSTANT - at) throw beyondRange('addBusinessTime');

@@ -128,6 +128,12 @@ interface MachineSchemas {
 }
 
 function schemasOf(machine: AnyStateMachine): MachineSchemas {
+  if (typeof machine !== 'object' || machine === null || typeof (machine as { provide?: unknown }).provide !== 'function') {
+    throw new InvalidConfigError(`createProcess needs an XState machine (from setup().createMachine or serviceSetup), received ${abbreviate(machine)}`, {
+      received: machine,
+      expected: 'an XState v5 state machine',
+    });
+  }
   const schemas = machine.schemas as Partial<MachineSchemas> | undefined;
   const isSchema = (value: unknown): value is z.ZodType =>
     typeof value === 'object' && value !== null && typeof (value as z.ZodType).safeParse === 'function';
@@ -138,6 +144,30 @@ function schemasOf(machine: AnyStateMachine): MachineSchemas {
     );
   }
   return { input: schemas.input, events: schemas.events, ...(isSchema(schemas.context) ? { context: schemas.context } : {}) };
+}
+
+function refuseOption(path: string[], received: unknown, expected: string): never {
+  throw new InvalidConfigError(`Invalid createProcess options: ${path.length === 0 ? 'options' : path.join('.')} must be ${expected} (received ${abbreviate(received)})`, {
+    path,
+    received,
+    expected,
+  });
+}
+
+/** The options' shape (the policies are checked by resolvePolicies). */
+function checkOptions(options: unknown): asserts options is ProcessOptions {
+  if (typeof options !== 'object' || options === null) refuseOption([], options, 'an object such as { sla, escalation, feedback }');
+  const { definition, migrations, fastPath } = options as Record<string, unknown>;
+  if (definition !== undefined && (typeof definition !== 'object' || definition === null || typeof (definition as ProcessDefinition<never, unknown>).view !== 'function' || typeof (definition as ProcessDefinition<never, unknown>).nextDeadline !== 'function')) {
+    refuseOption(['definition'], definition, 'a process definition { view, nextDeadline, wake? }');
+  }
+  if (migrations !== undefined) {
+    if (typeof migrations !== 'object' || migrations === null) refuseOption(['migrations'], migrations, 'an object of migrations keyed by version');
+    for (const [from, migration] of Object.entries(migrations)) {
+      if (typeof migration !== 'function') refuseOption(['migrations', from], migration, 'a function from a state of that version to a later one');
+    }
+  }
+  if (fastPath !== undefined && typeof fastPath !== 'boolean') refuseOption(['fastPath'], fastPath, 'true or false');
 }
 
 const stageOf = (value: StateValue): string => (typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?'));
@@ -162,6 +192,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   type State = PersistedState<Context>;
 
   const schemas = schemasOf(machine);
+  checkOptions(options);
   const policies = resolvePolicies(options);
   // The built-in machine's contexts (exactly InquiryContext) are copied into one fixed shape, much
   // cheaper for V8; any other machine's keep every field they have.
@@ -298,6 +329,13 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
           : `Unknown state format ${abbreviate(envelope.format)}; this release reads format ${PERSISTED_FORMAT}`,
         { path: ['format'], received: envelope.format, expected: `format ${PERSISTED_FORMAT}` },
       );
+    }
+    if (typeof envelope.machine.version !== 'string') {
+      throw new IncompatibleStateError(`State names machine version ${abbreviate(envelope.machine.version)}; a version is a string`, {
+        path: ['machine', 'version'],
+        received: envelope.machine.version,
+        expected: `a version string such as '${version}'`,
+      });
     }
     if (envelope.machine.id !== machineId) {
       throw new IncompatibleStateError(
@@ -487,6 +525,12 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
     view(state, options = {}) {
       const { cell } = restoreState(state);
+      if (typeof options !== 'object' || options === null) {
+        throw new InvalidInputError(`view: options must be an object such as { at } (received ${abbreviate(options)})`, {
+          received: options,
+          expected: '{ at?: an instant }',
+        });
+      }
       const at = options.at === undefined ? undefined : parseInstant(options.at);
       return definition.view(cell.snapshot.value as StateValue, cell.context as never, { at, wakeAt: deadlineOf(cell), policies }) as ProcessViewOf<TMachine>;
     },

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { Channel, Customer, TickEvent } from './inquiry.js';
 import { Id, Label, textLimits, textProblem, vouchStorable } from './text.js';
-import { Timestamp } from './time.js';
+import { instantRange, Timestamp } from './time.js';
 
-const Ms = z.number().int().nonnegative();
+// Instants and durations alike lie within the instants serviceflow accepts.
+const Ms = z.number().int().min(0).max(instantRange.max);
 
 /**
  * Who started a contact: the customer (`inbound`: a call, chat or message coming in) or the

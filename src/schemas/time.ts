@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { abbreviate, InvalidInputError } from '../process/errors.js';
 
 /** Epoch milliseconds, the one representation of an instant inside serviceflow. */
 export type EpochMs = number;
@@ -207,6 +208,13 @@ export const PositiveDuration = Duration.refine((ms) => ms > 0, { message: 'must
  * ```
  */
 export function formatDuration(ms: number): string {
+  if (typeof ms !== 'number') {
+    throw new InvalidInputError(`formatDuration: ms must be a number of milliseconds (received ${abbreviate(ms)})`, {
+      path: ['ms'],
+      received: ms,
+      expected: 'a number of milliseconds',
+    });
+  }
   if (!Number.isFinite(ms)) return String(ms);
   const sign = ms < 0 ? '-' : '';
   let rest = Math.abs(Math.round(ms));
