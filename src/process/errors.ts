@@ -244,7 +244,10 @@ export function abbreviate(value: unknown, max = 80): string {
         ? 'undefined'
         : typeof value === 'bigint'
           ? `${value}n`
-          : (JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? `${inner}n` : inner)) ?? String(value));
+          : (JSON.stringify(value, (_key, inner: unknown) =>
+              // Long strings are cut before they are quoted: a refused 10 MB field costs no 10 MB copy.
+              typeof inner === 'bigint' ? `${inner}n` : typeof inner === 'string' && inner.length > max ? inner.slice(0, max) : inner,
+            ) ?? String(value));
   } catch {
     text = describeUnprintable(value);
   }
