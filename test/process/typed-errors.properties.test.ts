@@ -174,6 +174,8 @@ describe('whatever it is given, serviceflow throws only ServiceFlowErrors', () =
         onlyTypedErrors(() => businessCalendar(config as never));
         onlyTypedErrors(() => businessCalendar({ holidays: [config] } as never));
         onlyTypedErrors(() => businessCalendar({ week: { mon: [[config, '17:00']] } } as never));
+        onlyTypedErrors(() => businessCalendar({ exceptions: config } as never));
+        onlyTypedErrors(() => businessCalendar({ exceptions: { '2026-12-24': config } } as never));
       }),
       runs,
     );
@@ -202,6 +204,8 @@ describe('whatever it is given, serviceflow throws only ServiceFlowErrors', () =
           onlyTypedErrors(() => calendar.businessTimeBetween(a as never, b as never));
           onlyTypedErrors(() => calendar.isOpen(a as never));
           onlyTypedErrors(() => calendar.nextOpen(a as never));
+          onlyTypedErrors(() => calendar.addBusinessDays?.(a as never, b as never));
+          onlyTypedErrors(() => calendar.businessDaysBetween?.(a as never, b as never));
         }
       }),
       runs,
