@@ -1,6 +1,9 @@
 /**
- * The `serviceflow` command's parser and its two commands. `runCli` takes the arguments and the
+ * The `serviceflow` command's parser and its commands. `runCli` takes the arguments and the
  * output streams and returns the exit code, so tests drive it without spawning a process.
+ *
+ * A command that simulates a desk adds the shared flags with `simulationFlags` and reads its
+ * options with `simulationOptions` (the `--config` file, with the flags given on top).
  */
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
