@@ -1,6 +1,7 @@
 /**
  * `serviceflow/testing`: simulate service desks on a virtual clock, script one inquiry as a
- * scenario, apply event lists, and check the invariants every process keeps.
+ * scenario, apply event lists, check the invariants every process keeps, and inject store
+ * faults (`faultyStore`).
  *
  * This entry does not load `fast-check`. The fast-check arbitraries have their own entry,
  * `serviceflow/testing/arbitraries`, which needs fast-check (an optional peer dependency)
@@ -39,6 +40,16 @@ export {
   type EffectMatch,
 } from './testing/scenario.js';
 export { applyEvents, type InquiryTrace, type RejectedEvent } from './testing/apply-events.js';
+export {
+  faultyStore,
+  InjectedStoreFault,
+  type FaultyStore,
+  type FaultyStoreOptions,
+  type FaultCounts,
+  type FaultTiming,
+  type InjectedFault,
+  type StoreMethod,
+} from './testing/faulty-store.js';
 export {
   checkInvariants,
   findViolations,
