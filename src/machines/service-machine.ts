@@ -4,7 +4,7 @@
  * the process API for free.
  */
 import { setup, type ActionFunction, type AnyStateMachine, type EventObject } from 'xstate';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
 import { pureContext } from '../process/fast-path.js';
 import type { InquiryEffect } from '../schemas/effects.js';
@@ -56,7 +56,7 @@ export interface ServiceSetupOptions<TEvents extends CustomEventShapes, TContext
  *
  * @example
  * ```ts
- * import { z } from 'zod';
+ * import * as z from 'zod';
  * import { serviceSetup } from 'serviceflow';
  *
  * const returns = serviceSetup({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, Customer, TickEvent } from './inquiry.js';
 import { Timestamp } from './time.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Epoch milliseconds, the one representation of an instant inside serviceflow. */
 export type EpochMs = number;
