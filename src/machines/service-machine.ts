@@ -4,7 +4,7 @@
  * the process API for free.
  */
 import { setup, type ActionFunction, type AnyStateMachine, type EventObject } from 'xstate';
-import { z } from 'zod';
+import * as z from 'zod';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
 import { pureContext } from '../process/fast-path.js';
 import type { InquiryEffect } from '../schemas/effects.js';

@@ -1,7 +1,7 @@
 /**
  * Business calendars: when a support team is open, and business-time arithmetic in its IANA zone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
 import {
   DAY_MS,

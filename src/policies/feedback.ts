@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
 import { FeedbackKind, feedbackScales } from '../schemas/inquiry.js';
 import type { Sentiment } from '../schemas/state.js';

@@ -9,7 +9,7 @@ import {
   type AnyMachineSnapshot,
   type Snapshot,
 } from 'xstate';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { bindServiceActions, serviceGuards } from '../machines/actions.js';
 import { genericContextCopy, inquiryContextCopy, isInquiryConfig } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, Customer, TickEvent } from './inquiry.js';
 import { Id, Label, textLimits, textProblem, vouchStorable } from './text.js';
 import { instantRange, Timestamp } from './time.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Label, Note, storableText, textLimits, vouchStorable } from './text.js';
 import { Timestamp } from './time.js';
 

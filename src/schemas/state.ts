@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, Customer, FeedbackKind, PendingReason, Priority } from './inquiry.js';
 import { instantRange } from './time.js';
 

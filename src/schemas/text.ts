@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The longest text serviceflow accepts in each kind of field, in UTF-16 code units (JavaScript's

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { abbreviate, InvalidInputError } from '../process/errors.js';
 
 /** Epoch milliseconds, the one representation of an instant inside serviceflow. */
