@@ -82,8 +82,9 @@ export const inquiryContextCopy: ContextCopier = (c) =>
  * `JSON.parse(JSON.stringify(c))` gives, frozen all the way down.
  * Its members are the context's own, frozen in place (see `freezeNew`; the parts shared with
  * `earlier`, a context the engine made and handed out before, are frozen already): the steps make
- * them JSON-exact (no `undefined` members) and never change them. The SLA slice, whose clocks have a fixed shape too, is copied;
- * when it is the one of `earlier`, it is taken from `earlierCopy`, that context's copy.
+ * them JSON-exact (no `undefined` members) and never change them. The SLA slice, whose clocks have
+ * a fixed shape too, is copied; when it is the one of `earlier`, it is taken from `earlierCopy`,
+ * that context's copy.
  */
 export function inquiryContextJson(c: InquiryContext, earlier?: InquiryContext, earlierCopy?: InquiryContext): InquiryContext {
   // The fields every context has in one literal, then the optional ones that are set: the key
