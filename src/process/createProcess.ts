@@ -247,6 +247,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   // step started from, whose cell is `earlierCell`) that the step did not change.
   const persist = (cell: Cell, earlierCell?: Cell, earlier?: State): State => {
     const value = cell.snapshot.value as StateValue;
+    if (earlier !== undefined && !CellStamp.handedOut(earlier)) earlierCell = earlier = undefined;
     const state = {
       format: PERSISTED_FORMAT,
       machine: machineRef,
@@ -254,7 +255,16 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       value: typeof value === 'string' ? value : freezeNew(value, earlierCell?.snapshot.value),
       context: contextJson(cell.context as Context, earlierCell?.context as Context | undefined, earlier?.context),
     };
-    new CellStamp(state, cell);
+    new CellStamp(state, cell, true);
+    return Object.freeze(state);
+  };
+
+  // What the trusted callers get (the simulator, which keeps its states to itself and hands out
+  // views): the cell's own context, neither copied nor frozen; a later step on such a state gives
+  // a state to hand out built without it (see `persist`).
+  const persistPrivately = (cell: Cell): State => {
+    const state = { format: PERSISTED_FORMAT, machine: machineRef, value: cell.snapshot.value as StateValue, context: cell.context as Context };
+    new CellStamp(state, cell, false);
     return Object.freeze(state);
   };
 
@@ -376,13 +386,13 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   };
 
   /** The step after an event: fires what its own instant made due, then reports the next wake-up. */
-  const finish = (cell: Cell, at: number, effects: unknown[], earlierCell?: Cell, earlier?: State) => {
+  const finish = (cell: Cell, at: number, effects: unknown[], handOut: boolean, earlierCell?: Cell, earlier?: State) => {
     let due = deadlineOf(cell);
     if (due !== null && due <= at) {
       cell = advance(cell, at, effects, due);
       due = deadlineOf(cell);
     }
-    return { state: persist(cell, earlierCell, earlier), effects: effects as Effect[], wakeAt: due };
+    return { state: handOut ? persist(cell, earlierCell, earlier) : persistPrivately(cell), effects: effects as Effect[], wakeAt: due };
   };
 
   const parseInstant = (at: unknown): number => {
@@ -431,7 +441,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     );
   };
 
-  const sendParsed = (state: State, parsed: { type: string; at: number }): ProcessStep<Context, Effect> => {
+  const sendParsed = (state: State, parsed: { type: string; at: number }, handOut = true): ProcessStep<Context, Effect> => {
     const restored = restoreState(state);
     const current = restored.cell;
     if (current.snapshot.status !== 'active') throw notAllowed(current, current, parsed);
@@ -448,12 +458,13 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     sink = effects;
     cell = transition(cell, parsed);
     if (cell === before && executed === 0) throw notAllowed(current, before, parsed);
-    return finish(cell, parsed.at, effects, current, restored.state);
+    return finish(cell, parsed.at, effects, handOut, current, restored.state);
   };
 
   const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => withValidated(input, startValidated);
+  const startPrivately = (input: { at: number }): ProcessStep<Context, Effect> => withValidated(input, (data) => startValidated(data, false));
 
-  const startValidated = (data: { at: number }): ProcessStep<Context, Effect> => {
+  const startValidated = (data: { at: number }, handOut = true): ProcessStep<Context, Effect> => {
     const effects: unknown[] = [];
     sink = effects;
     let cell: Cell;
@@ -466,7 +477,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       if (snapshot.status === 'error') throw snapshot.error;
       cell = cellOf(snapshot);
     }
-    return finish(cell, data.at, effects);
+    return finish(cell, data.at, effects, handOut);
   };
 
   const process: ServiceProcess<TMachine> = {
@@ -510,8 +521,8 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     },
   };
   // For callers that build inputs and events themselves (the simulator): valid and normalised.
-  Object.defineProperty(process, TRUSTED_SEND, { value: sendParsed, enumerable: false });
-  Object.defineProperty(process, TRUSTED_START, { value: startParsed, enumerable: false });
+  Object.defineProperty(process, TRUSTED_SEND, { value: (state: State, event: { type: string; at: number }) => sendParsed(state, event, false), enumerable: false });
+  Object.defineProperty(process, TRUSTED_START, { value: startPrivately, enumerable: false });
   return process;
 }
 
@@ -531,10 +542,18 @@ class Stamped {
  */
 class CellStamp extends Stamped {
   readonly #cell: Cell;
+  /** Whether the state is one to hand out (exactly its JSON, frozen), not a trusted caller's own. */
+  readonly #handedOut: boolean;
 
-  constructor(state: object, cell: Cell) {
+  constructor(state: object, cell: Cell, handedOut: boolean) {
     super(state);
     this.#cell = cell;
+    this.#handedOut = handedOut;
+  }
+
+  /** Whether a state stamped by a process is one it hands out; `true` for any other state. */
+  static handedOut(state: object): boolean {
+    return #handedOut in state ? (state as CellStamp).#handedOut : true;
   }
 
   /** The cell stamped on `state`, if a process stamped one. */
@@ -551,8 +570,9 @@ export const TRUSTED_START: unique symbol = Symbol('serviceflow.trustedStart');
 
 /**
  * The process's `start` for inputs its caller constructed itself, already in their parsed form
- * (every default filled in, `at` in epoch ms): it skips the zod validation and nothing else. Not
- * public API.
+ * (every default filled in, `at` in epoch ms): it skips the zod validation, and its states are
+ * for the caller alone (their context is the engine's own, neither a JSON-exact copy nor frozen:
+ * never hand them out; views of them are fine). Not public API.
  */
 export function trustedStarter<TMachine extends AnyServiceMachine>(
   process: ServiceProcess<TMachine>,
@@ -563,7 +583,8 @@ export function trustedStarter<TMachine extends AnyServiceMachine>(
 
 /**
  * The process's `send` for events its caller constructed itself with `at` in epoch ms (the
- * simulator): it skips the zod validation of the event and nothing else. Not public API.
+ * simulator): it skips the zod validation of the event, and its states are for the caller alone,
+ * as those of {@link trustedStarter}. Not public API.
  */
 export function trustedSender<TMachine extends AnyServiceMachine>(
   process: ServiceProcess<TMachine>,

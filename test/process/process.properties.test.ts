@@ -72,17 +72,20 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
     );
   });
 
-  it('changes no later output when the state takes a JSON round-trip between any two steps', () => {
+  it('changes no later output when the state takes a JSON round-trip (undefined written as null) between any two steps', () => {
+    // A store that writes undefined as null (the MongoDB driver) gives back the same state: it has none.
+    const throughStore = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_key, member: unknown) => (member === undefined ? null : member))) as T;
     fc.assert(
       fc.property(lifecycle, fc.nat(), ({ input, events }, pick) => {
         const { steps, accepted } = applyAccepted(process, input, events);
         const cut = pick % steps.length;
-        let step = { ...steps[cut]!, state: JSON.parse(JSON.stringify(steps[cut]!.state)) };
+        let step = { ...steps[cut]!, state: throughStore(steps[cut]!.state) };
         expect(process.view(step.state)).toEqual(process.view(steps[cut]!.state));
         expect(process.wakeAt(step.state)).toBe(steps[cut]!.wakeAt);
+        assert.deepStrictEqual(process.restore(step.state), steps[cut]!.state);
         for (let i = cut; i < accepted.length; i++) {
-          step = process.send(step.state, accepted[i]!);
-          expect(JSON.stringify(step)).toBe(JSON.stringify(steps[i + 1]));
+          step = process.send(i % 2 === 0 ? throughStore(step.state) : step.state, accepted[i]!);
+          assert.deepStrictEqual(step, steps[i + 1]);
         }
       }),
       { numRuns: 100 },
@@ -158,26 +161,8 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
         const { steps } = applyAccepted(process, input, events);
         for (const step of steps) {
           assert.deepStrictEqual(JSON.parse(JSON.stringify(step.state)), step.state);
-          assert.deepStrictEqual(JSON.parse(JSON.stringify(step.state), (_key, value: unknown) => (value === undefined ? null : value)), step.state);
           expect(InquiryContext.safeParse(step.state.context).success).toBe(true);
           expect(frozenThroughout(step.state)).toBe(true);
-        }
-      }),
-      { numRuns: 100 },
-    );
-  });
-
-  it('gives the same steps from a JSON round trip, with nulls for undefined, of any state in a lifecycle', () => {
-    fc.assert(
-      fc.property(lifecycle, fc.nat(), ({ input, events }, pick) => {
-        const { steps, accepted } = applyAccepted(process, input, events);
-        const cut = pick % steps.length;
-        let step = steps[cut]!;
-        for (let i = cut; i < accepted.length; i++) {
-          const stored = JSON.parse(JSON.stringify(step.state), (_key, value: unknown) => (value === undefined ? null : value)) as typeof step.state;
-          assert.deepStrictEqual(process.restore(stored), step.state);
-          step = process.send(stored, accepted[i]!);
-          assert.deepStrictEqual(step, steps[i + 1]);
         }
       }),
       { numRuns: 100 },
