@@ -7,13 +7,15 @@ import {
   type InputFrom,
   type StateValueFrom,
   type AnyMachineSnapshot,
+  type Snapshot,
 } from 'xstate';
 import type { z } from 'zod';
 import { bindServiceActions, serviceGuards } from '../machines/actions.js';
 import { genericContextCopy, inquiryContextCopy, inquiryContextJson, isInquiryConfig } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
 import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
-import { Timestamp, type TimestampInput } from '../schemas/time.js';
+import { textLimits, textProblem, isVouchedStorable } from '../schemas/text.js';
+import { INSTANT_EXPECTED, isInstant, Timestamp, type TimestampInput } from '../schemas/time.js';
 import {
   abbreviate,
   describeZodError,
@@ -26,10 +28,12 @@ import {
   ServiceFlowError,
 } from './errors.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
+import { deadlinesFirst, rawTransitionOf } from '../machines/deadlines-first.js';
 import { definitionFor, processKindOf, serviceDefinition, type ProcessDefinition } from './definition.js';
 import { serviceContextProblem, stateValueProblem } from './state-checks.js';
 import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from './fast-path.js';
 import { withValidated } from '../schemas/validated.js';
+import { envelopeOfSnapshot, persistedSnapshotOf } from './snapshot-bridge.js';
 import { freezeNew, frozenJsonOf } from '../internal/json-copies.js';
 import type { ServiceView } from './view.js';
 
@@ -120,6 +124,52 @@ export interface ServiceProcess<TMachine extends AnyServiceMachine = AnyServiceM
   wakeAt(state: PersistedState<ProcessContextOf<TMachine>>): number | null;
   /** Checks a state read from storage and returns it migrated to this process's machine version. */
   restore(state: unknown): PersistedState<ProcessContextOf<TMachine>>;
+  /**
+   * The state as XState's persisted snapshot of {@link ServiceProcess.machine}: what
+   * `createActor(process.machine, { snapshot })` restores (and `actor.getPersistedSnapshot()`
+   * returns). The state is checked (and migrated) as by `restore` first. (XState's types ask for
+   * `input` even when an actor is restored from a snapshot; it is not read: pass `input: undefined as never`.)
+   *
+   * @param state - A process state (from `start`, `send`, `restore` or storage).
+   * @returns XState's persisted snapshot of the same instance: `status`, `value`, `context`, no children.
+   * @throws `INCOMPATIBLE_STATE` when the state is not one of this process's machine.
+   *
+   * @example
+   * ```ts
+   * import { createActor } from 'xstate';
+   * import { createProcess, inquiryMachine, slaPolicy } from 'serviceflow';
+   * const desk = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
+   * const { state } = desk.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+   * const actor = createActor(desk.machine, { snapshot: desk.toSnapshot(state), input: undefined as never }).start();
+   * actor.send({ type: 'assign', agentId: 'ana', at: Date.parse('2026-03-02T09:05:00Z') });
+   * actor.getSnapshot().value; // { resolution: 'working' }
+   * ```
+   */
+  toSnapshot(state: PersistedState<ProcessContextOf<TMachine>>): Snapshot<unknown>;
+  /**
+   * The process state of an XState persisted snapshot of {@link ServiceProcess.machine}
+   * (`actor.getPersistedSnapshot()`), checked like a stored state: its value against the machine,
+   * its context against the machine's schema.
+   *
+   * @param snapshot - A persisted snapshot of an actor of `process.machine` (status `active` or `done`).
+   * @returns The process state of the same instance, for `send`, `view`, `can` and stores.
+   * @throws `INCOMPATIBLE_STATE` when it is not a persisted snapshot of this machine (a failed
+   * actor's, one with child actors, a value or context the machine cannot hold).
+   *
+   * @example
+   * ```ts
+   * import { createActor } from 'xstate';
+   * import { createProcess, inquiryMachine } from 'serviceflow';
+   * const desk = createProcess(inquiryMachine);
+   * const actor = createActor(desk.machine, {
+   *   input: { id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: Date.parse('2026-03-02T09:00:00Z') },
+   * }).start();
+   * actor.send({ type: 'assign', agentId: 'ana', at: Date.parse('2026-03-02T09:05:00Z') });
+   * const state = desk.fromSnapshot(actor.getPersistedSnapshot());
+   * desk.view(state).stage; // 'resolution'
+   * ```
+   */
+  fromSnapshot(snapshot: unknown): PersistedState<ProcessContextOf<TMachine>>;
 }
 
 interface MachineSchemas {
@@ -129,6 +179,12 @@ interface MachineSchemas {
 }
 
 function schemasOf(machine: AnyStateMachine): MachineSchemas {
+  if (typeof machine !== 'object' || machine === null || typeof (machine as { provide?: unknown }).provide !== 'function') {
+    throw new InvalidConfigError(`createProcess needs an XState machine (from setup().createMachine or serviceSetup), received ${abbreviate(machine)}`, {
+      received: machine,
+      expected: 'an XState v5 state machine',
+    });
+  }
   const schemas = machine.schemas as Partial<MachineSchemas> | undefined;
   const isSchema = (value: unknown): value is z.ZodType =>
     typeof value === 'object' && value !== null && typeof (value as z.ZodType).safeParse === 'function';
@@ -139,6 +195,30 @@ function schemasOf(machine: AnyStateMachine): MachineSchemas {
     );
   }
   return { input: schemas.input, events: schemas.events, ...(isSchema(schemas.context) ? { context: schemas.context } : {}) };
+}
+
+function refuseOption(path: string[], received: unknown, expected: string): never {
+  throw new InvalidConfigError(`Invalid createProcess options: ${path.length === 0 ? 'options' : path.join('.')} must be ${expected} (received ${abbreviate(received)})`, {
+    path,
+    received,
+    expected,
+  });
+}
+
+/** The options' shape (the policies are checked by resolvePolicies). */
+function checkOptions(options: unknown): asserts options is ProcessOptions {
+  if (typeof options !== 'object' || options === null) refuseOption([], options, 'an object such as { sla, escalation, feedback }');
+  const { definition, migrations, fastPath } = options as Record<string, unknown>;
+  if (definition !== undefined && (typeof definition !== 'object' || definition === null || typeof (definition as ProcessDefinition<never, unknown>).view !== 'function' || typeof (definition as ProcessDefinition<never, unknown>).nextDeadline !== 'function')) {
+    refuseOption(['definition'], definition, 'a process definition { view, nextDeadline, wake? }');
+  }
+  if (migrations !== undefined) {
+    if (typeof migrations !== 'object' || migrations === null) refuseOption(['migrations'], migrations, 'an object of migrations keyed by version');
+    for (const [from, migration] of Object.entries(migrations)) {
+      if (typeof migration !== 'function') refuseOption(['migrations', from], migration, 'a function from a state of that version to a later one');
+    }
+  }
+  if (fastPath !== undefined && typeof fastPath !== 'boolean') refuseOption(['fastPath'], fastPath, 'true or false');
 }
 
 const stageOf = (value: StateValue): string => (typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?'));
@@ -163,6 +243,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   type State = PersistedState<Context>;
 
   const schemas = schemasOf(machine);
+  checkOptions(options);
   const policies = resolvePolicies(options);
   // The built-in machine's contexts (exactly InquiryContext) are copied into one fixed shape, much
   // cheaper for V8; any other machine's keep every field they have.
@@ -181,6 +262,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       { path: ['meta', 'serviceflow'] },
     );
   }
+  // process.machine fires due deadlines before each event under plain XState too; the process
+  // fires them itself (advance/finish below) around XState's own macrostep.
+  deadlinesFirst(bound, definition);
+  const macrostep = rawTransitionOf(bound);
 
   // One inert actor scope for the life of the process: XState's own transition() builds a new
   // one on every call, which costs more than the step itself.
@@ -206,7 +291,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     // machine has ended, so nothing is accepted any more.
     if (cell.snapshot.status !== 'active') return cell;
     const snapshot = snapshotOf(cell);
-    const next = (bound.transition as (s: Snapshot, e: unknown, scope: unknown) => Snapshot)(snapshot, event, scope);
+    const next = macrostep(snapshot, event, scope) as unknown as Snapshot;
     if (next.status === 'error') throw next.error;
     // The same cell when nothing happened: an event no state accepted is told apart by identity.
     return next === snapshot ? cell : cellOf(next);
@@ -305,6 +390,21 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     return current;
   };
 
+  /** The frozen JSON copy of a part of a stored state; a part JSON cannot hold is no state. */
+  const jsonOfStored = (part: unknown, name: 'value' | 'context'): unknown => {
+    try {
+      return frozenJsonOf(part);
+    } catch (error) {
+      // A cycle (a RangeError here), a bigint or a throwing toJSON: nothing a store could have kept.
+      throw new IncompatibleStateError(`State ${name} is not JSON: ${error instanceof Error ? error.message : abbreviate(error)}`, {
+        path: [name],
+        received: part,
+        expected: 'plain JSON',
+        cause: error,
+      });
+    }
+  };
+
   const restoreState = (state: unknown): { state: State; cell: Cell } => {
     const cached = CellStamp.of(state);
     // A state this process made: frozen, its context bound to its cell, so nothing in it can
@@ -326,6 +426,13 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
         { path: ['format'], received: envelope.format, expected: `format ${PERSISTED_FORMAT}` },
       );
     }
+    if (typeof envelope.machine.version !== 'string') {
+      throw new IncompatibleStateError(`State names machine version ${abbreviate(envelope.machine.version)}; a version is a string`, {
+        path: ['machine', 'version'],
+        received: envelope.machine.version,
+        expected: `a version string such as '${version}'`,
+      });
+    }
     if (envelope.machine.id !== machineId) {
       throw new IncompatibleStateError(
         `State belongs to machine '${abbreviate(envelope.machine.id)}', but this process runs machine '${machineId}'`,
@@ -335,7 +442,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     const migrated = migrate(envelope as PersistedState<Record<string, unknown>>);
     // A frozen copy of what was stored, so that nothing its owner changes later reaches the
     // engine (and what is checked is what is used).
-    const value = frozenJsonOf(migrated.value);
+    const value = jsonOfStored(migrated.value, 'value');
     const valueProblem = stateValueProblem(bound.root, value);
     if (valueProblem !== undefined) {
       throw new IncompatibleStateError(`State value ${abbreviate(value)} is not a state of machine '${machineId}': ${valueProblem.message}`, valueProblem);
@@ -343,7 +450,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     // Validation only: a custom machine's context is kept as stored (key order, fields its schema
     // omits). The built-in machine's is put in its fixed shape, as its steps would copy it (fields
     // outside InquiryContext dropped; what it holds is kept as stored).
-    const stored: unknown = frozenJsonOf(migrated.context);
+    const stored: unknown = jsonOfStored(migrated.context, 'context');
     let context = stored;
     const contextSchema = schemas.context;
     if (contextSchema !== undefined) {
@@ -397,7 +504,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
   const parseInstant = (at: unknown): number => {
     // Epoch ms, the common case, is taken as is when Timestamp would accept it unchanged.
-    if (typeof at === 'number' && Number.isSafeInteger(at) && at >= 0) return at;
+    if (typeof at === 'number' && isInstant(at)) return at;
     const parsed = Timestamp.safeParse(at);
     if (!parsed.success) {
       const { message, details } = describeZodError('instant', at, parsed.error);
@@ -406,14 +513,50 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     return parsed.data;
   };
 
-  const parseEvent = (event: unknown): { type: string; at: number } => {
-    const parsed = schemas.events.safeParse(event);
-    if (!parsed.success) {
-      const { message, details } = describeZodError('event', event, parsed.error);
-      throw new InvalidEventError(message, details);
+  // What the machine's own schemas do not vouch for (a custom machine's) is checked here: strings a
+  // store could keep, an `at` in range.
+  const checkEventText = !isVouchedStorable(schemas.events);
+  const checkInputText = !isVouchedStorable(schemas.input);
+
+  /** Validates `value` with `schema`, or throws `refusal` naming what is wrong. */
+  const parseWith = <T extends { at: number }>(
+    schema: z.ZodType,
+    value: unknown,
+    what: string,
+    refusal: typeof InvalidEventError,
+    checkText: boolean,
+  ): T => {
+    let parsed: z.ZodSafeParseResult<unknown>;
+    try {
+      parsed = schema.safeParse(value);
+    } catch (error) {
+      // A schema that throws (a custom machine's z.json() on a value nested too deep) cannot read it.
+      throw new refusal(`Invalid ${what}: its schema could not read it (${error instanceof Error ? error.message : abbreviate(error)})`, {
+        received: value,
+        cause: error,
+      });
     }
-    return parsed.data as { type: string; at: number };
+    if (!parsed.success) {
+      const { message, details } = describeZodError(what, value, parsed.error);
+      throw new refusal(message, details);
+    }
+    const data = parsed.data as T;
+    const problem = checkText ? textProblem(data, { maxText: textLimits.text, json: false }) : undefined;
+    if (problem !== undefined) {
+      throw new refusal(`Invalid ${what}: ${problem.path.join('.')}: ${problem.message}`, { path: problem.path, expected: problem.message });
+    }
+    if (!isInstant(data.at)) {
+      throw new refusal(`Invalid ${what}: at: must be ${INSTANT_EXPECTED} (received ${abbreviate(data.at)})`, {
+        path: ['at'],
+        received: data.at,
+        expected: INSTANT_EXPECTED,
+      });
+    }
+    return data;
   };
+
+  const parseEvent = (event: unknown): { type: string; at: number } =>
+    parseWith(schemas.events, event, 'event', InvalidEventError, checkEventText);
 
   const notAllowed = (before: Cell, after: Cell, event: { type: string; at: number }): ServiceFlowError => {
     const stage = stageOf(after.snapshot.value as StateValue);
@@ -485,12 +628,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     policies,
 
     start(input) {
-      const parsed = schemas.input.safeParse(input);
-      if (!parsed.success) {
-        const { message, details } = describeZodError(`${machineId} input`, input, parsed.error);
-        throw new InvalidInputError(message, details);
-      }
-      return startParsed(parsed.data as { at: number });
+      return startParsed(parseWith(schemas.input, input, `${machineId} input`, InvalidInputError, checkInputText));
     },
 
     send(state, event) {
@@ -499,6 +637,12 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
     view(state, options = {}) {
       const { cell } = restoreState(state);
+      if (typeof options !== 'object' || options === null) {
+        throw new InvalidInputError(`view: options must be an object such as { at } (received ${abbreviate(options)})`, {
+          received: options,
+          expected: '{ at?: an instant }',
+        });
+      }
       const at = options.at === undefined ? undefined : parseInstant(options.at);
       return definition.view(cell.snapshot.value as StateValue, cell.context as never, { at, wakeAt: deadlineOf(cell), policies }) as ProcessViewOf<TMachine>;
     },
@@ -518,6 +662,14 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
     restore(state) {
       return restoreState(state).state;
+    },
+
+    toSnapshot(state) {
+      return persistedSnapshotOf(bound, snapshotOf(restoreState(state).cell));
+    },
+
+    fromSnapshot(snapshot) {
+      return restoreState(envelopeOfSnapshot(snapshot, machineRef)).state;
     },
   };
   // For callers that build inputs and events themselves (the simulator): valid and normalised.

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { Channel, Customer, FeedbackKind, PendingReason, Priority } from './inquiry.js';
+import { instantRange } from './time.js';
 
-/** 9999-12-31T23:59:59.999Z, the last instant a calendar (and any store) can hold. */
-const LAST_INSTANT = 253_402_300_799_999;
-/** Epoch ms (or a duration in ms) as stored: a whole number up to 9999-12-31T23:59:59.999Z. */
-const Ms = z.number().int().nonnegative().max(LAST_INSTANT, 'must be at most 253402300799999 (9999-12-31T23:59:59.999Z)');
+// Instants and durations alike lie within the instants serviceflow accepts.
+const Ms = z.number().int().min(0).max(instantRange.max);
 
 /**
  * The three SLA metrics serviceflow measures.
