@@ -34,7 +34,7 @@ describe('the package', () => {
     for (const optional of ['fast-check', 'pg', '@electric-sql/pglite', 'bullmq', 'ioredis', 'jiti']) expect(loaded).not.toContain(optional);
   });
 
-  it('keeps the core bundle (createProcess, inquiryMachine, slaPolicy, businessCalendar with xstate and zod) within 65 KB gzip', async () => {
+  it('keeps the core bundle (createProcess, inquiryMachine, slaPolicy, businessCalendar with xstate and zod) within its budget (70 KB gzip)', async () => {
     const size = await coreBundleSize('src/index.ts');
     expect(size.gzipBytes).toBeLessThanOrEqual(size.budgetBytes);
   });
