@@ -9,6 +9,7 @@ import type { InquiryEvent, PendingReason, Priority } from '../schemas/inquiry.j
 import type { InquiryContext } from '../schemas/state.js';
 import type { ServicePolicies } from './policies.js';
 import * as steps from './steps.js';
+import { asksForFollowUp, followUpRequest } from './follow-up-request.js';
 
 /**
  * An internal event: the deadline due at `at` fires. A `tick` raises one per due deadline, in time
@@ -243,6 +244,16 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
     reopen: action<{ by: 'reopen' | 'customer.reply' | 'feedback' }>((ctx, event, env, params) =>
       steps.reopen(ctx, params.by, optionalDataOf(event, undefined, 'reason') as string | undefined, event.at, env),
     ),
+    /**
+     * A `customer.reply` or `reopen` that can no longer reopen: reports `followUp.requested` and
+     * changes nothing (not even `lastEventAt`: the message belongs to the follow-up, not to this
+     * inquiry). A plain XState `emit`, so that the context stays the very same object.
+     */
+    requestFollowUp: emit<InquiryContext, InquiryMachineEvent, undefined, InquiryMachineEvent, InquiryEffect>(({ context, event }) => {
+      // Only the follow-up stage's customer.reply and reopen transitions name this action.
+      if (!asksForFollowUp(event)) throw new TypeError(`serviceflow: requestFollowUp runs on customer.reply or reopen, not '${event.type}'`);
+      return followUpRequest(context, event);
+    }),
     close: action((ctx, event, env) => steps.close(ctx, 'manual', event.at, env)),
     closeAutomatically: action((ctx, event, env) => steps.close(ctx, 'auto', event.at, env)),
     /** Cancels; an optional `reason` from the event or `params`. */

@@ -53,6 +53,7 @@ export const inquiryContextCopy: ContextCopier = (c) =>
     priority: c.priority,
     category: c.category,
     subject: c.subject,
+    followUpOf: c.followUpOf,
     receivedAt: c.receivedAt,
     lastEventAt: c.lastEventAt,
     acknowledgedAt: c.acknowledgedAt,
@@ -250,6 +251,7 @@ export function receivedContext(input: {
   priority: Priority;
   category?: string | undefined;
   subject?: string | undefined;
+  followUpOf?: string | undefined;
   at: number;
 }): InquiryContext {
   // Every field in place, optional ones `undefined` until set: the shape every later copy keeps.
@@ -262,6 +264,7 @@ export function receivedContext(input: {
     priority: input.priority,
     category: input.category,
     subject: input.subject,
+    followUpOf: input.followUpOf,
     receivedAt: input.at,
     lastEventAt: input.at,
     pendingReason: null,

@@ -399,9 +399,13 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     );
   };
 
+  /** What an event asks for on an ended instance (`null`: it is refused); see `afterEnd`. */
+  const afterEnd = (cell: Cell, event: { type: string; at: number }): unknown =>
+    cell.snapshot.status === 'active' ? null : (definition.afterEnd?.(cell.context as never, event) ?? null);
+
   const sendParsed = (state: State, parsed: { type: string; at: number }): ProcessStep<Context, Effect> => {
     const { cell: current } = restoreState(state);
-    if (current.snapshot.status !== 'active') throw notAllowed(current, current, parsed);
+    if (current.snapshot.status !== 'active' && afterEnd(current, parsed) === null) throw notAllowed(current, current, parsed);
     const lastEventAt = (current.context as InquiryContext).lastEventAt;
     if (parsed.at < lastEventAt) {
       throw new OutOfOrderError(
@@ -411,6 +415,14 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     }
     const effects: unknown[] = [];
     let cell = parsed.type === 'tick' ? current : advance(current, parsed.at, effects);
+    // Ended (before the event, or by the deadlines due by its instant): the state stays as it is
+    // and the step reports what the event asks for (a follow-up), or the event is refused.
+    if (cell.snapshot.status !== 'active') {
+      const asked = afterEnd(cell, parsed);
+      if (asked === null) throw notAllowed(current, cell, parsed);
+      effects.push(asked);
+      return finish(cell, parsed.at, effects);
+    }
     const before = cell;
     sink = effects;
     cell = transition(cell, parsed);

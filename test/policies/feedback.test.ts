@@ -6,6 +6,7 @@ import { followUpState, serviceSetup } from '../../src/machines/service-machine.
 import type { BusinessCalendar } from '../../src/policies/calendar.js';
 import { slaPolicy } from '../../src/policies/sla.js';
 import { createProcess } from '../../src/process/createProcess.js';
+import { followUpId } from '../../src/machines/follow-up-request.js';
 import { ServiceFlowError } from '../../src/process/errors.js';
 import type { InquiryEffect } from '../../src/schemas/effects.js';
 import type { FeedbackKind, InquiryEventInit } from '../../src/schemas/inquiry.js';
@@ -272,7 +273,7 @@ describe('follow-up timeline', () => {
     const process = follow({ survey: false, reopenWindow: '7d', autoCloseAfter: '1d' });
     const steps = afterResolve(process, [{ type: 'tick', at: T + DAY }]);
     expect(timeline(steps[2]!.effects)).toEqual(['inquiry.closed@24h', 'stage.changed@24h']);
-    expect(process.can(steps[2]!.state, { type: 'reopen', at: T + 2 * DAY })).toBe(false);
+    expect(process.send(steps[2]!.state, { type: 'reopen', at: T + 2 * DAY }).effects.map((e) => e.type)).toEqual(['followUp.requested']);
   });
 
   it('finds the survey expired when feedback arrives at the very instant of the expiry', () => {
@@ -321,29 +322,31 @@ describe('reopen window', () => {
     expect(step.effects[0]).toEqual({ type: 'inquiry.reopened', inquiryId: 'T-1', at: T + DAY, by: 'reopen', reason: 'still broken', reopenCount: 1 });
   });
 
-  it('refuses reopen once the window ended, with EVENT_NOT_ALLOWED naming its end', () => {
+  it('asks for a follow-up on reopen once the window ended, leaving the inquiry as it was', () => {
     const process = windowed();
     const state = afterResolve(process).at(-1)!.state;
-    let error: unknown;
-    try {
-      process.send(state, { type: 'reopen', at: T + 2 * DAY });
-    } catch (caught) {
-      error = caught;
-    }
-    expect((error as ServiceFlowError).code).toBe('EVENT_NOT_ALLOWED');
-    expect((error as ServiceFlowError).message).toContain(`the reopen window ended at ${new Date(T + 2 * DAY).toISOString()}`);
-    // regression: 'reopen' was listed among the events "accepted here" in the message refusing it
-    expect((error as ServiceFlowError).message).toContain("'reopen' is not allowed in stage 'followUp' now: no condition for it holds");
-    expect((error as ServiceFlowError).message).toMatch(/other events accepted here: /);
-    expect((error as ServiceFlowError).message.split('accepted here: ')[1]!.split(', ')).not.toContain('reopen');
-    expect((error as ServiceFlowError).expected).not.toMatch(/\breopen\b/);
+    const step = process.send(state, { type: 'reopen', reason: 'still broken', at: T + 2 * DAY });
+    expect(step.effects).toEqual([
+      {
+        type: 'followUp.requested',
+        inquiryId: 'T-1',
+        at: T + 2 * DAY,
+        by: 'reopen',
+        reason: 'still broken',
+        input: { id: followUpId('T-1', T + 2 * DAY), channel: 'email', customer: { id: 'C-1', tier: 'gold' }, priority: 'normal', followUpOf: 'T-1', at: T + 2 * DAY },
+      },
+    ]);
+    expect(step.state).toEqual(state);
+    expect(process.view(step.state)).toMatchObject({ stage: 'followUp', reopenCount: 0 });
   });
 
-  it('records a customer reply after the window without reopening', () => {
+  it('asks for a follow-up on a customer reply after the window, recording nothing on the inquiry', () => {
     const process = windowed();
-    const step = afterResolve(process, [{ type: 'customer.reply', at: T + 3 * DAY }]).at(-1)!;
-    expect(step.effects).toEqual([]);
-    expect(process.view(step.state)).toMatchObject({ stage: 'followUp', reopenCount: 0, lastEventAt: T + 3 * DAY });
+    const before = afterResolve(process).at(-1)!.state;
+    const step = process.send(before, { type: 'customer.reply', at: T + 3 * DAY });
+    expect(step.effects.map((e) => e.type)).toEqual(['followUp.requested']);
+    expect(JSON.stringify(step.state)).toBe(JSON.stringify(before));
+    expect(process.view(step.state)).toMatchObject({ stage: 'followUp', reopenCount: 0, lastEventAt: T });
   });
 
   it('cancels a pending survey on reopen; the next resolve schedules a new one from its own instant', () => {

@@ -130,11 +130,14 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
         for (let i = 1; i < steps.length; i++) {
           const from = steps[i - 1]!.state.context.lastEventAt;
           const to = steps[i]!.state.context.lastEventAt;
-          expect(to).toBe(Number(accepted[i - 1]!.at));
+          const eventAt = Number(accepted[i - 1]!.at);
+          // A message that asks for a follow-up is not applied to this inquiry: its time is not recorded.
+          const followUp = steps[i]!.effects.some((effect) => effect.type === 'followUp.requested');
+          expect(to).toBe(followUp ? from : eventAt);
           let previous = from;
           for (const effect of steps[i]!.effects) {
             expect(effect.at).toBeGreaterThanOrEqual(previous);
-            expect(effect.at).toBeLessThanOrEqual(to);
+            expect(effect.at).toBeLessThanOrEqual(eventAt);
             previous = effect.at;
           }
         }
