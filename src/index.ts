@@ -27,6 +27,7 @@ export { inquiryMachine, parseInquiryInput, type InquiryMachine } from './machin
 export { serviceActions, serviceGuards, type DeadlineEvent, type InquiryMachineEvent } from './machines/actions.js';
 export { defaultPolicies, resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from './machines/policies.js';
 export { nextDeadline } from './machines/steps.js';
+export { followUpId } from './machines/follow-up-request.js';
 export {
   serviceSetup,
   followUpState,
@@ -76,6 +77,7 @@ export { timerScheduler, type TimerSchedulerOptions } from './desk/timer-schedul
 export { pollingScheduler, type PollingSchedulerOptions } from './desk/polling-scheduler.js';
 export type { DeskEvents, DeskEventSource, DeskErrorContext, EffectDelivery, EffectListener } from './desk/effect-bus.js';
 export type { OutboxOptions } from './desk/outbox.js';
+export type { FollowUpOptions } from './desk/follow-ups.js';
 
 // ---------------------------------------------------------------------------------------------
 // The contact process (pre-contact → contact → post-contact), linking contacts to inquiries,

@@ -13,6 +13,7 @@ import { memoryStore } from '../stores/memory.js';
 import { journalEntryId, type JournalEntry, type SnapshotStore, type StoredSnapshot } from '../stores/store.js';
 import { systemClock, type DeskClock } from './clock.js';
 import { createEffectBus, eventSourceMethods, type DeskEventSource } from './effect-bus.js';
+import { withFollowUps, type FollowUpOptions } from './follow-ups.js';
 import { createOutbox, type OutboxOptions } from './outbox.js';
 import type { DeskScheduler } from './scheduler.js';
 import { appliedSequenceOf, lastEventAtOf, toSnapshotWrite } from './snapshot.js';
@@ -66,6 +67,13 @@ export interface ServiceDeskOptions<TMachine extends AnyServiceMachine> {
    * costs a retry, never a lost update.
    */
   readonly cacheSize?: number;
+  /**
+   * Opening follow-ups: when a step reports `followUp.requested` (a customer wrote after the
+   * reopen window or the close), the desk opens the follow-up inquiry before its listeners hear of
+   * the request, exactly once, with the id `followUps.id` gives (default: the one in the request).
+   * `false`: the desk does not open them; the host does, from the effect.
+   */
+  readonly followUps?: FollowUpOptions | false;
 }
 
 /**
@@ -201,7 +209,15 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
   const scheduler = options.scheduler === false ? undefined : (options.scheduler ?? timerScheduler());
   const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
   const bus = createEffectBus();
-  const outbox = createOutbox(store, bus, clock, options.outbox);
+  const conflict = (error: unknown): boolean => error instanceof ServiceFlowError && error.code === 'CONFLICT';
+  // A follow-up is opened once: its id exists already when a request is delivered again.
+  const openFollowUp = async (input: unknown): Promise<void> => {
+    await openInquiry(input as ProcessInputOf<TMachine>).catch((error: unknown) => {
+      if (!conflict(error)) throw error;
+    });
+  };
+  const delivery = options.followUps === false ? bus : withFollowUps(bus, openFollowUp, options.followUps);
+  const outbox = createOutbox(store, delivery, clock, options.outbox);
   const chains = new Map<string, Promise<unknown>>();
   const cache = snapshotCache(options.cacheSize ?? 10_000);
   let closed = false;
@@ -259,7 +275,7 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
     };
   };
 
-  const isConflict = (error: unknown): boolean => error instanceof ServiceFlowError && error.code === 'CONFLICT';
+  const isConflict = conflict;
 
   const load = async (id: string): Promise<CachedSnapshot> => {
     const snapshot = await store.load(id);
@@ -331,6 +347,16 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
     return { state: current.state, effects, wakeAt: current.wakeAt };
   };
 
+  async function openInquiry(input: ProcessInputOf<TMachine>): Promise<Step> {
+    const result = process.start(input) as ProcessStep<unknown, unknown>;
+    const id = (result.state.context as { id: string }).id;
+    return serial(id, async () => {
+      const saved = await store.create(toSnapshotWrite(id, result.state, result.wakeAt, result.effects, 0));
+      cache.set(id, { version: saved.version, state: result.state, wakeAt: result.wakeAt, appliedSequence: 0 });
+      return finish(saved, result);
+    });
+  }
+
   const wake = (id: string): Promise<Step | null> => serial(id, () => step(id, applyDueTicks, 'a wake-up'));
 
   const desk: ServiceDesk<TMachine> = {
@@ -341,13 +367,7 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
 
     async open(input) {
       ensureOpen();
-      const result = process.start(input) as ProcessStep<unknown, unknown>;
-      const id = (result.state.context as { id: string }).id;
-      return serial(id, async () => {
-        const saved = await store.create(toSnapshotWrite(id, result.state, result.wakeAt, result.effects, 0));
-        cache.set(id, { version: saved.version, state: result.state, wakeAt: result.wakeAt, appliedSequence: 0 });
-        return finish(saved, result);
-      });
+      return openInquiry(input);
     },
 
     async send(id, event) {

@@ -61,8 +61,12 @@ export type EffectListener<Effect> = (effect: Effect, delivery: EffectDelivery) 
  * ```
  */
 export interface DeskErrorContext {
-  /** `wake`: a scheduled tick; `deliver`: a listener threw; `outbox`: re-delivery; `mark`: `markDispatched`; `schedule`: the scheduler. */
-  readonly operation: 'wake' | 'deliver' | 'outbox' | 'mark' | 'schedule' | 'drain' | 'dead-letter';
+  /**
+   * `wake`: a scheduled tick; `deliver`: a listener threw; `outbox`: re-delivery; `mark`:
+   * `markDispatched`; `schedule`: the scheduler; `follow-up`: opening a requested follow-up failed
+   * (the request is delivered again later).
+   */
+  readonly operation: 'wake' | 'deliver' | 'outbox' | 'mark' | 'schedule' | 'drain' | 'dead-letter' | 'follow-up';
   readonly inquiryId?: string;
   /** The journal id of the effect being delivered, for `deliver`. */
   readonly effectId?: string;
