@@ -246,13 +246,13 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
     ),
     /**
      * A `customer.reply` or `reopen` that can no longer reopen: reports `followUp.requested` and
-     * changes nothing (not even `lastEventAt`: the message belongs to the follow-up, not to this
-     * inquiry). A plain XState `emit`, so that the context stays the very same object.
+     * records nothing of the message (it belongs to the follow-up); time moves as on a `tick`.
      */
-    requestFollowUp: emit<InquiryContext, InquiryMachineEvent, undefined, InquiryMachineEvent, InquiryEffect>(({ context, event }) => {
+    requestFollowUp: action((ctx, event, env) => {
       // Only the follow-up stage's customer.reply and reopen transitions name this action.
       if (!asksForFollowUp(event)) throw new TypeError(`serviceflow: requestFollowUp runs on customer.reply or reopen, not '${event.type}'`);
-      return followUpRequest(context, event);
+      env.emit(followUpRequest(ctx, event));
+      return ctx;
     }),
     close: action((ctx, event, env) => steps.close(ctx, 'manual', event.at, env)),
     closeAutomatically: action((ctx, event, env) => steps.close(ctx, 'auto', event.at, env)),

@@ -415,11 +415,17 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     }
     const effects: unknown[] = [];
     let cell = parsed.type === 'tick' ? current : advance(current, parsed.at, effects);
-    // Ended (before the event, or by the deadlines due by its instant): the state stays as it is
-    // and the step reports what the event asks for (a follow-up), or the event is refused.
+    // Ended (before the event, or by the deadlines due by its instant): the step reports what the
+    // event asks for (a follow-up), or the event is refused. An inquiry that had ended stays as it
+    // was; one that the deadlines ended is left as a tick at the event's instant leaves it.
     if (cell.snapshot.status !== 'active') {
       const asked = afterEnd(cell, parsed);
       if (asked === null) throw notAllowed(current, cell, parsed);
+      if (cell !== current) {
+        effects.length = 0;
+        sink = effects;
+        cell = transition(current, { type: 'tick', at: parsed.at });
+      }
       effects.push(asked);
       return finish(cell, parsed.at, effects);
     }

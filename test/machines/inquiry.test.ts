@@ -149,6 +149,7 @@ describe('inquiryMachine', () => {
     const late = p.send(resolved.state, { type: 'customer.reply', at: at(1) + 2 * 24 * HOUR });
     expect(late.state.value).toBe('followUp');
     expect(late.state.context.lastCustomerReplyAt).toBeUndefined();
+    expect(late.state.context.lastEventAt).toBe(at(1) + 2 * 24 * HOUR);
     expect(late.effects).toMatchObject([{ type: 'followUp.requested', by: 'customer.reply', input: { followUpOf: 'T-1', at: at(1) + 2 * 24 * HOUR } }]);
   });
 

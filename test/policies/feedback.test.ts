@@ -336,17 +336,37 @@ describe('reopen window', () => {
         input: { id: followUpId('T-1', T + 2 * DAY), channel: 'email', customer: { id: 'C-1', tier: 'gold' }, priority: 'normal', followUpOf: 'T-1', at: T + 2 * DAY },
       },
     ]);
-    expect(step.state).toEqual(state);
+    expect(step.state).toEqual(process.send(state, { type: 'tick', at: T + 2 * DAY }).state);
     expect(process.view(step.state)).toMatchObject({ stage: 'followUp', reopenCount: 0 });
   });
 
-  it('asks for a follow-up on a customer reply after the window, recording nothing on the inquiry', () => {
+  it('asks for a follow-up on a customer reply after the window, leaving the inquiry as a tick would', () => {
     const process = windowed();
     const before = afterResolve(process).at(-1)!.state;
     const step = process.send(before, { type: 'customer.reply', at: T + 3 * DAY });
     expect(step.effects.map((e) => e.type)).toEqual(['followUp.requested']);
-    expect(JSON.stringify(step.state)).toBe(JSON.stringify(before));
-    expect(process.view(step.state)).toMatchObject({ stage: 'followUp', reopenCount: 0, lastEventAt: T });
+    expect(JSON.stringify(step.state)).toBe(JSON.stringify(process.send(before, { type: 'tick', at: T + 3 * DAY }).state));
+    expect(process.view(step.state)).toMatchObject({ stage: 'followUp', reopenCount: 0, lastEventAt: T + 3 * DAY });
+    expect(step.state.context.lastCustomerReplyAt).toBeUndefined();
+  });
+
+  it('fires the deadlines due by the message first: closed by then, it is left as a tick at that instant leaves it', () => {
+    const process = windowed();
+    const before = afterResolve(process).at(-1)!.state;
+    const step = process.send(before, { type: 'customer.reply', at: T + 6 * DAY });
+    const ticked = process.send(before, { type: 'tick', at: T + 6 * DAY });
+    expect(step.state).toEqual(ticked.state);
+    expect(step.effects).toEqual([...ticked.effects, expect.objectContaining({ type: 'followUp.requested', at: T + 6 * DAY })]);
+    expect(timeline(step.effects)).toEqual(['inquiry.closed@120h', 'stage.changed@120h', 'followUp.requested@144h']);
+  });
+
+  it('leaves a closed inquiry exactly as it was', () => {
+    const process = windowed();
+    const closed = afterResolve(process, [{ type: 'close', at: T + HOUR }]).at(-1)!.state;
+    const step = process.send(closed, { type: 'customer.reply', at: T + 9 * DAY });
+    expect(JSON.stringify(step.state)).toBe(JSON.stringify(closed));
+    expect(step.wakeAt).toBeNull();
+    expect(() => process.send(closed, { type: 'customer.reply', at: T })).toThrow(expect.objectContaining({ code: 'OUT_OF_ORDER' }));
   });
 
   it('cancels a pending survey on reopen; the next resolve schedules a new one from its own instant', () => {
