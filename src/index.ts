@@ -62,7 +62,7 @@ export {
   type EscalationSignal,
   type EscalationDecision,
 } from './policies/escalation.js';
-export { feedbackPolicy, defaultFeedback, scoreSentiment, FeedbackPolicyConfig, type FeedbackPolicy } from './policies/feedback.js';
+export { feedbackPolicy, defaultFeedback, scoreSentiment, FeedbackPolicyConfig, SurveyRule, type FeedbackPolicy } from './policies/feedback.js';
 
 export type { SnapshotStore, StoredSnapshot, SnapshotWrite, JournalEntry, DueQuery, JsonValue, CheckedSnapshotWrite } from './stores/store.js';
 export { journalEntryId, checkSnapshotWrite, compareSnapshotIds, checkQueryInteger, createConflict, saveConflict } from './stores/store.js';
@@ -100,5 +100,6 @@ export {
   type MetricsInquiryView,
   type MetricsContactView,
 } from './metrics/compute.js';
+export type { CustomerKpis } from './metrics/customers.js';
 export { durationStats, type DurationStats } from './metrics/stats.js';
 export { toMermaid, type MermaidOptions } from './machines/diagram.js';

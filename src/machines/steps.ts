@@ -433,11 +433,12 @@ export function resolve(ctx: InquiryContext, resolution: string | undefined, at:
 export function openFollowUp(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
   if (ctx.followUp !== null) return ctx;
   const policy = env.policies.feedback;
+  const kind = policy.surveyFor === undefined ? policy.survey : policy.surveyFor(factsOf(ctx));
   const survey: Survey | null =
-    policy.survey === false
+    kind === false
       ? null
       : {
-          kind: policy.survey,
+          kind,
           status: 'scheduled',
           sendAt: at + policy.sendAfter,
           remindersSent: 0,
