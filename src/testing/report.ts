@@ -224,8 +224,11 @@ function kpiRows(metrics: ServiceMetrics | null, stats: SimulationStats): string
       ['SLA first response / next response / resolution', ['firstResponse', 'nextResponse', 'resolution'].map((m) => percent(metrics.slaAttainment[m as 'resolution'].rate)).join(' / ')],
       ['Escalation rate', percent(metrics.escalationRate)],
       ['Reopen rate', percent(metrics.reopenRate)],
+      ['Customers (inquiries each)', `${metrics.customers.toLocaleString('en-US')} (${metrics.inquiriesPerCustomer === null ? '–' : metrics.inquiriesPerCustomer.toFixed(2)})`],
+      ['Repeat contact rate', `${percent(metrics.repeatContactRate)} (${metrics.followUps.toLocaleString('en-US')} follow-ups)`],
       ['CSAT', percent(metrics.csat)],
       ['NPS', metrics.nps === null ? '–' : metrics.nps.toFixed(1)],
+      ['CES (mean, 1–7)', metrics.ces === null ? '–' : metrics.ces.toFixed(2)],
       ['Open at the end', `${metrics.backlog.total.toLocaleString('en-US')} (${metrics.backlog.unresolved.toLocaleString('en-US')} unresolved)`],
     );
   }

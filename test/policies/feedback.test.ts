@@ -480,3 +480,51 @@ describe('feedback in the view', () => {
     expect(step.effects.slice(0, 2).map((effect) => `${effect.type}@${effect.at}`)).toEqual(['survey.requested@1502', 'sla.breached@1502.5']);
   });
 });
+
+describe('surveys by rule', () => {
+  const rules = feedbackPolicy({
+    surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: 'vip' }, kind: 'nps' }, { when: { category: 'spam' }, kind: false }, { kind: 'csat' }],
+  });
+  const surveyOf = (input: Parameters<typeof makeInput>[0], events: InquiryEventInit[] = []) => {
+    const process = makeProcess({ feedback: rules });
+    const step = runAll(process, makeInput(input), [...events, resolve]).at(-1)!;
+    return process.view(step.state).feedback.survey?.kind ?? false;
+  };
+
+  it('sends the survey of the first rule that matches the inquiry at resolution', () => {
+    expect(surveyOf({ channel: 'chat', customer: { id: 'C-1', tier: 'vip' } })).toBe('ces');
+    expect(surveyOf({ channel: 'email', customer: { id: 'C-1', tier: 'vip' } })).toBe('nps');
+    expect(surveyOf({ channel: 'email', customer: { id: 'C-1' } })).toBe('csat');
+    // the category given on the way counts: matched at resolution, not at arrival
+    expect(surveyOf({ channel: 'email', customer: { id: 'C-1' } }, [{ type: 'categorize', category: 'spam', at: T0 + MINUTE }])).toBe(false);
+  });
+
+  it('sends no survey when no rule matches, and names the catch-all as the policy survey', () => {
+    const chatOnly = feedbackPolicy({ surveys: [{ when: { channel: 'chat' }, kind: 'ces' }] });
+    expect(chatOnly.survey).toBe(false);
+    expect(chatOnly.surveyFor?.({ priority: 'normal', channel: 'email' })).toBe(false);
+    expect(rules.survey).toBe('csat');
+    const process = makeProcess({ feedback: chatOnly });
+    const step = runAll(process, makeInput(), [resolve, { type: 'tick', at: T + 8 * DAY }]).at(-1)!;
+    expect(step.effects.map((effect) => effect.type)).not.toContain('survey.requested');
+    expect(process.view(step.state).stage).toBe('closed');
+  });
+
+  it("keeps survey: 'nps' (one kind for everyone) as it was", () => {
+    const one = feedbackPolicy({ survey: 'nps' });
+    expect(one.survey).toBe('nps');
+    expect(one.surveyFor).toBeUndefined();
+    expect(feedbackPolicy().survey).toBe('csat');
+  });
+
+  it('refuses bad rules with INVALID_CONFIG and the path', () => {
+    expect(configError({ surveys: [{ kind: 'stars' }] }).path).toEqual(['surveys', 0, 'kind']);
+    expect(configError({ surveys: [{ when: { channel: 'fax' }, kind: 'csat' }] }).path).toEqual(['surveys', 0, 'when', 'channel']);
+    expect(configError({ surveys: [{ when: { tier: 'vip' } }] }).path).toEqual(['surveys', 0, 'kind']);
+    expect(configError({ surveys: [] }).path).toEqual(['surveys']);
+    const both = configError({ survey: 'csat', surveys: [{ kind: 'nps' }] });
+    expect(both.code).toBe('INVALID_CONFIG');
+    expect(both.path).toEqual(['surveys']);
+    expect(both.message).toContain('not both');
+  });
+});
