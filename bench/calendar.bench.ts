@@ -191,6 +191,72 @@ export async function run(): Promise<void> {
     equal: betweenEqual,
   });
 
+  // Date exceptions: the same vectors on the same calendar with 24 special days (a short day or a
+  // closed day every month): the open time is precomputed, so queries should cost the same.
+  const special: Record<string, [string, string][]> = {};
+  for (let month = 1; month <= 12; month++) {
+    for (const year of [2026, 2027]) special[`${year}-${String(month).padStart(2, '0')}-1${month % 2}`] = month % 3 === 0 ? [] : [['09:00', '13:00']];
+  }
+  const withExceptions = businessCalendar({ ...calendar.config, exceptions: special });
+  const exceptionsVs = compare(
+    (i) => withExceptions.addBusinessTime(at(starts, i), at(minutes, i) * MINUTE),
+    ours,
+    { opsPerRound: starts.length, rounds: 15, warmupRounds: 3 },
+  );
+  report({
+    bench: 'calendar',
+    metric: 'addBusinessTime with 24 date exceptions vs without',
+    withExceptionsOpsPerSec: Math.round(exceptionsVs.candidate.opsPerSec),
+    withoutOpsPerSec: Math.round(exceptionsVs.baseline.opsPerSec),
+    // Median of per-round (time with exceptions / time without): 1 means no cost.
+    relativeCost: Number((1 / exceptionsVs.ratio).toFixed(2)),
+  });
+
+  // Business days: n = 1..20 from the same starts, against moment-business-time's
+  // addWorkingTime(n, 'days'), which keeps the time of day even when it is closed; serviceflow
+  // (like zendesk/biz) moves a closed result on to the next opening. Agreement counts both.
+  const days = (i: number): number => 1 + (at(minutes, i) % 20);
+  const oursDays = (i: number): number => calendar.addBusinessDays(at(starts, i), days(i));
+  const theirsDays = (i: number): number => moment.tz(at(starts, i), ZONE).addWorkingTime(days(i), 'days').valueOf();
+  let daysEqual = 0;
+  let daysEqualAfterOpening = 0;
+  const daysExamples: { start: string; n: number; ours: string; theirs: string }[] = [];
+  for (let i = 0; i < checked; i++) {
+    const mine = oursDays(i);
+    const other = theirsDays(i);
+    if (mine === other) daysEqual++;
+    else if (!calendar.isOpen(other) && calendar.nextOpen(other) === mine) daysEqualAfterOpening++;
+    else if (daysExamples.length < 5) {
+      daysExamples.push({ start: new Date(at(starts, i)).toISOString(), n: days(i), ours: new Date(mine).toISOString(), theirs: new Date(other).toISOString() });
+    }
+  }
+  const daysVs = compare(oursDays, theirsDays, { opsPerRound, rounds: 9, warmupRounds: 1 });
+  report({
+    bench: 'calendar',
+    metric: 'addBusinessDays vs moment-business-time addWorkingTime(n, days)',
+    serviceflowOpsPerSec: Math.round(daysVs.candidate.opsPerSec),
+    momentBusinessTimeOpsPerSec: Math.round(daysVs.baseline.opsPerSec),
+    ratio: Number(daysVs.ratio.toFixed(1)),
+    vectors: checked,
+    equal: daysEqual,
+    equalButClosedThere: daysEqualAfterOpening,
+    disagreeing: checked - daysEqual - daysEqualAfterOpening,
+    examples: daysExamples,
+  });
+  const daysAlone = measure(oursDays, { opsPerRound: starts.length, rounds: 15, warmupRounds: 3 });
+  report({ bench: 'calendar', metric: 'addBusinessDays (n = 1..20)', opsPerSec: Math.round(daysAlone.opsPerSec), nsPerOp: Number(daysAlone.nsPerOp.toFixed(1)) });
+  const daysBetween = measure((i) => calendar.businessDaysBetween(at(starts, i), at(ends, i)), {
+    opsPerRound: starts.length,
+    rounds: 15,
+    warmupRounds: 3,
+  });
+  report({
+    bench: 'calendar',
+    metric: 'businessDaysBetween (ranges up to 2 weeks)',
+    opsPerSec: Math.round(daysBetween.opsPerSec),
+    nsPerOp: Number(daysBetween.nsPerOp.toFixed(1)),
+  });
+
   // The 24x7 fast path: plain addition behind the same interface.
   const always = businessCalendar({ timezone: ZONE });
   const alwaysAdd = measure((i) => always.addBusinessTime(at(starts, i), at(minutes, i) * MINUTE), {

@@ -20,6 +20,7 @@ export {
   type SimulationConfig,
   type SimulationProgress,
 } from './testing/simulation-options.js';
+export { defineSimulation } from './testing/define-simulation.js';
 export { kpiTable } from './testing/kpi-table.js';
 export { simulationReport, type ReportInput, type ReportView } from './testing/report.js';
 export { DurationDistribution, type DurationDistributionInput } from './testing/distribution.js';

@@ -12,6 +12,9 @@ import { ServiceFlowError } from '../process/errors.js';
 import { kpiTable } from '../testing/kpi-table.js';
 import { simulationReport, type ReportView } from '../testing/report.js';
 import { simulate } from '../testing/simulate.js';
+import { parseSimulationOptions, type SimulationOptions, type SimulationProgress } from '../testing/simulation-options.js';
+import type { InquiryView } from '../process/view.js';
+import { loadSimulationConfig } from './config.js';
 import { progressReporter, type Output } from './progress.js';
 
 /** The streams the command writes to. */
@@ -37,38 +40,93 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-interface SimulateFlags {
+/** The flags every command that simulates a desk shares (`simulate`, and any command built on it). */
+interface SimulationFlags {
   readonly inquiries: number;
   readonly days: number;
   readonly seed: number;
   readonly agents?: number;
   readonly drain?: string;
   readonly timezone?: string;
+  readonly config?: string;
+}
+
+interface SimulateFlags extends SimulationFlags {
   readonly json?: boolean;
   readonly report?: string;
   readonly title?: string;
 }
 
-function runSimulate(flags: SimulateFlags, io: CliStreams): void {
+/** Adds the flags of {@link SimulationFlags} to `command`. */
+function simulationFlags(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'simulation options from a file: .json, .js, .mjs, .cjs or .ts (export default defineSimulation({ … }))')
+    .option('-n, --inquiries <n>', 'inquiries arriving over the period', integer('--inquiries', 0), 1000)
+    .option('-d, --days <d>', 'days of arrivals', positive, 30)
+    .option('-s, --seed <s>', 'random seed (same seed, same result)', integer('--seed', 0), 1)
+    .option('-a, --agents <n>', 'agents on two shifts (default: staffed for the load)', integer('--agents', 1))
+    .option('--drain <duration>', "time after the last day to work off the backlog, e.g. '3d'")
+    .option('--timezone <zone>', 'IANA zone of the desk hours and the arrival profile (default UTC)');
+}
+
+/**
+ * The options to simulate with: the config file's, if any, with the flags given on the command
+ * line on top (a flag left at its default does not override the file).
+ */
+async function simulationOptions(flags: SimulationFlags, command: Command): Promise<SimulationOptions> {
+  const file = flags.config === undefined ? undefined : await loadSimulationConfig(flags.config);
+  const given = (flag: keyof SimulationFlags) => flags[flag] !== undefined && (file === undefined || command.getOptionValueSource(flag) === 'cli');
+  const options: SimulationOptions = { ...file };
+  return {
+    ...options,
+    ...(given('inquiries') ? { inquiries: flags.inquiries } : {}),
+    ...(given('days') ? { days: flags.days } : {}),
+    ...(given('seed') ? { seed: flags.seed } : {}),
+    ...(flags.agents === undefined ? {} : { agents: flags.agents }),
+    ...(flags.drain === undefined ? {} : { drain: flags.drain }),
+    ...(flags.timezone === undefined ? {} : { arrivals: { ...options.arrivals, timezone: flags.timezone } }),
+  };
+}
+
+/** What the HTML report reads of a view: the command keeps only that. */
+function reportView(view: InquiryView): ReportView {
+  return {
+    receivedAt: view.receivedAt,
+    ...(view.firstRespondedAt === undefined ? {} : { firstRespondedAt: view.firstRespondedAt }),
+    feedback: { responses: view.feedback.responses },
+  };
+}
+
+async function runSimulate(flags: SimulateFlags, command: Command, io: CliStreams): Promise<void> {
+  const options = await simulationOptions(flags, command);
+  const config = parseSimulationOptions(options);
   const interactive = io.stdout.isTTY === true && flags.json !== true;
-  const progress = progressReporter(io.stderr, interactive, flags.inquiries, flags.days);
+  const progress = progressReporter(io.stderr, interactive, config.inquiries, config.days);
   const reportViews: ReportView[] = [];
+  const { onView, onProgress } = options;
   const started = performance.now();
   let result;
   try {
     result = simulate({
-      inquiries: flags.inquiries,
-      days: flags.days,
-      seed: flags.seed,
-      ...(flags.agents === undefined ? {} : { agents: flags.agents }),
-      ...(flags.drain === undefined ? {} : { drain: flags.drain }),
-      ...(flags.timezone === undefined ? {} : { arrivals: { timezone: flags.timezone } }),
+      ...options,
       // Views are streamed: the command keeps only what the KPIs and the report read.
       keepViews: false,
       ...(flags.report === undefined
         ? {}
-        : { onView: (view) => reportViews.push({ receivedAt: view.receivedAt, ...(view.firstRespondedAt === undefined ? {} : { firstRespondedAt: view.firstRespondedAt }), feedback: { responses: view.feedback.responses } }) }),
-      ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
+        : {
+            onView: (view: InquiryView) => {
+              onView?.(view);
+              reportViews.push(reportView(view));
+            },
+          }),
+      ...(progress.onProgress === undefined
+        ? {}
+        : {
+            onProgress: (update: SimulationProgress) => {
+              onProgress?.(update);
+              progress.onProgress?.(update);
+            },
+          }),
     });
   } finally {
     progress.stop();
@@ -83,7 +141,8 @@ function runSimulate(flags: SimulateFlags, io: CliStreams): void {
     }
   }
   if (flags.report !== undefined) {
-    writeFileSync(flags.report, simulationReport({ ...result, views: reportViews }, { title: flags.title ?? `serviceflow simulation: ${flags.inquiries.toLocaleString('en-US')} inquiries over ${flags.days} days (seed ${flags.seed})` }));
+    const title = flags.title ?? `serviceflow simulation: ${config.inquiries.toLocaleString('en-US')} inquiries over ${config.days} days (seed ${config.seed})`;
+    writeFileSync(flags.report, simulationReport({ ...result, views: reportViews }, { title }));
     io.stderr.write(`Report written to ${flags.report}\n`);
   }
 }
@@ -95,19 +154,11 @@ function program(io: CliStreams): Command {
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .showHelpAfterError();
 
-  root
-    .command('simulate')
-    .description('simulate a service desk on a virtual clock and print its KPIs')
-    .option('-n, --inquiries <n>', 'inquiries arriving over the period', integer('--inquiries', 0), 1000)
-    .option('-d, --days <d>', 'days of arrivals', positive, 30)
-    .option('-s, --seed <s>', 'random seed (same seed, same result)', integer('--seed', 0), 1)
-    .option('-a, --agents <n>', 'agents on two shifts (default: staffed for the load)', integer('--agents', 1))
-    .option('--drain <duration>', "time after the last day to work off the backlog, e.g. '3d'")
-    .option('--timezone <zone>', 'IANA zone of the desk hours and the arrival profile (default UTC)')
+  simulationFlags(root.command('simulate').description('simulate a service desk on a virtual clock and print its KPIs'))
     .option('--json', 'print stats, metrics and timeline as one JSON line instead of the table')
     .addOption(new Option('-r, --report <file.html>', 'also write a self-contained HTML report with charts'))
     .option('--title <text>', 'title of the HTML report')
-    .action((flags: SimulateFlags) => runSimulate(flags, io));
+    .action((flags: SimulateFlags, command: Command) => runSimulate(flags, command, io));
 
   root
     .command('diagram')
@@ -132,8 +183,12 @@ export async function runCli(argv: readonly string[], io: CliStreams): Promise<n
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof UsageError || (error instanceof ServiceFlowError && error.code === 'INVALID_CONFIG')) {
+    if (error instanceof UsageError) {
       io.stderr.write(`serviceflow: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ServiceFlowError && error.code === 'INVALID_CONFIG') {
+      io.stderr.write(`serviceflow: ${error.code}: ${error.message}\n`);
       return 2;
     }
     io.stderr.write(`serviceflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

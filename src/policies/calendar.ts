@@ -11,7 +11,9 @@ import {
   parseTimeOfDay,
   type Weekday,
 } from './calendar/civil.js';
-import { Timeline, type WeekTemplate } from './calendar/timeline.js';
+import { BusinessDays, type OpenTime } from './calendar/business-days.js';
+import { LocalSchedule, type LocalSpans } from './calendar/schedule.js';
+import { Timeline } from './calendar/timeline.js';
 import { isTimeZone, zoneOffsets } from './calendar/zone.js';
 
 /** The earliest instant a calendar accepts or returns: 0001-01-01T00:00:00.000Z. */
@@ -59,6 +61,19 @@ const Holiday = z.string().superRefine((text, ctx) => {
   if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
 });
 
+/** Special hours per local date: replaces the weekday's spans on that date. */
+const Exceptions = z.record(z.string(), DaySpans).superRefine((exceptions, ctx) => {
+  for (const date of Object.keys(exceptions)) {
+    const parsed = parseIsoDate(date);
+    if ('problem' in parsed) {
+      const message = parsed.problem.startsWith('must')
+        ? `the key '${date}' ${parsed.problem}`
+        : `the key '${date}' is not a date: ${parsed.problem}`;
+      ctx.addIssue({ code: 'custom', path: [date], message });
+    }
+  }
+});
+
 const TimeZone = z.string().superRefine((name, ctx) => {
   if (!isTimeZone(name)) {
     ctx.addIssue({ code: 'custom', message: "must be an IANA time zone known to Intl, such as 'America/New_York' or 'UTC'" });
@@ -66,6 +81,7 @@ const TimeZone = z.string().superRefine((name, ctx) => {
 });
 
 type Spans = [string, string][];
+
 
 /** Canonical spans: times as 'HH:MM' (or 'HH:MM:SS'), sorted, exact duplicates dropped. */
 function normaliseSpans(spans: readonly (readonly [string, string])[]): Spans {
@@ -95,6 +111,9 @@ function msOf(text: string): number {
  *   starts is invalid; overlapping or touching spans are merged (open time is their union). Days
  *   not listed are closed. Without `week` the calendar is open 24×7.
  * - `holidays`: local dates `'YYYY-MM-DD'`, each closing its whole local day 00:00–24:00.
+ * - `exceptions`: special hours per local date, `{ 'YYYY-MM-DD': [[start, end], …] }`, replacing
+ *   that date's weekday spans (`[]`: no span that day); spans are written and merged as in `week`.
+ *   On a date that is also a holiday, the exception's spans are open (the more specific wins).
  *
  * @example
  * ```ts
@@ -103,6 +122,8 @@ function msOf(text: string): number {
  * // result.success === false: week.mon[0][0] must be a time of day 'HH:MM' or 'HH:MM:SS'
  * const config = BusinessCalendarConfig.parse({ week: { sat: [['10:00:00', '14:00']] } });
  * // config.week.sat → [['10:00', '14:00']], config.week.mon → [], config.timezone → 'UTC'
+ * const special = BusinessCalendarConfig.parse({ exceptions: { '2026-12-24': [['09:00', '13:00']] } });
+ * // special.exceptions → { '2026-12-24': [['09:00', '13:00']] }
  * ```
  */
 export const BusinessCalendarConfig = z
@@ -110,6 +131,7 @@ export const BusinessCalendarConfig = z
     timezone: TimeZone.optional(),
     week: Week.optional(),
     holidays: z.array(Holiday).readonly().optional(),
+    exceptions: Exceptions.optional(),
   })
   .superRefine((config, ctx) => {
     const week = config.week;
@@ -134,7 +156,18 @@ export const BusinessCalendarConfig = z
       sun: spansOf('sun'),
     };
     const holidays = [...new Set(config.holidays ?? [])].sort();
-    return { timezone: config.timezone ?? 'UTC', week, holidays };
+    const normalised: { timezone: string; week: typeof week; holidays: string[]; exceptions?: Record<string, Spans> } = {
+      timezone: config.timezone ?? 'UTC',
+      week,
+      holidays,
+    };
+    const exceptions = config.exceptions ?? {};
+    const dates = Object.keys(exceptions).sort();
+    // Left out when empty, so that configs without exceptions keep their shape.
+    if (dates.length > 0) {
+      normalised.exceptions = Object.fromEntries(dates.map((date): [string, Spans] => [date, normaliseSpans(exceptions[date] ?? [])]));
+    }
+    return normalised;
   });
 
 /**
@@ -147,6 +180,7 @@ export const BusinessCalendarConfig = z
  *   timezone: 'America/New_York',
  *   week: { mon: [['09:00', '17:00']], fri: [['09:00', '15:00']] },
  *   holidays: ['2026-12-25'],
+ *   exceptions: { '2026-12-24': [['09:00', '13:00']], '2026-12-31': [] },
  * };
  * ```
  */
@@ -154,8 +188,9 @@ export type BusinessCalendarConfigInput = z.input<typeof BusinessCalendarConfig>
 
 /**
  * The explicit, JSON-serialisable form of a calendar's configuration: the zone, all seven days
- * (a 24×7 day is `[['00:00', '24:00']]`, a closed day `[]`) with canonical, sorted spans, and the
- * holidays sorted and unique. It is itself a valid {@link BusinessCalendarConfigInput}.
+ * (a 24×7 day is `[['00:00', '24:00']]`, a closed day `[]`) with canonical, sorted spans, the
+ * holidays sorted and unique, and `exceptions` by date with canonical spans (the key is left out
+ * when there are none). It is itself a valid {@link BusinessCalendarConfigInput}.
  *
  * @example
  * ```ts
@@ -209,63 +244,70 @@ export interface BusinessCalendar {
   isOpen(at: number): boolean;
   /** `at` when open, otherwise the start of the next open interval. */
   nextOpen(at: number): number;
+  /**
+   * The same wall time on the `n`th business day after (`n > 0`) or before (`n < 0`) the local
+   * date of `at`, zendesk/biz's rule. A business day is a local date on which the calendar is open
+   * at some moment. A wall time that the target day skips (a spring-forward gap) moves forward by
+   * the gap's length; when the instant found is neither open nor a closing time, the answer is the
+   * next opening (`n >= 0`) or the last closing before it (`n < 0`). So `n = 0` gives `at` when it
+   * is open or a closing time, else the next opening. Throws `INVALID_INPUT` for an `n` that is not
+   * a whole number, or a result outside 0001–9999.
+   *
+   * Optional so that calendars written against earlier versions still satisfy the interface; every
+   * calendar {@link businessCalendar} builds has it.
+   */
+  addBusinessDays?(at: number, n: number): number;
+  /**
+   * The number of business days after the local date of `a` up to and including the local date of
+   * `b` (negative when `b`'s date is earlier): Friday to the next Monday is 1, Saturday to Monday
+   * is 1, Friday to Saturday is 0. Times of day do not matter. Optional like
+   * {@link BusinessCalendar.addBusinessDays}.
+   */
+  businessDaysBetween?(a: number, b: number): number;
   /** The JSON-serialisable normalised config this calendar was built from. */
   readonly config: NormalisedCalendarConfig;
 }
 
-/**
- * Local open pieces per weekday: each day's own spans (an overnight span up to midnight) plus the
- * tails of the previous day's overnight spans, merged.
- */
-function weekTemplate(week: NormalisedCalendarConfig['week']): WeekTemplate {
-  const own = WEEKDAYS.map((day) => week[day].map(([start, end]) => [msOf(start), msOf(end)] as const));
-  return own.map((spans, index) => {
-    const previous = own[(index + 6) % 7] ?? [];
-    const pieces: [number, number][] = [];
-    for (const [start, end] of spans) pieces.push([start, end > start ? end : DAY_MS]);
-    for (const [start, end] of previous) if (end < start && end > 0) pieces.push([0, end]);
-    pieces.sort((x, y) => x[0] - y[0]);
-    const flat: number[] = [];
-    for (const [start, end] of pieces) {
-      const last = flat.length - 1;
-      if (last > 0 && start <= (flat[last] ?? -1)) flat[last] = Math.max(flat[last] ?? end, end);
-      else flat.push(start, end);
-    }
-    return flat;
-  });
+/** Spans of a normalised config as milliseconds since local midnight. */
+function localSpans(spans: readonly (readonly [string, string])[]): LocalSpans {
+  return spans.map(([start, end]) => [msOf(start), msOf(end)] as const);
 }
 
-function isWholeWeek(template: WeekTemplate): boolean {
-  return template.every((pieces) => pieces.length === 2 && pieces[0] === 0 && pieces[1] === DAY_MS);
-}
-
-function holidayDays(holidays: readonly string[]): Set<number> {
-  const days = new Set<number>();
-  for (const holiday of holidays) {
+function localSchedule(config: NormalisedCalendarConfig): LocalSchedule {
+  const week = WEEKDAYS.map((day) => localSpans(config.week[day]));
+  const exceptions = new Map<number, LocalSpans>();
+  for (const [date, spans] of Object.entries(config.exceptions ?? {})) {
+    const parsed = parseIsoDate(date);
+    if ('day' in parsed) exceptions.set(parsed.day, localSpans(spans));
+  }
+  const holidays = new Set<number>();
+  for (const holiday of config.holidays) {
     const parsed = parseIsoDate(holiday);
-    if ('day' in parsed) days.add(parsed.day);
+    if ('day' in parsed) holidays.add(parsed.day);
   }
-  return days;
+  return new LocalSchedule(week, exceptions, holidays);
 }
 
-/** Timelines are shared by calendars with equal configs, so their caches are built once. */
-const timelines = new Map<string, Timeline>();
-const MAX_TIMELINES = 64;
+interface SharedTables {
+  readonly timeline: Timeline;
+  readonly businessDays: BusinessDays;
+}
 
-function sharedTimeline(config: NormalisedCalendarConfig, template: WeekTemplate): Timeline {
+/** Tables are shared by calendars with equal configs, so their caches are built once. */
+const sharedTables = new Map<string, SharedTables>();
+const MAX_SHARED_TABLES = 64;
+
+function tablesFor(config: NormalisedCalendarConfig, schedule: LocalSchedule): SharedTables {
   const key = JSON.stringify(config);
-  let timeline = timelines.get(key);
-  if (timeline === undefined) {
-    if (timelines.size >= MAX_TIMELINES) timelines.clear();
-    timeline = new Timeline(
-      zoneOffsets(config.timezone),
-      template,
-      holidayDays(config.holidays),
-      Timeline.chunkIndex(MAX_INSTANT),
-    );
-    timelines.set(key, timeline);
+  let tables = sharedTables.get(key);
+  if (tables === undefined) {
+    if (sharedTables.size >= MAX_SHARED_TABLES) sharedTables.clear();
+    const zone = zoneOffsets(config.timezone);
+    const timeline = new Timeline(zone, schedule, Timeline.chunkIndex(MIN_INSTANT), Timeline.chunkIndex(MAX_INSTANT));
+    tables = { timeline, businessDays: new BusinessDays(zone, schedule, timeline) };
+    sharedTables.set(key, tables);
   }
-  return timeline;
+  return tables;
 }
 
 function invalidInstant(method: string, name: string, value: unknown): InvalidInputError {
@@ -290,6 +332,39 @@ function beyondRange(method: string): InvalidInputError {
   });
 }
 
+function invalidDayCount(value: unknown): InvalidInputError {
+  return new InvalidInputError(
+    `addBusinessDays: n must be a whole number of business days (negative to count back); received ${abbreviate(value)}`,
+    { path: ['n'], received: value, expected: 'a safe integer' },
+  );
+}
+
+function beforeRange(method: string): InvalidInputError {
+  return new InvalidInputError(`${method}: the result would lie before 0001-01-01T00:00:00Z`, {
+    path: [],
+    expected: INSTANT_RANGE,
+  });
+}
+
+/** The business-day members of a calendar, with their input checks, over its business days. */
+function businessDayMethods(days: () => BusinessDays): Pick<Required<BusinessCalendar>, 'addBusinessDays' | 'businessDaysBetween'> {
+  return {
+    addBusinessDays(at: number, n: number): number {
+      if (!isInstant(at)) throw invalidInstant('addBusinessDays', 'at', at);
+      if (!Number.isSafeInteger(n)) throw invalidDayCount(n);
+      const result = days().add(at, n);
+      if (result > MAX_INSTANT) throw beyondRange('addBusinessDays');
+      if (result < MIN_INSTANT) throw beforeRange('addBusinessDays');
+      return result;
+    },
+    businessDaysBetween(a: number, b: number): number {
+      if (!isInstant(a)) throw invalidInstant('businessDaysBetween', 'a', a);
+      if (!isInstant(b)) throw invalidInstant('businessDaysBetween', 'b', b);
+      return days().between(a, b);
+    },
+  };
+}
+
 function isInstant(value: number): boolean {
   return value >= MIN_INSTANT && value <= MAX_INSTANT;
 }
@@ -305,10 +380,14 @@ function isInstant(value: number): boolean {
  * - a holiday closes its whole local day 00:00–24:00, including the part of an overnight shift
  *   that runs into it (an overnight shift starting on a holiday still opens after midnight).
  * - overlapping and touching spans merge; the open time is their union.
+ * - an exception replaces the spans that start on its date (the previous evening's overnight
+ *   shift still ends that morning); on a date that is also a holiday, the exception's spans open.
+ * - business days (`addBusinessDays`, `businessDaysBetween`) are the local dates with open time.
  *
  * Throws `InvalidConfigError` (code `INVALID_CONFIG`) with the offending path for: an unknown zone,
- * a malformed time or date (`'9:00'`, `'25:00'`, `'2026-02-30'`), a span that ends where it starts
- * or starts at `'24:00'`, an unknown key, or a week without any open time.
+ * a malformed time or date (`'9:00'`, `'25:00'`, `'2026-02-30'`, as a holiday or an exception's
+ * key), a span that ends where it starts or starts at `'24:00'`, an unknown key, or a week without
+ * any open time.
  *
  * @example
  * ```ts
@@ -323,29 +402,46 @@ function isInstant(value: number): boolean {
  *     fri: [['09:00', '12:00'], ['13:00', '17:00']],
  *   },
  *   holidays: ['2026-12-25'],
+ *   exceptions: { '2026-12-31': [['09:00', '13:00']] },
  * });
  * support.isOpen(Date.parse('2026-12-24T12:30:00-05:00')); // false: lunch
  * support.addBusinessTime(Date.parse('2026-12-24T16:30:00-05:00'), 3_600_000);
  * // Date.parse('2026-12-28T09:30:00-05:00'): Christmas Friday and the weekend are closed
+ * support.isOpen(Date.parse('2026-12-31T14:00:00-05:00')); // false: New Year's Eve closes at 13:00
+ * support.addBusinessDays(Date.parse('2026-12-24T10:00:00-05:00'), 1);
+ * // Date.parse('2026-12-28T10:00:00-05:00'): the next business day, same time
+ * support.businessDaysBetween(Date.parse('2026-12-24T10:00:00-05:00'), Date.parse('2026-12-31T10:00:00-05:00')); // 4
  * ```
  */
-export function businessCalendar(config: BusinessCalendarConfigInput = {}): BusinessCalendar {
+export function businessCalendar(config: BusinessCalendarConfigInput = {}): Required<BusinessCalendar> {
   const parsed = BusinessCalendarConfig.safeParse(config);
   if (!parsed.success) {
     const { message, details } = describeZodError('business calendar config', config, parsed.error);
     throw new InvalidConfigError(message, details);
   }
   const normalised = deepFreeze(parsed.data);
-  const template = weekTemplate(normalised.week);
-  const alwaysOpen = normalised.holidays.length === 0 && isWholeWeek(template);
-  return alwaysOpen ? plainCalendar(normalised) : zonedCalendar(normalised, sharedTimeline(normalised, template));
+  const schedule = localSchedule(normalised);
+  const alwaysOpen = normalised.holidays.length === 0 && normalised.exceptions === undefined && schedule.wholeWeek;
+  return alwaysOpen ? plainCalendar(normalised, schedule) : zonedCalendar(normalised, tablesFor(normalised, schedule));
 }
 
-function plainCalendar(config: NormalisedCalendarConfig): BusinessCalendar {
+/** Open time of a calendar open all the time. */
+const ALWAYS_OPEN: OpenTime = {
+  isOpen: () => true,
+  nextOpen: (t) => t,
+  lastClose: (t) => t,
+  between: (a, b) => b - a,
+};
+
+function plainCalendar(config: NormalisedCalendarConfig, schedule: LocalSchedule): Required<BusinessCalendar> {
+  // Built on first use: only business days need the zone's offsets.
+  let businessDays: BusinessDays | undefined;
+  const days = (): BusinessDays => (businessDays ??= new BusinessDays(zoneOffsets(config.timezone), schedule, ALWAYS_OPEN));
   return Object.freeze({
     timezone: config.timezone,
     alwaysOpen: true,
     config,
+    ...businessDayMethods(days),
     addBusinessTime(at: number, ms: number): number {
       if (!isInstant(at)) throw invalidInstant('addBusinessTime', 'at', at);
       if (!(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
@@ -369,11 +465,12 @@ function plainCalendar(config: NormalisedCalendarConfig): BusinessCalendar {
   });
 }
 
-function zonedCalendar(config: NormalisedCalendarConfig, timeline: Timeline): BusinessCalendar {
+function zonedCalendar(config: NormalisedCalendarConfig, { timeline, businessDays }: SharedTables): Required<BusinessCalendar> {
   return Object.freeze({
     timezone: config.timezone,
     alwaysOpen: false,
     config,
+    ...businessDayMethods(() => businessDays),
     addBusinessTime(at: number, ms: number): number {
       if (!isInstant(at)) throw invalidInstant('addBusinessTime', 'at', at);
       if (!(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
@@ -421,4 +518,4 @@ function deepFreeze<T>(value: T): T {
  * // Date.parse('2026-01-03T11:00:00Z'), a Saturday like any other day
  * ```
  */
-export const alwaysOpenCalendar: BusinessCalendar = businessCalendar();
+export const alwaysOpenCalendar: Required<BusinessCalendar> = businessCalendar();

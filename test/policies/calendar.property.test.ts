@@ -1,6 +1,7 @@
 /**
  * Properties of businessCalendar: agreement with a brute-force oracle that walks minute by minute
- * reading the wall clock from Intl, and the algebra of addBusinessTime / businessTimeBetween.
+ * reading the wall clock from Intl (open time, date exceptions, holidays and business days), and
+ * the algebra of addBusinessTime / businessTimeBetween / addBusinessDays / businessDaysBetween.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -32,12 +33,13 @@ interface Schedule {
   readonly timezone: string;
   readonly week: Week | undefined;
   readonly holidays: string[];
+  readonly exceptions: Record<string, Span[]>;
 }
 
-const configOf = (schedule: Schedule): BusinessCalendarConfigInput =>
-  schedule.week === undefined
-    ? { timezone: schedule.timezone, holidays: schedule.holidays }
-    : { timezone: schedule.timezone, week: schedule.week, holidays: schedule.holidays };
+const configOf = (schedule: Schedule): BusinessCalendarConfigInput => {
+  const { timezone, holidays, exceptions } = schedule;
+  return schedule.week === undefined ? { timezone, holidays, exceptions } : { timezone, week: schedule.week, holidays, exceptions };
+};
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 const hhmm = (minutes: number): string => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
@@ -74,20 +76,30 @@ function wallClock(timezone: string, t: number): number {
   return Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'));
 }
 
-/** Whether a wall-clock reading lies in the schedule, read naively from the config's strings. */
+/** The spans a day starts: its exception's, else its weekday's (all day without a week). */
+function ownSpans(schedule: Schedule, day: number): Span[] {
+  const exception = schedule.exceptions[isoDay(day)];
+  if (exception !== undefined) return exception;
+  if (schedule.week === undefined) return [['00:00', '24:00']];
+  return schedule.week[BY_UTC_DAY[new Date(day * DAY).getUTCDay()] ?? 'sun'] ?? [];
+}
+
+/**
+ * Whether a wall-clock reading lies in the schedule, read naively from the config's strings: the
+ * day's own spans and the previous day's overnight tails; a holiday keeps only its exception's.
+ */
 function wallIsOpen(schedule: Schedule, wall: number): boolean {
   const day = Math.floor(wall / DAY);
   const minute = (wall - day * DAY) / MINUTE;
-  if (schedule.holidays.includes(isoDay(day))) return false;
-  if (schedule.week === undefined) return true;
-  const today = schedule.week[BY_UTC_DAY[new Date(day * DAY).getUTCDay()] ?? 'sun'] ?? [];
-  const yesterday = schedule.week[BY_UTC_DAY[new Date((day - 1) * DAY).getUTCDay()] ?? 'sun'] ?? [];
+  const holiday = schedule.holidays.includes(isoDay(day));
+  const today = holiday ? (schedule.exceptions[isoDay(day)] ?? []) : ownSpans(schedule, day);
   for (const [start, end] of today) {
     const s = minutesOf(start);
     const e = minutesOf(end);
     if (e > s ? s <= minute && minute < e : minute >= s) return true;
   }
-  for (const [start, end] of yesterday) {
+  if (holiday) return false;
+  for (const [start, end] of ownSpans(schedule, day - 1)) {
     if (minutesOf(end) < minutesOf(start) && minute < minutesOf(end)) return true;
   }
   return false;
@@ -96,6 +108,12 @@ function wallIsOpen(schedule: Schedule, wall: number): boolean {
 /** Open minutes of a window, and the answers that follow from them. */
 class Oracle {
   private readonly open: boolean[] = [];
+  /** The wall clock's reading at each minute (it goes back on a fall-back). */
+  private readonly readings: number[] = [];
+  /** Local dates with an open minute; only dates wholly inside the window are known. */
+  private readonly openDays = new Set<number>();
+  private readonly firstWholeDay: number;
+  private readonly lastWholeDay: number;
   /** Open minutes before minute i. */
   private readonly before: number[] = [0];
   /** The first open minute at or after minute i, or -1 when none is left in the window. */
@@ -109,14 +127,22 @@ class Oracle {
     // Start reading 3 hours early: no fall-back repeats more than that, so the furthest reading
     // is right from the first minute of the window on.
     let furthest = -Infinity;
+    const days: number[] = [];
     for (let t = from - 3 * HOUR; t < from + minutes * MINUTE; t += MINUTE) {
-      furthest = Math.max(furthest, wallClock(schedule.timezone, t));
+      const reading = wallClock(schedule.timezone, t);
+      furthest = Math.max(furthest, reading);
       if (t >= from) {
         const open = wallIsOpen(schedule, furthest);
         this.open.push(open);
+        this.readings.push(reading);
+        // A minute belongs to the date its clock has reached (the furthest reading so far).
+        days.push(Math.floor(furthest / DAY));
+        if (open) this.openDays.add(Math.floor(furthest / DAY));
         this.before.push((this.before[this.before.length - 1] ?? 0) + (open ? 1 : 0));
       }
     }
+    this.firstWholeDay = (days[0] ?? 0) + 1;
+    this.lastWholeDay = (days[days.length - 1] ?? 0) - 1;
     let next = -1;
     for (let i = this.open.length - 1; i >= 0; i--) {
       if (this.open[i] === true) next = i;
@@ -144,6 +170,62 @@ class Oracle {
       if (this.open[i] === true && --left === 0) return this.from + (i + 1) * MINUTE;
     }
     return undefined;
+  }
+
+  /** Whether a local date has open time; `undefined` when it is not wholly inside the window. */
+  isBusinessDay(day: number): boolean | undefined {
+    return day < this.firstWholeDay || day > this.lastWholeDay ? undefined : this.openDays.has(day);
+  }
+
+  /** The local date the wall clock shows at `t`. */
+  private localDay(t: number): number {
+    return Math.floor((this.readings[this.index(t)] ?? Number.NaN) / DAY);
+  }
+
+  /**
+   * zendesk/biz's rule: the same wall time on the nth business day after (before) the date of
+   * `at`, the skipped wall time of a gap moved on by the gap, then forward to the next opening
+   * (back to the last closing) unless open or a closing time. `undefined` beyond the window.
+   */
+  addBusinessDays(at: number, n: number): number | undefined {
+    const reading = this.readings[this.index(at)] ?? Number.NaN;
+    let day = Math.floor(reading / DAY);
+    const timeOfDay = reading - day * DAY;
+    for (let left = Math.abs(n); left > 0; ) {
+      day += Math.sign(n);
+      const business = this.isBusinessDay(day);
+      if (business === undefined) return undefined;
+      if (business) left--;
+    }
+    const wall = day * DAY + timeOfDay;
+    const exactly = this.readings.indexOf(wall);
+    let t: number;
+    if (exactly >= 0) t = this.from + exactly * MINUTE;
+    else {
+      const after = this.readings.findIndex((r) => r > wall);
+      if (after <= 0) return undefined;
+      const offsetBefore = (this.readings[after - 1] ?? Number.NaN) - (this.from + (after - 1) * MINUTE);
+      t = wall - offsetBefore;
+    }
+    const i = this.index(t);
+    if (i < 1 || i >= this.open.length) return undefined;
+    if (this.open[i] === true || this.open[i - 1] === true) return t;
+    if (n >= 0) return this.nextOpen(t);
+    for (let j = i - 1; j >= 0; j--) if (this.open[j] === true) return this.from + (j + 1) * MINUTE;
+    return undefined;
+  }
+
+  /** Business days after the date of `a` up to that of `b`; `undefined` beyond the window. */
+  businessDaysBetween(a: number, b: number): number | undefined {
+    const from = this.localDay(a);
+    const to = this.localDay(b);
+    let count = 0;
+    for (let day = Math.min(from, to) + 1; day <= Math.max(from, to); day++) {
+      const business = this.isBusinessDay(day);
+      if (business === undefined) return undefined;
+      if (business) count++;
+    }
+    return to < from ? 0 - count : count;
   }
 
   /** `undefined` when the answer lies beyond the window. */
@@ -227,14 +309,25 @@ const zoneAndAnchor = fc.constantFrom(...ZONES).chain((timezone) => {
   return fc.record({ timezone: fc.constant(timezone), anchor: fc.oneof(anywhere, { arbitrary: nearChange, weight: 3 }) });
 });
 
-/** A schedule around an anchor, with holidays near it so that they matter. */
+/** Date exceptions near an anchor: spans or a closed day (`[]`), some on holidays. */
+const exceptionsNear = fc.array(fc.tuple(fc.integer({ min: -2, max: 5 }), fc.array(span, { maxLength: 2 })), { minLength: 1, maxLength: 4 });
+
+/** A schedule around an anchor, with holidays and date exceptions near it so that they matter. */
 const scheduleNear = fc
-  .tuple(zoneAndAnchor, fc.option(week, { freq: 6 }), fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 3 }))
-  .map(([{ timezone, anchor }, days, holidayOffsets]) => ({
+  .tuple(
+    zoneAndAnchor,
+    fc.option(week, { freq: 6 }),
+    fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 3 }),
+    fc.option(exceptionsNear, { freq: 3 }),
+  )
+  .map(([{ timezone, anchor }, days, holidayOffsets, exceptions]) => ({
     schedule: {
       timezone,
       week: days ?? undefined,
       holidays: holidayOffsets.map((offset) => isoDay(Math.floor(anchor / DAY) + offset)),
+      exceptions: Object.fromEntries(
+        (exceptions ?? []).map(([offset, spans]) => [isoDay(Math.floor(anchor / DAY) + offset), spans]),
+      ),
     } satisfies Schedule,
     anchor,
   }));
@@ -252,7 +345,7 @@ describe('businessCalendar agrees with a minute-by-minute oracle', () => {
     withinMinute: fc.integer({ min: 0, max: MINUTE - 1 }),
   });
 
-  it('on isOpen, nextOpen, businessTimeBetween and addBusinessTime, across zones, DST changes and holidays', () => {
+  it('on isOpen, nextOpen, businessTimeBetween and addBusinessTime, across zones, DST changes, holidays and exceptions', () => {
     fc.assert(
       fc.property(scheduleNear, fc.array(query, { minLength: 10, maxLength: 10 }), ({ schedule, anchor }, queries) => {
         const calendar = businessCalendar(configOf(schedule));
@@ -293,6 +386,34 @@ describe('businessCalendar agrees with a minute-by-minute oracle', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('business days agree with the minute-by-minute oracle', () => {
+  const WINDOW_DAYS = 10;
+  const query = fc.record({
+    at: fc.integer({ min: 3 * 24 * 60, max: 7 * 24 * 60 }),
+    b: fc.integer({ min: 0, max: WINDOW_DAYS * 24 * 60 - 1 }),
+    n: fc.oneof(fc.integer({ min: -2, max: 2 }), fc.integer({ min: -4, max: 4 })),
+  });
+
+  it('on addBusinessDays and businessDaysBetween, across zones, DST changes, holidays and exceptions', () => {
+    fc.assert(
+      fc.property(scheduleNear, fc.array(query, { minLength: 20, maxLength: 20 }), ({ schedule, anchor }, queries) => {
+        const calendar = businessCalendar(configOf(schedule));
+        const from = Math.floor(anchor / DAY) * DAY - 5 * DAY;
+        const oracle = new Oracle(schedule, from, WINDOW_DAYS * 24 * 60);
+        for (const { at, b, n } of queries) {
+          const start = from + at * MINUTE;
+          const due = oracle.addBusinessDays(start, n);
+          if (due !== undefined) expect([start, n, calendar.addBusinessDays(start, n)]).toEqual([start, n, due]);
+          const end = from + b * MINUTE;
+          const days = oracle.businessDaysBetween(start, end);
+          if (days !== undefined) expect([start, end, calendar.businessDaysBetween(start, end)]).toEqual([start, end, days]);
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 });
@@ -393,6 +514,32 @@ describe('businessCalendar algebra', () => {
         expect(rebuilt.alwaysOpen).toBe(calendar.alwaysOpen);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('addBusinessDays lands where the calendar is open or has just closed, further for larger n', () => {
+    fc.assert(
+      fc.property(setting, fc.integer({ min: -6, max: 6 }), ({ schedule, a }, n) => {
+        const calendar = businessCalendar(configOf(schedule));
+        const due = calendar.addBusinessDays(a, n);
+        expect(calendar.isOpen(due) || calendar.isOpen(due - 1)).toBe(true);
+        expect(due).toBeLessThanOrEqual(calendar.addBusinessDays(a, n + 1));
+        if (n === 0) expect(due).toBe(calendar.isOpen(a) || calendar.isOpen(a - 1) ? a : calendar.nextOpen(a));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('businessDaysBetween adds up over consecutive ranges, is antisymmetric and counts at least n to addBusinessDays(n)', () => {
+    fc.assert(
+      fc.property(setting, fc.integer({ min: 0, max: 6 }), ({ schedule, a, b, c }, n) => {
+        const calendar = businessCalendar(configOf(schedule));
+        const ab = calendar.businessDaysBetween(a, b);
+        expect(ab + calendar.businessDaysBetween(b, c)).toBe(calendar.businessDaysBetween(a, c));
+        expect(calendar.businessDaysBetween(b, a)).toBe(0 - ab);
+        expect(calendar.businessDaysBetween(a, calendar.addBusinessDays(a, n))).toBeGreaterThanOrEqual(n);
+      }),
+      { numRuns: 200 },
     );
   });
 });

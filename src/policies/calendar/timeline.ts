@@ -2,20 +2,14 @@
  * The open time of a calendar as UTC intervals, built lazily in chunks and queried with binary
  * searches. All the zone and schedule work happens once per chunk; a query is a few look-ups.
  */
-import { DAY_MS, weekdayIndex } from './civil.js';
+import { DAY_MS } from './civil.js';
+import type { LocalSchedule } from './schedule.js';
 import type { ZoneOffsets } from './zone.js';
 
 /** UTC milliseconds per chunk: 52 weeks, so about one chunk per year of queries. */
 const CHUNK_MS = 364 * DAY_MS;
 /** Chunks kept per timeline before the cache starts over (a year of Mon–Fri is about 8 KB). */
 const MAX_CHUNKS = 512;
-
-/**
- * The open time of a week, per weekday (0 = Monday), as local wall-time pieces within the day:
- * a flat list `[start0, end0, start1, end1, …]` in ms since local midnight, ascending, disjoint,
- * within `[0, DAY_MS]`. The tails of overnight spans are already moved into the following day.
- */
-export type WeekTemplate = readonly (readonly number[])[];
 
 /**
  * The open intervals of one chunk, ascending and disjoint, with the business time accumulated
@@ -80,10 +74,11 @@ export class Timeline {
   private lastChunk: Chunk | undefined;
 
   constructor(
-    private readonly zone: ZoneOffsets,
-    private readonly template: WeekTemplate,
-    private readonly holidays: ReadonlySet<number>,
-    /** No chunk past this index is built: searches give up there. */
+    readonly zone: ZoneOffsets,
+    private readonly schedule: LocalSchedule,
+    /** No chunk before this index is built: backward searches give up there. */
+    private readonly firstChunkIndex: number,
+    /** No chunk past this index is built: forward searches give up there. */
     private readonly lastChunkIndex: number,
   ) {}
 
@@ -111,6 +106,23 @@ export class Timeline {
       if (index > this.lastChunkIndex) return Infinity;
       chunk = this.chunk(index);
       if (chunk.count > 0) return chunk.starts[0]!;
+    }
+  }
+
+  /**
+   * `t` when `t` is the end of an open interval, else the latest end before it (`-Infinity` if
+   * none is left), for a `t` that is not open.
+   */
+  lastClose(t: number): number {
+    let index = Timeline.chunkIndex(t);
+    let chunk = this.chunk(index);
+    const i = lastStartAtOrBefore(chunk, t);
+    if (i >= 0) return chunk.ends[i]!;
+    for (;;) {
+      index--;
+      if (index < this.firstChunkIndex) return -Infinity;
+      chunk = this.chunk(index);
+      if (chunk.count > 0) return chunk.ends[chunk.count - 1]!;
     }
   }
 
@@ -166,8 +178,7 @@ export class Timeline {
     const firstDay = Math.floor(chunkStart / DAY_MS) - 2;
     const lastDay = Math.floor(chunkEnd / DAY_MS) + 1;
     for (let day = firstDay; day <= lastDay; day++) {
-      if (this.holidays.has(day)) continue;
-      const pieces = this.template[weekdayIndex(day)] ?? [];
+      const pieces = this.schedule.piecesOn(day);
       const midnight = day * DAY_MS;
       for (let p = 0; p + 1 < pieces.length; p += 2) {
         const start = Math.max(chunkStart, this.zone.instantOfWall(midnight + pieces[p]!));

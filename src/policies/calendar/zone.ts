@@ -65,6 +65,18 @@ export class ZoneOffsets {
     }
   }
 
+  /**
+   * The instant of wall time `wall` by Temporal's `'compatible'` rule (also biz's and moment's): a
+   * repeated time is its first occurrence, a skipped time is moved forward by the gap's length
+   * (02:30 in a one-hour gap at 02:00 is 03:30 after it). Unlike {@link instantOfWall} this is
+   * not monotonic inside a gap; it is what "the same wall time on another day" means to users.
+   */
+  instantOfWallCompatible(wall: number): number {
+    const first = this.instantOfWall(wall);
+    if (first + this.offsetAt(first) === wall) return first;
+    return wall - this.offsetAt(first - 1);
+  }
+
   /** The offset (local minus UTC, in ms) in effect at instant `t`. */
   offsetAt(t: number): number {
     const block = this.blockAt(t);
