@@ -196,11 +196,14 @@ function feedbackCharts(views: readonly ReportView[], metrics: ServiceMetrics | 
     nps: `NPS ${metrics?.nps === null || metrics?.nps === undefined ? '–' : metrics.nps.toFixed(1)}`,
     ces: `CES ${metrics?.ces === null || metrics?.ces === undefined ? '–' : metrics.ces.toFixed(2)} (mean, 1 = low effort)`,
   };
+  // CSAT, NPS, CES in that order, whichever answers came first (a desk may send all three by rule).
+  const order = Object.keys(SCALES);
   return [...byKind]
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
     .map(([kind, counts]) => {
       const base = SCALES[kind]?.[0] ?? 0;
       return barChart(
-        kind === 'csat' || kind === 'nps' ? kind : 'feedback',
+        kind,
         `${headline[kind] ?? kind}: answers by score`,
         counts.map((value, i) => ({ label: String(i + base), value, color: color(kind, i + base) })),
       );
