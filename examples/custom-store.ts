@@ -11,8 +11,11 @@ import {
   compareSnapshotIds,
   createConflict,
   journalEntryId,
+  parkEntry,
   saveConflict,
+  unparkEntry,
   type JournalEntry,
+  type ParkedSnapshot,
   type SnapshotStore,
   type SnapshotWrite,
   type StoredSnapshot,
@@ -26,7 +29,8 @@ export interface KeyValue {
 }
 
 // #region store
-type Row = { snapshot: StoredSnapshot; journal: JournalEntry[] }; // one key per snapshot: a write is one set()
+type Parked = Pick<ParkedSnapshot, 'parkedAt' | 'reason'>;
+type Row = { snapshot: StoredSnapshot; journal: JournalEntry[]; parked?: Parked }; // one key per snapshot: a write is one set()
 
 export function keyValueStore(kv: KeyValue): SnapshotStore {
   let tail: Promise<unknown> = Promise.resolve(); // one writer at a time, so check-then-set is atomic
@@ -68,8 +72,33 @@ export function keyValueStore(kv: KeyValue): SnapshotStore {
         return put(write, row);
       }),
     async due({ until, limit }) {
-      const due = (await all()).flatMap(({ snapshot: { id, wakeAt } }) => (wakeAt !== null && wakeAt <= until ? [{ id, wakeAt }] : []));
+      const due = (await all()).flatMap(({ snapshot: { id, wakeAt }, parked }) => (wakeAt !== null && wakeAt <= until && !parked ? [{ id, wakeAt }] : []));
       return take(due.sort((a, b) => a.wakeAt - b.wakeAt || compareSnapshotIds(a.id, b.id)), limit);
+    },
+    // Parking: a version bump, a mark that keeps the row out of due(), one journal entry born dispatched.
+    park: (request) =>
+      locked(async () => {
+        const entry = parkEntry(request); // INVALID_INPUT for a malformed request
+        const row = await get(request.id);
+        if (row?.snapshot.version !== request.expectedVersion) throw saveConflict(request.id, request.expectedVersion, row?.snapshot.version);
+        const snapshot = { ...row.snapshot, version: entry.version };
+        const parked = { parkedAt: request.at, reason: entry.effect.reason };
+        await kv.set(request.id, JSON.stringify({ snapshot, journal: [...row.journal, entry], parked }));
+        return { id: snapshot.id, version: snapshot.version, stage: snapshot.stage, wakeAt: snapshot.wakeAt, ...parked };
+      }),
+    unpark: (id, at) =>
+      locked(async () => {
+        checkQueryInteger(at, 'unpark', 'at');
+        const row = await get(id);
+        if (!row?.parked) return false;
+        const snapshot = { ...row.snapshot, version: row.snapshot.version + 1 };
+        await kv.set(id, JSON.stringify({ snapshot, journal: [...row.journal, unparkEntry(id, snapshot.version, at)] }));
+        return true;
+      }),
+    async parked({ after, limit } = {}) {
+      const rows = (await all()).filter((row) => row.parked && (after === undefined || compareSnapshotIds(row.snapshot.id, after) > 0));
+      const parked = rows.map(({ snapshot: { id, version, stage, wakeAt }, parked }) => ({ id, version, stage, wakeAt, ...(parked as Parked) }));
+      return take(parked.sort((a, b) => compareSnapshotIds(a.id, b.id)), limit);
     },
     journal: async (id, { afterVersion = 0 } = {}) => ((await get(id))?.journal ?? []).filter((entry) => entry.version > afterVersion),
     async undispatched({ limit } = {}) {

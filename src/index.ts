@@ -64,15 +64,36 @@ export {
 } from './policies/escalation.js';
 export { feedbackPolicy, defaultFeedback, scoreSentiment, FeedbackPolicyConfig, SurveyRule, type FeedbackPolicy } from './policies/feedback.js';
 
-export type { SnapshotStore, StoredSnapshot, SnapshotWrite, JournalEntry, DueQuery, JsonValue, CheckedSnapshotWrite } from './stores/store.js';
-export { journalEntryId, checkSnapshotWrite, compareSnapshotIds, checkQueryInteger, createConflict, saveConflict } from './stores/store.js';
+export type {
+  SnapshotStore,
+  StoredSnapshot,
+  SnapshotWrite,
+  JournalEntry,
+  DueQuery,
+  JsonValue,
+  CheckedSnapshotWrite,
+  ParkReason,
+  ParkRequest,
+  ParkedSnapshot,
+} from './stores/store.js';
+export {
+  journalEntryId,
+  checkSnapshotWrite,
+  compareSnapshotIds,
+  checkQueryInteger,
+  createConflict,
+  saveConflict,
+  parkEntry,
+  unparkEntry,
+} from './stores/store.js';
 export { memoryStore, type MemoryStoreOptions } from './stores/memory.js';
 
 // The service desk: many inquiries in one process (store + scheduler + typed event bus).
 export { createServiceDesk } from './desk/createServiceDesk.js';
-export type { ServiceDesk, ServiceDeskOptions, DeskStep, DeskInquiry, DeskEffect, DeskEffectOf } from './desk/createServiceDesk.js';
+export type { ServiceDesk, ServiceDeskOptions, DeskStep, DeskInquiry, DeskEffect, DeskEffectOf, DeskSendOptions } from './desk/createServiceDesk.js';
 export { systemClock, manualClock, type DeskClock, type DeskTimer, type ManualClock } from './desk/clock.js';
-export type { DeskScheduler, SchedulerContext } from './desk/scheduler.js';
+export type { DeskScheduler, SchedulerContext, WakeResult } from './desk/scheduler.js';
+export type { RetryOptions } from './desk/retry.js';
 export { timerScheduler, type TimerSchedulerOptions } from './desk/timer-scheduler.js';
 export { pollingScheduler, type PollingSchedulerOptions } from './desk/polling-scheduler.js';
 export type { DeskEvents, DeskEventSource, DeskErrorContext, EffectDelivery, EffectListener } from './desk/effect-bus.js';

@@ -1,6 +1,7 @@
 /**
  * `serviceflow/testing`: simulate service desks on a virtual clock, script one inquiry as a
- * scenario, generate cases with fast-check, and check the invariants every process keeps.
+ * scenario, generate cases with fast-check, check the invariants every process keeps, and inject
+ * store faults (`faultyStore`).
  *
  * This entry loads `fast-check` (an optional peer dependency of serviceflow) for `arbitraries`,
  * so install it next to serviceflow; arbitraries must come from the same fast-check instance as
@@ -39,6 +40,16 @@ export {
   type EffectMatch,
 } from './testing/scenario.js';
 export { applyEvents, type InquiryTrace, type RejectedEvent } from './testing/apply-events.js';
+export {
+  faultyStore,
+  InjectedStoreFault,
+  type FaultyStore,
+  type FaultyStoreOptions,
+  type FaultCounts,
+  type FaultTiming,
+  type InjectedFault,
+  type StoreMethod,
+} from './testing/faulty-store.js';
 export {
   checkInvariants,
   findViolations,

@@ -5,7 +5,7 @@
  * throwing, and only then is it marked dispatched in the store's outbox.
  */
 import EventEmitter from 'eventemitter3';
-import type { JournalEntry } from '../stores/store.js';
+import type { JournalEntry, ParkedSnapshot } from '../stores/store.js';
 
 /**
  * How one effect reached a listener: its stable id (the same on every re-delivery, so a listener
@@ -63,11 +63,15 @@ export type EffectListener<Effect> = (effect: Effect, delivery: EffectDelivery) 
 export interface DeskErrorContext {
   /**
    * `wake`: a scheduled tick; `deliver`: a listener threw; `outbox`: re-delivery; `mark`:
-   * `markDispatched`; `schedule`: the scheduler; `follow-up`: opening a requested follow-up failed
-   * (the request is delivered again later).
+   * `markDispatched`; `schedule`: the scheduler; `park`: parking an inquiry, or a `parked` listener;
+   * `follow-up`: opening a requested follow-up failed (the request is delivered again later).
    */
-  readonly operation: 'wake' | 'deliver' | 'outbox' | 'mark' | 'schedule' | 'drain' | 'dead-letter' | 'follow-up';
+  readonly operation: 'wake' | 'deliver' | 'outbox' | 'mark' | 'schedule' | 'park' | 'drain' | 'dead-letter' | 'follow-up';
   readonly inquiryId?: string;
+  /** For a failed `wake`: which attempt failed (1 for the first). */
+  readonly attempt?: number;
+  /** For a failed `wake`: when the scheduler tries again (epoch ms on the desk's clock). */
+  readonly retryAt?: number;
   /** The journal id of the effect being delivered, for `deliver`. */
   readonly effectId?: string;
 }
@@ -88,6 +92,11 @@ export type DeskEvents<Effect extends { readonly type: string }> = {
 } & {
   effect: EffectListener<Effect>;
   error: (error: unknown, context: DeskErrorContext) => void;
+  /**
+   * An inquiry that can never be woken as stored was parked (in-process desk): `parked` says why,
+   * `error` is the refusal itself. List them with `desk.parked()`, retry with `desk.unpark(id)`.
+   */
+  parked: (parked: ParkedSnapshot, error: unknown) => void;
 };
 
 /**
@@ -121,6 +130,8 @@ export interface EffectBus {
   deliver(entries: readonly JournalEntry[], redelivery: boolean): Promise<string[]>;
   /** Emits on the `error` channel (or prints to stderr when nobody listens). */
   reportError(error: unknown, context: DeskErrorContext): void;
+  /** Emits on the `parked` channel; a listener that throws is reported on `error`. */
+  reportParked(parked: ParkedSnapshot, error: unknown): void;
 }
 
 /**
@@ -201,5 +212,18 @@ export function createEffectBus(): EffectBus {
       return delivered;
     },
     reportError,
+    reportParked(parked, error) {
+      if (emitter.listenerCount('parked') === 0) {
+        console.error(`[serviceflow] inquiry ${parked.id} parked (${parked.reason.code}): ${parked.reason.message}`);
+        return;
+      }
+      for (const listener of emitter.listeners('parked')) {
+        try {
+          (listener as (parked: ParkedSnapshot, error: unknown) => void)(parked, error);
+        } catch (thrown) {
+          reportError(thrown, { operation: 'park', inquiryId: parked.id });
+        }
+      }
+    },
   };
 }

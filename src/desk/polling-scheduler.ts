@@ -1,4 +1,5 @@
 import type { DeskTimer } from './clock.js';
+import { retryDelay, type RetryOptions } from './retry.js';
 import type { DeskScheduler, SchedulerContext } from './scheduler.js';
 
 /**
@@ -11,12 +12,17 @@ import type { DeskScheduler, SchedulerContext } from './scheduler.js';
  * ```
  */
 export interface PollingSchedulerOptions {
-  /** Milliseconds between two polls of `store.due()` (default 1000): the wake-up granularity. */
+  /**
+   * Milliseconds from the start of one poll of `store.due()` to the start of the next (default
+   * 1000): the wake-up granularity. Never shorter, whatever `due()` returns.
+   */
   readonly interval?: number;
-  /** How many due inquiries one poll wakes (default 100); a full batch polls again at once. */
+  /** How many due inquiries one poll wakes at most (default 100): at most `batch / interval` wake-ups a ms. */
   readonly batch?: number;
   /** How many wake-ups of one poll run at once (default 16). */
   readonly concurrency?: number;
+  /** The backoff of a wake-up that failed: see {@link RetryOptions}. */
+  readonly retry?: RetryOptions;
 }
 
 /**
@@ -25,6 +31,11 @@ export interface PollingSchedulerOptions {
  * them. Processes may poll the same inquiry at once; the store's version check lets one tick win,
  * and the loser, reloading, finds nothing due. Wake-ups fire up to `interval` late (the effects
  * are stamped with their due times all the same).
+ *
+ * A wake-up that fails stays due in the store; this process skips it until its retry time (capped
+ * exponential backoff with jitter, `retry`) and asks `due()` for that many more rows, so failing
+ * inquiries never crowd out the others. What can never be woken is parked by the desk, and `due()`
+ * stops offering it.
  *
  * @example
  * ```ts
@@ -40,6 +51,9 @@ export function pollingScheduler(options: PollingSchedulerOptions = {}): DeskSch
   const interval = Math.max(1, options.interval ?? 1_000);
   const batch = Math.max(1, options.batch ?? 100);
   const concurrency = Math.max(1, options.concurrency ?? 16);
+  // Inquiries whose wake-up failed (or that the desk parked without a store that can park): the
+  // attempts so far and the instant before which this process does not wake them again.
+  const backoff = new Map<string, { readonly attempt: number; readonly until: number }>();
   let context: SchedulerContext | undefined;
   let timer: DeskTimer | undefined;
   let stopped = false;
@@ -50,24 +64,41 @@ export function pollingScheduler(options: PollingSchedulerOptions = {}): DeskSch
     timer = context.clock.setTimer(() => (polling = poll()), delay);
   };
 
+  const wakeOne = async (id: string): Promise<void> => {
+    if (context === undefined) return;
+    const { clock, wake, reportError } = context;
+    const result = await wake(id);
+    if (result.outcome === 'done') {
+      backoff.delete(id);
+    } else if (result.outcome === 'parked') {
+      backoff.set(id, { attempt: 0, until: Number.POSITIVE_INFINITY });
+    } else {
+      const attempt = (backoff.get(id)?.attempt ?? 0) + 1;
+      const retryAt = clock.now() + retryDelay(attempt, id, options.retry);
+      reportError(result.error, { operation: 'wake', inquiryId: id, attempt, retryAt });
+      backoff.set(id, { attempt, until: retryAt });
+    }
+  };
+
   async function poll(): Promise<void> {
     timer = undefined;
     if (context === undefined || stopped) return;
-    const { clock, store, wake } = context;
-    let full = false;
+    const { clock, store, reportError } = context;
+    const startedAt = clock.now();
     try {
-      const due = await store.due({ until: clock.now(), limit: batch });
-      full = due.length === batch;
+      let waiting = 0;
+      for (const { until } of backoff.values()) if (until > startedAt) waiting++;
+      const rows = await store.due({ until: startedAt, limit: batch + waiting });
+      const due = rows.filter(({ id }) => (backoff.get(id)?.until ?? 0) <= startedAt).slice(0, batch);
       let next = 0;
       const lane = async (): Promise<void> => {
-        while (next < due.length && !stopped) await wake(due[next++]!.id); // next < due.length
+        while (next < due.length && !stopped) await wakeOne(due[next++]!.id); // next < due.length
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, lane));
     } catch (error) {
-      context.reportError(error);
+      reportError(error, { operation: 'schedule' });
     } finally {
-      // A full batch means more may be due: poll again at once rather than an interval later.
-      arm(full ? 0 : interval);
+      arm(Math.max(0, startedAt + interval - clock.now()));
     }
   }
 
@@ -76,8 +107,9 @@ export function pollingScheduler(options: PollingSchedulerOptions = {}): DeskSch
       context = given;
       arm(0);
     },
-    schedule() {
-      // The store's due-time index is the schedule: nothing to remember in process.
+    schedule(id) {
+      // The store's due-time index is the schedule; a step that succeeded ends any backoff.
+      backoff.delete(id);
     },
     async stop() {
       stopped = true;

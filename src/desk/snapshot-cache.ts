@@ -6,6 +6,7 @@
  * stale, never wrong. Internal.
  */
 import type { PersistedState } from '../schemas/state.js';
+import type { AppliedEventIds } from './snapshot.js';
 
 /** One cached inquiry. */
 export interface CachedSnapshot {
@@ -15,6 +16,8 @@ export interface CachedSnapshot {
   readonly wakeAt: number | null;
   /** The log position the state includes (BullMQ runner; 0 otherwise). */
   readonly appliedSequence: number;
+  /** The event ids the state applied (in-process desk; none when absent). */
+  readonly eventIds?: AppliedEventIds;
 }
 
 /** A bounded map of the most recently saved inquiries (least recently used out first). */

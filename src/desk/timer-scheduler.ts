@@ -1,4 +1,5 @@
 import type { DeskTimer } from './clock.js';
+import { retryDelay, type RetryOptions } from './retry.js';
 import type { DeskScheduler, SchedulerContext } from './scheduler.js';
 
 /**
@@ -19,6 +20,8 @@ export interface TimerSchedulerOptions {
   readonly recover?: boolean;
   /** How many wake-ups may run at once (default 64). */
   readonly concurrency?: number;
+  /** The backoff of a wake-up that failed (and of a failed recovery read): see {@link RetryOptions}. */
+  readonly retry?: RetryOptions;
 }
 
 interface HeapItem {
@@ -33,6 +36,10 @@ interface HeapItem {
  * clock. For one process only: with several processes on one store, use {@link pollingScheduler}
  * (or the BullMQ runner).
  *
+ * A wake-up that fails (the store threw) stays scheduled: it is retried after a capped
+ * exponential backoff with jitter (`retry`), each failure reported on the desk's `error` channel
+ * with its attempt, until it succeeds or the desk parks the inquiry as one that can never be woken.
+ *
  * @example
  * ```ts
  * import { createProcess, createServiceDesk, inquiryMachine, timerScheduler } from 'serviceflow';
@@ -44,8 +51,14 @@ export function timerScheduler(options: TimerSchedulerOptions = {}): DeskSchedul
   const concurrency = Math.max(1, options.concurrency ?? 64);
   const wakeAts = new Map<string, number>();
   const heap: HeapItem[] = [];
+  // Failed attempts in a row per inquiry, and the inquiries rescheduled while their wake-up ran
+  // (a step that succeeded meanwhile owns the schedule: no retry of the failed wake-up then).
+  const failures = new Map<string, number>();
+  const inFlight = new Set<string>();
+  const rescheduled = new Set<string>();
   let context: SchedulerContext | undefined;
   let timer: DeskTimer | undefined;
+  let recoveryTimer: DeskTimer | undefined;
   let stopped = false;
   const running = new Set<Promise<void>>();
 
@@ -93,10 +106,36 @@ export function timerScheduler(options: TimerSchedulerOptions = {}): DeskSchedul
     timer = context.clock.setTimer(fire, next.at - context.clock.now());
   };
 
+  const put = (id: string, at: number): void => {
+    wakeAts.set(id, at);
+    push({ id, at });
+  };
+
+  // One wake-up; on failure it goes back on the heap at its retry time, unless a step rescheduled it.
+  const wakeOne = async (id: string): Promise<void> => {
+    if (context === undefined) return;
+    const { clock, wake, reportError } = context;
+    inFlight.add(id);
+    const result = await wake(id);
+    inFlight.delete(id);
+    const superseded = rescheduled.delete(id);
+    if (result.outcome !== 'failed') {
+      failures.delete(id);
+      return;
+    }
+    const attempt = (failures.get(id) ?? 0) + 1;
+    const retryAt = clock.now() + retryDelay(attempt, id, options.retry);
+    reportError(result.error, { operation: 'wake', inquiryId: id, attempt, retryAt });
+    if (superseded || stopped) return;
+    failures.set(id, attempt);
+    put(id, retryAt);
+    arm();
+  };
+
   async function fire(): Promise<void> {
     timer = undefined;
     if (context === undefined || stopped) return;
-    const { clock, wake } = context;
+    const { clock } = context;
     const due: string[] = [];
     for (dropStale(); heap.length > 0 && heap[0]!.at <= clock.now(); dropStale()) {
       const item = pop()!; // heap is non-empty
@@ -108,7 +147,7 @@ export function timerScheduler(options: TimerSchedulerOptions = {}): DeskSchedul
     // thousands of store round trips at once.
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < due.length && !stopped) await wake(due[next++]!);
+      while (next < due.length && !stopped) await wakeOne(due[next++]!); // next < due.length
     };
     const work = Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, lane)).then(() => undefined);
     running.add(work);
@@ -116,26 +155,37 @@ export function timerScheduler(options: TimerSchedulerOptions = {}): DeskSchedul
     running.delete(work);
   }
 
+  // Reads every pending wake-up from the store; a failed read is retried like a failed wake-up.
+  const recover = async (attempt: number): Promise<void> => {
+    recoveryTimer = undefined;
+    if (context === undefined || stopped) return;
+    const { clock, store, reportError } = context;
+    try {
+      for (const { id, wakeAt } of await store.due({ until: Number.MAX_SAFE_INTEGER })) {
+        if (!wakeAts.has(id) && !inFlight.has(id)) put(id, wakeAt);
+      }
+      arm();
+    } catch (error) {
+      const retryAt = clock.now() + retryDelay(attempt, '', options.retry);
+      reportError(error, { operation: 'schedule', attempt, retryAt });
+      if (!stopped) recoveryTimer = clock.setTimer(() => recover(attempt + 1), retryAt - clock.now());
+    }
+  };
+
   return {
     async start(given) {
       context = given;
-      if (options.recover === false) return;
-      for (const { id, wakeAt } of await given.store.due({ until: Number.MAX_SAFE_INTEGER })) {
-        if (!wakeAts.has(id)) {
-          wakeAts.set(id, wakeAt);
-          push({ id, at: wakeAt });
-        }
-      }
-      arm();
+      if (options.recover !== false) await recover(1);
     },
     schedule(id, wakeAt) {
       if (stopped) return;
+      failures.delete(id);
+      if (inFlight.has(id)) rescheduled.add(id);
       if (wakeAts.get(id) === (wakeAt ?? undefined)) return;
       if (wakeAt === null) {
         wakeAts.delete(id);
       } else {
-        wakeAts.set(id, wakeAt);
-        push({ id, at: wakeAt });
+        put(id, wakeAt);
       }
       // Rescheduled inquiries leave stale items behind; rebuild before they outnumber live ones.
       if (heap.length > 2 * wakeAts.size + 1_024) {
@@ -147,7 +197,9 @@ export function timerScheduler(options: TimerSchedulerOptions = {}): DeskSchedul
     async stop() {
       stopped = true;
       if (timer !== undefined) context?.clock.clearTimer(timer);
+      if (recoveryTimer !== undefined) context?.clock.clearTimer(recoveryTimer);
       timer = undefined;
+      recoveryTimer = undefined;
       await Promise.all(running);
     },
   };

@@ -4,10 +4,14 @@ import {
   compareSnapshotIds,
   createConflict,
   journalEntryId,
+  parkEntry,
   saveConflict,
+  unparkEntry,
   type CheckedSnapshotWrite,
   type DueQuery,
   type JournalEntry,
+  type ParkReason,
+  type ParkedSnapshot,
   type SnapshotStore,
   type SnapshotWrite,
   type StoredSnapshot,
@@ -37,6 +41,8 @@ interface MemorySnapshot {
   readonly stage: string;
   readonly wakeAt: number | null;
   readonly lastEventAt: number;
+  /** Set by `park`, cleared by `unpark` and by the next `save`. */
+  readonly parked: { readonly at: number; readonly reason: ParkReason } | null;
 }
 
 /** A journal entry as the memory store keeps it: the effect as JSON, the delivery mark settable. */
@@ -80,6 +86,7 @@ export function memoryStore<State = unknown, Effect = unknown>(options: MemorySt
       stage: source.stage,
       wakeAt: source.wakeAt,
       lastEventAt: source.lastEventAt,
+      parked: null,
     };
     snapshots.set(id, snapshot);
     let journal = journals.get(id);
@@ -130,6 +137,20 @@ export function memoryStore<State = unknown, Effect = unknown>(options: MemorySt
     dispatchedAt: row.dispatchedAt,
   });
 
+  // Park and unpark bump the version and journal one entry, already dispatched (a record, not an effect).
+  const mark = (snapshot: MemorySnapshot, parked: MemorySnapshot['parked'], entry: JournalEntry): void => {
+    snapshots.set(snapshot.id, { ...snapshot, version: entry.version, parked });
+    journals.get(snapshot.id)?.push({ ...entry, effectJson: JSON.stringify(entry.effect) });
+  };
+  const toParked = (snapshot: MemorySnapshot, parked: NonNullable<MemorySnapshot['parked']>): ParkedSnapshot => ({
+    id: snapshot.id,
+    version: snapshot.version,
+    stage: snapshot.stage,
+    wakeAt: snapshot.wakeAt,
+    parkedAt: parked.at,
+    reason: { ...parked.reason },
+  });
+
   const take = <T>(items: T[], limit: number | undefined): T[] => (limit === undefined ? items : items.slice(0, limit));
   const optionalLimit = (limit: number | undefined, method: string): number | undefined =>
     limit === undefined ? undefined : checkQueryInteger(limit, method, 'limit', 0);
@@ -158,11 +179,39 @@ export function memoryStore<State = unknown, Effect = unknown>(options: MemorySt
       const until = checkQueryInteger(query.until, 'due', 'until');
       const limit = optionalLimit(query.limit, 'due');
       const found: { id: string; wakeAt: number }[] = [];
-      for (const { id, wakeAt } of snapshots.values()) {
-        if (wakeAt !== null && wakeAt <= until) found.push({ id, wakeAt });
+      for (const { id, wakeAt, parked } of snapshots.values()) {
+        if (wakeAt !== null && wakeAt <= until && parked === null) found.push({ id, wakeAt });
       }
       found.sort((a, b) => a.wakeAt - b.wakeAt || compareSnapshotIds(a.id, b.id));
       return take(found, limit);
+    },
+
+    async park(request) {
+      const entry = parkEntry(request);
+      const stored = snapshots.get(request.id);
+      if (stored?.version !== request.expectedVersion) throw saveConflict(request.id, request.expectedVersion, stored?.version);
+      const parked = { at: request.at, reason: entry.effect.reason };
+      mark(stored, parked, entry);
+      return toParked({ ...stored, version: entry.version }, parked);
+    },
+
+    async unpark(id, at) {
+      checkQueryInteger(at, 'unpark', 'at');
+      const stored = snapshots.get(id);
+      if (stored === undefined || stored.parked === null) return false;
+      mark(stored, null, unparkEntry(id, stored.version + 1, at));
+      return true;
+    },
+
+    async parked(options = {}) {
+      const limit = optionalLimit(options.limit, 'parked');
+      const found: ParkedSnapshot[] = [];
+      for (const snapshot of snapshots.values()) {
+        if (snapshot.parked === null) continue;
+        if (options.after !== undefined && compareSnapshotIds(snapshot.id, options.after) <= 0) continue;
+        found.push(toParked(snapshot, snapshot.parked));
+      }
+      return take(found.sort((a, b) => compareSnapshotIds(a.id, b.id)), limit);
     },
 
     async journal(id, options = {}) {

@@ -3,9 +3,12 @@ import {
   checkQueryInteger,
   checkSnapshotWrite,
   createConflict,
+  parkEntry,
   saveConflict,
   type CheckedSnapshotWrite,
   type JournalEntry,
+  type ParkReason,
+  type ParkedSnapshot,
   type SnapshotStore,
   type SnapshotWrite,
   type StoredSnapshot,
@@ -157,9 +160,15 @@ export function migrationStatements(options: MigrateOptions = {}): string[] {
   wake_at       bigint,
   last_event_at bigint      NOT NULL,
   created_at    timestamptz NOT NULL DEFAULT now(),
-  updated_at    timestamptz NOT NULL DEFAULT now()
+  updated_at    timestamptz NOT NULL DEFAULT now(),
+  parked_at     bigint,
+  parked_reason jsonb
 )`,
+    // Tables created by serviceflow 0.1 lack the park columns.
+    `ALTER TABLE ${snapshots} ADD COLUMN IF NOT EXISTS parked_at bigint`,
+    `ALTER TABLE ${snapshots} ADD COLUMN IF NOT EXISTS parked_reason jsonb`,
     `CREATE INDEX IF NOT EXISTS "${prefix}snapshots_wake_at_idx" ON ${snapshots} (wake_at, id) WHERE wake_at IS NOT NULL`,
+    `CREATE INDEX IF NOT EXISTS "${prefix}snapshots_parked_idx" ON ${snapshots} (id) WHERE parked_at IS NOT NULL`,
     `CREATE INDEX IF NOT EXISTS "${prefix}snapshots_stage_idx" ON ${snapshots} (stage, id)`,
     `CREATE TABLE IF NOT EXISTS ${journal} (
   snapshot_id   text        COLLATE "C" NOT NULL,
@@ -308,6 +317,28 @@ export function postgresStore<State = unknown, Effect = unknown>(
       });
     },
 
+    async park(request) {
+      const entry = parkEntry(request);
+      const params = [request.id, request.expectedVersion, request.at, JSON.stringify(entry.effect.reason), JSON.stringify(entry.effect)];
+      const [row] = await run(sql.park, params);
+      if (row === undefined) {
+        const [current] = await run(sql.version, [request.id]);
+        throw saveConflict(request.id, request.expectedVersion, current === undefined ? undefined : toInteger((current as { version: unknown }).version));
+      }
+      const { version, stage, wake_at } = row as { version: unknown; stage: string; wake_at: unknown };
+      return { id: request.id, version: toInteger(version), stage, wakeAt: wake_at === null ? null : toInteger(wake_at), parkedAt: request.at, reason: entry.effect.reason };
+    },
+
+    async unpark(id, at) {
+      checkQueryInteger(at, 'unpark', 'at');
+      return (await run(sql.unpark, [id, at])).length > 0;
+    },
+
+    async parked(options = {}) {
+      const rows = await run(sql.parked, [options.after ?? null, limitParam(options.limit, 'parked')]);
+      return rows.map((row) => toParked(row as ParkedRow));
+    },
+
     async journal(id, options = {}) {
       const afterVersion = checkQueryInteger(options.afterVersion ?? 0, 'journal', 'afterVersion');
       const rows = await run(sql.journal, [id, afterVersion]);
@@ -360,12 +391,38 @@ function statementsFor(snapshots: string, journal: string) {
 SELECT version FROM written`,
     save: `WITH written AS (
   UPDATE ${snapshots}
-  SET version = version + 1, state = $3::jsonb, stage = $4, wake_at = $5, last_event_at = $6, updated_at = now()
+  SET version = version + 1, state = $3::jsonb, stage = $4, wake_at = $5, last_event_at = $6, updated_at = now(),
+      parked_at = NULL, parked_reason = NULL
   WHERE id = $1 AND version = $2::bigint
   RETURNING id, version
 ), ${journalInsert('$7')}
 SELECT version FROM written`,
-    due: `SELECT id, wake_at FROM ${snapshots} WHERE wake_at IS NOT NULL AND wake_at <= $1 ORDER BY wake_at, id LIMIT $2`,
+    due: `SELECT id, wake_at FROM ${snapshots} WHERE wake_at IS NOT NULL AND wake_at <= $1 AND parked_at IS NULL ORDER BY wake_at, id LIMIT $2`,
+    // Park and unpark bump the version and journal one entry, born dispatched: a record, not an effect.
+    park: `WITH written AS (
+  UPDATE ${snapshots}
+  SET version = version + 1, parked_at = $3::bigint, parked_reason = $4::jsonb, updated_at = now()
+  WHERE id = $1 AND version = $2::bigint
+  RETURNING id, version, stage, wake_at
+), journaled AS (
+  INSERT INTO ${journal} (snapshot_id, version, idx, id, type, at, effect, dispatched_at)
+  SELECT w.id, w.version, 0, w.id || ':' || w.version || ':0', 'inquiry.parked', $3::bigint, $5::jsonb, $3::bigint FROM written w
+)
+SELECT version, stage, wake_at FROM written`,
+    unpark: `WITH written AS (
+  UPDATE ${snapshots}
+  SET version = version + 1, parked_at = NULL, parked_reason = NULL, updated_at = now()
+  WHERE id = $1 AND parked_at IS NOT NULL
+  RETURNING id, version
+), journaled AS (
+  INSERT INTO ${journal} (snapshot_id, version, idx, id, type, at, effect, dispatched_at)
+  SELECT w.id, w.version, 0, w.id || ':' || w.version || ':0', 'inquiry.unparked', $2::bigint,
+         jsonb_build_object('type', 'inquiry.unparked', 'inquiryId', w.id, 'at', $2::bigint), $2::bigint
+  FROM written w
+)
+SELECT version FROM written`,
+    parked: `SELECT id, version, stage, wake_at, parked_at, parked_reason::text AS reason_json FROM ${snapshots}
+WHERE parked_at IS NOT NULL AND ($1::text IS NULL OR id > $1::text) ORDER BY id LIMIT $2`,
     journal: `SELECT ${journalColumns} FROM ${journal} WHERE snapshot_id = $1 AND version > $2::bigint ORDER BY version, idx`,
     undispatched: `SELECT ${journalColumns} FROM ${journal} WHERE dispatched_at IS NULL ORDER BY at, snapshot_id, version, idx LIMIT $1`,
     markDispatched: `UPDATE ${journal} SET dispatched_at = $2 WHERE id = ANY($1::text[]) AND dispatched_at IS NULL`,
@@ -379,6 +436,27 @@ interface SnapshotRow {
   readonly stage: string;
   readonly wake_at: unknown;
   readonly last_event_at: unknown;
+}
+
+interface ParkedRow {
+  readonly id: string;
+  readonly version: unknown;
+  readonly stage: string;
+  readonly wake_at: unknown;
+  readonly parked_at: unknown;
+  readonly reason_json: string;
+}
+
+function toParked(row: ParkedRow): ParkedSnapshot {
+  const { code, message } = JSON.parse(row.reason_json) as ParkReason;
+  return {
+    id: row.id,
+    version: toInteger(row.version),
+    stage: row.stage,
+    wakeAt: row.wake_at === null ? null : toInteger(row.wake_at),
+    parkedAt: toInteger(row.parked_at),
+    reason: { code, message },
+  };
 }
 
 interface JournalRow {

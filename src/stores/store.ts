@@ -51,6 +51,37 @@ export interface SnapshotWrite<State = unknown, Effect = unknown> {
   readonly effects: readonly Effect[];
 }
 
+/**
+ * Why a snapshot was parked: the stable code and the message of the error that keeps it from
+ * being woken (`INCOMPATIBLE_STATE`, a state the store refuses, a tick that never moves `wakeAt`).
+ */
+export interface ParkReason {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What {@link SnapshotStore.park} writes. */
+export interface ParkRequest {
+  readonly id: string;
+  /** The version the caller loaded; a snapshot saved since is not parked (`CONFLICT`). */
+  readonly expectedVersion: number;
+  /** When it was parked (the host's clock, epoch ms). */
+  readonly at: number;
+  readonly reason: ParkReason;
+}
+
+/** A parked snapshot, as {@link SnapshotStore.parked} lists it. */
+export interface ParkedSnapshot {
+  readonly id: string;
+  /** The version after parking (parking bumps it, like a save). */
+  readonly version: number;
+  readonly stage: string;
+  /** The wake-up it could not get; `due()` no longer offers it. */
+  readonly wakeAt: number | null;
+  readonly parkedAt: number;
+  readonly reason: ParkReason;
+}
+
 /** Options of {@link SnapshotStore.due}. */
 export interface DueQuery {
   /** Return snapshots whose `wakeAt` is at or before this instant. */
@@ -68,10 +99,33 @@ export interface SnapshotStore<State = unknown, Effect = unknown> {
   load(id: string): Promise<StoredSnapshot<State> | undefined>;
   /** Writes a new snapshot at version 1; `CONFLICT` if the id exists. */
   create(write: SnapshotWrite<State, Effect>): Promise<StoredSnapshot<State>>;
-  /** Replaces the snapshot if its version is still `expectedVersion`; `CONFLICT` otherwise. */
+  /**
+   * Replaces the snapshot if its version is still `expectedVersion`; `CONFLICT` otherwise. A
+   * successful save clears a park mark (the new state is woken as usual).
+   */
   save(write: SnapshotWrite<State, Effect> & { readonly expectedVersion: number }): Promise<StoredSnapshot<State>>;
-  /** Snapshots with `wakeAt <= until`, earliest first. */
+  /** Snapshots with `wakeAt <= until` that are not parked, earliest first. */
   due(query: DueQuery): Promise<{ id: string; wakeAt: number }[]>;
+  /**
+   * Parks a snapshot that can never be woken as it is stored, if its version is still
+   * `expectedVersion` (`CONFLICT` otherwise, nothing written): `due()` stops offering it until
+   * `unpark` or the next successful `save`. Bumps the version and journals one entry
+   * `{ type: 'inquiry.parked', inquiryId, at, reason }`, already marked dispatched at `at` (it is a
+   * record for operators, not an effect for listeners), in the same atomic write.
+   *
+   * Optional, like `unpark` and `parked`, so that stores written before parking existed keep
+   * working: without them the desk keeps unwakeable inquiries parked in its own memory only.
+   * `memoryStore` and `postgresStore` have all three.
+   */
+  park?(request: ParkRequest): Promise<ParkedSnapshot>;
+  /**
+   * Clears a park mark, so that `due()` offers the snapshot again. Bumps the version and journals
+   * `{ type: 'inquiry.unparked', inquiryId, at }` (marked dispatched). Resolves `false`, writing
+   * nothing, when the snapshot is not parked (or does not exist).
+   */
+  unpark?(id: string, at: number): Promise<boolean>;
+  /** Parked snapshots in id order (`after`: only ids after this one). */
+  parked?(options?: { limit?: number; after?: string }): Promise<ParkedSnapshot[]>;
   /** The journal of one snapshot, oldest first; `afterVersion` skips older steps. */
   journal(id: string, options?: { afterVersion?: number }): Promise<JournalEntry<Effect>[]>;
   /** Journal entries not yet marked dispatched, oldest first (the outbox). */
@@ -127,6 +181,12 @@ export interface CheckedSnapshotWrite {
 // A NUL character or an unpaired surrogate: PostgreSQL's text and jsonb refuse both, so every store
 // refuses them and a state that works on memoryStore keeps working on postgresStore.
 const UNSTORABLE_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Whether a string holds no NUL character and no unpaired surrogate (what every store can keep). Internal. */
+export const isStorableText = (text: string): boolean => !UNSTORABLE_TEXT.test(text);
+
+/** `text` with every NUL character and unpaired surrogate replaced by U+FFFD. Internal. */
+export const toStorableText = (text: string): string => text.replace(new RegExp(UNSTORABLE_TEXT.source, 'g'), '\ufffd');
+
 // The same two, as JSON.stringify escapes them (an even number of backslashes before the escape).
 const UNSTORABLE_JSON = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
 
@@ -167,6 +227,47 @@ export function checkSnapshotWrite(write: SnapshotWrite): CheckedSnapshotWrite {
     return { type, at, json: toStorableJson(effect, path) };
   });
   return { stateJson, effects };
+}
+
+/**
+ * Checks a {@link ParkRequest} and builds the journal entry a store writes with it (version = the
+ * parked version, index 0, already dispatched at `at`). Throws `InvalidInputError` (code
+ * `INVALID_INPUT`) for a malformed request.
+ *
+ * @example
+ * ```ts
+ * import { parkEntry } from 'serviceflow';
+ * const entry = parkEntry({ id: 'inq-1', expectedVersion: 3, at: 1_000, reason: { code: 'INCOMPATIBLE_STATE', message: 'unknown machine version' } });
+ * entry.id; // 'inq-1:4:0'
+ * entry.type; // 'inquiry.parked'
+ * ```
+ */
+export function parkEntry(request: ParkRequest): JournalEntry<{ type: 'inquiry.parked'; inquiryId: string; at: number; reason: ParkReason }> {
+  if (typeof request !== 'object' || request === null) refuse([], request, 'a park request object', undefined, 'park request');
+  checkText(request.id, ['id'], 'a non-empty string', true, 'park request');
+  const expectedVersion = checkQueryInteger(request.expectedVersion, 'park', 'expectedVersion', 1);
+  checkQueryInteger(request.at, 'park', 'at');
+  const reason = request.reason as Partial<ParkReason> | null;
+  if (typeof reason !== 'object' || reason === null) refuse(['reason'], reason, 'a reason { code, message }', undefined, 'park request');
+  checkText(reason.code, ['reason', 'code'], 'a non-empty string', true, 'park request');
+  checkText(reason.message, ['reason', 'message'], 'a string', false, 'park request');
+  const version = expectedVersion + 1;
+  const effect = { type: 'inquiry.parked' as const, inquiryId: request.id, at: request.at, reason: { code: reason.code, message: reason.message } };
+  return { id: journalEntryId(request.id, version, 0), snapshotId: request.id, version, index: 0, type: effect.type, at: request.at, effect, dispatchedAt: request.at };
+}
+
+/**
+ * The journal entry of an `unpark` at `version` (the version after it), already dispatched at `at`.
+ *
+ * @example
+ * ```ts
+ * import { unparkEntry } from 'serviceflow';
+ * unparkEntry('inq-1', 5, 2_000).effect; // { type: 'inquiry.unparked', inquiryId: 'inq-1', at: 2_000 }
+ * ```
+ */
+export function unparkEntry(id: string, version: number, at: number): JournalEntry<{ type: 'inquiry.unparked'; inquiryId: string; at: number }> {
+  const effect = { type: 'inquiry.unparked' as const, inquiryId: id, at };
+  return { id: journalEntryId(id, version, 0), snapshotId: id, version, index: 0, type: effect.type, at, effect, dispatchedAt: at };
 }
 
 /**
@@ -265,9 +366,9 @@ function codePointRank(unit: number): number {
   return unit;
 }
 
-function checkText(value: unknown, path: (string | number)[], expected: string, nonEmpty: boolean): asserts value is string {
-  if (typeof value !== 'string' || (nonEmpty && value === '')) refuse(path, value, expected);
-  if (UNSTORABLE_TEXT.test(value)) refuse(path, value, `${expected} without NUL characters or unpaired surrogates`);
+function checkText(value: unknown, path: (string | number)[], expected: string, nonEmpty: boolean, what?: string): asserts value is string {
+  if (typeof value !== 'string' || (nonEmpty && value === '')) refuse(path, value, expected, undefined, what);
+  if (UNSTORABLE_TEXT.test(value)) refuse(path, value, `${expected} without NUL characters or unpaired surrogates`, undefined, what);
 }
 
 function checkEpochMs(value: unknown, path: (string | number)[], expected: string): asserts value is number {
@@ -286,9 +387,9 @@ function toStorableJson(value: unknown, path: (string | number)[]): string {
   return json;
 }
 
-function refuse(path: (string | number)[], received: unknown, expected: string, cause?: unknown): never {
-  const where = path.length === 0 ? 'the write' : path.join('.');
-  throw new InvalidInputError(`Invalid snapshot write: ${where} must be ${expected} (received ${abbreviate(received)})`, {
+function refuse(path: (string | number)[], received: unknown, expected: string, cause?: unknown, what = 'snapshot write'): never {
+  const where = path.length === 0 ? `the ${what === 'snapshot write' ? 'write' : 'request'}` : path.join('.');
+  throw new InvalidInputError(`Invalid ${what}: ${where} must be ${expected} (received ${abbreviate(received)})`, {
     path,
     received,
     expected,

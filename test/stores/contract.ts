@@ -329,6 +329,90 @@ export function describeSnapshotStoreContract(
       });
     });
 
+    describe('parking', () => {
+      const reason = { code: 'INCOMPATIBLE_STATE', message: 'Stored state of machine version 9: no migration' };
+      // Parking is optional in the contract (stores written before it keep working); every store
+      // that has it must pass all of this.
+      const parking = () => {
+        const { park, unpark, parked } = store;
+        if (park === undefined || unpark === undefined || parked === undefined) throw new Error(`${name} has no park/unpark/parked`);
+        return { park: park.bind(store), unpark: unpark.bind(store), parked: parked.bind(store) };
+      };
+
+      it('parks a snapshot: due() no longer offers it, parked() lists it with its reason, the version goes up', async () => {
+        await store.create(write('stuck', { wakeAt: 1_000, stage: 'resolution' }));
+        await store.create(write('fine', { wakeAt: 2_000 }));
+        const parkedSnapshot = await parking().park({ id: 'stuck', expectedVersion: 1, at: 5_000, reason });
+        expect(parkedSnapshot).toEqual({ id: 'stuck', version: 2, stage: 'resolution', wakeAt: 1_000, parkedAt: 5_000, reason });
+        expect(await store.due({ until: 10_000 })).toEqual([{ id: 'fine', wakeAt: 2_000 }]);
+        expect(await parking().parked()).toEqual([parkedSnapshot]);
+        expect(await store.load('stuck')).toMatchObject({ version: 2, wakeAt: 1_000, state: write('stuck').state });
+      });
+
+      it('journals the park and the unpark as entries already dispatched, never in the outbox', async () => {
+        await store.create(write('stuck', { wakeAt: 1_000 }));
+        await parking().park({ id: 'stuck', expectedVersion: 1, at: 5_000, reason });
+        expect(await parking().unpark('stuck', 6_000)).toBe(true);
+        expect(await store.journal('stuck')).toEqual([
+          { id: 'stuck:2:0', snapshotId: 'stuck', version: 2, index: 0, type: 'inquiry.parked', at: 5_000, dispatchedAt: 5_000, effect: { type: 'inquiry.parked', inquiryId: 'stuck', at: 5_000, reason } },
+          { id: 'stuck:3:0', snapshotId: 'stuck', version: 3, index: 0, type: 'inquiry.unparked', at: 6_000, dispatchedAt: 6_000, effect: { type: 'inquiry.unparked', inquiryId: 'stuck', at: 6_000 } },
+        ]);
+        expect(await store.undispatched()).toEqual([]);
+      });
+
+      it('unparks: due() offers the snapshot again; unparking what is not parked writes nothing', async () => {
+        await store.create(write('stuck', { wakeAt: 1_000 }));
+        expect(await parking().unpark('stuck', 2_000)).toBe(false);
+        expect(await parking().unpark('never-created', 2_000)).toBe(false);
+        await parking().park({ id: 'stuck', expectedVersion: 1, at: 5_000, reason });
+        expect(await parking().unpark('stuck', 6_000)).toBe(true);
+        expect(await parking().unpark('stuck', 7_000)).toBe(false);
+        expect(await store.due({ until: 10_000 })).toEqual([{ id: 'stuck', wakeAt: 1_000 }]);
+        expect(await parking().parked()).toEqual([]);
+        expect((await store.load('stuck'))?.version).toBe(3);
+      });
+
+      it('refuses to park a snapshot saved since (stale expectedVersion) or never created, with CONFLICT', async () => {
+        await store.create(write('moved', { wakeAt: 1_000 }));
+        await store.save({ ...write('moved', { wakeAt: 1_000 }), expectedVersion: 1 });
+        expect((await rejection(parking().park({ id: 'moved', expectedVersion: 1, at: 5_000, reason }))).code).toBe('CONFLICT');
+        expect((await rejection(parking().park({ id: 'ghost', expectedVersion: 1, at: 5_000, reason }))).code).toBe('CONFLICT');
+        expect(await parking().parked()).toEqual([]);
+        expect(await store.journal('moved')).toEqual([]);
+      });
+
+      it('refuses a malformed park request with INVALID_INPUT', async () => {
+        await store.create(write('stuck', { wakeAt: 1_000 }));
+        for (const request of [
+          { id: 'stuck', expectedVersion: 0, at: 5_000, reason },
+          { id: 'stuck', expectedVersion: 1, at: 1.5, reason },
+          { id: 'stuck', expectedVersion: 1, at: 5_000, reason: { code: '', message: 'x' } },
+          { id: 'stuck', expectedVersion: 1, at: 5_000, reason: { code: 'X', message: 'nul \0 inside' } },
+        ]) {
+          expect((await rejection(parking().park(request))).code).toBe('INVALID_INPUT');
+        }
+        expect((await store.load('stuck'))?.version).toBe(1);
+      });
+
+      it('clears the mark on the next successful save: the new state is woken as usual', async () => {
+        await store.create(write('stuck', { wakeAt: 1_000 }));
+        await parking().park({ id: 'stuck', expectedVersion: 1, at: 5_000, reason });
+        await store.save({ ...write('stuck', { wakeAt: 7_000 }), expectedVersion: 2 });
+        expect(await parking().parked()).toEqual([]);
+        expect(await store.due({ until: 10_000 })).toEqual([{ id: 'stuck', wakeAt: 7_000 }]);
+      });
+
+      it('lists parked snapshots in id order, paged with after and limit', async () => {
+        for (const id of ['c', 'a', 'b', 'd']) {
+          await store.create(write(id, { wakeAt: 1 }));
+          if (id !== 'd') await parking().park({ id, expectedVersion: 1, at: 10, reason });
+        }
+        expect((await parking().parked()).map((p) => p.id)).toEqual(['a', 'b', 'c']);
+        expect((await parking().parked({ after: 'a', limit: 1 })).map((p) => p.id)).toEqual(['b']);
+        expect((await parking().parked({ limit: 0 }))).toEqual([]);
+      });
+    });
+
     describe('journal', () => {
       it('journals the effects of every create and save, oldest first, with stable ids', async () => {
         const first = [effect('stage.changed', 1_000, { to: 'inquiry' }), effect('sla.started', 1_000, { metric: 'firstResponse' })];

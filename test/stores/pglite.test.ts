@@ -58,12 +58,25 @@ describe('migrate on PGlite', () => {
       'serviceflow_journal_id_key',
       'serviceflow_journal_pkey',
       'serviceflow_journal_undispatched_idx',
+      'serviceflow_snapshots_parked_idx',
       'serviceflow_snapshots_pkey',
       'serviceflow_snapshots_stage_idx',
       'serviceflow_snapshots_wake_at_idx',
     ]);
     expect((await store.load('kept'))?.version).toBe(1);
     expect(await store.journal('kept')).toHaveLength(1);
+  });
+
+  it('upgrades tables created by serviceflow 0.1 (no park columns) in place, keeping their rows', async () => {
+    await db.query(`CREATE TABLE "old_snapshots" (id text COLLATE "C" PRIMARY KEY, version integer NOT NULL, state jsonb NOT NULL,
+      stage text COLLATE "C" NOT NULL, wake_at bigint, last_event_at bigint NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`);
+    await db.query(`INSERT INTO "old_snapshots" (id, version, state, stage, wake_at, last_event_at) VALUES ('kept', 1, '{}', 'inquiry', 5, 0)`);
+    await migrate(db, { tablePrefix: 'old_' });
+    const store = postgresStore(db, { tablePrefix: 'old_' });
+    expect(await store.due({ until: 10 })).toEqual([{ id: 'kept', wakeAt: 5 }]);
+    await store.park?.({ id: 'kept', expectedVersion: 1, at: 9, reason: { code: 'INCOMPATIBLE_STATE', message: 'x' } });
+    expect(await store.due({ until: 10 })).toEqual([]);
   });
 
   it('refuses a table prefix or schema that is not a plain identifier with INVALID_CONFIG', async () => {

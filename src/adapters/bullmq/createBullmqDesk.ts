@@ -2,7 +2,7 @@ import { Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis';
 import type { z } from 'zod';
 import type { AnyServiceMachine, ProcessEventOf, ProcessInputOf, ProcessStep, ServiceProcess } from '../../process/createProcess.js';
-import { abbreviate, describeZodError, InvalidEventError, InvalidInputError } from '../../process/errors.js';
+import { abbreviate, describeZodError, InvalidConfigError, InvalidEventError, InvalidInputError } from '../../process/errors.js';
 import type { PersistedState } from '../../schemas/state.js';
 import type { SnapshotStore } from '../../stores/store.js';
 import { systemClock, type DeskClock, type DeskTimer } from '../../desk/clock.js';
@@ -13,6 +13,7 @@ import { createOutbox, type OutboxOptions } from '../../desk/outbox.js';
 import { appliedSequenceOf } from '../../desk/snapshot.js';
 import { withBatchedMarks } from './batched-marks.js';
 import { createDrainer } from './drain.js';
+import { builtInErrorKind, type ErrorKind } from './error-kind.js';
 import { inquiryLog, type Appended, type LogAppend, type LogEntries } from './inquiry-log.js';
 import { drainDeduplicationId, runnerKeys, wakeJobId } from './keys.js';
 import type { DeadLetter, RunnerJobData } from './payloads.js';
@@ -55,6 +56,31 @@ export interface BullmqWorkerOptions {
    * (a hole in the log, or the store's `CONFLICT`) and reloads.
    */
   readonly cacheSize?: number;
+  /**
+   * Sorts an error a store write (or a restore) threw during a drain: `'transient'` is retried
+   * with backoff however often, `'permanent'` dead-letters the entry that caused it at once (and
+   * the inquiry's later entries go on), `'unknown'` is retried and dead-lettered when the job's
+   * last attempt fails too; `undefined` leaves it to the built-in sorting (connection errors,
+   * timeouts and SQLSTATE classes 08, 40, 53, 55, 57, 58 transient; SQLSTATE classes 22 and 54
+   * and a store's `INVALID_INPUT` permanent). For stores whose driver reports its own errors.
+   */
+  readonly classifyError?: (error: unknown) => ErrorKind | undefined;
+}
+
+/**
+ * How the desk's jobs are retried when they fail (see {@link BullmqDeskOptions.retry}).
+ *
+ * @example
+ * ```ts
+ * import type { BullmqRetryOptions } from 'serviceflow/bullmq';
+ * const retry: BullmqRetryOptions = { attempts: 12, delay: 100 }; // 0.1 s, 0.2 s, 0.4 s, … 3.4 min in all
+ * ```
+ */
+export interface BullmqRetryOptions {
+  /** Attempts per job (default 12); at least 1. */
+  readonly attempts?: number;
+  /** The first retry's delay in ms (default 100), doubled at each further retry. */
+  readonly delay?: number;
 }
 
 /**
@@ -104,6 +130,13 @@ export interface BullmqDeskOptions<TMachine extends AnyServiceMachine> {
    * host opens them.
    */
   readonly followUps?: FollowUpOptions | false;
+  /**
+   * How a failed job is retried (default 12 attempts, exponential backoff from 100 ms). Set on the
+   * producer side: jobs carry it. A drain that fails with an error of unknown kind (see
+   * {@link BullmqWorkerOptions.classifyError}) on its last attempt dead-letters what it could not
+   * write instead of failing again.
+   */
+  readonly retry?: BullmqRetryOptions;
 }
 
 /**
@@ -208,18 +241,42 @@ export interface BullmqDesk<TMachine extends AnyServiceMachine> extends DeskEven
   waitUntilApplied(submitted: Submitted, options?: { timeout?: number; interval?: number }): Promise<BullmqDeskInquiry<TMachine>>;
   /** Dead letters, oldest first: entries and jobs that could not be applied, with the reason. */
   deadLetters(options?: { start?: number; count?: number }): Promise<DeadLetter[]>;
+  /**
+   * Re-drives a dead-lettered log entry once its cause is fixed (a store limit raised, a bug in a
+   * policy fixed, a stored state migrated): appends its payload again at the end of its inquiry's
+   * log (so it applies after whatever came since, and is refused again with a new dead letter if
+   * it still cannot apply) and takes the dead letter off the list. Retrying a re-drive appends the
+   * entry once. Throws `INVALID_INPUT` for an unknown key or a job's dead letter (malformed job
+   * data has nothing to re-drive).
+   *
+   * @example
+   * ```ts
+   * import { inquiryMachine } from 'serviceflow';
+   * import type { BullmqDesk } from 'serviceflow/bullmq';
+   * declare const desk: BullmqDesk<typeof inquiryMachine>;
+   * for (const letter of await desk.deadLetters()) {
+   *   if (letter.reason.code === 'STORE_REFUSED') await desk.waitUntilApplied(await desk.redrive(letter.key));
+   * }
+   * ```
+   */
+  redrive(key: string): Promise<Submitted>;
   /** The entries of an inquiry's log: unapplied ones, and with `archive: true` the applied ones too. */
   logEntries(id: string): Promise<LogEntries>;
   /** Stops the worker (waiting for its jobs), the sweeps and the outbox, and closes what the desk opened. */
   close(): Promise<void>;
 }
 
-const DRAIN_JOB: JobsOptions = {
-  attempts: 12,
-  backoff: { type: 'exponential', delay: 100 },
-  removeOnComplete: true,
-  removeOnFail: { count: 10_000 },
-};
+function jobOptions(retry: BullmqRetryOptions = {}): JobsOptions {
+  const attempts = retry.attempts ?? 12;
+  const delay = retry.delay ?? 100;
+  if (!Number.isSafeInteger(attempts) || attempts < 1) {
+    throw new InvalidConfigError(`Invalid retry.attempts ${abbreviate(attempts)}: expected an integer of at least 1`, { path: ['retry', 'attempts'], received: attempts, expected: 'an integer >= 1' });
+  }
+  if (!Number.isSafeInteger(delay) || delay < 0) {
+    throw new InvalidConfigError(`Invalid retry.delay ${abbreviate(delay)}: expected milliseconds (an integer >= 0)`, { path: ['retry', 'delay'], received: delay, expected: 'an integer >= 0' });
+  }
+  return { attempts, backoff: { type: 'exponential', delay }, removeOnComplete: true, removeOnFail: { count: 10_000 } };
+}
 
 function eventSchemaOf(process: ServiceProcess<AnyServiceMachine>): z.ZodType | undefined {
   const events = (process.machine.schemas as { events?: unknown } | undefined)?.events;
@@ -250,8 +307,11 @@ const randomEventId = (): string => `r-${Date.now().toString(36)}-${Math.random(
  *   on the job already scheduled (when it fires, the worker finds the later deadline and schedules
  *   that); a due one appends a `tick` at the due time to the log, which a drain applies like any
  *   event. See `docs/scaling.md`.
- * - **Nothing is lost.** Malformed payloads and events the process refuses go to the dead-letter
- *   list with the reason; a periodic sweep re-drives logs and wake-ups no job took care of.
+ * - **Nothing is lost, nothing blocks.** Malformed payloads, events the process refuses, entries
+ *   that make the process throw, and entries whose state the store refuses for good go to the
+ *   dead-letter list with the reason, and the inquiry's later entries go on; transient errors
+ *   (a lost connection, a timeout) are retried with backoff. A periodic sweep re-drives logs and
+ *   wake-ups no job took care of.
  * - Effects reach this process's listeners after the save, at least once, with stable ids.
  *
  * @example
@@ -276,6 +336,7 @@ const randomEventId = (): string => `r-${Date.now().toString(36)}-${Math.random(
  */
 export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: BullmqDeskOptions<TMachine>): BullmqDesk<TMachine> {
   const { process, store } = options;
+  const DRAIN_JOB = jobOptions(options.retry); // checked before any connection opens
   const queueName = options.queueName ?? 'serviceflow';
   const prefix = options.prefix ?? 'serviceflow';
   const clock = options.clock ?? systemClock;
@@ -340,11 +401,12 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
     scheduleDrain,
     reportError: (error, inquiryId) => bus.reportError(error, { operation: 'drain', inquiryId }),
     cacheSize: workerOptions?.cacheSize ?? 10_000,
+    errorKind: (error) => workerOptions?.classifyError?.(error) ?? builtInErrorKind(error),
   });
   const worker =
     workerOptions === undefined
       ? undefined
-      : new Worker(queueName, async (job) => drainer.handle(job.id, job.data), {
+      : new Worker(queueName, async (job) => drainer.handle(job.id, job.data, { final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }), {
           connection: bullConnection,
           prefix,
           concurrency: workerOptions.concurrency ?? 32,
@@ -495,6 +557,25 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
     },
 
     deadLetters: ({ start = 0, count = 100 } = {}) => log.deadLetters(start, count),
+    async redrive(key) {
+      const letter = typeof key === 'string' ? await log.findDeadLetter(key) : undefined;
+      if (letter === undefined) {
+        throw new InvalidInputError(`No dead letter with key ${abbreviate(key)}: expected a key from deadLetters()`, { path: ['key'], received: key, expected: 'a key from deadLetters()' });
+      }
+      if (letter.inquiryId === undefined || letter.sequence === undefined) {
+        throw new InvalidInputError(`Dead letter ${abbreviate(key)} is a job whose data was malformed: there is no log entry to re-drive`, {
+          path: ['key'],
+          received: key,
+          expected: 'the key of a log entry (`inquiryId#sequence`)',
+        });
+      }
+      // The payload as it was in the log (a dead letter keeps the raw text of an entry that was not JSON).
+      const payload = typeof letter.payload === 'string' ? letter.payload : JSON.stringify(letter.payload);
+      const appended = await log.append(letter.inquiryId, [{ payload, eventId: `redrive-${key}` }]);
+      await drainAfter(letter.inquiryId, appended);
+      await log.takeDeadLetter(key);
+      return { id: letter.inquiryId, sequence: appended.sequences[0] ?? 0 };
+    },
     async logEntries(id) {
       const [archived, live] = await Promise.all([log.archived(id), log.read(id)]);
       return new Map([...archived, ...live].sort(([a], [b]) => a - b));

@@ -9,6 +9,7 @@ import { ServiceFlowError } from '../../process/errors.js';
 import type { PersistedState } from '../../schemas/state.js';
 import { lastEventAtOf } from '../../desk/snapshot.js';
 import type { LogEntries } from './inquiry-log.js';
+import { describeError } from './error-kind.js';
 import { LogEntry } from './payloads.js';
 
 /** An entry the fold could not apply, and why. */
@@ -34,8 +35,15 @@ export interface FoldResult {
   readonly last: number;
   /** Whether a `tick` entry was among them (applied or stale): the wake-up job that appended it is used up. */
   readonly ticked: boolean;
+  /**
+   * The due time of a `tick` entry the fold refused, when no entry after it applied: that
+   * deadline cannot fire from this state, so waking it again would only refuse it again.
+   */
+  readonly refusedTickAt: number | null;
   readonly rejected: readonly RejectedEntry[];
 }
+
+const NONE: ReadonlySet<number> = new Set();
 
 type Outcome =
   | { readonly kind: 'applied'; readonly step: ProcessStep<unknown, unknown>; readonly created: boolean }
@@ -43,6 +51,8 @@ type Outcome =
   | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
 
 const MALFORMED = 'MALFORMED_PAYLOAD';
+/** The dead-letter code of an entry that made the process throw something other than a `ServiceFlowError`. */
+export const PROCESS_FAILED = 'PROCESS_FAILED';
 
 /** Parses an entry's JSON text; `undefined` plus a reason when it is not a log entry. */
 function parseEntry(text: string): { entry: LogEntry; payload: unknown } | { entry: undefined; payload: unknown; message: string } {
@@ -93,14 +103,17 @@ function applyEntry<TMachine extends AnyServiceMachine>(
       }
     }
   } catch (error) {
-    // The process's own refusals are the entry's fault; anything else is a bug or an outage.
+    // The process's own refusals are the entry's fault. The process is pure (no I/O), so anything
+    // else it throws is a bug that the same entry on the same state hits every time: retrying it
+    // would block the inquiry's later entries forever.
     if (error instanceof ServiceFlowError) return { kind: 'rejected', code: error.code, message: error.message };
-    throw error;
+    return { kind: 'rejected', code: PROCESS_FAILED, message: `The process threw ${describeError(error)} (not a refusal: a bug in the machine, a policy or a migration)` };
   }
 }
 
 /**
- * Folds the log entries `from`, `from + 1`, … (stopping at the first missing number) over `base`.
+ * Folds the log entries `from`, `from + 1`, … (stopping at the first missing number) over `base`,
+ * passing over the entries in `deadLettered` (recorded as dead letters by an earlier attempt).
  *
  * @example
  * ```ts
@@ -120,6 +133,7 @@ export function foldLog<TMachine extends AnyServiceMachine>(
   baseWakeAt: number | null,
   entries: LogEntries,
   from: number,
+  deadLettered: ReadonlySet<number> = NONE,
 ): FoldResult {
   let state = base;
   let wakeAt = baseWakeAt;
@@ -127,12 +141,14 @@ export function foldLog<TMachine extends AnyServiceMachine>(
   let changed = false;
   let last = from - 1;
   let ticked = false;
+  let refusedTickAt: number | null = null;
   const effects: unknown[] = [];
   const rejected: RejectedEntry[] = [];
   for (let sequence = from; ; sequence++) {
     const text = entries.get(sequence);
     if (text === undefined) break;
     last = sequence;
+    if (deadLettered.has(sequence)) continue;
     const parsed = parseEntry(text);
     if (parsed.entry === undefined) {
       rejected.push({ sequence, payload: parsed.payload, code: MALFORMED, message: parsed.message });
@@ -140,13 +156,17 @@ export function foldLog<TMachine extends AnyServiceMachine>(
     }
     ticked ||= parsed.entry.kind === 'tick';
     const outcome = applyEntry(process, inquiryId, state, parsed.entry);
-    if (outcome.kind === 'rejected') rejected.push({ sequence, payload: parsed.payload, code: outcome.code, message: outcome.message });
+    if (outcome.kind === 'rejected') {
+      rejected.push({ sequence, payload: parsed.payload, code: outcome.code, message: outcome.message });
+      if (parsed.entry.kind === 'tick') refusedTickAt = parsed.entry.at;
+    }
     if (outcome.kind !== 'applied') continue;
+    refusedTickAt = null;
     state = outcome.step.state;
     wakeAt = outcome.step.wakeAt;
     created ||= outcome.created;
     changed = true;
     for (const effect of outcome.step.effects) effects.push(effect);
   }
-  return { state, wakeAt, effects, created, changed, last, ticked, rejected };
+  return { state, wakeAt, effects, created, changed, last, ticked, refusedTickAt, rejected };
 }

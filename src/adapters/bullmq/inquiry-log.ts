@@ -44,11 +44,18 @@ if queued or repeated then drain = 1 end
 return { results, drain }
 `;
 
-// KEYS: log, drainQueued. Every entry of the log, flat (field, value, …), after deleting
-// drainQueued: an append from now on adds a drain job of its own, since this read cannot see it.
+// KEYS: log, drainQueued, deadLetterIndex. ARGV: inquiryId. Every entry of the log, flat (field,
+// value, …), after deleting drainQueued: an append from now on adds a drain job of its own, since
+// this read cannot see it. Then the sequence numbers among them recorded as dead letters already
+// (by an attempt that died before it could trim them): a retry must not apply those.
 const READ_FOR_DRAIN = `
 redis.call('DEL', KEYS[2])
-return redis.call('HGETALL', KEYS[1])
+local flat = redis.call('HGETALL', KEYS[1])
+local dead = {}
+for i = 1, #flat, 2 do
+  if redis.call('HEXISTS', KEYS[3], ARGV[1] .. '#' .. flat[i]) == 1 then table.insert(dead, flat[i]) end
+end
+return { flat, dead }
 `;
 
 // KEYS: log, pending, archive. ARGV: inquiryId, applied, archive ('1' or '0').
@@ -80,21 +87,40 @@ for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], 'XX', now, id) end
 return ids
 `;
 
-// KEYS: deadLetterIndex, deadLetters. ARGV: key, record. Records each key once.
+// KEYS: deadLetterIndex, deadLetters. ARGV: key, record. Records each key once (the index keeps
+// the record, so that a re-drive finds it by key; releases before 0.2 kept '1').
 const DEAD_LETTER = `
-if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 1 then
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   redis.call('RPUSH', KEYS[2], ARGV[2])
   return 1
 end
 return 0
 `;
 
+// KEYS: deadLetterIndex, deadLetters. ARGV: key. Takes the record of a dead letter off the list
+// (its key stays in the index: the entry it stands for is never applied or recorded again) and
+// returns it; nil for an unknown key.
+const TAKE_DEAD_LETTER = `
+local record = redis.call('HGET', KEYS[1], ARGV[1])
+if not record then return false end
+if record == '1' then
+  for _, candidate in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+    local ok, decoded = pcall(cjson.decode, candidate)
+    if ok and type(decoded) == 'table' and decoded.key == ARGV[1] then record = candidate break end
+  end
+  if record == '1' then return false end
+end
+redis.call('LREM', KEYS[2], 1, record)
+return record
+`;
+
 interface LogCommands {
   serviceflowAppend(...args: (string | number)[]): Promise<[number[], number]>;
-  serviceflowReadForDrain(...args: (string | number)[]): Promise<string[]>;
+  serviceflowReadForDrain(...args: (string | number)[]): Promise<[string[], string[]]>;
   serviceflowSettle(...args: (string | number)[]): Promise<number>;
   serviceflowDeadLetter(...args: (string | number)[]): Promise<number>;
   serviceflowTakeStale(...args: (string | number)[]): Promise<string[]>;
+  serviceflowTakeDeadLetter(...args: (string | number)[]): Promise<string | null>;
 }
 interface LogPipelineCommands {
   serviceflowAppend(...args: (string | number)[]): ChainableCommander;
@@ -129,6 +155,12 @@ export interface Appended {
  */
 export type LogEntries = ReadonlyMap<number, string>;
 
+/** What a drain reads: the log's entries, and which of them are dead letters already. */
+export interface DrainRead {
+  readonly entries: LogEntries;
+  readonly deadLettered: ReadonlySet<number>;
+}
+
 /** An inquiry log client over one ioredis connection. */
 export interface InquiryLog {
   /** Appends payloads to one inquiry's log; resolves with their sequence numbers. */
@@ -138,7 +170,7 @@ export interface InquiryLog {
   /** Every entry still in the log (the unapplied ones, plus any not trimmed yet). */
   read(inquiryId: string): Promise<LogEntries>;
   /** {@link InquiryLog.read} by a drain: from now on, an append adds a drain job of its own. */
-  readForDrain(inquiryId: string): Promise<LogEntries>;
+  readForDrain(inquiryId: string): Promise<DrainRead>;
   /** Makes the next append add a drain job (after adding one failed). */
   clearQueuedDrain(inquiryId: string): Promise<void>;
   /** Trims entries up to `applied`; resolves with how many entries are left in the log. */
@@ -147,8 +179,14 @@ export interface InquiryLog {
   deadLetter(letter: DeadLetter): Promise<boolean>;
   /** Whether a dead letter with this key was recorded. */
   wasDeadLettered(key: string): Promise<boolean>;
+  /** Whether every entry `from`…`to` of the inquiry's log was recorded as a dead letter. */
+  allDeadLettered(inquiryId: string, from: number, to: number): Promise<boolean>;
   /** Dead letters, oldest first. */
   deadLetters(start: number, count: number): Promise<DeadLetter[]>;
+  /** The dead letter recorded under `key`, without taking it off the list; `undefined` if none. */
+  findDeadLetter(key: string): Promise<DeadLetter | undefined>;
+  /** Takes a dead letter off the list (its key stays recorded); resolves whether it was there. */
+  takeDeadLetter(key: string): Promise<boolean>;
   /** Inquiries pending since before `before` (epoch ms), at most `limit`; they count as pending from now on. */
   stalePending(before: number, limit: number): Promise<string[]>;
   /** Entries moved to the archive (`archive: true`), sequence number → JSON text. */
@@ -185,10 +223,11 @@ const toAppended = ([sequences, drain]: [number[], number]): Appended => ({ sequ
 export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: boolean }): InquiryLog {
   if (!('serviceflowAppend' in redis)) {
     redis.defineCommand('serviceflowAppend', { numberOfKeys: 5, lua: APPEND });
-    redis.defineCommand('serviceflowReadForDrain', { numberOfKeys: 2, lua: READ_FOR_DRAIN });
+    redis.defineCommand('serviceflowReadForDrain', { numberOfKeys: 3, lua: READ_FOR_DRAIN });
     redis.defineCommand('serviceflowSettle', { numberOfKeys: 3, lua: SETTLE });
     redis.defineCommand('serviceflowDeadLetter', { numberOfKeys: 2, lua: DEAD_LETTER });
     redis.defineCommand('serviceflowTakeStale', { numberOfKeys: 1, lua: TAKE_STALE });
+    redis.defineCommand('serviceflowTakeDeadLetter', { numberOfKeys: 2, lua: TAKE_DEAD_LETTER });
   }
   // defineCommand adds these methods at run time; this is their signature.
   const commands = redis as Redis & LogCommands;
@@ -216,12 +255,34 @@ export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: b
       });
     },
     read: async (inquiryId) => toEntries(await redis.hgetall(keys.log(inquiryId))),
-    readForDrain: async (inquiryId) => pairsToEntries(await commands.serviceflowReadForDrain(keys.log(inquiryId), keys.drainQueued(inquiryId))),
+    async readForDrain(inquiryId) {
+      const [flat, dead] = await commands.serviceflowReadForDrain(keys.log(inquiryId), keys.drainQueued(inquiryId), keys.deadLetterIndex, inquiryId);
+      return { entries: pairsToEntries(flat), deadLettered: new Set(dead.map(Number)) };
+    },
     clearQueuedDrain: async (inquiryId) => void (await redis.del(keys.drainQueued(inquiryId))),
     settle: (inquiryId, applied) =>
       commands.serviceflowSettle(keys.log(inquiryId), keys.pending, keys.archive(inquiryId), inquiryId, applied, options.archive ? '1' : '0'),
     deadLetter: async (letter) => (await commands.serviceflowDeadLetter(keys.deadLetterIndex, keys.deadLetters, letter.key, JSON.stringify(letter))) === 1,
     wasDeadLettered: async (key) => (await redis.hexists(keys.deadLetterIndex, key)) === 1,
+    async allDeadLettered(inquiryId, from, to) {
+      for (let start = from; start <= to; start += 1_000) {
+        const fields = Array.from({ length: Math.min(1_000, to - start + 1) }, (_, i) => `${inquiryId}#${start + i}`);
+        if ((await redis.hmget(keys.deadLetterIndex, ...fields)).some((value) => value === null)) return false;
+      }
+      return true;
+    },
+    async findDeadLetter(key) {
+      const record = await redis.hget(keys.deadLetterIndex, key);
+      if (record === null) return undefined;
+      if (record !== '1') return JSON.parse(record) as DeadLetter;
+      const listed = await redis.lrange(keys.deadLetters, 0, -1); // recorded by an older release
+      for (const candidate of listed) {
+        const letter = JSON.parse(candidate) as DeadLetter;
+        if (letter.key === key) return letter;
+      }
+      return undefined;
+    },
+    takeDeadLetter: async (key) => (await commands.serviceflowTakeDeadLetter(keys.deadLetterIndex, keys.deadLetters, key)) !== null,
     async deadLetters(start, count) {
       const records = await redis.lrange(keys.deadLetters, start, count <= 0 ? start - 1 : start + count - 1);
       return records.map((record) => JSON.parse(record) as DeadLetter);

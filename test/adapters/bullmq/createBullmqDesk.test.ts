@@ -3,17 +3,15 @@
  * installed): ordering, idempotency, wake-ups, dead letters, the sweep.
  */
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createBullmqDesk, type BullmqDesk, type BullmqDeskOptions } from '../../../src/adapters/bullmq/createBullmqDesk.js';
+import { describe, expect, it, vi } from 'vitest';
 import { runnerKeys } from '../../../src/adapters/bullmq/keys.js';
-import type { inquiryMachine } from '../../../src/machines/inquiry.js';
 import { ServiceFlowError } from '../../../src/process/errors.js';
 import { slaPolicy } from '../../../src/policies/sla.js';
 import { memoryStore } from '../../../src/stores/memory.js';
 import type { SnapshotStore } from '../../../src/stores/store.js';
 import { makeInput, makeProcess } from '../../support/fixtures.js';
-import { REDIS_SKIP_HINT, redisAvailability, startRedisServer, type RedisTestServer } from '../../support/redis-server.js';
+import { REDIS_SKIP_HINT, redisAvailability } from '../../support/redis-server.js';
+import { desksOnRedis } from './support/desks-on-redis.js';
 
 const availability = redisAvailability();
 // The one line for every suite that needs Redis (this file, the reliability scenarios, examples/scaling.ts).
@@ -24,40 +22,10 @@ const describeWithRedis = availability.kind === 'none' ? describe.skip : describ
 const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [] }) });
 const hasty = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: 400, resolution: '8h' }], warnAt: [] }) });
 const brisk = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: 1_500, resolution: '8h' }], warnAt: [] }) });
-type Desk = BullmqDesk<typeof inquiryMachine>;
 
 describeWithRedis('createBullmqDesk on a real Redis', () => {
-  let server: RedisTestServer;
-  let admin: Redis;
-  let queueCount = 0;
-  const open: Desk[] = [];
-
-  beforeAll(async () => {
-    server = await startRedisServer(availability);
-    admin = new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: null });
-  }, 60_000);
-  afterAll(async () => {
-    admin?.disconnect();
-    await server?.stop();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((desk) => desk.close()));
-  });
-
-  function deskWith(options: Partial<BullmqDeskOptions<typeof inquiryMachine>> = {}): { desk: Desk; store: SnapshotStore; queueName: string } {
-    const queueName = options.queueName ?? `desk-test-${globalThis.process.pid}-${++queueCount}`;
-    const store = options.store ?? memoryStore();
-    const desk = createBullmqDesk({
-      process,
-      store,
-      connection: { host: server.host, port: server.port },
-      queueName,
-      worker: { concurrency: 8, sweepInterval: 200, sweepGrace: 300, lockDuration: 2_000, stalledInterval: 1_000 },
-      ...options,
-    });
-    open.push(desk);
-    return { desk, store, queueName };
-  }
+  const desks = desksOnRedis(availability, 'desk-test', { process });
+  const { deskWith } = desks;
 
   const at = Date.now();
 
@@ -108,7 +76,7 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
 
   it('de-duplicates wake-up jobs by inquiry and due time', async () => {
     const { desk, queueName } = deskWith({ worker: false });
-    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    const queue = new Queue(queueName, { connection: desks.admin, prefix: 'serviceflow' });
     try {
       await desk.open(makeInput({ at }));
       for (let i = 0; i < 3; i++) await queue.add('wake', { kind: 'wake', inquiryId: 'T-1', dueAt: at + 1_000_000 }, { jobId: `wake-T-1-${at + 1_000_000}`, delay: 1_000_000 });
@@ -170,14 +138,14 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
   it('dead-letters malformed job data and malformed log entries, and loses nothing else', async () => {
     const { desk, queueName } = deskWith();
     const keys = runnerKeys('serviceflow', queueName);
-    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    const queue = new Queue(queueName, { connection: desks.admin, prefix: 'serviceflow' });
     try {
       await desk.waitUntilApplied(await desk.open(makeInput({ at })));
       const garbage = await queue.add('drain', { kind: 'drain' });
       await queue.add('whatever', 'hello' as never);
       // A producer that wrote junk straight into the log, between two good events.
-      await admin.hset(keys.log('T-1'), String(await admin.incr(keys.sequence('T-1'))), '{not json');
-      await admin.hset(keys.log('T-1'), String(await admin.incr(keys.sequence('T-1'))), JSON.stringify({ kind: 'teleport' }));
+      await desks.admin.hset(keys.log('T-1'), String(await desks.admin.incr(keys.sequence('T-1'))), '{not json');
+      await desks.admin.hset(keys.log('T-1'), String(await desks.admin.incr(keys.sequence('T-1'))), JSON.stringify({ kind: 'teleport' }));
       const last = await desk.send('T-1', { type: 'resolve', at: at + 5 });
       expect(last.sequence).toBe(4); // 1 open, 2 and 3 junk
       expect((await desk.waitUntilApplied(last)).view.stage).toBe('followUp');
@@ -194,7 +162,7 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
 
   it('applies nothing twice when drain jobs are delivered many times and race each other', async () => {
     const { desk, store, queueName } = deskWith({ worker: { concurrency: 16, sweepInterval: 200, sweepGrace: 300 } });
-    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    const queue = new Queue(queueName, { connection: desks.admin, prefix: 'serviceflow' });
     try {
       await desk.open(makeInput({ at }));
       const events = Array.from({ length: 30 }, (_, i) => ({ id: 'T-1', event: { type: 'customer.reply' as const, at: at + i + 1 } }));
@@ -282,7 +250,7 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
 
   it('leaves a deadline moved later to the wake-up job already scheduled, which schedules it when it fires', async () => {
     const { desk, store, queueName } = deskWith({ process: brisk });
-    const queue = new Queue(queueName, { connection: admin, prefix: 'serviceflow' });
+    const queue = new Queue(queueName, { connection: desks.admin, prefix: 'serviceflow' });
     try {
       const opened = await desk.waitUntilApplied(await desk.open(makeInput({ at: Date.now() })));
       const firstResponseDue = opened.wakeAt;
@@ -305,9 +273,9 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     const keys = runnerKeys('serviceflow', queueName);
     await desk.waitUntilApplied(await desk.open(makeInput({ at })));
     // The append half of a send, without the job: what a producer leaves when it dies in between.
-    const sequence = await admin.incr(keys.sequence('T-1'));
-    await admin.hset(keys.log('T-1'), String(sequence), JSON.stringify({ kind: 'event', event: { type: 'resolve', at: at + 1 } }));
-    await admin.zadd(keys.pending, Date.now() - 10_000, 'T-1');
+    const sequence = await desks.admin.incr(keys.sequence('T-1'));
+    await desks.admin.hset(keys.log('T-1'), String(sequence), JSON.stringify({ kind: 'event', event: { type: 'resolve', at: at + 1 } }));
+    await desks.admin.zadd(keys.pending, Date.now() - 10_000, 'T-1');
     expect((await desk.waitUntilApplied({ id: 'T-1', sequence }, { timeout: 10_000 })).view.stage).toBe('followUp');
   });
 });

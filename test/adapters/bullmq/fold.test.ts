@@ -9,6 +9,7 @@ const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h' }
 const log = (...entries: unknown[]): Map<number, string> => new Map(entries.map((entry, i) => [i + 1, typeof entry === 'string' ? entry : JSON.stringify(entry)]));
 const open = { kind: 'open', input: makeInput() };
 const event = (body: Record<string, unknown>) => ({ kind: 'event', event: body });
+const contextOf = (state: { context: unknown } | undefined) => state?.context as { lastEventAt: number; escalation: { level: number } } | undefined;
 
 describe('foldLog', () => {
   it('applies the entries in sequence order, as the pure process would', () => {
@@ -32,6 +33,23 @@ describe('foldLog', () => {
     const result = foldLog(process, 'T-1', base.state, base.wakeAt, entries, 2);
     expect(result.last).toBe(2);
     expect((result.state?.context as { acknowledgedAt?: number } | undefined)?.acknowledgedAt).toBe(T0 + 1);
+  });
+
+  it('refuses an entry that makes the process throw an untyped error (PROCESS_FAILED), and applies the rest', () => {
+    const buggy = { ...process, send: (state: never, body: never) => ((body as { agentId?: string }).agentId === 'bug' ? (undefined as unknown as { x: number }).x : process.send(state, body)) } as typeof process;
+    const entries = log(open, event({ type: 'agent.reply', agentId: 'bug', at: T0 + 1 }), event({ type: 'agent.reply', agentId: 'ana', at: T0 + 2 }));
+    const result = foldLog(buggy, 'T-1', undefined, null, entries, 1);
+    expect(result.last).toBe(3);
+    expect(result.rejected).toEqual([{ sequence: 2, payload: event({ type: 'agent.reply', agentId: 'bug', at: T0 + 1 }), code: 'PROCESS_FAILED', message: expect.stringMatching(/^The process threw TypeError: /) }]);
+    expect(contextOf(result.state)?.lastEventAt).toBe(T0 + 2);
+  });
+
+  it('passes over entries recorded as dead letters already, without refusing them again', () => {
+    const entries = log(open, event({ type: 'escalate', at: T0 + 1 }), event({ type: 'agent.reply', at: T0 + 2 }));
+    const result = foldLog(process, 'T-1', undefined, null, entries, 1, new Set([2]));
+    expect(result).toMatchObject({ last: 3, rejected: [] });
+    expect(contextOf(result.state)?.escalation.level).toBe(0);
+    expect(contextOf(result.state)?.lastEventAt).toBe(T0 + 2);
   });
 
   it('refuses what cannot be applied, with a reason, and applies the rest', () => {

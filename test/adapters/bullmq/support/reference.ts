@@ -1,8 +1,12 @@
 /**
  * The reference the reliability scenarios hold the runner to: the pure process folded over an
  * inquiry's event log as Redis recorded it, written here independently of the runner's own fold.
+ * An entry is refused when it does not parse, when the process refuses it or throws on it (any
+ * error: the process is pure, so it would throw again), and when the store contract refuses the
+ * state or the effects it leads to (a NUL, a lone surrogate): each entry is decided from the state
+ * the entries before it, minus the refused ones, led to.
  */
-import { ServiceFlowError } from '../../../../src/process/errors.js';
+import { checkSnapshotWrite } from '../../../../src/stores/store.js';
 import type { reliabilityProcess } from './reliability-process.js';
 
 type Process = ReturnType<typeof reliabilityProcess>;
@@ -45,10 +49,10 @@ export function referenceFold(process: Process, inquiryId: string, log: Readonly
         refused.push(sequence);
         continue;
       }
+      checkSnapshotWrite({ id: inquiryId, state: step.state, stage: 'any', wakeAt: null, lastEventAt: 0, effects: step.effects });
       state = step.state;
       effects.push(...step.effects);
-    } catch (error) {
-      if (!(error instanceof ServiceFlowError)) throw error;
+    } catch {
       refused.push(sequence);
     }
   }

@@ -10,8 +10,11 @@ import { escalationPolicy } from '../../../../src/policies/escalation.js';
 import { feedbackPolicy } from '../../../../src/policies/feedback.js';
 import { slaPolicy } from '../../../../src/policies/sla.js';
 
+/** An agent id that makes the process throw a `TypeError`: a poison event of the kind a bug makes. */
+export const BUGGY_AGENT = 'agent-who-trips-a-bug';
+
 export function reliabilityProcess() {
-  return createProcess(inquiryMachine, {
+  const process = createProcess(inquiryMachine, {
     sla: slaPolicy({ targets: [{ firstResponse: 300, nextResponse: 500, resolution: 1_500 }], warnAt: [0.5] }),
     escalation: escalationPolicy({
       levels: [{ name: 'agent' }, { name: 'specialist' }, { name: 'manager' }],
@@ -19,4 +22,11 @@ export function reliabilityProcess() {
     }),
     feedback: feedbackPolicy({ survey: 'csat', sendAfter: 300, reminders: { count: 1, every: 300 }, expireAfter: 800, reopenWindow: 1_000, autoCloseAfter: 1_200 }),
   });
+  return {
+    ...process,
+    send: ((state, event) => {
+      if ((event as { agentId?: unknown }).agentId === BUGGY_AGENT) throw new TypeError("Cannot read properties of undefined (reading 'shift')");
+      return process.send(state, event);
+    }) satisfies typeof process.send,
+  };
 }
