@@ -83,6 +83,16 @@ describe('automatic follow-ups (in-process desk)', () => {
     expect((await desk.get('T-1'))?.view.stage).toBe('closed');
   });
 
+  it('opens one follow-up when the event is retried with its eventId (the step is replayed, not applied again)', async () => {
+    const desk = deskWith();
+    await closedInquiry(desk);
+    const first = await desk.send('T-1', { type: 'customer.reply', at: LATE }, { eventId: 'mail-42' });
+    const again = await desk.send('T-1', { type: 'customer.reply', at: LATE }, { eventId: 'mail-42' });
+    expect(again.version).toBe(first.version);
+    expect(again.effects.map(({ id }) => id)).toEqual(first.effects.map(({ id }) => id));
+    expect((await desk.get(followUpId('T-1', LATE)))?.version).toBe(1);
+  });
+
   it('opens a separate follow-up for each later message, and a follow-up of a follow-up', async () => {
     const desk = deskWith();
     await closedInquiry(desk);
