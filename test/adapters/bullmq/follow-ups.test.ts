@@ -16,7 +16,7 @@ const process = createProcess(inquiryMachine, { feedback: feedbackPolicy({ surve
 type Desk = BullmqDesk<typeof inquiryMachine>;
 
 /** Polls until `check` holds (a worker applies entries in the background). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeout = 10_000): Promise<T> {
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeout = 30_000): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = await read();
@@ -88,7 +88,7 @@ describeWithRedis('automatic follow-ups (BullMQ desk)', () => {
     expect(await desk.deadLetters()).toEqual([]);
     expect((await store.load(id))?.version).toBe(1);
     expect((await desk.get('T-1'))?.view).toMatchObject({ stage: 'closed', lastEventAt: at + 2 * HOUR });
-  });
+  }, 60_000);
 
   it('opens the follow-up when the worker that saved the request died before opening it', async () => {
     const store = memoryStore();
@@ -108,5 +108,5 @@ describeWithRedis('automatic follow-ups (BullMQ desk)', () => {
     expect(followUp?.view.followUpOf).toBe('T-1');
     await eventually(() => store.undispatched(), (entries) => entries.every((entry) => entry.snapshotId !== 'T-1'));
     expect([...(await desk.logEntries(id)).values()]).toHaveLength(1);
-  });
+  }, 60_000);
 });
