@@ -6,6 +6,7 @@ export default defineConfig({
     postgres: 'src/postgres.ts',
     bullmq: 'src/bullmq.ts',
     testing: 'src/testing.ts',
+    planning: 'src/planning.ts',
     cli: 'src/cli.ts',
   },
   format: ['esm', 'cjs'],

@@ -5,10 +5,12 @@
  * 09:00–14:00. 25 agents work two shifts: 21 generalists (tier 1) and 4 technical specialists
  * (tier 2) whom escalations route work to. SLA targets by priority run on the desk's hours,
  * breaches and repeated reopens escalate, and a survey follows every resolution: CES after chats,
- * NPS for gold and VIP customers, CSAT for the rest.
+ * NPS for gold and VIP customers, CSAT for the rest. It ends with the staffing the desk's
+ * first-response SLA needs hour by hour (`planStaffing`), next to the agents it had.
  */
 import { pathToFileURL } from 'node:url';
 import { businessCalendar, escalationPolicy, feedbackPolicy, slaPolicy, type BusinessCalendarConfigInput } from 'serviceflow';
+import { planStaffing, type StaffingPlan } from 'serviceflow/planning';
 import { kpiTable, simulate, type AgentGroup, type SimulationOptions } from 'serviceflow/testing';
 
 const timezone = 'Europe/Berlin';
@@ -90,6 +92,25 @@ export function runDemo(inquiries = 20_000, out: (line: string) => void = consol
   const result = simulate({ ...demoOptions(inquiries), keepViews: false });
   print('');
   if (result.metrics !== null) for (const line of kpiTable(result.metrics, result.stats).split('\n')) print(line);
+  print('');
+  print('▸ The staffing its SLA needs: first response within target for 95 % in every hour, checked by simulation');
+  for (const line of staffingLines(planStaffing(demoOptions(inquiries), { sla: 'firstResponse', attainment: 0.95 }, { seeds: 2, maxRounds: 3 }))) print(line);
+  return lines;
+}
+
+/** The plan next to the agents the desk had, per weekday over its opening hours. */
+function staffingLines(plan: StaffingPlan): string[] {
+  const hours = Array.from({ length: 14 }, (_, i) => i + 7);
+  const row = (day: number, pick: (i: StaffingPlan['intervals'][number]) => number) => hours.map((h) => String(pick(plan.intervals[day * 24 + h] ?? plan.intervals[0]!)).padStart(3)).join('');
+  const peak = (pick: (i: StaffingPlan['intervals'][number]) => number) => Math.max(...plan.intervals.map(pick));
+  const lines = [
+    `  Agent-hours a week: ${plan.agentHours} planned, ${plan.hadAgentHours} had; at the peak ${peak((i) => i.agents)} planned, ${peak((i) => i.had)} had`,
+    `  Simulated attainment ${(plan.overall.mean * 100).toFixed(1)} % (${plan.converged ? 'every hour meets the target' : 'some hours fall short'})`,
+    `  ${'Hour'.padEnd(12)}${hours.map((h) => String(h).padStart(3)).join('')}`,
+  ];
+  ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].forEach((name, day) => {
+    lines.push(`  ${`${name} needs`.padEnd(12)}${row(day, (i) => i.agents)}`, `  ${'    had'.padEnd(12)}${row(day, (i) => i.had)}`);
+  });
   return lines;
 }
 

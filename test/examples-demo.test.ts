@@ -17,6 +17,15 @@ describe('examples/demo.ts (npm run demo)', () => {
     expect(lines.find((line) => line.startsWith('Customers'))).toMatch(/^Customers\s+[\d,]+ \(1\.\d\d inquiries each\)$/);
   });
 
+  it('ends with the staffing the SLA needs next to the agents the desk had', () => {
+    const lines = runDemo(1500, () => {});
+    const plan = lines.findIndex((line) => line.startsWith('▸ The staffing its SLA needs'));
+    expect(plan).toBeGreaterThan(0);
+    expect(lines[plan + 1]).toMatch(/^ {2}Agent-hours a week: \d+ planned, \d+ had; at the peak \d+ planned, 25 had$/);
+    expect(lines.at(-2)).toMatch(/^ {2}Sat needs(\s+\d+){14}$/);
+    expect(lines.at(-1)).toMatch(/^ {6}had(\s+\d+){14}$/);
+  });
+
   it('staffs 25 agents and routes escalations to the specialists', () => {
     const result = simulate({ ...demoOptions(1500), keepViews: true });
     expect(result.stats.agents).toBe(25);

@@ -1,5 +1,5 @@
 /**
- * The `serviceflow` command's parser and its two commands. `runCli` takes the arguments and the
+ * The `serviceflow` command's parser and its commands. `runCli` takes the arguments and the
  * output streams and returns the exit code, so tests drive it without spawning a process.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +14,10 @@ import { simulationReport, type ReportView } from '../testing/report.js';
 import { simulate } from '../testing/simulate.js';
 import { parseSimulationOptions, type SimulationOptions, type SimulationProgress } from '../testing/simulation-options.js';
 import type { InquiryView } from '../process/view.js';
+import { planStaffing, type PlanTarget } from '../planning/plan-staffing.js';
+import { staffingReport } from '../planning/staffing-report.js';
+import { describeTarget, staffingTable } from '../planning/staffing-table.js';
+import { parseDuration } from '../schemas/time.js';
 import { loadSimulationConfig } from './config.js';
 import { progressReporter, type Output } from './progress.js';
 
@@ -147,9 +151,69 @@ async function runSimulate(flags: SimulateFlags, command: Command, io: CliStream
   }
 }
 
+interface StaffFlags extends SimulationFlags {
+  readonly target: PlanTarget;
+  readonly seeds: number;
+  readonly rounds: number;
+  readonly maxOccupancy?: number;
+  readonly json?: boolean;
+  readonly report?: string;
+  readonly title?: string;
+}
+
+const SLA_METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const;
+
+/** `80/20` (80 % within 20 s; `90/4h` with a unit), `asa:30s`, or `sla:firstResponse:95`. */
+function staffingTarget(value: string): PlanTarget {
+  const shareWithin = /^(\d+(?:\.\d+)?)\/(.+)$/.exec(value);
+  const asa = /^asa[:=](.+)$/.exec(value);
+  const sla = /^sla[:=](\w+)[:=/](\d+(?:\.\d+)?)$/.exec(value);
+  const percent = (text: string): number => {
+    const n = Number(text);
+    if (!(n > 0 && n < 100)) throw new InvalidArgumentError(`the share must be a percentage above 0 and below 100 (received ${text})`);
+    return n / 100;
+  };
+  const duration = (text: string): number => {
+    const ms = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text);
+    if (ms === undefined) throw new InvalidArgumentError(`'${text}' is not a duration: seconds, or text such as '20s' or '4h'`);
+    return ms;
+  };
+  if (shareWithin !== null) return { share: percent(shareWithin[1] ?? ''), answeredWithin: duration(shareWithin[2] ?? '') };
+  if (asa !== null) return { asa: duration(asa[1] ?? '') };
+  if (sla !== null) {
+    const metric = SLA_METRICS.find((m) => m === sla[1]);
+    if (metric === undefined) throw new InvalidArgumentError(`unknown SLA metric '${sla[1] ?? ''}': expected ${SLA_METRICS.join(', ')}`);
+    return { sla: metric, attainment: percent(sla[2] ?? '') };
+  }
+  throw new InvalidArgumentError("expected 80/20 (80 % answered within 20 s), asa:30s or sla:firstResponse:95");
+}
+
+const share = (value: string): number => {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('must be a share above 0 and at most 1, such as 0.85');
+  return n;
+};
+
+async function runStaff(flags: StaffFlags, command: Command, io: CliStreams): Promise<void> {
+  const options = await simulationOptions(flags, command);
+  const interactive = io.stdout.isTTY === true && flags.json !== true;
+  const plan = planStaffing(options, flags.target, {
+    seeds: flags.seeds,
+    maxRounds: flags.rounds,
+    ...(flags.maxOccupancy === undefined ? {} : { maxOccupancy: flags.maxOccupancy }),
+    ...(interactive ? { onRound: (round) => void io.stderr.write(`round ${round.round}: ${round.short} hours short, ${round.agentHours} agent-hours\n`) } : {}),
+  });
+  if (flags.json === true) io.stdout.write(`${JSON.stringify(plan)}\n`);
+  else io.stdout.write(`${staffingTable(plan)}\n`);
+  if (flags.report !== undefined) {
+    writeFileSync(flags.report, staffingReport(plan, { title: flags.title ?? `serviceflow staffing plan: ${describeTarget(plan.target)}` }));
+    io.stderr.write(`Report written to ${flags.report}\n`);
+  }
+}
+
 function program(io: CliStreams): Command {
   const root = new Command('serviceflow')
-    .description('Customer-service processes as typed XState machines: simulate a service desk, print state diagrams.')
+    .description('Customer-service processes as typed XState machines: simulate a service desk, plan its staffing, print state diagrams.')
     .exitOverride()
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .showHelpAfterError();
@@ -159,6 +223,16 @@ function program(io: CliStreams): Command {
     .addOption(new Option('-r, --report <file.html>', 'also write a self-contained HTML report with charts'))
     .option('--title <text>', 'title of the HTML report')
     .action((flags: SimulateFlags, command: Command) => runSimulate(flags, command, io));
+
+  simulationFlags(root.command('staff').description('plan the agents a desk needs per hour of the week for a target, checked by simulation'))
+    .requiredOption('-t, --target <target>', 'what every hour must meet: 80/20 (80 % answered within 20 s), asa:30s, or sla:firstResponse:95', staffingTarget)
+    .option('--seeds <n>', 'simulations per check (more seeds, less noise)', integer('--seeds', 1), 3)
+    .option('--rounds <n>', 'checks at most', integer('--rounds', 1), 8)
+    .option('--max-occupancy <share>', 'the closed-form first guess keeps agents at most this busy, e.g. 0.85', share)
+    .option('--json', 'print the plan as one JSON line instead of the table')
+    .addOption(new Option('-r, --report <file.html>', 'also write a self-contained HTML report with charts'))
+    .option('--title <text>', 'title of the HTML report')
+    .action((flags: StaffFlags, command: Command) => runStaff(flags, command, io));
 
   root
     .command('diagram')

@@ -8,6 +8,7 @@ import { serviceActions, serviceGuards, type InquiryMachineEvent } from './actio
 import { defaultPolicies } from './policies.js';
 import { serviceRootHandlers } from './root-handlers.js';
 import { markInquiryConfig, receivedContext } from './steps.js';
+import { deadlinesFirst } from './deadlines-first.js';
 import { pureContext } from '../process/fast-path.js';
 
 /**
@@ -56,7 +57,8 @@ const stage = <S extends string>(name: S) => ({ type: 'enterStage', params: { st
  * actor.send({ type: 'assign', agentId: 'ana', at: Date.parse('2026-03-02T09:05:00Z') });
  * ```
  */
-export const inquiryMachine = setup({
+export const inquiryMachine = deadlinesFirst(
+  setup({
   types: {
     context: {} as InquiryContext,
     events: {} as InquiryMachineEvent,
@@ -144,7 +146,8 @@ export const inquiryMachine = setup({
     closed: { type: 'final', entry: stage('closed') },
     cancelled: { type: 'final', entry: stage('cancelled') },
   },
-});
+}),
+);
 
 /** The type of the built-in inquiry machine. */
 export type InquiryMachine = typeof inquiryMachine;

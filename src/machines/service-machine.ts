@@ -16,6 +16,7 @@ import { serviceActions, serviceGuards, type DeadlineEvent } from './actions.js'
 import { defaultPolicies } from './policies.js';
 import { serviceRootHandlers } from './root-handlers.js';
 import { receivedContext } from './steps.js';
+import { deadlinesFirst } from './deadlines-first.js';
 
 type Shape = Record<string, z.ZodType>;
 
@@ -130,7 +131,12 @@ export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext ex
   /** The handlers every open state of a service machine needs; refine them in your states. */
   const on = serviceRootHandlers;
 
+  // Machines built from it fire due deadlines before each event under plain XState too.
+  const create = base.createMachine.bind(base) as (config: unknown) => AnyStateMachine;
+  const createMachine = ((config: unknown) => deadlinesFirst(create(config))) as unknown as typeof base.createMachine;
+
   return Object.assign(base, {
+    createMachine,
     /** The context factory: the service context of the input plus your fields' defaults. */
     context: contextFactory,
     /** The root handlers every service machine uses (spread them into the root `on`). */

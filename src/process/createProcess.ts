@@ -7,6 +7,7 @@ import {
   type InputFrom,
   type StateValueFrom,
   type AnyMachineSnapshot,
+  type Snapshot,
 } from 'xstate';
 import type { z } from 'zod';
 import { bindServiceActions, serviceGuards } from '../machines/actions.js';
@@ -26,9 +27,11 @@ import {
   ServiceFlowError,
 } from './errors.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
+import { deadlinesFirst, rawTransitionOf } from '../machines/deadlines-first.js';
 import { definitionFor, processKindOf, type ProcessDefinition } from './definition.js';
 import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from './fast-path.js';
 import { withValidated } from '../schemas/validated.js';
+import { envelopeOfSnapshot, persistedSnapshotOf } from './snapshot-bridge.js';
 import type { ServiceView } from './view.js';
 
 /** A machine `createProcess` can run: a service machine built on serviceflow's building blocks. */
@@ -118,6 +121,52 @@ export interface ServiceProcess<TMachine extends AnyServiceMachine = AnyServiceM
   wakeAt(state: PersistedState<ProcessContextOf<TMachine>>): number | null;
   /** Checks a state read from storage and returns it migrated to this process's machine version. */
   restore(state: unknown): PersistedState<ProcessContextOf<TMachine>>;
+  /**
+   * The state as XState's persisted snapshot of {@link ServiceProcess.machine}: what
+   * `createActor(process.machine, { snapshot })` restores (and `actor.getPersistedSnapshot()`
+   * returns). The state is checked (and migrated) as by `restore` first. (XState's types ask for
+   * `input` even when an actor is restored from a snapshot; it is not read: pass `input: undefined as never`.)
+   *
+   * @param state - A process state (from `start`, `send`, `restore` or storage).
+   * @returns XState's persisted snapshot of the same instance: `status`, `value`, `context`, no children.
+   * @throws `INCOMPATIBLE_STATE` when the state is not one of this process's machine.
+   *
+   * @example
+   * ```ts
+   * import { createActor } from 'xstate';
+   * import { createProcess, inquiryMachine, slaPolicy } from 'serviceflow';
+   * const desk = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
+   * const { state } = desk.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+   * const actor = createActor(desk.machine, { snapshot: desk.toSnapshot(state), input: undefined as never }).start();
+   * actor.send({ type: 'assign', agentId: 'ana', at: Date.parse('2026-03-02T09:05:00Z') });
+   * actor.getSnapshot().value; // { resolution: 'working' }
+   * ```
+   */
+  toSnapshot(state: PersistedState<ProcessContextOf<TMachine>>): Snapshot<unknown>;
+  /**
+   * The process state of an XState persisted snapshot of {@link ServiceProcess.machine}
+   * (`actor.getPersistedSnapshot()`), checked like a stored state: its value against the machine,
+   * its context against the machine's schema.
+   *
+   * @param snapshot - A persisted snapshot of an actor of `process.machine` (status `active` or `done`).
+   * @returns The process state of the same instance, for `send`, `view`, `can` and stores.
+   * @throws `INCOMPATIBLE_STATE` when it is not a persisted snapshot of this machine (a failed
+   * actor's, one with child actors, a value or context the machine cannot hold).
+   *
+   * @example
+   * ```ts
+   * import { createActor } from 'xstate';
+   * import { createProcess, inquiryMachine } from 'serviceflow';
+   * const desk = createProcess(inquiryMachine);
+   * const actor = createActor(desk.machine, {
+   *   input: { id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: Date.parse('2026-03-02T09:00:00Z') },
+   * }).start();
+   * actor.send({ type: 'assign', agentId: 'ana', at: Date.parse('2026-03-02T09:05:00Z') });
+   * const state = desk.fromSnapshot(actor.getPersistedSnapshot());
+   * desk.view(state).stage; // 'resolution'
+   * ```
+   */
+  fromSnapshot(snapshot: unknown): PersistedState<ProcessContextOf<TMachine>>;
 }
 
 interface MachineSchemas {
@@ -178,6 +227,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       { path: ['meta', 'serviceflow'] },
     );
   }
+  // process.machine fires due deadlines before each event under plain XState too; the process
+  // fires them itself (advance/finish below) around XState's own macrostep.
+  deadlinesFirst(bound, definition);
+  const macrostep = rawTransitionOf(bound);
 
   // One inert actor scope for the life of the process: XState's own transition() builds a new
   // one on every call, which costs more than the step itself.
@@ -203,7 +256,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     // machine has ended, so nothing is accepted any more.
     if (cell.snapshot.status !== 'active') return cell;
     const snapshot = snapshotOf(cell);
-    const next = (bound.transition as (s: Snapshot, e: unknown, scope: unknown) => Snapshot)(snapshot, event, scope);
+    const next = macrostep(snapshot, event, scope) as unknown as Snapshot;
     if (next.status === 'error') throw next.error;
     // The same cell when nothing happened: an event no state accepted is told apart by identity.
     return next === snapshot ? cell : cellOf(next);
@@ -492,6 +545,14 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
     restore(state) {
       return restoreState(state).state;
+    },
+
+    toSnapshot(state) {
+      return persistedSnapshotOf(bound, snapshotOf(restoreState(state).cell));
+    },
+
+    fromSnapshot(snapshot) {
+      return restoreState(envelopeOfSnapshot(snapshot, machineRef)).state;
     },
   };
   // For callers that build inputs and events themselves (the simulator): valid and normalised.

@@ -11,20 +11,20 @@ const WEEK_HOURS = 168;
 const EPOCH_HOUR_OF_WEEK = 72;
 
 /** The hour of the week (0 = Monday 00:00–01:00) of a wall time written as UTC ms. */
-function hourOfWeek(wall: number): number {
+export function hourOfWeek(wall: number): number {
   const hours = Math.floor(wall / HOUR) + EPOCH_HOUR_OF_WEEK;
   return ((hours % WEEK_HOURS) + WEEK_HOURS) % WEEK_HOURS;
 }
 
 /**
- * Draws `count` arrival instants (whole ms, sorted) over [start, end): each falls in an hour slot
- * chosen with probability proportional to the profile's weight for that slot's local hour of week
- * (read at the slot's middle, so a DST change shifts the profile with the clock), uniformly within
- * it. A profile of 24 weights applies to every day.
+ * The hour slots of [start, end) and their weights: each slot's local hour of week (read at its
+ * middle, so a DST change shifts the profile with the clock) and the profile's weight for it,
+ * scaled by the slot's length (the last may be short). A profile of 24 weights applies to every day.
  */
-export function arrivalTimes(random: Random, count: number, start: number, end: number, profile: readonly number[], timezone: string): Float64Array {
+export function hourSlots(start: number, end: number, profile: readonly number[], timezone: string): { hours: Uint8Array; weights: number[] } {
   const zone = zoneOffsets(timezone);
   const slots = Math.max(1, Math.ceil((end - start) / HOUR));
+  const hours = new Uint8Array(slots);
   const weights: number[] = new Array<number>(slots);
   for (let slot = 0; slot < slots; slot++) {
     const from = start + slot * HOUR;
@@ -32,8 +32,19 @@ export function arrivalTimes(random: Random, count: number, start: number, end: 
     const middle = (from + to) / 2;
     const local = hourOfWeek(middle + zone.offsetAt(middle));
     const weight = profile.length === 24 ? (profile[local % 24] ?? 0) : (profile[local] ?? 0);
+    hours[slot] = local;
     weights[slot] = weight * ((to - from) / HOUR);
   }
+  return { hours, weights };
+}
+
+/**
+ * Draws `count` arrival instants (whole ms, sorted) over [start, end): each falls in an hour slot
+ * chosen with probability proportional to the profile's weight for that slot's local hour of week
+ * (see {@link hourSlots}), uniformly within it.
+ */
+export function arrivalTimes(random: Random, count: number, start: number, end: number, profile: readonly number[], timezone: string): Float64Array {
+  const { weights } = hourSlots(start, end, profile, timezone);
   // A profile that is zero over the whole period (a weekend-only profile over three weekdays)
   // still has to place the arrivals somewhere: spread them evenly then.
   const cumulative = cumulativeWeights(weights.some((w) => w > 0) ? weights : weights.map(() => 1));

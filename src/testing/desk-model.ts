@@ -106,13 +106,13 @@ export function bestWork<T>(agent: Agent<T>): WorkQueue<T> | undefined {
 
 type ParsedAgentGroup = z.output<typeof AgentGroup>;
 
-function calendarOf(shift: ParsedAgentGroup['shift']): BusinessCalendar {
+export function calendarOf(shift: ParsedAgentGroup['shift']): BusinessCalendar {
   if (shift === undefined) return businessCalendar();
   return 'isOpen' in shift ? shift : businessCalendar(shift);
 }
 
 /** The agent groups of the options, or the standard two shifts staffed for the load. */
-function agentGroups(config: SimulationConfig): readonly ParsedAgentGroup[] {
+export function agentGroups(config: SimulationConfig): readonly ParsedAgentGroup[] {
   if (typeof config.agents === 'object') return config.agents;
   const timezone = config.arrivals.timezone;
   const groups = config.agents === undefined ? staffFor(config.inquiries / config.days, timezone) : twoShiftAgents(config.agents, { capacity: 2, timezone });

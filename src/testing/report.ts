@@ -39,14 +39,19 @@ export interface ReportInput {
   readonly views: readonly ReportView[];
 }
 
-const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** @internal */
+export const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const percent = (rate: number | null): string => (rate === null ? '–' : `${(rate * 100).toFixed(1)} %`);
 const duration = (ms: number | null): string => (ms === null ? '–' : formatDuration(ms));
-const fixed = (n: number): string => (Math.round(n * 10) / 10).toString();
+/** @internal */
+export const fixed = (n: number): string => (Math.round(n * 10) / 10).toString();
 
-const W = 760;
-const H = 240;
-const PAD = { left: 48, right: 16, top: 16, bottom: 36 };
+/** @internal Chart size and padding, shared with the staffing report. */
+export const W = 760;
+/** @internal */
+export const H = 240;
+/** @internal */
+export const PAD = { left: 48, right: 16, top: 16, bottom: 36 };
 
 interface Bar {
   readonly label: string;
@@ -71,14 +76,16 @@ function barChart(name: string, title: string, bars: readonly Bar[], options: { 
   return svg(name, title, `${axis(max, y)}${marks}`, bars.length);
 }
 
-function axis(max: number, y: (v: number) => number): string {
+/** @internal A y axis with grid lines at quarters of `max`. */
+export function axis(max: number, y: (v: number) => number): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
   return ticks
     .map((t) => `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(t))}" y2="${fixed(y(t))}" class="grid"/><text x="${PAD.left - 6}" y="${fixed(y(t) + 4)}" text-anchor="end">${t.toLocaleString('en-US')}</text>`)
     .join('');
 }
 
-function svg(name: string, title: string, body: string, points: number): string {
+/** @internal A chart's figure: `data-chart` names it, `data-points` counts its marks' positions. */
+export function svg(name: string, title: string, body: string, points: number): string {
   return `<figure><figcaption>${escape(title)}</figcaption><svg class="chart" data-chart="${name}" data-points="${points}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escape(title)}">${body}</svg></figure>`;
 }
 
@@ -238,6 +245,16 @@ function kpiRows(metrics: ServiceMetrics | null, stats: SimulationStats): string
   return `<table class="kpis">${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`;
 }
 
+/** @internal The page style of the HTML reports. */
+export const REPORT_STYLE = `body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:820px;color:#222;padding:0 1rem}
+h1{font-size:1.4rem;margin-bottom:.2rem} .period{color:#666;margin-top:0}
+figure{margin:1.5rem 0} figcaption{font-weight:600;margin-bottom:.3rem}
+svg.chart{width:100%;height:auto;background:#fafafa;border:1px solid #eee}
+svg text{font-size:11px;fill:#555} .grid{stroke:#e5e5e5}
+table.kpis{border-collapse:collapse;width:100%} .kpis th{text-align:left;font-weight:400;color:#555;padding:.25rem .5rem .25rem 0}
+.kpis td{text-align:right;font-variant-numeric:tabular-nums;padding:.25rem 0} .kpis tr{border-bottom:1px solid #eee}
+`;
+
 /**
  * Renders a simulation run as one self-contained HTML page: the KPI table and charts of arrivals
  * and backlog over time, SLA attainment per metric, the first-response-time distribution and the
@@ -259,14 +276,7 @@ export function simulationReport(run: ReportInput, options: { title?: string } =
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)}</title>
 <style>
-body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:820px;color:#222;padding:0 1rem}
-h1{font-size:1.4rem;margin-bottom:.2rem} .period{color:#666;margin-top:0}
-figure{margin:1.5rem 0} figcaption{font-weight:600;margin-bottom:.3rem}
-svg.chart{width:100%;height:auto;background:#fafafa;border:1px solid #eee}
-svg text{font-size:11px;fill:#555} .grid{stroke:#e5e5e5}
-table.kpis{border-collapse:collapse;width:100%} .kpis th{text-align:left;font-weight:400;color:#555;padding:.25rem .5rem .25rem 0}
-.kpis td{text-align:right;font-variant-numeric:tabular-nums;padding:.25rem 0} .kpis tr{border-bottom:1px solid #eee}
-</style></head>
+${REPORT_STYLE}</style></head>
 <body>
 <h1>${escape(title)}</h1>
 <p class="period">${escape(period)} · ${stats.inquiries.toLocaleString('en-US')} inquiries · ${stats.agents.toLocaleString('en-US')} agents</p>

@@ -3,16 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-
-function streams(isTTY: boolean) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { isTTY, write: (text: string) => out.push(text) }, stderr: { isTTY, write: (text: string) => err.push(text) } },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
-}
+import { streams } from '../support/cli-streams.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'serviceflow-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

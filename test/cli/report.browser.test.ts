@@ -3,17 +3,13 @@
  * that it renders and that its charts have data. Skipped, with one line saying so, where
  * /usr/bin/chromium is missing; CI installs it and sets SERVICEFLOW_BROWSER_TESTS=required.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
+import { CHROMIUM, chromiumAvailable as available, chromiumRequired as required, inChromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const required = process.env['SERVICEFLOW_BROWSER_TESTS'] === 'required';
 if (!available && !required) console.warn(`report.browser.test: skipped, ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 const dir = mkdtempSync(join(tmpdir(), 'serviceflow-report-'));
@@ -26,22 +22,7 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
     const out = { write: () => true };
     expect(await runCli(['simulate', '-n', '1500', '-d', '7', '-s', '9', '--report', file], { stdout: out, stderr: out })).toBe(0);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
-      page.on('pageerror', (error) => problems.push(error.message));
-      page.on('request', (request) => {
-        if (!request.url().startsWith('file:')) problems.push(`request to ${request.url()}`);
-      });
-      await page.goto(pathToFileURL(file).href);
-
+    const { problems } = await inChromium(file, async (page) => {
       expect(await page.title()).toMatch(/1,500 inquiries over 7 days/);
       const charts = await page.$$eval('svg.chart', (svgs) =>
         svgs.map((svg) => {
@@ -65,9 +46,7 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
       expect(await page.$$eval('table.kpis tr', (rows) => rows.length)).toBeGreaterThan(10);
       const screenshot = await page.screenshot({ fullPage: true });
       expect(screenshot.length).toBeGreaterThan(20_000);
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
+    expect(problems).toEqual([]);
   }, 90_000);
 });

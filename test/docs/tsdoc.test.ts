@@ -17,6 +17,7 @@ const entries: Readonly<Record<string, string>> = {
   'src/postgres.ts': 'serviceflow/postgres',
   'src/bullmq.ts': 'serviceflow/bullmq',
   'src/testing.ts': 'serviceflow/testing',
+  'src/planning.ts': 'serviceflow/planning',
 };
 
 /**

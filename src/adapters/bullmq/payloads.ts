@@ -49,7 +49,12 @@ export interface DeadLetter {
   readonly jobId?: string;
   /** The payload as found (parsed JSON when it was JSON, else the raw text). */
   readonly payload: unknown;
-  /** Why it was not applied: a `ServiceFlowError` code (or `MALFORMED_PAYLOAD`) and a message. */
+  /**
+   * Why it was not applied: a `ServiceFlowError` code (the process's refusal, or
+   * `INCOMPATIBLE_STATE` for a stored state that cannot be restored), `MALFORMED_PAYLOAD`,
+   * `STORE_REFUSED` (the store refused the state or effects the entry leads to) or
+   * `PROCESS_FAILED` (the process threw something else); and a message.
+   */
   readonly reason: { readonly code: string; readonly message: string };
   /** When it was recorded (the runner's clock). */
   readonly at: number;
