@@ -7,6 +7,7 @@ export default defineConfig({
     bullmq: 'src/bullmq.ts',
     testing: 'src/testing.ts',
     planning: 'src/planning.ts',
+    'testing/arbitraries': 'src/testing/arbitraries.ts',
     cli: 'src/cli.ts',
   },
   format: ['esm', 'cjs'],

@@ -7,7 +7,7 @@
  * Run it: `npx tsx examples/incident-process.ts`
  */
 import { pathToFileURL } from 'node:url';
-import { assertEvent } from 'xstate';
+import { assertEvent, assign } from 'xstate';
 import { z } from 'zod';
 import { createProcess, escalationPolicy, feedbackPolicy, followUpState, serviceSetup, slaPolicy } from 'serviceflow';
 
@@ -43,7 +43,7 @@ export const incidentMachine = incident.createMachine({
         // acknowledging the page is the first response the SLA measures
         'page.acknowledged': {
           target: 'investigating',
-          actions: ['recordAgentReply', incident.assign({ responder: ({ event }) => (assertEvent(event, 'page.acknowledged'), event.responder) })],
+          actions: ['recordAgentReply', assign({ responder: ({ event }) => (assertEvent(event, 'page.acknowledged'), event.responder) })],
         },
       },
     },
@@ -59,13 +59,13 @@ export const incidentMachine = incident.createMachine({
       on: {
         'review.approved': {
           target: 'followUp',
-          actions: incident.assign({ reviewer: ({ event }) => (assertEvent(event, 'review.approved'), event.reviewer) }),
+          actions: assign({ reviewer: ({ event }) => (assertEvent(event, 'review.approved'), event.reviewer) }),
         },
         'review.rejected': {
           target: 'investigating',
           actions: [
             { type: 'reopen', params: { by: 'reopen' } },
-            incident.assign({ reviewRounds: ({ context }) => context.reviewRounds + 1 }),
+            assign({ reviewRounds: ({ context }) => context.reviewRounds + 1 }),
           ],
         },
       },

@@ -7,7 +7,7 @@
  * Run it: `npx tsx examples/returns-process.ts`
  */
 import { pathToFileURL } from 'node:url';
-import { assertEvent } from 'xstate';
+import { assertEvent, assign } from 'xstate';
 import { z } from 'zod';
 import {
   businessCalendar,
@@ -51,7 +51,7 @@ export const returnsMachine = returns.createMachine({
       tags: ['active'],
       entry: stage('requested'),
       on: {
-        approve: { target: 'labelPending', actions: ['recordAgentReply', returns.assign({ approvedBy: ({ event }) => (assertEvent(event, 'approve'), event.approver) })] },
+        approve: { target: 'labelPending', actions: ['recordAgentReply', assign({ approvedBy: ({ event }) => (assertEvent(event, 'approve'), event.approver) })] },
         reject: { target: 'followUp', actions: ['recordAgentReply', { type: 'resolve', params: { resolution: 'rejected' } }] },
       },
     },
@@ -61,7 +61,7 @@ export const returnsMachine = returns.createMachine({
       on: {
         'label.sent': {
           target: 'inTransit',
-          actions: [returns.assign({ trackingId: ({ event }) => (assertEvent(event, 'label.sent'), event.trackingId) }), { type: 'pend', params: { reason: 'customer' } }],
+          actions: [assign({ trackingId: ({ event }) => (assertEvent(event, 'label.sent'), event.trackingId) }), { type: 'pend', params: { reason: 'customer' } }],
         },
       },
     },
@@ -85,7 +85,7 @@ export const returnsMachine = returns.createMachine({
       on: {
         refund: {
           target: 'followUp',
-          actions: [returns.assign({ refundAmount: ({ event }) => (assertEvent(event, 'refund'), event.amount) }), { type: 'resolve', params: { resolution: 'refunded' } }],
+          actions: [assign({ refundAmount: ({ event }) => (assertEvent(event, 'refund'), event.amount) }), { type: 'resolve', params: { resolution: 'refunded' } }],
         },
       },
     },

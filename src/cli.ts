@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * The `serviceflow` command: `serviceflow simulate …` and `serviceflow diagram [inquiry|contact]`.
- * See `serviceflow --help`.
+ * See `serviceflow --help`. The command runs in a worker thread started from this same file; the
+ * main thread keeps the terminal (see cli/worker.ts).
  */
-import { runCli } from './cli/program.js';
+import { isMainThread } from 'node:worker_threads';
+import { runCommandInWorker, serveCommand } from './cli/worker.js';
 
-void runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
-  process.exitCode = code;
-});
+if (isMainThread) runCommandInWorker(new URL(import.meta.url), process.argv.slice(2));
+else void serveCommand();

@@ -40,7 +40,8 @@ export {
 export * from './schemas/inquiry.js';
 export * from './schemas/state.js';
 export type * from './schemas/effects.js';
-export { Timestamp, Duration, PositiveDuration, parseDuration, formatDuration, type TimestampInput, type DurationInput, type EpochMs } from './schemas/time.js';
+export { Timestamp, instantRange, Duration, PositiveDuration, parseDuration, formatDuration, type TimestampInput, type DurationInput, type EpochMs } from './schemas/time.js';
+export { textLimits, storableText } from './schemas/text.js';
 
 export {
   businessCalendar,

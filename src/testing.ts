@@ -1,11 +1,11 @@
 /**
  * `serviceflow/testing`: simulate service desks on a virtual clock, script one inquiry as a
- * scenario, generate cases with fast-check, check the invariants every process keeps, and inject
- * store faults (`faultyStore`).
+ * scenario, apply event lists, check the invariants every process keeps, and inject store
+ * faults (`faultyStore`).
  *
- * This entry loads `fast-check` (an optional peer dependency of serviceflow) for `arbitraries`,
- * so install it next to serviceflow; arbitraries must come from the same fast-check instance as
- * the `fc.assert` that runs them. The `serviceflow` command does not need it.
+ * This entry does not load `fast-check`. The fast-check arbitraries have their own entry,
+ * `serviceflow/testing/arbitraries`, which needs fast-check (an optional peer dependency)
+ * installed next to serviceflow.
  *
  * @module serviceflow/testing
  */
@@ -59,21 +59,3 @@ export {
   type InvariantViolation,
   type ViewsAndJournal,
 } from './testing/invariants.js';
-/**
- * fast-check arbitraries: inquiry inputs, event sequences with non-decreasing `at`, whole
- * lifecycles, calendars and SLA / escalation / feedback policy configurations. Needs `fast-check`
- * (an optional peer dependency) installed next to serviceflow, so that they come from the same
- * fast-check as your `fc.assert`.
- *
- * @example
- * ```ts
- * import fc from 'fast-check';
- * import { createProcess, inquiryMachine } from 'serviceflow';
- * import { applyEvents, arbitraries, checkInvariants } from 'serviceflow/testing';
- * const process = createProcess(inquiryMachine);
- * fc.assert(fc.property(arbitraries.lifecycle(), ({ input, events }) => {
- *   checkInvariants(applyEvents(process, input, events), { process });
- * }));
- * ```
- */
-export * as arbitraries from './testing/arbitraries.js';

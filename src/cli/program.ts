@@ -1,10 +1,16 @@
 /**
  * The `serviceflow` command's parser and its commands. `runCli` takes the arguments and the
  * output streams and returns the exit code, so tests drive it without spawning a process.
+ *
+ * A command that simulates a desk adds the shared flags with `simulationFlags` and reads its
+ * options with `simulationOptions` (the `--config` file, with the flags given on top).
  */
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+// The bundler inlines the version alone, not the manifest.
+import { version } from '../../package.json';
 import { contactMachine } from '../machines/contact.js';
 import { toMermaid } from '../machines/diagram.js';
 import { inquiryMachine } from '../machines/inquiry.js';
@@ -19,12 +25,14 @@ import { staffingReport } from '../planning/staffing-report.js';
 import { describeTarget, staffingTable } from '../planning/staffing-table.js';
 import { parseDuration } from '../schemas/time.js';
 import { loadSimulationConfig } from './config.js';
-import { progressReporter, type Output } from './progress.js';
+import { progressBar, silentProgress, type Output, type ProgressFactory } from './progress.js';
 
 /** The streams the command writes to. */
 export interface CliStreams {
   readonly stdout: Output;
   readonly stderr: Output;
+  /** Draws the progress bar (default: a bar on `stderr`); the worker thread hands it to the main thread. */
+  readonly progress?: ProgressFactory;
 }
 
 const integer = (name: string, min: number) => (value: string): number => {
@@ -57,6 +65,7 @@ interface SimulationFlags {
 
 interface SimulateFlags extends SimulationFlags {
   readonly json?: boolean;
+  readonly progress?: boolean;
   readonly report?: string;
   readonly title?: string;
 }
@@ -101,11 +110,27 @@ function reportView(view: InquiryView): ReportView {
   };
 }
 
+/** Refuses a report that could not be written, before the simulation runs rather than after. */
+function checkReportFile(file: string): void {
+  const path = resolve(file);
+  const directory = dirname(path);
+  const found = statSync(directory, { throwIfNoEntry: false });
+  if (found === undefined) throw new UsageError(`cannot write the report to ${file}: the directory ${directory} does not exist`);
+  if (!found.isDirectory()) throw new UsageError(`cannot write the report to ${file}: ${directory} is not a directory`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) throw new UsageError(`cannot write the report to ${file}: it is a directory`);
+  try {
+    accessSync(directory, constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write the report to ${file}: the directory ${directory} is not writable`);
+  }
+}
+
 async function runSimulate(flags: SimulateFlags, command: Command, io: CliStreams): Promise<void> {
+  if (flags.report !== undefined) checkReportFile(flags.report);
   const options = await simulationOptions(flags, command);
   const config = parseSimulationOptions(options);
-  const interactive = io.stdout.isTTY === true && flags.json !== true;
-  const progress = progressReporter(io.stderr, interactive, config.inquiries, config.days);
+  const interactive = flags.progress ?? (io.stdout.isTTY === true && flags.json !== true);
+  const progress = interactive ? (io.progress ?? ((total, days) => progressBar(io.stderr, total, days)))(config.inquiries, config.days) : silentProgress;
   const reportViews: ReportView[] = [];
   const { onView, onProgress } = options;
   const started = performance.now();
@@ -214,6 +239,7 @@ async function runStaff(flags: StaffFlags, command: Command, io: CliStreams): Pr
 function program(io: CliStreams): Command {
   const root = new Command('serviceflow')
     .description('Customer-service processes as typed XState machines: simulate a service desk, plan its staffing, print state diagrams.')
+    .version(version, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .showHelpAfterError();
@@ -222,6 +248,8 @@ function program(io: CliStreams): Command {
     .option('--json', 'print stats, metrics and timeline as one JSON line instead of the table')
     .addOption(new Option('-r, --report <file.html>', 'also write a self-contained HTML report with charts'))
     .option('--title <text>', 'title of the HTML report')
+    .option('--progress', 'draw the progress bar even when the output is not a terminal')
+    .option('--no-progress', 'never draw the progress bar')
     .action((flags: SimulateFlags, command: Command) => runSimulate(flags, command, io));
 
   simulationFlags(root.command('staff').description('plan the agents a desk needs per hour of the week for a target, checked by simulation'))

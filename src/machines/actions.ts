@@ -4,6 +4,7 @@
  * given with `machine.provide()`; custom machines reuse them by name.
  */
 import { emit, raise, type ActionFunction, type ParameterizedObject } from 'xstate';
+import { InvalidConfigError } from '../process/errors.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { InquiryEvent, PendingReason, Priority } from '../schemas/inquiry.js';
 import type { InquiryContext } from '../schemas/state.js';
@@ -26,9 +27,12 @@ export type InquiryMachineEvent = InquiryEvent | DeadlineEvent;
 
 type EventOf<T extends InquiryMachineEvent['type']> = Extract<InquiryMachineEvent, { type: T }>;
 
-function missing(action: string, field: string, event: { type: string }): TypeError {
-  return new TypeError(
+// A machine that runs an action on an event without what it needs is misconfigured: a typed
+// INVALID_CONFIG rather than a TypeError, since a custom machine and its events can cause it.
+function missing(action: string, field: string, event: { type: string }): InvalidConfigError {
+  return new InvalidConfigError(
     `serviceflow action '${action}' needs '${field}' from the event or from the action's params; event '${event.type}' has none`,
+    { path: [field], expected: `'${field}' on event '${event.type}' or in the params of '${action}'` },
   );
 }
 
@@ -47,7 +51,11 @@ function dataOf(event: InquiryMachineEvent, params: object | undefined, field: s
 
 function expectEvent<T extends InquiryMachineEvent['type']>(event: InquiryMachineEvent, ...types: T[]): EventOf<T> {
   if (!(types as string[]).includes(event.type)) {
-    throw new TypeError(`serviceflow action expected ${types.join(' or ')}, received '${event.type}'`);
+    throw new InvalidConfigError(`serviceflow action expected ${types.join(' or ')}, received '${event.type}'`, {
+      path: ['type'],
+      received: event.type,
+      expected: types.join(' | '),
+    });
   }
   return event as EventOf<T>;
 }

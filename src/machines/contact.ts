@@ -1,5 +1,5 @@
 import { enqueueActions, setup, type ActionFunction, type ParameterizedObject } from 'xstate';
-import { describeZodError, InvalidInputError } from '../process/errors.js';
+import { describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
 import type { ContactView } from '../process/contact-view.js';
 import type { ContactEffect } from '../schemas/contact-effects.js';
 import { ContactContext, ContactEvent, ContactInput, type ContactInputInit, type ContactStage } from '../schemas/contact.js';
@@ -27,7 +27,9 @@ export function parseContactInput(input: unknown): ContactInput {
 type EventOf<T extends ContactEvent['type']> = Extract<ContactEvent, { type: T }>;
 
 function expectEvent<T extends ContactEvent['type']>(event: ContactEvent, type: T): EventOf<T> {
-  if (event.type !== type) throw new TypeError(`serviceflow contact action expected '${type}', received '${event.type}'`);
+  if (event.type !== type) {
+    throw new InvalidConfigError(`serviceflow contact action expected '${type}', received '${event.type}'`, { path: ['type'], received: event.type, expected: `'${type}'` });
+  }
   return event as EventOf<T>;
 }
 

@@ -1,4 +1,5 @@
 import { defaultEscalation, type EscalationPolicy } from '../policies/escalation.js';
+import { abbreviate, InvalidConfigError } from '../process/errors.js';
 import { defaultFeedback, type FeedbackPolicy } from '../policies/feedback.js';
 import { noSla, type SlaPolicy } from '../policies/sla.js';
 
@@ -41,9 +42,53 @@ export const defaultPolicies: ServicePolicies = {
  * ```
  */
 export function resolvePolicies(options: ServicePolicyOptions = {}): ServicePolicies {
-  return {
+  const policies = {
     sla: options.sla ?? defaultPolicies.sla,
     escalation: options.escalation ?? defaultPolicies.escalation,
     feedback: options.feedback ?? defaultPolicies.feedback,
   };
+  for (const [name, members] of Object.entries(POLICY_MEMBERS)) {
+    const policy = policies[name as keyof ServicePolicies] as unknown;
+    const missing = members.find(([member, kind]) => !isMember(policy, member, kind));
+    if (missing !== undefined) {
+      throw new InvalidConfigError(
+        `The ${name} policy must be an object like ${name}Policy() makes; ${abbreviate(policy)} has no ${missing[1]} '${missing[0]}'`,
+        { path: [name, missing[0]], received: policy, expected: `a ${name} policy (see ${name}Policy)` },
+      );
+    }
+  }
+  return policies;
+}
+
+type MemberKind = 'function' | 'array' | 'object' | 'number';
+
+/** What the steps use of each policy: checked once, so that a wrong one fails here, typed. */
+const POLICY_MEMBERS: Readonly<Record<keyof ServicePolicies, readonly (readonly [string, MemberKind])[]>> = {
+  sla: [
+    ['targetsFor', 'function'],
+    ['calendar', 'object'],
+    ['warnAt', 'array'],
+    ['pauseOn', 'array'],
+  ],
+  escalation: [
+    ['levels', 'array'],
+    ['decide', 'function'],
+  ],
+  feedback: [
+    ['sentiment', 'function'],
+    ['reminders', 'object'],
+    ['onNegative', 'array'],
+    ['sendAfter', 'number'],
+    ['expireAfter', 'number'],
+    ['reopenWindow', 'number'],
+    ['autoCloseAfter', 'number'],
+  ],
+};
+
+function isMember(policy: unknown, member: string, kind: MemberKind): boolean {
+  if (typeof policy !== 'object' || policy === null) return false;
+  const value = (policy as Record<string, unknown>)[member];
+  if (kind === 'array') return Array.isArray(value);
+  if (kind === 'object') return typeof value === 'object' && value !== null;
+  return typeof value === kind;
 }

@@ -4,12 +4,13 @@
  * the process API for free.
  */
 import { setup, type ActionFunction, type AnyStateMachine, type EventObject } from 'xstate';
-import { z } from 'zod';
-import { describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
+import * as z from 'zod';
+import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
 import { pureContext } from '../process/fast-path.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import { InquiryEvent, InquiryInput, type InquiryInputInit } from '../schemas/inquiry.js';
 import { InquiryContext } from '../schemas/state.js';
+import { refuseUnstorableText, vouchStorable } from '../schemas/text.js';
 import { Timestamp } from '../schemas/time.js';
 import { isValidated, markValidated } from '../schemas/validated.js';
 import { serviceActions, serviceGuards, type DeadlineEvent } from './actions.js';
@@ -43,6 +44,37 @@ export interface ServiceSetupOptions<TEvents extends CustomEventShapes, TContext
   readonly events?: TEvents;
   /** Fields the process adds to the service context, as zod schemas with defaults (`.default(…)`). */
   readonly context?: TContext;
+}
+
+// Duck-typed: every zod 4 schema carries `_zod`, whichever entry (classic, mini) made it.
+const isSchema = (value: unknown): boolean => typeof value === 'object' && value !== null && typeof (value as { _zod?: unknown })._zod === 'object';
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function refuseSetup(path: string[], received: unknown, expected: string): never {
+  throw new InvalidConfigError(`Invalid serviceSetup options: ${path.length === 0 ? 'options' : path.join('.')} must be ${expected} (received ${abbreviate(received)})`, {
+    path,
+    received,
+    expected,
+  });
+}
+
+/** Options of the shape serviceSetup reads: records of zod schemas. */
+function checkSetupOptions(options: unknown): void {
+  if (!isRecord(options)) refuseSetup([], options, 'an object { events?, context? }');
+  const { events, context } = options;
+  if (events !== undefined) {
+    if (!isRecord(events)) refuseSetup(['events'], events, 'an object of event shapes keyed by event type');
+    for (const [type, shape] of Object.entries(events)) {
+      if (!isRecord(shape)) refuseSetup(['events', type], shape, 'a shape: an object of zod schemas keyed by field');
+      for (const [field, schema] of Object.entries(shape)) {
+        if (!isSchema(schema)) refuseSetup(['events', type, field], schema, 'a zod schema');
+      }
+    }
+  }
+  if (context !== undefined) {
+    if (!isRecord(context)) refuseSetup(['context'], context, 'an object of zod schemas with defaults keyed by field');
+    for (const [field, schema] of Object.entries(context)) if (!isSchema(schema)) refuseSetup(['context', field], schema, 'a zod schema with a default');
+  }
 }
 
 /**
@@ -85,6 +117,7 @@ export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext ex
   type Events = InquiryEvent | DeadlineEvent | CustomEventsOf<TEvents>;
   type Context = InquiryContext & z.infer<z.ZodObject<TContext>>;
 
+  checkSetupOptions(options);
   const customEvents = options.events ?? ({} as TEvents);
   for (const name of Object.keys(customEvents)) {
     if ((InquiryEvent.options.map((o) => o.shape.type.value) as string[]).includes(name) || name === 'deadline') {
@@ -95,10 +128,22 @@ export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext ex
     }
   }
   const extraContext = z.object(options.context ?? ({} as TContext));
-  const events = z.discriminatedUnion('type', [
-    ...InquiryEvent.options,
-    ...Object.entries(customEvents).map(([type, shape]) => z.strictObject({ type: z.literal(type), ...shape, at: Timestamp })),
-  ] as unknown as [z.ZodObject, ...z.ZodObject[]]);
+  // The context factory fills in these defaults on every start: a field without one fails here.
+  const defaults = extraContext.safeParse({});
+  if (!defaults.success) {
+    const { message, details } = describeZodError('serviceSetup context (every field needs a default)', {}, defaults.error);
+    throw new InvalidConfigError(message, { ...details, path: ['context', ...(details.path ?? [])] });
+  }
+  // Custom events take any zod shape: their strings are checked as the built-in events' are, at
+  // most textLimits.text long (or what the shape says) and storable.
+  const events = vouchStorable(
+    z.discriminatedUnion('type', [
+      ...InquiryEvent.options,
+      ...Object.entries(customEvents).map(([type, shape]) =>
+        z.strictObject({ type: z.literal(type), ...shape, at: Timestamp }).superRefine(refuseUnstorableText),
+      ),
+    ] as unknown as [z.ZodObject, ...z.ZodObject[]]),
+  );
   const context = InquiryContext.extend(options.context ?? {});
 
   const base = setup({

@@ -4,6 +4,7 @@
  * `docs/metrics.md`; the TSDoc below summarises them.
  */
 import { alwaysOpenCalendar, type BusinessCalendar } from '../policies/calendar.js';
+import { abbreviate, InvalidInputError, ServiceFlowError } from '../process/errors.js';
 import type { ContactView } from '../process/contact-view.js';
 import type { InquiryView } from '../process/view.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';
@@ -451,6 +452,43 @@ function firstContactOutcome(contacts: readonly ContactOutcome[], channel: Chann
  * ```
  */
 export function computeMetrics(views: readonly MetricsInquiryView[], options: MetricsOptions = {}): ServiceMetrics {
+  checkMetricsInput(views, options);
+  try {
+    return metricsOf(views, options);
+  } catch (error) {
+    if (error instanceof ServiceFlowError) throw error;
+    // Views are read as process.view makes them; one that is not breaks the arithmetic.
+    throw new InvalidInputError(
+      `computeMetrics: a view is not one process.view (or contactView) made: ${error instanceof Error ? error.message : abbreviate(error)}`,
+      { path: ['views'], expected: 'views from process.view and contact views from contactView', cause: error },
+    );
+  }
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+function refuseMetricsInput(path: (string | number)[], received: unknown, expected: string): never {
+  throw new InvalidInputError(`computeMetrics: ${path.join('.')} must be ${expected} (received ${abbreviate(received)})`, { path, received, expected });
+}
+
+/** The shape computeMetrics needs before it reads anything: arrays of objects, a calendar. */
+function checkMetricsInput(views: unknown, options: unknown): void {
+  if (!Array.isArray(views)) refuseMetricsInput(['views'], views, 'an array of inquiry views');
+  const view = views.findIndex((entry) => !isObject(entry));
+  if (view >= 0) refuseMetricsInput(['views', view], views[view], 'an inquiry view (an object from process.view)');
+  if (!isObject(options)) refuseMetricsInput(['options'], options, 'an options object');
+  const { contacts, calendar } = options as { contacts?: unknown; calendar?: unknown };
+  if (contacts !== undefined) {
+    if (!Array.isArray(contacts)) refuseMetricsInput(['options', 'contacts'], contacts, 'an array of contact views');
+    const contact = contacts.findIndex((entry) => !isObject(entry));
+    if (contact >= 0) refuseMetricsInput(['options', 'contacts', contact], contacts[contact], 'a contact view (an object from contactView)');
+  }
+  if (calendar !== undefined && (!isObject(calendar) || typeof (calendar as { businessTimeBetween?: unknown }).businessTimeBetween !== 'function')) {
+    refuseMetricsInput(['options', 'calendar'], calendar, 'a business calendar');
+  }
+}
+
+function metricsOf(views: readonly MetricsInquiryView[], options: MetricsOptions): ServiceMetrics {
   const calendar = options.calendar ?? alwaysOpenCalendar;
   const repeatWindow = parseRepeatWindow(options.repeatWindow);
   const contactViews = contactViewsById(options.contacts ?? []);

@@ -2,6 +2,8 @@
  * Summary statistics of a set of durations.
  */
 
+import { abbreviate, InvalidInputError } from '../process/errors.js';
+
 /**
  * A distribution of durations in milliseconds: how many samples, their arithmetic mean, their
  * median and their 90th percentile. With no samples, `count` is 0 and the rest are `null`.
@@ -131,6 +133,12 @@ function exactSum(values: readonly number[]): number | undefined {
  * ```
  */
 export function durationStats(samples: readonly number[]): DurationStats {
+  if (!Array.isArray(samples) || !samples.every((sample) => typeof sample === 'number')) {
+    throw new InvalidInputError(`durationStats: samples must be an array of numbers (received ${abbreviate(samples)})`, {
+      received: samples,
+      expected: 'an array of durations in ms',
+    });
+  }
   return summariseInPlace(samples.slice());
 }
 

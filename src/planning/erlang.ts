@@ -2,7 +2,7 @@
  * Erlang C and Erlang A in closed form: how a queue of agents performs for a given load, and how
  * many agents a service-level, ASA or abandonment target needs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodError, InvalidInputError } from '../process/errors.js';
 import { Duration, PositiveDuration, parseDuration, type DurationInput } from '../schemas/time.js';
 import { erlangAFigures, erlangB, erlangCFigures, nextErlangB, type QueueFigures } from './queue-math.js';

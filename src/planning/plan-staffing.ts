@@ -3,7 +3,7 @@
  * C gives the first guess from the desk's own load; simulations of the real process over several
  * seeds then check every hour and adjust the staffing until each one meets the target.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel, Priority } from '../schemas/inquiry.js';
 import { SlaMetric } from '../schemas/state.js';
 import { Duration } from '../schemas/time.js';

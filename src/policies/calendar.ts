@@ -1,7 +1,7 @@
 /**
  * Business calendars: when a support team is open, and business-time arithmetic in its IANA zone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
 import {
   DAY_MS,
@@ -366,7 +366,8 @@ function businessDayMethods(days: () => BusinessDays): Pick<Required<BusinessCal
 }
 
 function isInstant(value: number): boolean {
-  return value >= MIN_INSTANT && value <= MAX_INSTANT;
+  // typeof first: comparing an object would call its valueOf, which may throw.
+  return typeof value === 'number' && value >= MIN_INSTANT && value <= MAX_INSTANT;
 }
 
 /**
@@ -444,7 +445,7 @@ function plainCalendar(config: NormalisedCalendarConfig, schedule: LocalSchedule
     ...businessDayMethods(days),
     addBusinessTime(at: number, ms: number): number {
       if (!isInstant(at)) throw invalidInstant('addBusinessTime', 'at', at);
-      if (!(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
+      if (typeof ms !== 'number' || !(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
       const due = at + ms;
       if (due > MAX_INSTANT) throw beyondRange('addBusinessTime');
       return due;
@@ -473,7 +474,7 @@ function zonedCalendar(config: NormalisedCalendarConfig, { timeline, businessDay
     ...businessDayMethods(() => businessDays),
     addBusinessTime(at: number, ms: number): number {
       if (!isInstant(at)) throw invalidInstant('addBusinessTime', 'at', at);
-      if (!(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
+      if (typeof ms !== 'number' || !(ms >= 0 && ms < Infinity)) throw invalidAmount(ms);
       if (ms === 0) return at;
       // Business time never exceeds real time, so this bound needs no timeline work.
       if (ms > MAX_INSTANT - at) throw beyondRange('addBusinessTime');

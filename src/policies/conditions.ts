@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, Priority } from '../schemas/inquiry.js';
 
 const oneOrMany = <T extends z.ZodType>(schema: T) =>

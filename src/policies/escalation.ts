@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodError, InvalidConfigError } from '../process/errors.js';
 import { SlaMetric, type EscalationTrigger } from '../schemas/state.js';
 import { Condition, matchesCondition, type InquiryFacts } from './conditions.js';

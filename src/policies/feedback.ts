@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { describeZodError, InvalidConfigError } from '../process/errors.js';
+import * as z from 'zod';
+import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
 import { FeedbackKind, feedbackScales } from '../schemas/inquiry.js';
 import type { Sentiment } from '../schemas/state.js';
 import { Duration, PositiveDuration } from '../schemas/time.js';
@@ -104,8 +104,8 @@ export interface FeedbackPolicy {
 /**
  * The sentiment of a feedback score: CSAT 1–5 (4–5 positive, 3 neutral, 1–2 negative), NPS 0–10
  * (9–10 promoter = positive, 7–8 passive = neutral, 0–6 detractor = negative), CES 1–7 where 1 is
- * low effort (1–3 positive, 4 neutral, 5–7 negative). Scores off the scale throw a `RangeError`;
- * events are validated before they get here.
+ * low effort (1–3 positive, 4 neutral, 5–7 negative). An unknown kind or a score off the scale
+ * throws `InvalidInputError` (code `INVALID_INPUT`); events are validated before they get here.
  *
  * @example
  * ```ts
@@ -114,9 +114,20 @@ export interface FeedbackPolicy {
  * ```
  */
 export function scoreSentiment(kind: FeedbackKind, score: number): Sentiment {
+  if (!FeedbackKind.options.includes(kind)) {
+    throw new InvalidInputError(`scoreSentiment: kind must be one of ${FeedbackKind.options.join(', ')} (received ${abbreviate(kind)})`, {
+      path: ['kind'],
+      received: kind,
+      expected: FeedbackKind.options.join(' | '),
+    });
+  }
   const [min, max] = feedbackScales[kind];
   if (!Number.isInteger(score) || score < min || score > max) {
-    throw new RangeError(`a ${kind.toUpperCase()} score must be an integer from ${min} to ${max}, received ${score}`);
+    throw new InvalidInputError(`scoreSentiment: a ${kind.toUpperCase()} score must be an integer from ${min} to ${max} (received ${abbreviate(score)})`, {
+      path: ['score'],
+      received: score,
+      expected: `an integer from ${min} to ${max}`,
+    });
   }
   switch (kind) {
     case 'csat':

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodError, InvalidConfigError } from '../process/errors.js';
 import { PendingReason } from '../schemas/inquiry.js';
 import { SlaMetric } from '../schemas/state.js';

@@ -9,12 +9,13 @@ import {
   type AnyMachineSnapshot,
   type Snapshot,
 } from 'xstate';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { bindServiceActions, serviceGuards } from '../machines/actions.js';
 import { genericContextCopy, inquiryContextCopy, isInquiryConfig } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
 import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
-import { Timestamp, type TimestampInput } from '../schemas/time.js';
+import { textLimits, textProblem, isVouchedStorable } from '../schemas/text.js';
+import { INSTANT_EXPECTED, isInstant, Timestamp, type TimestampInput } from '../schemas/time.js';
 import {
   abbreviate,
   describeZodError,
@@ -176,6 +177,12 @@ interface MachineSchemas {
 }
 
 function schemasOf(machine: AnyStateMachine): MachineSchemas {
+  if (typeof machine !== 'object' || machine === null || typeof (machine as { provide?: unknown }).provide !== 'function') {
+    throw new InvalidConfigError(`createProcess needs an XState machine (from setup().createMachine or serviceSetup), received ${abbreviate(machine)}`, {
+      received: machine,
+      expected: 'an XState v5 state machine',
+    });
+  }
   const schemas = machine.schemas as Partial<MachineSchemas> | undefined;
   const isSchema = (value: unknown): value is z.ZodType =>
     typeof value === 'object' && value !== null && typeof (value as z.ZodType).safeParse === 'function';
@@ -186,6 +193,30 @@ function schemasOf(machine: AnyStateMachine): MachineSchemas {
     );
   }
   return { input: schemas.input, events: schemas.events, ...(isSchema(schemas.context) ? { context: schemas.context } : {}) };
+}
+
+function refuseOption(path: string[], received: unknown, expected: string): never {
+  throw new InvalidConfigError(`Invalid createProcess options: ${path.length === 0 ? 'options' : path.join('.')} must be ${expected} (received ${abbreviate(received)})`, {
+    path,
+    received,
+    expected,
+  });
+}
+
+/** The options' shape (the policies are checked by resolvePolicies). */
+function checkOptions(options: unknown): asserts options is ProcessOptions {
+  if (typeof options !== 'object' || options === null) refuseOption([], options, 'an object such as { sla, escalation, feedback }');
+  const { definition, migrations, fastPath } = options as Record<string, unknown>;
+  if (definition !== undefined && (typeof definition !== 'object' || definition === null || typeof (definition as ProcessDefinition<never, unknown>).view !== 'function' || typeof (definition as ProcessDefinition<never, unknown>).nextDeadline !== 'function')) {
+    refuseOption(['definition'], definition, 'a process definition { view, nextDeadline, wake? }');
+  }
+  if (migrations !== undefined) {
+    if (typeof migrations !== 'object' || migrations === null) refuseOption(['migrations'], migrations, 'an object of migrations keyed by version');
+    for (const [from, migration] of Object.entries(migrations)) {
+      if (typeof migration !== 'function') refuseOption(['migrations', from], migration, 'a function from a state of that version to a later one');
+    }
+  }
+  if (fastPath !== undefined && typeof fastPath !== 'boolean') refuseOption(['fastPath'], fastPath, 'true or false');
 }
 
 const stageOf = (value: StateValue): string => (typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?'));
@@ -210,6 +241,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   type State = PersistedState<Context>;
 
   const schemas = schemasOf(machine);
+  checkOptions(options);
   const policies = resolvePolicies(options);
   // The built-in machine's contexts (exactly InquiryContext) are copied into one fixed shape, much
   // cheaper for V8; any other machine's keep every field they have.
@@ -351,6 +383,13 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
         { path: ['format'], received: envelope.format, expected: `format ${PERSISTED_FORMAT}` },
       );
     }
+    if (typeof envelope.machine.version !== 'string') {
+      throw new IncompatibleStateError(`State names machine version ${abbreviate(envelope.machine.version)}; a version is a string`, {
+        path: ['machine', 'version'],
+        received: envelope.machine.version,
+        expected: `a version string such as '${version}'`,
+      });
+    }
     if (envelope.machine.id !== machineId) {
       throw new IncompatibleStateError(
         `State belongs to machine '${abbreviate(envelope.machine.id)}', but this process runs machine '${machineId}'`,
@@ -408,7 +447,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
   const parseInstant = (at: unknown): number => {
     // Epoch ms, the common case, is taken as is when Timestamp would accept it unchanged.
-    if (typeof at === 'number' && Number.isSafeInteger(at) && at >= 0) return at;
+    if (typeof at === 'number' && isInstant(at)) return at;
     const parsed = Timestamp.safeParse(at);
     if (!parsed.success) {
       const { message, details } = describeZodError('instant', at, parsed.error);
@@ -417,14 +456,50 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     return parsed.data;
   };
 
-  const parseEvent = (event: unknown): { type: string; at: number } => {
-    const parsed = schemas.events.safeParse(event);
-    if (!parsed.success) {
-      const { message, details } = describeZodError('event', event, parsed.error);
-      throw new InvalidEventError(message, details);
+  // What the machine's own schemas do not vouch for (a custom machine's) is checked here: strings a
+  // store could keep, an `at` in range.
+  const checkEventText = !isVouchedStorable(schemas.events);
+  const checkInputText = !isVouchedStorable(schemas.input);
+
+  /** Validates `value` with `schema`, or throws `refusal` naming what is wrong. */
+  const parseWith = <T extends { at: number }>(
+    schema: z.ZodType,
+    value: unknown,
+    what: string,
+    refusal: typeof InvalidEventError,
+    checkText: boolean,
+  ): T => {
+    let parsed: z.ZodSafeParseResult<unknown>;
+    try {
+      parsed = schema.safeParse(value);
+    } catch (error) {
+      // A schema that throws (a custom machine's z.json() on a value nested too deep) cannot read it.
+      throw new refusal(`Invalid ${what}: its schema could not read it (${error instanceof Error ? error.message : abbreviate(error)})`, {
+        received: value,
+        cause: error,
+      });
     }
-    return parsed.data as { type: string; at: number };
+    if (!parsed.success) {
+      const { message, details } = describeZodError(what, value, parsed.error);
+      throw new refusal(message, details);
+    }
+    const data = parsed.data as T;
+    const problem = checkText ? textProblem(data, { maxText: textLimits.text, json: false }) : undefined;
+    if (problem !== undefined) {
+      throw new refusal(`Invalid ${what}: ${problem.path.join('.')}: ${problem.message}`, { path: problem.path, expected: problem.message });
+    }
+    if (!isInstant(data.at)) {
+      throw new refusal(`Invalid ${what}: at: must be ${INSTANT_EXPECTED} (received ${abbreviate(data.at)})`, {
+        path: ['at'],
+        received: data.at,
+        expected: INSTANT_EXPECTED,
+      });
+    }
+    return data;
   };
+
+  const parseEvent = (event: unknown): { type: string; at: number } =>
+    parseWith(schemas.events, event, 'event', InvalidEventError, checkEventText);
 
   const notAllowed = (before: Cell, after: Cell, event: { type: string; at: number }): ServiceFlowError => {
     const stage = stageOf(after.snapshot.value as StateValue);
@@ -512,12 +587,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     policies,
 
     start(input) {
-      const parsed = schemas.input.safeParse(input);
-      if (!parsed.success) {
-        const { message, details } = describeZodError(`${machineId} input`, input, parsed.error);
-        throw new InvalidInputError(message, details);
-      }
-      return startParsed(parsed.data as { at: number });
+      return startParsed(parseWith(schemas.input, input, `${machineId} input`, InvalidInputError, checkInputText));
     },
 
     send(state, event) {
@@ -526,6 +596,12 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
     view(state, options = {}) {
       const { cell } = restoreState(state);
+      if (typeof options !== 'object' || options === null) {
+        throw new InvalidInputError(`view: options must be an object such as { at } (received ${abbreviate(options)})`, {
+          received: options,
+          expected: '{ at?: an instant }',
+        });
+      }
       const at = options.at === undefined ? undefined : parseInstant(options.at);
       return definition.view(cell.snapshot.value as StateValue, cell.context as never, { at, wakeAt: deadlineOf(cell), policies }) as ProcessViewOf<TMachine>;
     },

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Every stable error code serviceflow throws. */
 export type ServiceFlowErrorCode =
@@ -239,11 +239,29 @@ export class ConflictError extends ServiceFlowError {
 export function abbreviate(value: unknown, max = 80): string {
   let text: string;
   try {
-    text = value === undefined ? 'undefined' : typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value);
+    text =
+      value === undefined
+        ? 'undefined'
+        : typeof value === 'bigint'
+          ? `${value}n`
+          : (JSON.stringify(value, (_key, inner: unknown) =>
+              // Long strings are cut before they are quoted: a refused 10 MB field costs no 10 MB copy.
+              typeof inner === 'bigint' ? `${inner}n` : typeof inner === 'string' && inner.length > max ? inner.slice(0, max) : inner,
+            ) ?? String(value));
   } catch {
-    text = String(value);
+    text = describeUnprintable(value);
   }
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** What a value JSON refuses is (a cycle, a throwing getter): its `String`, or its kind when even that throws. */
+function describeUnprintable(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    // An object without a prototype (or whose toString throws) has no string form.
+    return Object.prototype.toString.call(value);
+  }
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

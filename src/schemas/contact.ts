@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, Customer, TickEvent } from './inquiry.js';
-import { Timestamp } from './time.js';
+import { Id, Label, textLimits, textProblem, vouchStorable } from './text.js';
+import { instantRange, Timestamp } from './time.js';
 
-const Text = z.string().trim().min(1, 'must be a non-empty string');
-const Id = z.string().min(1, 'must be a non-empty string').max(256, 'must be at most 256 characters');
-const Ms = z.number().int().nonnegative();
+// Instants and durations alike lie within the instants serviceflow accepts.
+const Ms = z.number().int().min(0).max(instantRange.max);
 
 /**
  * Who started a contact: the customer (`inbound`: a call, chat or message coming in) or the
@@ -31,23 +31,45 @@ export type ContactDirection = z.infer<typeof ContactDirection>;
  * ```
  */
 export const ContactCustomer = Customer.extend({
-  name: Text.optional(),
-  phone: Text.optional(),
-  email: Text.optional(),
+  name: Label.optional(),
+  phone: Label.optional(),
+  email: Label.optional(),
 });
 export type ContactCustomer = z.infer<typeof ContactCustomer>;
 
 /**
  * What identification loaded about a customer (their history, open cases, segment): any JSON
- * object. The contact keeps it for the agent; serviceflow does not interpret it.
+ * object, at most `textLimits.profile` (65536) characters as JSON text and 32 levels deep, whose
+ * strings and keys hold no NUL character or unpaired surrogate. The contact keeps a copy of it for
+ * the agent; serviceflow does not interpret it.
  *
  * @example
  * ```ts
  * import { CustomerProfile } from 'serviceflow';
  * CustomerProfile.parse({ openInquiries: 2, segment: 'smb', lastContact: '2026-02-27' });
+ * CustomerProfile.safeParse({ note: 'a\u0000b' }).success; // false: NUL character
  * ```
  */
-export const CustomerProfile = z.record(z.string(), z.json());
+export const CustomerProfile = z
+  .custom<Record<string, z.core.util.JSONType>>()
+  .transform((profile, ctx): Record<string, z.core.util.JSONType> => {
+    if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+      return z.NEVER;
+    }
+    const problem = textProblem(profile, { maxText: textLimits.profile, json: true });
+    if (problem !== undefined) {
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+      return z.NEVER;
+    }
+    const json = JSON.stringify(profile);
+    if (json.length > textLimits.profile) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${textLimits.profile} characters as JSON (is ${json.length})` });
+      return z.NEVER;
+    }
+    // A copy: the caller's object may change after the event; the contact's record must not.
+    return JSON.parse(json) as Record<string, z.core.util.JSONType>;
+  });
 export type CustomerProfile = z.infer<typeof CustomerProfile>;
 
 /**
@@ -64,14 +86,14 @@ export type CustomerProfile = z.infer<typeof CustomerProfile>;
  * input.at; // 1772442000000
  * ```
  */
-export const ContactInput = z.strictObject({
+export const ContactInput = vouchStorable(z.strictObject({
   id: Id,
   inquiryId: Id.optional(),
   channel: Channel,
   direction: ContactDirection,
   customer: ContactCustomer,
   at: Timestamp,
-});
+}));
 /**
  * A validated, normalised {@link ContactInput}.
  *
@@ -117,7 +139,7 @@ export const CustomerIdentifiedEvent = event('customer.identified', { customerId
  * RoutedEvent.parse({ type: 'routed', queue: 'billing', at: 0 });
  * ```
  */
-export const RoutedEvent = event('routed', { queue: Text });
+export const RoutedEvent = event('routed', { queue: Label });
 /**
  * Self-service (IVR menu, bot, help article) answered the customer before an agent connected:
  * the contact ends deflected, resolved, with no handle time.
@@ -191,7 +213,7 @@ export const ContactEndedEvent = event('contact.ended', {});
  * WrapUpCompletedEvent.parse({ type: 'wrapup.completed', disposition: 'refund-issued', resolved: true, at: 0 });
  * ```
  */
-export const WrapUpCompletedEvent = event('wrapup.completed', { disposition: Text, resolved: z.boolean() });
+export const WrapUpCompletedEvent = event('wrapup.completed', { disposition: Label, resolved: z.boolean() });
 /**
  * The customer left before an agent connected (hung up in the IVR or queue, closed the chat).
  *
@@ -213,7 +235,7 @@ export const AbandonEvent = event('abandon', {});
  * ContactEvent.parse({ type: 'transfer', to: 'ben', at: '2026-03-02T09:12:00Z' }).at; // 1772442720000
  * ```
  */
-export const ContactEvent = z.discriminatedUnion('type', [
+export const ContactEvent = vouchStorable(z.discriminatedUnion('type', [
   CustomerIdentifiedEvent,
   RoutedEvent,
   SelfServiceResolvedEvent,
@@ -225,7 +247,7 @@ export const ContactEvent = z.discriminatedUnion('type', [
   WrapUpCompletedEvent,
   AbandonEvent,
   TickEvent,
-]);
+]));
 /**
  * A validated, normalised contact event.
  *

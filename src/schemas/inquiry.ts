@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { Id, Label, Note, storableText, textLimits, vouchStorable } from './text.js';
 import { Timestamp } from './time.js';
 
 /**
@@ -52,8 +53,6 @@ export type FeedbackKind = z.infer<typeof FeedbackKind>;
 export const PendingReason = z.enum(['customer', 'third-party']);
 export type PendingReason = z.infer<typeof PendingReason>;
 
-const Text = z.string().trim().min(1, 'must be a non-empty string');
-const Id = z.string().min(1, 'must be a non-empty string').max(256, 'must be at most 256 characters');
 
 /**
  * The customer an inquiry belongs to: an id, and optionally a tier (for SLA and escalation
@@ -68,8 +67,8 @@ const Id = z.string().min(1, 'must be a non-empty string').max(256, 'must be at 
  */
 export const Customer = z.strictObject({
   id: Id,
-  tier: Text.optional(),
-  timezone: Text.optional(),
+  tier: Label.optional(),
+  timezone: Label.optional(),
 });
 export type Customer = z.infer<typeof Customer>;
 
@@ -86,17 +85,17 @@ export type Customer = z.infer<typeof Customer>;
  * // { id: 'T-1', channel: 'chat', customer: { id: 'C-1' }, priority: 'normal', at: 1772442000000 }
  * ```
  */
-export const InquiryInput = z.strictObject({
+export const InquiryInput = vouchStorable(z.strictObject({
   id: Id,
   channel: Channel,
   customer: Customer,
   priority: Priority.default('normal'),
-  category: Text.optional(),
-  subject: z.string().max(1000, 'must be at most 1000 characters').optional(),
+  category: Label.optional(),
+  subject: storableText(textLimits.note).optional(),
   /** The inquiry this one follows up: a customer wrote after it closed or its reopen window ended. */
   followUpOf: Id.optional(),
   at: Timestamp,
-});
+}));
 /** A validated, normalised {@link InquiryInput}. */
 export type InquiryInput = z.infer<typeof InquiryInput>;
 /** What callers may pass as an {@link InquiryInput} (before defaults and normalisation). */
@@ -124,7 +123,7 @@ export const AcknowledgeEvent = event('acknowledge', {});
  * CategorizeEvent.parse({ type: 'categorize', category: 'billing', priority: 'high', at: 1772442300000 });
  * ```
  */
-export const CategorizeEvent = event('categorize', { category: Text, priority: Priority.optional() });
+export const CategorizeEvent = event('categorize', { category: Label, priority: Priority.optional() });
 /**
  * The priority changed.
  *
@@ -145,7 +144,7 @@ export const PrioritizeEvent = event('prioritize', { priority: Priority });
  * AssignEvent.safeParse({ type: 'assign', at: 1772442300000 }).success; // false: needs agentId or team
  * ```
  */
-export const AssignEvent = event('assign', { agentId: Id.optional(), team: Text.optional() }).refine(
+export const AssignEvent = event('assign', { agentId: Id.optional(), team: Label.optional() }).refine(
   (e) => e.agentId !== undefined || e.team !== undefined,
   { message: 'assign needs an agentId, a team, or both', path: ['agentId'] },
 );
@@ -198,7 +197,7 @@ export const ResumeEvent = event('resume', {});
  * EscalateEvent.parse({ type: 'escalate', reason: 'customer threatens to churn', at: 1772442300000 });
  * ```
  */
-export const EscalateEvent = event('escalate', { reason: Text.optional() });
+export const EscalateEvent = event('escalate', { reason: Note.optional() });
 /**
  * The inquiry was resolved.
  *
@@ -208,7 +207,7 @@ export const EscalateEvent = event('escalate', { reason: Text.optional() });
  * ResolveEvent.parse({ type: 'resolve', resolution: 'refund issued', at: 1772445600000 });
  * ```
  */
-export const ResolveEvent = event('resolve', { resolution: Text.optional() });
+export const ResolveEvent = event('resolve', { resolution: Note.optional() });
 
 const SCALES = { csat: [1, 5], nps: [0, 10], ces: [1, 7] } as const satisfies Record<FeedbackKind, readonly [number, number]>;
 
@@ -226,7 +225,7 @@ const SCALES = { csat: [1, 5], nps: [0, 10], ces: [1, 7] } as const satisfies Re
 export const FeedbackEvent = event('feedback', {
   kind: FeedbackKind,
   score: z.number().int('must be a whole number'),
-  comment: z.string().max(10_000, 'must be at most 10000 characters').optional(),
+  comment: storableText(textLimits.text).optional(),
 }).superRefine((e, ctx) => {
   const [min, max] = SCALES[e.kind];
   if (e.score < min || e.score > max) {
@@ -246,7 +245,7 @@ export const FeedbackEvent = event('feedback', {
  * ReopenEvent.parse({ type: 'reopen', reason: 'refund never arrived', at: 1772445600000 });
  * ```
  */
-export const ReopenEvent = event('reopen', { reason: Text.optional() });
+export const ReopenEvent = event('reopen', { reason: Note.optional() });
 /**
  * The inquiry was closed by hand.
  *
@@ -266,7 +265,7 @@ export const CloseEvent = event('close', {});
  * CancelEvent.parse({ type: 'cancel', reason: 'duplicate of T-0', at: 1772442300000 });
  * ```
  */
-export const CancelEvent = event('cancel', { reason: Text.optional() });
+export const CancelEvent = event('cancel', { reason: Note.optional() });
 /**
  * A contact (call, chat, email thread) about this inquiry completed.
  *
@@ -316,7 +315,7 @@ export const feedbackScales: Readonly<Record<FeedbackKind, readonly [min: number
  * if (event.type === 'pend') event.reason; // 'customer'
  * ```
  */
-export const InquiryEvent = z.discriminatedUnion('type', [
+export const InquiryEvent = vouchStorable(z.discriminatedUnion('type', [
   AcknowledgeEvent,
   CategorizeEvent,
   PrioritizeEvent,
@@ -333,7 +332,7 @@ export const InquiryEvent = z.discriminatedUnion('type', [
   CancelEvent,
   ContactCompletedEvent,
   TickEvent,
-]);
+]));
 /** A validated, normalised inquiry event. */
 export type InquiryEvent = z.infer<typeof InquiryEvent>;
 /** What callers may send as an inquiry event (`at` as epoch ms, ISO string or `Date`). */

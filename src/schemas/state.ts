@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, Customer, FeedbackKind, PendingReason, Priority } from './inquiry.js';
+import { instantRange } from './time.js';
 
-const Ms = z.number().int().nonnegative();
+// Instants and durations alike lie within the instants serviceflow accepts.
+const Ms = z.number().int().min(0).max(instantRange.max);
 
 /**
  * The three SLA metrics serviceflow measures.

@@ -1,15 +1,78 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { abbreviate, InvalidInputError } from '../process/errors.js';
 
 /** Epoch milliseconds, the one representation of an instant inside serviceflow. */
 export type EpochMs = number;
 
+/** The earliest instant serviceflow accepts: 1970-01-01T00:00:00.000Z (epoch ms 0). */
+const EARLIEST = 0;
+/** The latest instant serviceflow accepts: 9999-12-31T23:59:59.999Z. */
+const LATEST = 253_402_300_799_999;
+
+/**
+ * The instants serviceflow accepts, as epoch milliseconds (both ends included): from
+ * 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z. Every `at`, `view`'s `at`, and every other
+ * instant an input carries must lie in it; persisted states, effects and journals keep instants as
+ * non-negative epoch milliseconds, and the years past 9999 have no ISO-8601 form that every
+ * database reads.
+ *
+ * @example
+ * ```ts
+ * import { instantRange } from 'serviceflow';
+ * new Date(instantRange.max).toISOString(); // '9999-12-31T23:59:59.999Z'
+ * instantRange.min; // 0
+ * ```
+ */
+export const instantRange = Object.freeze({ min: EARLIEST, max: LATEST } as const);
+
+/** What an instant must be, for messages. */
+export const INSTANT_EXPECTED = 'an instant from 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (epoch ms 0 to 253402300799999)';
+
+/** Whether `ms` is whole epoch milliseconds within {@link instantRange}. */
+export const isInstant = (ms: number): boolean => Number.isInteger(ms) && ms >= EARLIEST && ms <= LATEST;
+
 const ISO_INSTANT =
-  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/;
+const ISO_EXPECTED = 'must be an ISO-8601 date-time such as 2026-03-02T09:00:00Z';
+
+/** Days in a month of the proleptic Gregorian calendar. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Reads an ISO-8601 date or date-time as epoch milliseconds (UTC when it has no offset), or says
+ * why it is not one. Impossible dates and times are refused, never rolled over as `Date.parse`
+ * does (`2026-02-30` is not March 2), and so is `24:00`.
+ */
+function parseIsoInstant(text: string): { ms: number } | { problem: string } {
+  const match = ISO_INSTANT.exec(text);
+  if (match === null) return { problem: ISO_EXPECTED };
+  const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone, sign, offsetHours = '00', offsetMinutes = '00'] = match;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12) return { problem: `${text} is not a date: there is no month ${mo}` };
+  if (day < 1 || day > daysInMonth(year, month)) return { problem: `${text} is not a date: ${y}-${mo} has no day ${d}` };
+  if (Number(h) > 23) return { problem: `${text} is not a time of day: hours run from 00 to 23 (write 00:00 of the next day for 24:00)` };
+  if (Number(mi) > 59 || Number(s) > 59) return { problem: `${text} is not a time of day: minutes and seconds run from 00 to 59` };
+  if (zone !== undefined && zone !== 'Z' && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) {
+    return { problem: `${text} has no valid UTC offset: at most ±23:59` };
+  }
+  // Years before 100 are out of range whatever the offset; Date.UTC would read them as 19xx.
+  if (year < 100) return { ms: Number.NaN };
+  const offsetMs = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  const ms = Number(fraction.slice(0, 3).padEnd(3, '0'));
+  return { ms: Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s), ms) - offsetMs };
+}
 
 /**
  * An instant: epoch milliseconds (an integer), an ISO-8601 string or a `Date`, normalised to epoch
- * milliseconds. ISO strings without an offset are read as UTC, so the result never depends on the
- * machine's time zone.
+ * milliseconds, within {@link instantRange} (1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z).
+ * ISO strings without an offset are read as UTC, so the result never depends on the machine's time
+ * zone. Impossible dates and times (`'2026-02-30'`, `'2027-02-29'`, `'2026-13-01'`, `'T24:00'`)
+ * are refused, never rolled over.
  *
  * @example
  * ```ts
@@ -17,23 +80,30 @@ const ISO_INSTANT =
  * Timestamp.parse('2026-03-02T09:00:00Z'); // 1772442000000
  * Timestamp.parse('2026-03-02T09:00'); // 1772442000000 (no offset: UTC)
  * Timestamp.parse(new Date(0)); // 0
+ * Timestamp.safeParse('2026-02-30').success; // false: February has no 30th
+ * Timestamp.safeParse(2 ** 53 - 1).success; // false: after 9999-12-31
  * ```
  */
 export const Timestamp = z
-  .union([
-    z.number().int('must be whole epoch milliseconds').nonnegative('must not be before 1970'),
-    z.string().regex(ISO_INSTANT, 'must be an ISO-8601 date-time such as 2026-03-02T09:00:00Z'),
-    z.date(),
-  ])
+  .union([z.number(), z.string(), z.date()], { error: `must be ${INSTANT_EXPECTED}: epoch milliseconds, an ISO-8601 string or a Date` })
   .transform((value, ctx): EpochMs => {
-    const ms =
-      typeof value === 'number'
-        ? value
-        : typeof value === 'string'
-          ? Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) || value.length === 10 ? value : `${value}Z`)
-          : value.getTime();
-    if (!Number.isSafeInteger(ms) || ms < 0) {
-      ctx.addIssue({ code: 'custom', message: 'must be a valid instant at or after 1970-01-01T00:00:00Z' });
+    let ms: number;
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value)) {
+        ctx.addIssue({ code: 'custom', message: 'must be whole epoch milliseconds' });
+        return z.NEVER;
+      }
+      ms = value;
+    } else if (typeof value === 'string') {
+      const parsed = parseIsoInstant(value);
+      if ('problem' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.problem });
+        return z.NEVER;
+      }
+      ms = parsed.ms;
+    } else ms = value.getTime();
+    if (!isInstant(ms)) {
+      ctx.addIssue({ code: 'custom', message: `must be ${INSTANT_EXPECTED}` });
       return z.NEVER;
     }
     return ms;
@@ -138,6 +208,13 @@ export const PositiveDuration = Duration.refine((ms) => ms > 0, { message: 'must
  * ```
  */
 export function formatDuration(ms: number): string {
+  if (typeof ms !== 'number') {
+    throw new InvalidInputError(`formatDuration: ms must be a number of milliseconds (received ${abbreviate(ms)})`, {
+      path: ['ms'],
+      received: ms,
+      expected: 'a number of milliseconds',
+    });
+  }
   if (!Number.isFinite(ms)) return String(ms);
   const sign = ms < 0 ? '-' : '';
   let rest = Math.abs(Math.round(ms));

@@ -5,6 +5,7 @@
  */
 
 import { ConflictError, InvalidInputError, abbreviate } from '../process/errors.js';
+import { isStorableText, UNSTORABLE_TEXT } from '../schemas/text.js';
 
 /** A JSON value as stored (the persisted process state, an effect). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -178,11 +179,9 @@ export interface CheckedSnapshotWrite {
   readonly effects: readonly { readonly type: string; readonly at: number; readonly json: string }[];
 }
 
-// A NUL character or an unpaired surrogate: PostgreSQL's text and jsonb refuse both, so every store
-// refuses them and a state that works on memoryStore keeps working on postgresStore.
-const UNSTORABLE_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-/** Whether a string holds no NUL character and no unpaired surrogate (what every store can keep). Internal. */
-export const isStorableText = (text: string): boolean => !UNSTORABLE_TEXT.test(text);
+// UNSTORABLE_TEXT: PostgreSQL's text and jsonb refuse NUL characters and unpaired surrogates, so
+// every store refuses them and a state that works on memoryStore keeps working on postgresStore.
+export { isStorableText };
 
 /** `text` with every NUL character and unpaired surrogate replaced by U+FFFD. Internal. */
 export const toStorableText = (text: string): string => text.replace(new RegExp(UNSTORABLE_TEXT.source, 'g'), '\ufffd');

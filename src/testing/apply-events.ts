@@ -60,7 +60,8 @@ export interface InquiryTrace<TMachine extends AnyServiceMachine = AnyServiceMac
  * ```ts
  * import fc from 'fast-check';
  * import { createProcess, inquiryMachine } from 'serviceflow';
- * import { applyEvents, arbitraries, checkInvariants } from 'serviceflow/testing';
+ * import { applyEvents, checkInvariants } from 'serviceflow/testing';
+ * import * as arbitraries from 'serviceflow/testing/arbitraries';
  * const process = createProcess(inquiryMachine);
  * fc.assert(
  *   fc.property(arbitraries.lifecycle(), ({ input, events }) => {

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { ContactEventInit, ContactInputInit } from '../schemas/contact.js';
-import { DEFAULT_EPOCH } from './arbitraries.js';
+import { DEFAULT_EPOCH } from './inquiry-arbitraries.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -22,7 +22,7 @@ const disposition = fc.constantFrom('answered', 'refund-issued', 'escalated', 'c
  *
  * @example
  * ```ts
- * import { arbitraries } from 'serviceflow/testing';
+ * import * as arbitraries from 'serviceflow/testing/arbitraries';
  * arbitraries.contactInput({ from: Date.UTC(2026, 5, 1), inquiryId: 'T-1' });
  * ```
  */
@@ -41,7 +41,7 @@ export interface ContactInputOptions {
  * @example
  * ```ts
  * import fc from 'fast-check';
- * import { arbitraries } from 'serviceflow/testing';
+ * import * as arbitraries from 'serviceflow/testing/arbitraries';
  * fc.assert(fc.property(arbitraries.contactInput(), (input) => input.id.startsWith('K-')));
  * ```
  */
@@ -69,7 +69,7 @@ type ContactEventBody = { [K in ContactEventInit['type']]: Omit<Extract<ContactE
  * @example
  * ```ts
  * import fc from 'fast-check';
- * import { arbitraries } from 'serviceflow/testing';
+ * import * as arbitraries from 'serviceflow/testing/arbitraries';
  * fc.sample(arbitraries.contactEventBody(), 3); // e.g. [{ type: 'hold' }, { type: 'routed', queue: 'vip' }, …]
  * ```
  */
@@ -94,7 +94,7 @@ export function contactEventBody(): fc.Arbitrary<ContactEventBody> {
  *
  * @example
  * ```ts
- * import { arbitraries } from 'serviceflow/testing';
+ * import * as arbitraries from 'serviceflow/testing/arbitraries';
  * arbitraries.contactEventSequence({ start: Date.UTC(2026, 0, 1), maxLength: 10, maxGapMs: 60_000 });
  * ```
  */
@@ -117,7 +117,7 @@ const gapUpTo = (maxGap: number) =>
  * @example
  * ```ts
  * import fc from 'fast-check';
- * import { arbitraries } from 'serviceflow/testing';
+ * import * as arbitraries from 'serviceflow/testing/arbitraries';
  * const events = fc.sample(arbitraries.contactEventSequence({ start: 0, maxLength: 5 }), 1)[0];
  * ```
  */
@@ -144,7 +144,7 @@ export function contactEventSequence(options: ContactEventSequenceOptions): fc.A
  * ```ts
  * import fc from 'fast-check';
  * import { contactMachine, createProcess } from 'serviceflow';
- * import { arbitraries } from 'serviceflow/testing';
+ * import * as arbitraries from 'serviceflow/testing/arbitraries';
  * const contacts = createProcess(contactMachine);
  * fc.assert(fc.property(arbitraries.contactJourney(), ({ input, events }) => {
  *   let step = contacts.start(input);

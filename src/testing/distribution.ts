@@ -3,7 +3,7 @@
  * Each is given as plain data (validated with zod) and turned into a sampler over a seeded
  * {@link Random}.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Duration } from '../schemas/time.js';
 import type { Random } from './random.js';
 

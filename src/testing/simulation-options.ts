@@ -2,7 +2,7 @@
  * What `simulate` accepts: one zod schema for every option, with the defaults of a mid-size desk,
  * and the types derived from it. Bad options throw `INVALID_CONFIG` naming the offending path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InquiryMachine } from '../machines/inquiry.js';
 import type { ServiceProcess } from '../process/createProcess.js';
 import { describeZodError, InvalidConfigError } from '../process/errors.js';

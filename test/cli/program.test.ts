@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,32 @@ describe('serviceflow simulate', () => {
     expect(s.stderr()).toMatch(/Report written to/);
   });
 
+  it('refuses a report it could not write before simulating: one line, exit code 2', async () => {
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    for (const [report, reason] of [
+      ['/no/such/dir/r.html', 'the directory /no/such/dir does not exist'],
+      [join(blocker, 'r.html'), `${blocker} is not a directory`],
+      [dir, 'it is a directory'],
+    ] as const) {
+      const s = streams(false);
+      // Fifty million inquiries: a check made after the simulation would never be reached.
+      expect(await runCli(['simulate', '--inquiries', '50000000', '--report', report], s.io)).toBe(2);
+      expect(s.stderr()).toBe(`serviceflow: cannot write the report to ${report}: ${reason}\n`);
+      expect(s.stdout()).toBe('');
+    }
+  });
+
+  it('draws the progress bar when asked to, and never with --no-progress', async () => {
+    const forced = streams(false);
+    expect(await runCli(['simulate', '-n', '100', '-d', '1', '--progress'], forced.io)).toBe(0);
+    expect(forced.stderr()).toMatch(/Simulating .* of 100 inquiries/);
+    expect(forced.stderr()).toContain('\x1b[?25h');
+    const quiet = streams(true);
+    expect(await runCli(['simulate', '-n', '100', '-d', '1', '--no-progress'], quiet.io)).toBe(0);
+    expect(quiet.stderr()).toBe('');
+  });
+
   it('exits with 2 and a message on bad arguments', async () => {
     const s = streams(false);
     expect(await runCli(['simulate', '--inquiries', 'many'], s.io)).toBe(2);
@@ -72,6 +98,15 @@ describe('serviceflow diagram', () => {
     const s = streams(false);
     expect(await runCli(['diagram', 'ticket'], s.io)).toBe(2);
     expect(s.stderr()).toMatch(/unknown machine 'ticket'/);
+  });
+
+  it('prints its version with --version and -V', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const s = streams(false);
+      expect(await runCli([flag], s.io)).toBe(0);
+      expect(s.stdout()).toBe(`${version}\n`);
+    }
   });
 
   it('prints help', async () => {

@@ -18,6 +18,7 @@ const entries: Readonly<Record<string, string>> = {
   'src/bullmq.ts': 'serviceflow/bullmq',
   'src/testing.ts': 'serviceflow/testing',
   'src/planning.ts': 'serviceflow/planning',
+  'src/testing/arbitraries.ts': 'serviceflow/testing/arbitraries',
 };
 
 /**

@@ -136,8 +136,8 @@ describe('scales', () => {
     expect(JSON.stringify(state)).toBe(before);
   });
 
-  it('throws a RangeError for a score off the scale when called directly', () => {
-    expect(() => scoreSentiment('nps', 11)).toThrow(RangeError);
+  it('throws INVALID_INPUT for a score off the scale when called directly', () => {
+    expect(() => scoreSentiment('nps', 11)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', path: ['score'] }));
     expect(() => scoreSentiment('csat', 2.5)).toThrow(/integer from 1 to 5/);
   });
 });

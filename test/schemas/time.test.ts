@@ -17,7 +17,23 @@ describe('Timestamp', () => {
     expect(Timestamp.parse('2026-03-02')).toBe(Date.UTC(2026, 2, 2));
   });
 
-  it.each([[-1], [1.5], [Number.NaN], ['next tuesday'], ['2026-13-01T00:00:00Z'], [new Date(Number.NaN)], [null], [{}]])(
+  it.each([
+    [-1],
+    [1.5],
+    [Number.NaN],
+    [253_402_300_800_000],
+    [2 ** 53 - 1],
+    ['next tuesday'],
+    ['2026-13-01T00:00:00Z'],
+    ['2026-02-30'],
+    ['2027-02-29T00:00:00Z'],
+    ['2026-03-02T24:00:00Z'],
+    ['10000-01-01T00:00:00Z'],
+    [new Date(Number.NaN)],
+    [new Date(8.64e15)],
+    [null],
+    [{}],
+  ])(
     'rejects %p',
     (value) => {
       expect(Timestamp.safeParse(value).success).toBe(false);
@@ -25,7 +41,27 @@ describe('Timestamp', () => {
   );
 
   it('round-trips any instant through its ISO form', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms) => Timestamp.parse(new Date(ms).toISOString()) === ms));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ms) => Timestamp.parse(new Date(ms).toISOString()) === ms));
+  });
+
+  it('reads every real ISO date-time as Date.parse does, and refuses exactly the impossible ones', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1970, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 24 }),
+        (year, month, day, hour) => {
+          const text = `${year}-${two(month)}-${two(day)}T${two(hour)}:30:00Z`;
+          const real = new Date(Date.UTC(year, month - 1, day, hour, 30));
+          const exists = real.getUTCMonth() === month - 1 && real.getUTCDate() === day && hour < 24;
+          const parsed = Timestamp.safeParse(text);
+          expect(parsed.success).toBe(exists);
+          if (exists) expect(parsed.data).toBe(Date.parse(text));
+        },
+      ),
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AnyServiceMachine, ProcessEventOf, ProcessInputOf, ProcessStep, ServiceProcess } from '../../process/createProcess.js';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidEventError, InvalidInputError } from '../../process/errors.js';
 import type { PersistedState } from '../../schemas/state.js';

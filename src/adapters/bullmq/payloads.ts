@@ -3,7 +3,7 @@
  * jobs. Both are validated when read, since any producer (another release, another language, a
  * hand-written script) can put anything there; what does not parse goes to the dead-letter list.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One entry of an inquiry's event log: the start input (`open`), an event, or a wake-up (`tick`

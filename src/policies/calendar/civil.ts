@@ -6,6 +6,8 @@
  * wall times as plain numbers lets the calendar do all schedule arithmetic without `Date`.
  */
 
+import { daysInMonth } from '../../schemas/time.js';
+
 /** Milliseconds in a civil day (24 wall-clock hours). */
 export const DAY_MS = 86_400_000;
 
@@ -33,11 +35,6 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146_097 + dayOfEra - 719_468;
 }
 
-/** Days in a month of the proleptic Gregorian calendar. */
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
