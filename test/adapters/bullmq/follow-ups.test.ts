@@ -59,18 +59,21 @@ describeWithRedis('automatic follow-ups (BullMQ desk)', () => {
 
   const at = Date.now() - 10 * 24 * HOUR;
 
-  async function closedInquiry(desk: Desk): Promise<void> {
-    await desk.waitUntilApplied(await desk.open(makeInput({ at, category: 'billing' })));
-    await desk.waitUntilApplied(await desk.send('T-1', { type: 'resolve', at: at + HOUR }));
-    await desk.waitUntilApplied(await desk.send('T-1', { type: 'close', at: at + 2 * HOUR }));
+  /** Opened an hour ago and closed by hand: no deadline is left for a wake-up to fire meanwhile. */
+  async function closedInquiry(desk: Desk): Promise<number> {
+    const opened = Date.now() - HOUR;
+    await desk.waitUntilApplied(await desk.open(makeInput({ at: opened, category: 'billing' })));
+    await desk.waitUntilApplied(await desk.send('T-1', { type: 'resolve', at: opened + 60_000 }));
+    await desk.waitUntilApplied(await desk.send('T-1', { type: 'close', at: opened + 120_000 }));
+    return opened;
   }
 
   it('opens one linked follow-up for a message to a closed inquiry, sent again and again', async () => {
     const { desk, store } = deskWith();
-    await closedInquiry(desk);
+    const opened = await closedInquiry(desk);
     const heard: string[] = [];
     desk.on('followUp.requested', (request) => void heard.push(request.input.id));
-    const late = at + 5 * 24 * HOUR;
+    const late = opened + 30 * 60_000;
     const event = { type: 'customer.reply', at: late } as const;
     // Retried by the caller: the same event without an event id, and with one, twice each.
     await desk.send('T-1', event);
@@ -87,7 +90,7 @@ describeWithRedis('automatic follow-ups (BullMQ desk)', () => {
     expect([...(await desk.logEntries(id)).values()].map((text) => JSON.parse(text).kind)).toEqual(['open']);
     expect(await desk.deadLetters()).toEqual([]);
     expect((await store.load(id))?.version).toBe(1);
-    expect((await desk.get('T-1'))?.view).toMatchObject({ stage: 'closed', lastEventAt: at + 2 * HOUR });
+    expect((await desk.get('T-1'))?.view).toMatchObject({ stage: 'closed', lastEventAt: opened + 120_000 });
   }, 60_000);
 
   it('opens the follow-up when the worker that saved the request died before opening it', async () => {
