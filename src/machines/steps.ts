@@ -15,6 +15,7 @@ import {
   reopenClock,
   resumeClock,
   retargetClock,
+  slaJson,
   slaMetrics,
   startClock,
   type EffectSink,
@@ -23,6 +24,7 @@ import type { FeedbackKind, PendingReason, Priority } from '../schemas/inquiry.j
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { Assignee, EscalationRecord, EscalationTrigger, FeedbackResponse, InquiryContext, SlaClock, SlaMetric, SlaState, Survey } from '../schemas/state.js';
 import { assignFields, copyRecord, setDefined, withFields } from '../internal/records.js';
+import { freezeNew, frozenJsonOf } from '../internal/json-copies.js';
 import type { ServicePolicies } from './policies.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -75,6 +77,50 @@ export const inquiryContextCopy: ContextCopier = (c) =>
     feedback: c.feedback,
     followUp: c.followUp,
   }) as InquiryContext;
+
+/**
+ * The frozen JSON copy of a context in the fixed shape of {@link inquiryContextCopy}: what
+ * `JSON.parse(JSON.stringify(c))` gives, frozen all the way down.
+ * Its members are the context's own, frozen in place (see `freezeNew`; the parts shared with
+ * `earlier`, a context the engine made and handed out before, are frozen already): the steps make
+ * them JSON-exact (no `undefined` members) and never change them. The SLA slice, whose clocks have
+ * a fixed shape too, is copied; when it is the one of `earlier`, it is taken from `earlierCopy`,
+ * that context's copy.
+ */
+export function inquiryContextJson(c: InquiryContext, earlier?: InquiryContext, earlierCopy?: InquiryContext): InquiryContext {
+  // The fields every context has in one literal, then the optional ones that are set: the key
+  // order differs from the schema's, which neither JSON nor deep equality looks at.
+  const copy: InquiryContext = {
+    id: c.id,
+    stage: c.stage,
+    channel: c.channel,
+    customer: freezeNew(c.customer, earlier?.customer),
+    priority: c.priority,
+    receivedAt: c.receivedAt,
+    lastEventAt: c.lastEventAt,
+    pendingReason: c.pendingReason,
+    resolvedAt: c.resolvedAt,
+    reopenCount: c.reopenCount,
+    contacts: freezeNew(c.contacts, earlier?.contacts),
+    sla: earlierCopy !== undefined && c.sla === earlier?.sla ? earlierCopy.sla : slaJson(c.sla, earlier?.sla, earlierCopy?.sla),
+    escalation: freezeNew(c.escalation, earlier?.escalation),
+    feedback: freezeNew(c.feedback, earlier?.feedback),
+    followUp: freezeNew(c.followUp, earlier?.followUp),
+  };
+  if (c.category !== undefined) copy.category = c.category;
+  if (c.subject !== undefined) copy.subject = c.subject;
+  if (c.acknowledgedAt !== undefined) copy.acknowledgedAt = c.acknowledgedAt;
+  if (c.assignee !== undefined) copy.assignee = freezeNew(c.assignee, earlier?.assignee);
+  if (c.firstRespondedAt !== undefined) copy.firstRespondedAt = c.firstRespondedAt;
+  if (c.lastAgentReplyAt !== undefined) copy.lastAgentReplyAt = c.lastAgentReplyAt;
+  if (c.lastCustomerReplyAt !== undefined) copy.lastCustomerReplyAt = c.lastCustomerReplyAt;
+  if (c.resolution !== undefined) copy.resolution = c.resolution;
+  if (c.closedAt !== undefined) copy.closedAt = c.closedAt;
+  if (c.closeReason !== undefined) copy.closeReason = c.closeReason;
+  if (c.cancelledAt !== undefined) copy.cancelledAt = c.cancelledAt;
+  if (c.cancelReason !== undefined) copy.cancelReason = c.cancelReason;
+  return Object.freeze(copy);
+}
 
 /** Machine configs whose contexts hold exactly the fields of `InquiryContext` (the built-in one). */
 const inquiryConfigs = new WeakSet<object>();
@@ -260,7 +306,7 @@ export function receivedContext(input: {
     // Set by the entry of the machine's initial stage (no stage.changed for the first one).
     stage: '',
     channel: input.channel,
-    customer: input.customer,
+    customer: frozenJsonOf(input.customer),
     priority: input.priority,
     category: input.category,
     subject: input.subject,

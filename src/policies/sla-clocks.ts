@@ -38,6 +38,54 @@ function clockWith(c: SlaClock, fields: { readonly [K in keyof SlaClock]?: SlaCl
   return assignFields(copy, fields);
 }
 
+/**
+ * The frozen JSON copy of a clock (see `frozenJsonOf` in `internal/json-copies.ts`): its fields in
+ * the schema's order, unset optional ones left out, as `JSON.parse(JSON.stringify(clock))` gives.
+ */
+function clockJson(c: SlaClock): SlaClock {
+  const copy: SlaClock = {
+    metric: c.metric,
+    status: c.status,
+    startedAt: c.startedAt,
+    targetMs: c.targetMs,
+    elapsedMs: c.elapsedMs,
+    since: c.since,
+    dueAt: c.dueAt,
+    warnAt: c.warnAt,
+    warnings: c.warnings,
+  };
+  if (c.metAt !== undefined) copy.metAt = c.metAt;
+  if (c.breachedAt !== undefined) copy.breachedAt = c.breachedAt;
+  if (c.pausedAt !== undefined) copy.pausedAt = c.pausedAt;
+  if (c.stoppedAt !== undefined) copy.stoppedAt = c.stoppedAt;
+  return Object.freeze(copy);
+}
+
+/**
+ * The frozen JSON copy of an SLA slice whose clocks have the fixed shape of `clockWith`. Clocks
+ * identical to those of `earlier` are taken from `earlierCopy`, its copy.
+ */
+export function slaJson(sla: SlaState, earlier: SlaState | undefined, earlierCopy: SlaState | undefined): SlaState {
+  const clocks: SlaState['clocks'] = {};
+  for (const metric in sla.clocks) {
+    const clock = sla.clocks[metric as SlaMetric];
+    if (clock === undefined) continue;
+    const kept = earlier?.clocks[metric as SlaMetric] === clock ? earlierCopy?.clocks[metric as SlaMetric] : undefined;
+    clocks[metric as SlaMetric] = kept ?? clockJson(clock);
+  }
+  let history = earlier?.history === sla.history ? earlierCopy?.history : undefined;
+  if (history === undefined) {
+    const copies = new Array<SlaClock>(sla.history.length);
+    for (let index = 0; index < copies.length; index++) {
+      const clock = sla.history[index] as SlaClock;
+      const kept = earlier?.history[index] === clock ? earlierCopy?.history[index] : undefined;
+      copies[index] = kept ?? clockJson(clock);
+    }
+    history = Object.freeze(copies) as SlaClock[];
+  }
+  return Object.freeze({ clocks: Object.freeze(clocks), history });
+}
+
 const isCounting = (clock: SlaClock): boolean => clock.since !== null;
 /** Whether a clock still owes something (not met or cancelled; a breached clock may still count). */
 export const isOpenClock = (clock: SlaClock): boolean =>

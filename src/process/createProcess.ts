@@ -11,7 +11,7 @@ import {
 } from 'xstate';
 import type * as z from 'zod';
 import { bindServiceActions, serviceGuards } from '../machines/actions.js';
-import { genericContextCopy, inquiryContextCopy, isInquiryConfig } from '../machines/steps.js';
+import { genericContextCopy, inquiryContextCopy, inquiryContextJson, isInquiryConfig } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
 import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
 import { textLimits, textProblem, isVouchedStorable } from '../schemas/text.js';
@@ -29,10 +29,12 @@ import {
 } from './errors.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
 import { deadlinesFirst, rawTransitionOf } from '../machines/deadlines-first.js';
-import { definitionFor, processKindOf, type ProcessDefinition } from './definition.js';
+import { definitionFor, processKindOf, serviceDefinition, type ProcessDefinition } from './definition.js';
+import { serviceContextProblem, stateValueProblem } from './state-checks.js';
 import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from './fast-path.js';
 import { withValidated } from '../schemas/validated.js';
 import { envelopeOfSnapshot, persistedSnapshotOf } from './snapshot-bridge.js';
+import { freezeNew, frozenJsonOf } from '../internal/json-copies.js';
 import type { ServiceView } from './view.js';
 
 /** A machine `createProcess` can run: a service machine built on serviceflow's building blocks. */
@@ -247,6 +249,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   // cheaper for V8; any other machine's keep every field they have.
   const builtInContext = schemas.context === InquiryContext && isInquiryConfig(machine.config);
   const copier = builtInContext ? inquiryContextCopy : genericContextCopy;
+  const contextJson = (builtInContext ? inquiryContextJson : frozenJsonOf) as <T>(context: T, earlier?: T, earlierCopy?: T) => T;
   const bound = machine.provide({ actions: bindServiceActions(policies, copier), guards: serviceGuards(policies) }) as TMachine;
   const machineId = bound.id;
   const version = bound.version ?? '0';
@@ -323,15 +326,30 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
 
   const machineRef = Object.freeze({ id: machineId, version });
   // Each state this process returns carries its cell (invisible to JSON, spreads, deep equality
-  // and structuredClone), so that a step on it skips the restore. See `CellStamp`.
-  const persist = (cell: Cell): State => {
+  // and structuredClone), so that a step on it skips the restore. See `CellStamp`. The state is
+  // exactly its JSON and frozen all the way down, so nothing in it can change behind the cell: its
+  // context is a frozen JSON copy of the cell's, which reuses the parts of `earlier` (the state the
+  // step started from, whose cell is `earlierCell`) that the step did not change.
+  const persist = (cell: Cell, earlierCell?: Cell, earlier?: State): State => {
+    const value = cell.snapshot.value as StateValue;
+    if (earlier !== undefined && !CellStamp.handedOut(earlier)) earlierCell = earlier = undefined;
     const state = {
       format: PERSISTED_FORMAT,
       machine: machineRef,
-      value: cell.snapshot.value as StateValue,
-      context: cell.context as Context,
+      // XState's own value objects are plain JSON it never changes: frozen in place, not copied.
+      value: typeof value === 'string' ? value : freezeNew(value, earlierCell?.snapshot.value),
+      context: contextJson(cell.context as Context, earlierCell?.context as Context | undefined, earlier?.context),
     };
-    new CellStamp(state, cell);
+    new CellStamp(state, cell, true);
+    return Object.freeze(state);
+  };
+
+  // What the trusted callers get (the simulator, which keeps its states to itself and hands out
+  // views): the cell's own context, neither copied nor frozen; a later step on such a state gives
+  // a state to hand out built without it (see `persist`).
+  const persistPrivately = (cell: Cell): State => {
+    const state = { format: PERSISTED_FORMAT, machine: machineRef, value: cell.snapshot.value as StateValue, context: cell.context as Context };
+    new CellStamp(state, cell, false);
     return Object.freeze(state);
   };
 
@@ -348,25 +366,50 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
         );
       }
       seen.add(from);
-      current = step(current);
+      let next: unknown;
+      try {
+        next = step(current);
+      } catch (error) {
+        throw new IncompatibleStateError(`The migration from version '${from}' of machine '${machineId}' failed: ${error instanceof Error ? error.message : abbreviate(error)}`, {
+          path: ['machine', 'version'],
+          received: from,
+          expected: `a state the migration from '${from}' can read`,
+          cause: error,
+        });
+      }
+      const machine = typeof next === 'object' && next !== null ? (next as { machine?: unknown }).machine : undefined;
+      if (typeof machine !== 'object' || machine === null || typeof (machine as { version?: unknown }).version !== 'string') {
+        throw new IncompatibleStateError(`The migration from version '${from}' of machine '${machineId}' returned ${abbreviate(next)}, not a persisted state`, {
+          path: ['machine', 'version'],
+          received: next,
+          expected: 'a persisted state { format, machine: { id, version }, value, context }',
+        });
+      }
+      current = next as PersistedState<Record<string, unknown>>;
     }
     return current;
   };
 
+  /** The frozen JSON copy of a part of a stored state; a part JSON cannot hold is no state. */
+  const jsonOfStored = (part: unknown, name: 'value' | 'context'): unknown => {
+    try {
+      return frozenJsonOf(part);
+    } catch (error) {
+      // A cycle (a RangeError here), a bigint or a throwing toJSON: nothing a store could have kept.
+      throw new IncompatibleStateError(`State ${name} is not JSON: ${error instanceof Error ? error.message : abbreviate(error)}`, {
+        path: [name],
+        received: part,
+        expected: 'plain JSON',
+        cause: error,
+      });
+    }
+  };
+
   const restoreState = (state: unknown): { state: State; cell: Cell } => {
     const cached = CellStamp.of(state);
-    // The same process made it, and it still holds what it was made with (a copy made by hand
-    // with another context, say, is restored from its JSON like any other state).
-    if (
-      cached !== undefined &&
-      cached.snapshot.machine === bound &&
-      (state as State).context === cached.context &&
-      (state as State).value === cached.snapshot.value &&
-      (state as State).format === PERSISTED_FORMAT &&
-      (state as State).machine === machineRef
-    ) {
-      return { state: state as State, cell: cached };
-    }
+    // A state this process made: frozen, its context bound to its cell, so nothing in it can
+    // have changed since.
+    if (cached !== undefined && cached.snapshot.machine === bound) return { state: state as State, cell: cached };
     const envelope = state as Partial<PersistedState<unknown>> | null;
     if (typeof envelope !== 'object' || envelope === null || typeof envelope.machine !== 'object' || envelope.machine === null) {
       throw new IncompatibleStateError(`Expected a persisted state { format, machine, value, context }, received ${abbreviate(state)}`, {
@@ -397,11 +440,19 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       );
     }
     const migrated = migrate(envelope as PersistedState<Record<string, unknown>>);
-    const contextSchema = schemas.context;
-    // Validation only: a custom machine's context is kept as given (key order, fields its schema
+    // A frozen copy of what was stored, so that nothing its owner changes later reaches the
+    // engine (and what is checked is what is used).
+    const value = jsonOfStored(migrated.value, 'value');
+    const valueProblem = stateValueProblem(bound.root, value);
+    if (valueProblem !== undefined) {
+      throw new IncompatibleStateError(`State value ${abbreviate(value)} is not a state of machine '${machineId}': ${valueProblem.message}`, valueProblem);
+    }
+    // Validation only: a custom machine's context is kept as stored (key order, fields its schema
     // omits). The built-in machine's is put in its fixed shape, as its steps would copy it (fields
-    // outside InquiryContext dropped; what it holds is kept as given).
-    let context: unknown = migrated.context;
+    // outside InquiryContext dropped; what it holds is kept as stored).
+    const stored: unknown = jsonOfStored(migrated.context, 'context');
+    let context = stored;
+    const contextSchema = schemas.context;
     if (contextSchema !== undefined) {
       const parsed = contextSchema.safeParse(context);
       if (!parsed.success) {
@@ -412,17 +463,23 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     }
     let snapshot: Snapshot;
     try {
-      snapshot = bound.resolveState({ value: migrated.value, context } as Parameters<TMachine['resolveState']>[0]) as Snapshot;
+      snapshot = bound.resolveState({ value, context } as Parameters<TMachine['resolveState']>[0]) as Snapshot;
     } catch (error) {
-      throw new IncompatibleStateError(`State value ${abbreviate(migrated.value)} is not a state of machine '${machineId}'`, {
+      throw new IncompatibleStateError(`State value ${abbreviate(value)} is not a state of machine '${machineId}'`, {
         path: ['value'],
-        received: migrated.value,
+        received: value,
         expected: `a state of machine '${machineId}'`,
         cause: error,
       });
     }
+    if (definition === serviceDefinition && contextSchema !== undefined) {
+      const nodes = (snapshot as unknown as { _nodes: readonly unknown[] })._nodes;
+      const problem = serviceContextProblem(context as InquiryContext, nodes, policies);
+      if (problem !== undefined) throw new IncompatibleStateError(`Stored state of machine '${machineId}' cannot be restored: ${problem.message}`, problem);
+    }
     const cell = cellOf(snapshot);
-    return { state: persist(cell), cell };
+    // The stored context is its own copy: the copy of the restored one reuses its members.
+    return { state: persist(cell, { snapshot: cell.snapshot, context: stored }, { context: stored } as State), cell };
   };
 
   const deadlineOf = (cell: Cell): number | null =>
@@ -436,13 +493,13 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   };
 
   /** The step after an event: fires what its own instant made due, then reports the next wake-up. */
-  const finish = (cell: Cell, at: number, effects: unknown[]) => {
+  const finish = (cell: Cell, at: number, effects: unknown[], handOut: boolean, earlierCell?: Cell, earlier?: State) => {
     let due = deadlineOf(cell);
     if (due !== null && due <= at) {
       cell = advance(cell, at, effects, due);
       due = deadlineOf(cell);
     }
-    return { state: persist(cell), effects: effects as Effect[], wakeAt: due };
+    return { state: handOut ? persist(cell, earlierCell, earlier) : persistPrivately(cell), effects: effects as Effect[], wakeAt: due };
   };
 
   const parseInstant = (at: unknown): number => {
@@ -531,8 +588,9 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   const afterEnd = (cell: Cell, event: { type: string; at: number }): unknown =>
     cell.snapshot.status === 'active' ? null : (definition.afterEnd?.(cell.context as never, event) ?? null);
 
-  const sendParsed = (state: State, parsed: { type: string; at: number }): ProcessStep<Context, Effect> => {
-    const { cell: current } = restoreState(state);
+  const sendParsed = (state: State, parsed: { type: string; at: number }, handOut = true): ProcessStep<Context, Effect> => {
+    const restored = restoreState(state);
+    const current = restored.cell;
     if (current.snapshot.status !== 'active' && afterEnd(current, parsed) === null) throw notAllowed(current, current, parsed);
     const lastEventAt = (current.context as InquiryContext).lastEventAt;
     if (parsed.at < lastEventAt) {
@@ -555,18 +613,19 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
         cell = transition(current, { type: 'tick', at: parsed.at });
       }
       effects.push(asked);
-      return finish(cell, parsed.at, effects);
+      return finish(cell, parsed.at, effects, handOut, current, restored.state);
     }
     const before = cell;
     sink = effects;
     cell = transition(cell, parsed);
     if (cell === before && executed === 0) throw notAllowed(current, before, parsed);
-    return finish(cell, parsed.at, effects);
+    return finish(cell, parsed.at, effects, handOut, current, restored.state);
   };
 
   const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => withValidated(input, startValidated);
+  const startPrivately = (input: { at: number }): ProcessStep<Context, Effect> => withValidated(input, (data) => startValidated(data, false));
 
-  const startValidated = (data: { at: number }): ProcessStep<Context, Effect> => {
+  const startValidated = (data: { at: number }, handOut = true): ProcessStep<Context, Effect> => {
     const effects: unknown[] = [];
     sink = effects;
     let cell: Cell;
@@ -579,7 +638,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       if (snapshot.status === 'error') throw snapshot.error;
       cell = cellOf(snapshot);
     }
-    return finish(cell, data.at, effects);
+    return finish(cell, data.at, effects, handOut);
   };
 
   const process: ServiceProcess<TMachine> = {
@@ -632,8 +691,8 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     },
   };
   // For callers that build inputs and events themselves (the simulator): valid and normalised.
-  Object.defineProperty(process, TRUSTED_SEND, { value: sendParsed, enumerable: false });
-  Object.defineProperty(process, TRUSTED_START, { value: startParsed, enumerable: false });
+  Object.defineProperty(process, TRUSTED_SEND, { value: (state: State, event: { type: string; at: number }) => sendParsed(state, event, false), enumerable: false });
+  Object.defineProperty(process, TRUSTED_START, { value: startPrivately, enumerable: false });
   return process;
 }
 
@@ -653,10 +712,18 @@ class Stamped {
  */
 class CellStamp extends Stamped {
   readonly #cell: Cell;
+  /** Whether the state is one to hand out (exactly its JSON, frozen), not a trusted caller's own. */
+  readonly #handedOut: boolean;
 
-  constructor(state: object, cell: Cell) {
+  constructor(state: object, cell: Cell, handedOut: boolean) {
     super(state);
     this.#cell = cell;
+    this.#handedOut = handedOut;
+  }
+
+  /** Whether a state stamped by a process is one it hands out; `true` for any other state. */
+  static handedOut(state: object): boolean {
+    return #handedOut in state ? (state as CellStamp).#handedOut : true;
   }
 
   /** The cell stamped on `state`, if a process stamped one. */
@@ -673,8 +740,9 @@ export const TRUSTED_START: unique symbol = Symbol('serviceflow.trustedStart');
 
 /**
  * The process's `start` for inputs its caller constructed itself, already in their parsed form
- * (every default filled in, `at` in epoch ms): it skips the zod validation and nothing else. Not
- * public API.
+ * (every default filled in, `at` in epoch ms): it skips the zod validation, and its states are
+ * for the caller alone (their context is the engine's own, neither a JSON-exact copy nor frozen:
+ * never hand them out; views of them are fine). Not public API.
  */
 export function trustedStarter<TMachine extends AnyServiceMachine>(
   process: ServiceProcess<TMachine>,
@@ -685,7 +753,8 @@ export function trustedStarter<TMachine extends AnyServiceMachine>(
 
 /**
  * The process's `send` for events its caller constructed itself with `at` in epoch ms (the
- * simulator): it skips the zod validation of the event and nothing else. Not public API.
+ * simulator): it skips the zod validation of the event, and its states are for the caller alone,
+ * as those of {@link trustedStarter}. Not public API.
  */
 export function trustedSender<TMachine extends AnyServiceMachine>(
   process: ServiceProcess<TMachine>,
