@@ -109,6 +109,7 @@ export function inquiryContextJson(c: InquiryContext, earlier?: InquiryContext, 
   };
   if (c.category !== undefined) copy.category = c.category;
   if (c.subject !== undefined) copy.subject = c.subject;
+  if (c.followUpOf !== undefined) copy.followUpOf = c.followUpOf;
   if (c.acknowledgedAt !== undefined) copy.acknowledgedAt = c.acknowledgedAt;
   if (c.assignee !== undefined) copy.assignee = freezeNew(c.assignee, earlier?.assignee);
   if (c.firstRespondedAt !== undefined) copy.firstRespondedAt = c.firstRespondedAt;

@@ -528,3 +528,13 @@ describe('surveys by rule', () => {
     expect(both.message).toContain('not both');
   });
 });
+
+describe('followUpOf', () => {
+  it('is kept in the handed-out state and in the view (regression: the frozen JSON copy dropped it)', () => {
+    const process = makeProcess();
+    const step = process.start(makeInput({ id: 'T-2', followUpOf: 'T-1' }));
+    expect(step.state.context.followUpOf).toBe('T-1');
+    expect(JSON.parse(JSON.stringify(step.state)).context.followUpOf).toBe('T-1');
+    expect(process.view(process.send(step.state, { type: 'agent.reply', at: T0 + MINUTE }).state).followUpOf).toBe('T-1');
+  });
+});
