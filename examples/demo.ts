@@ -4,9 +4,9 @@
  * 20,000 inquiries over 30 days reach a desk in Berlin open Mon–Fri 08:00–20:00 and Saturday
  * 09:00–14:00. 25 agents work two shifts: 21 generalists (tier 1) and 4 technical specialists
  * (tier 2) whom escalations route work to. SLA targets by priority run on the desk's hours,
- * breaches and repeated reopens escalate, and a CSAT survey follows every resolution. It ends with
- * the staffing the desk's first-response SLA needs hour by hour (`planStaffing`), next to the agents
- * it had.
+ * breaches and repeated reopens escalate, and a survey follows every resolution: CES after chats,
+ * NPS for gold and VIP customers, CSAT for the rest. It ends with the staffing the desk's
+ * first-response SLA needs hour by hour (`planStaffing`), next to the agents it had.
  */
 import { pathToFileURL } from 'node:url';
 import { businessCalendar, escalationPolicy, feedbackPolicy, slaPolicy, type BusinessCalendarConfigInput } from 'serviceflow';
@@ -47,7 +47,7 @@ export function demoOptions(inquiries = 20_000): SimulationOptions {
     },
     agents,
     work: { resolveRate: 0.68, escalateRate: 0.04, abandonAfter: '3d' },
-    customers: { replyRate: 0.85, reopenRate: 0.05 },
+    customers: { replyRate: 0.85, reopenRate: 0.05, returnRate: 0.15 },
     surveys: { responseRate: 0.3, patience: '2d' },
     policies: {
       sla: slaPolicy({
@@ -68,7 +68,15 @@ export function demoOptions(inquiries = 20_000): SimulationOptions {
           { on: 'reopened', count: 2, escalateTo: '+1' },
         ],
       }),
-      feedback: feedbackPolicy({ survey: 'csat', sendAfter: '1h', reminders: { count: 1, every: '2d' }, expireAfter: '5d', reopenWindow: '5d', onNegative: 'escalate' }),
+      feedback: feedbackPolicy({
+        // CES after chats, NPS for key accounts, CSAT for everyone else: the first match wins.
+        surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: ['gold', 'vip'] }, kind: 'nps' }, { kind: 'csat' }],
+        sendAfter: '1h',
+        reminders: { count: 1, every: '2d' },
+        expireAfter: '5d',
+        reopenWindow: '5d',
+        onNegative: 'escalate',
+      }),
     },
   };
 }

@@ -27,6 +27,7 @@ export { inquiryMachine, parseInquiryInput, type InquiryMachine } from './machin
 export { serviceActions, serviceGuards, type DeadlineEvent, type InquiryMachineEvent } from './machines/actions.js';
 export { defaultPolicies, resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from './machines/policies.js';
 export { nextDeadline } from './machines/steps.js';
+export { followUpId } from './machines/follow-up-request.js';
 export {
   serviceSetup,
   followUpState,
@@ -62,7 +63,7 @@ export {
   type EscalationSignal,
   type EscalationDecision,
 } from './policies/escalation.js';
-export { feedbackPolicy, defaultFeedback, scoreSentiment, FeedbackPolicyConfig, type FeedbackPolicy } from './policies/feedback.js';
+export { feedbackPolicy, defaultFeedback, scoreSentiment, FeedbackPolicyConfig, SurveyRule, type FeedbackPolicy } from './policies/feedback.js';
 
 export type {
   SnapshotStore,
@@ -98,6 +99,7 @@ export { timerScheduler, type TimerSchedulerOptions } from './desk/timer-schedul
 export { pollingScheduler, type PollingSchedulerOptions } from './desk/polling-scheduler.js';
 export type { DeskEvents, DeskEventSource, DeskErrorContext, EffectDelivery, EffectListener } from './desk/effect-bus.js';
 export type { OutboxOptions } from './desk/outbox.js';
+export type { FollowUpOptions } from './desk/follow-ups.js';
 
 // ---------------------------------------------------------------------------------------------
 // The contact process (pre-contact → contact → post-contact), linking contacts to inquiries,
@@ -120,5 +122,6 @@ export {
   type MetricsInquiryView,
   type MetricsContactView,
 } from './metrics/compute.js';
+export type { CustomerKpis } from './metrics/customers.js';
 export { durationStats, type DurationStats } from './metrics/stats.js';
 export { toMermaid, type MermaidOptions } from './machines/diagram.js';

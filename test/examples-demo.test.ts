@@ -9,6 +9,12 @@ describe('examples/demo.ts (npm run demo)', () => {
     for (const row of [/^Inquiries\s+1,500$/, /^First response time/, /^SLA resolution/, /^CSAT \(satisfied\)/, /^Backlog by stage/]) {
       expect(lines.some((line) => row.test(line)), String(row)).toBe(true);
     }
+    // Surveys by rule: every kind has real numbers, and customers come back.
+    for (const row of [/^CSAT \(satisfied\)\s+\d+\.\d %\s+[1-9][\d,]* responses$/, /^NPS\s+-?\d+\.\d\s+[1-9][\d,]* responses$/, /^CES \(mean, 1–7\)\s+\d\.\d\d\s+[1-9][\d,]* responses$/]) {
+      expect(lines.some((line) => row.test(line)), String(row)).toBe(true);
+    }
+    expect(lines.find((line) => line.startsWith('Repeat contact rate'))).toMatch(/^Repeat contact rate\s+(?!0\.0 )\d+\.\d %/);
+    expect(lines.find((line) => line.startsWith('Customers'))).toMatch(/^Customers\s+[\d,]+ \(1\.\d\d inquiries each\)$/);
   });
 
   it('ends with the staffing the SLA needs next to the agents the desk had', () => {

@@ -20,6 +20,7 @@ import { memoryStore } from '../stores/memory.js';
 import { isStorableText, journalEntryId, type JournalEntry, type ParkedSnapshot, type SnapshotStore, type StoredSnapshot } from '../stores/store.js';
 import { systemClock, type DeskClock } from './clock.js';
 import { createEffectBus, eventSourceMethods, type DeskEventSource } from './effect-bus.js';
+import { withFollowUps, type FollowUpOptions } from './follow-ups.js';
 import { createOutbox, type OutboxOptions } from './outbox.js';
 import { StepRefusal, createParking } from './parking.js';
 import type { DeskScheduler, WakeResult } from './scheduler.js';
@@ -83,6 +84,13 @@ export interface ServiceDeskOptions<TMachine extends AnyServiceMachine> {
    * costs a retry, never a lost update.
    */
   readonly cacheSize?: number;
+  /**
+   * Opening follow-ups: when a step reports `followUp.requested` (a customer wrote after the
+   * reopen window or the close), the desk opens the follow-up inquiry before its listeners hear of
+   * the request, exactly once, with the id `followUps.id` gives (default: the one in the request).
+   * `false`: the desk does not open them; the host does, from the effect.
+   */
+  readonly followUps?: FollowUpOptions | false;
 }
 
 /**
@@ -324,7 +332,15 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
   const scheduler = options.scheduler === false ? undefined : (options.scheduler ?? timerScheduler());
   const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
   const bus = createEffectBus();
-  const outbox = createOutbox(store, bus, clock, options.outbox);
+  const conflict = (error: unknown): boolean => error instanceof ServiceFlowError && error.code === 'CONFLICT';
+  // A follow-up is opened once: its id exists already when a request is delivered again.
+  const openFollowUp = async (input: unknown): Promise<void> => {
+    await openInquiry(input as ProcessInputOf<TMachine>, undefined).catch((error: unknown) => {
+      if (!conflict(error)) throw error;
+    });
+  };
+  const delivery = options.followUps === false ? bus : withFollowUps(bus, openFollowUp, options.followUps);
+  const outbox = createOutbox(store, delivery, clock, options.outbox);
   const parking = createParking(store, bus, clock);
   const chains = new Map<string, Promise<unknown>>();
   const cache = snapshotCache(options.cacheSize ?? 10_000);
@@ -402,7 +418,7 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
     if (!(error instanceof ServiceFlowError)) scheduler?.schedule(id, clock.now());
   };
 
-  const isConflict = (error: unknown): boolean => error instanceof ServiceFlowError && error.code === 'CONFLICT';
+  const isConflict = conflict;
 
   const load = async (id: string): Promise<CachedSnapshot | undefined> => {
     const snapshot = await store.load(id);
@@ -507,6 +523,33 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
       return attempt.result;
     });
 
+  async function openInquiry(input: ProcessInputOf<TMachine>, eventId: string | undefined): Promise<Step> {
+    const result = process.start(input) as ProcessStep<unknown, unknown>;
+    const id = (result.state.context as { id: string }).id;
+    return serial(id, async () => {
+      const eventIds = withEventId([], eventId, 1);
+      let saved: StoredSnapshot;
+      try {
+        saved = await store.create(toSnapshotWrite(id, result.state, result.wakeAt, result.effects, 0, eventIds));
+      } catch (error) {
+        afterUncertainWrite(id, error);
+        if (eventId === undefined || !isConflict(error)) throw error;
+        // Opened before with this eventId (a create whose answer was lost): the same step again.
+        let current: CachedSnapshot | undefined;
+        try {
+          current = await load(id);
+        } catch (loadError) {
+          throw loadError instanceof StepRefusal ? error : loadError; // a transient failure: retry the open
+        }
+        const appliedAt = current === undefined ? undefined : appliedVersionOf(current.eventIds ?? [], eventId);
+        if (current === undefined || appliedAt === undefined) throw error;
+        return replay(id, current, appliedAt);
+      }
+      cache.set(id, { version: saved.version, state: result.state, wakeAt: result.wakeAt, appliedSequence: 0, eventIds });
+      return finish(saved, result);
+    });
+  }
+
   const desk: ServiceDesk<TMachine> = {
     process,
     store,
@@ -515,31 +558,7 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
 
     async open(input, sendOptions = {}) {
       ensureOpen();
-      const eventId = checkEventId(sendOptions.eventId);
-      const result = process.start(input) as ProcessStep<unknown, unknown>;
-      const id = (result.state.context as { id: string }).id;
-      return serial(id, async () => {
-        const eventIds = withEventId([], eventId, 1);
-        let saved: StoredSnapshot;
-        try {
-          saved = await store.create(toSnapshotWrite(id, result.state, result.wakeAt, result.effects, 0, eventIds));
-        } catch (error) {
-          afterUncertainWrite(id, error);
-          if (eventId === undefined || !isConflict(error)) throw error;
-          // Opened before with this eventId (a create whose answer was lost): the same step again.
-          let current: CachedSnapshot | undefined;
-          try {
-            current = await load(id);
-          } catch (loadError) {
-            throw loadError instanceof StepRefusal ? error : loadError; // a transient failure: retry the open
-          }
-          const appliedAt = current === undefined ? undefined : appliedVersionOf(current.eventIds ?? [], eventId);
-          if (current === undefined || appliedAt === undefined) throw error;
-          return replay(id, current, appliedAt);
-        }
-        cache.set(id, { version: saved.version, state: result.state, wakeAt: result.wakeAt, appliedSequence: 0, eventIds });
-        return finish(saved, result);
-      });
+      return openInquiry(input, checkEventId(sendOptions.eventId));
     },
 
     async send(id, event, sendOptions = {}) {

@@ -63,9 +63,10 @@ export type EffectListener<Effect> = (effect: Effect, delivery: EffectDelivery) 
 export interface DeskErrorContext {
   /**
    * `wake`: a scheduled tick; `deliver`: a listener threw; `outbox`: re-delivery; `mark`:
-   * `markDispatched`; `schedule`: the scheduler; `park`: parking an inquiry, or a `parked` listener.
+   * `markDispatched`; `schedule`: the scheduler; `park`: parking an inquiry, or a `parked` listener;
+   * `follow-up`: opening a requested follow-up failed (the request is delivered again later).
    */
-  readonly operation: 'wake' | 'deliver' | 'outbox' | 'mark' | 'schedule' | 'park' | 'drain' | 'dead-letter';
+  readonly operation: 'wake' | 'deliver' | 'outbox' | 'mark' | 'schedule' | 'park' | 'drain' | 'dead-letter' | 'follow-up';
   readonly inquiryId?: string;
   /** For a failed `wake`: which attempt failed (1 for the first). */
   readonly attempt?: number;

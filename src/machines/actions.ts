@@ -10,6 +10,7 @@ import type { InquiryEvent, PendingReason, Priority } from '../schemas/inquiry.j
 import type { InquiryContext } from '../schemas/state.js';
 import type { ServicePolicies } from './policies.js';
 import * as steps from './steps.js';
+import { asksForFollowUp, followUpRequest } from './follow-up-request.js';
 
 /**
  * An internal event: the deadline due at `at` fires. A `tick` raises one per due deadline, in time
@@ -251,6 +252,16 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
     reopen: action<{ by: 'reopen' | 'customer.reply' | 'feedback' }>((ctx, event, env, params) =>
       steps.reopen(ctx, params.by, optionalDataOf(event, undefined, 'reason') as string | undefined, event.at, env),
     ),
+    /**
+     * A `customer.reply` or `reopen` that can no longer reopen: reports `followUp.requested` and
+     * records nothing of the message (it belongs to the follow-up); time moves as on a `tick`.
+     */
+    requestFollowUp: action((ctx, event, env) => {
+      // Only the follow-up stage's customer.reply and reopen transitions name this action.
+      if (!asksForFollowUp(event)) throw new TypeError(`serviceflow: requestFollowUp runs on customer.reply or reopen, not '${event.type}'`);
+      env.emit(followUpRequest(ctx, event));
+      return ctx;
+    }),
     close: action((ctx, event, env) => steps.close(ctx, 'manual', event.at, env)),
     closeAutomatically: action((ctx, event, env) => steps.close(ctx, 'auto', event.at, env)),
     /** Cancels; an optional `reason` from the event or `params`. */

@@ -45,7 +45,8 @@ export function rawTransitionOf(machine: AnyStateMachine): Transition {
  * The machine is changed in place and returned; `provide()` on it returns a machine that does the
  * same (with the same reading). Events that end the machine before the event applies (an automatic
  * close that was due) leave the event unapplied, as XState does with any event a final state gets;
- * `process.send` reports `EVENT_NOT_ALLOWED` for it instead.
+ * `process.send` reports `EVENT_NOT_ALLOWED` for it instead, or, for a `customer.reply` or
+ * `reopen`, `followUp.requested`.
  */
 export function deadlinesFirst<TMachine extends AnyStateMachine>(machine: TMachine, reading: DeadlineReading = serviceDeadlines): TMachine {
   const target = machine as unknown as Record<PropertyKey, unknown>;

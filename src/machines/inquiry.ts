@@ -126,12 +126,12 @@ export const inquiryMachine = deadlinesFirst(
       tags: ['resolved'],
       entry: [stage('followUp'), 'openFollowUp'],
       on: {
-        'customer.reply': {
-          guard: 'withinReopenWindow',
-          target: 'resolution',
-          actions: [{ type: 'reopen', params: { by: 'customer.reply' } }, 'recordCustomerReply'],
-        },
-        reopen: { guard: 'withinReopenWindow', target: 'resolution', actions: { type: 'reopen', params: { by: 'reopen' } } },
+        // Inside the reopen window a reply or reopen reopens; after it, it asks for a follow-up.
+        'customer.reply': [
+          { guard: 'withinReopenWindow', target: 'resolution', actions: [{ type: 'reopen', params: { by: 'customer.reply' } }, 'recordCustomerReply'] },
+          { actions: 'requestFollowUp' },
+        ],
+        reopen: [{ guard: 'withinReopenWindow', target: 'resolution', actions: { type: 'reopen', params: { by: 'reopen' } } }, { actions: 'requestFollowUp' }],
         feedback: [
           { guard: 'feedbackReopens', target: 'resolution', actions: ['recordFeedback', { type: 'reopen', params: { by: 'feedback' } }] },
           { actions: 'recordFeedback' },

@@ -214,12 +214,19 @@ export function followUpState<TReopen extends string, TClose extends string>(opt
     tags: ['resolved'] as 'resolved'[],
     entry: [{ type: 'enterStage', params: { stage: options.stage } } as const, 'openFollowUp' as const],
     on: {
-      'customer.reply': {
-        guard: 'withinReopenWindow',
-        target: reopenTo,
-        actions: [{ type: 'reopen', params: { by: 'customer.reply' } } as const, 'recordCustomerReply' as const],
-      },
-      reopen: { guard: 'withinReopenWindow', target: reopenTo, actions: { type: 'reopen', params: { by: 'reopen' } } as const },
+      // Inside the reopen window a reply or reopen reopens; after it, it asks for a follow-up.
+      'customer.reply': [
+        {
+          guard: 'withinReopenWindow',
+          target: reopenTo,
+          actions: [{ type: 'reopen', params: { by: 'customer.reply' } } as const, 'recordCustomerReply' as const],
+        },
+        { actions: 'requestFollowUp' as const },
+      ],
+      reopen: [
+        { guard: 'withinReopenWindow', target: reopenTo, actions: { type: 'reopen', params: { by: 'reopen' } } as const },
+        { actions: 'requestFollowUp' as const },
+      ],
       feedback: [
         { guard: 'feedbackReopens', target: reopenTo, actions: ['recordFeedback' as const, { type: 'reopen', params: { by: 'feedback' } } as const] },
         { actions: 'recordFeedback' as const },

@@ -55,6 +55,7 @@ export const inquiryContextCopy: ContextCopier = (c) =>
     priority: c.priority,
     category: c.category,
     subject: c.subject,
+    followUpOf: c.followUpOf,
     receivedAt: c.receivedAt,
     lastEventAt: c.lastEventAt,
     acknowledgedAt: c.acknowledgedAt,
@@ -108,6 +109,7 @@ export function inquiryContextJson(c: InquiryContext, earlier?: InquiryContext, 
   };
   if (c.category !== undefined) copy.category = c.category;
   if (c.subject !== undefined) copy.subject = c.subject;
+  if (c.followUpOf !== undefined) copy.followUpOf = c.followUpOf;
   if (c.acknowledgedAt !== undefined) copy.acknowledgedAt = c.acknowledgedAt;
   if (c.assignee !== undefined) copy.assignee = freezeNew(c.assignee, earlier?.assignee);
   if (c.firstRespondedAt !== undefined) copy.firstRespondedAt = c.firstRespondedAt;
@@ -296,6 +298,7 @@ export function receivedContext(input: {
   priority: Priority;
   category?: string | undefined;
   subject?: string | undefined;
+  followUpOf?: string | undefined;
   at: number;
 }): InquiryContext {
   // Every field in place, optional ones `undefined` until set: the shape every later copy keeps.
@@ -308,6 +311,7 @@ export function receivedContext(input: {
     priority: input.priority,
     category: input.category,
     subject: input.subject,
+    followUpOf: input.followUpOf,
     receivedAt: input.at,
     lastEventAt: input.at,
     pendingReason: null,
@@ -476,11 +480,12 @@ export function resolve(ctx: InquiryContext, resolution: string | undefined, at:
 export function openFollowUp(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
   if (ctx.followUp !== null) return ctx;
   const policy = env.policies.feedback;
+  const kind = policy.surveyFor === undefined ? policy.survey : policy.surveyFor(factsOf(ctx));
   const survey: Survey | null =
-    policy.survey === false
+    kind === false
       ? null
       : {
-          kind: policy.survey,
+          kind,
           status: 'scheduled',
           sendAt: at + policy.sendAfter,
           remindersSent: 0,

@@ -22,6 +22,8 @@ import {
   type ShareTotals,
 } from './share.js';
 import type { DurationStats } from './stats.js';
+import { customerKpis, parseRepeatWindow, type CustomerKpis } from './customers.js';
+import type { DurationInput } from '../schemas/time.js';
 
 /**
  * What {@link computeMetrics} reads of an inquiry view. Any `InquiryView` fits; so does the view
@@ -49,7 +51,12 @@ export type MetricsInquiryView = Pick<
   | 'resolvedAt'
   | 'cancelledAt'
   | 'reopenCount'
-> & { readonly stage: string };
+> & {
+  readonly stage: string;
+  /** Read by the customer-level figures; views without it are left out of them. */
+  readonly customer?: { readonly id: string };
+  readonly followUpOf?: string;
+};
 
 /**
  * What {@link computeMetrics} reads of a contact view. Any `ContactView` fits.
@@ -88,6 +95,11 @@ export interface MetricsOptions {
    * Default: 24×7, so the twins equal the calendar-time figures.
    */
   readonly calendar?: BusinessCalendar;
+  /**
+   * How soon after a resolution another inquiry of the same customer counts as a repeat contact
+   * (`repeatContactRate`): ms or a duration string. Default `'7d'`.
+   */
+  readonly repeatWindow?: DurationInput;
 }
 
 /**
@@ -221,7 +233,7 @@ export interface ServiceKpis extends ServiceDurations {
  * const metrics: ServiceMetrics = computeMetrics(views);
  * ```
  */
-export interface ServiceMetrics extends ServiceKpis {
+export interface ServiceMetrics extends ServiceKpis, CustomerKpis {
   /**
    * Per channel present. Inquiry figures follow the inquiry's channel; handle time and contact
    * figures follow the contact's own channel.
@@ -418,7 +430,10 @@ function firstContactOutcome(contacts: readonly ContactOutcome[], channel: Chann
  * given): `firstResponseTime`, `nextResponseTime`, `resolutionTime`, `averageHandleTime` as
  * `{ count, mean, median, p90 }` in ms of calendar time, their business-time twins under
  * `business`, `firstContactResolutionRate`, `slaAttainment` per metric, `escalationRate`,
- * `reopenRate`, `csat`, `ces`, `nps` and `backlog`, plus the same per channel and per priority.
+ * `reopenRate`, `csat`, `ces`, `nps` and `backlog`, plus the same per channel and per priority,
+ * and the customer-level `customers`, `inquiriesPerCustomer`, `repeatContactRate` (another inquiry
+ * of the same customer within `options.repeatWindow`, default 7 days, of a resolution) and
+ * `followUps`.
  *
  * Rates are fractions 0–1 and NPS is points −100…100; a rate or mean over nothing is `null`.
  * Cancelled inquiries count in `counts.cancelled` only. The result does not depend on the order of
@@ -475,6 +490,7 @@ function checkMetricsInput(views: unknown, options: unknown): void {
 
 function metricsOf(views: readonly MetricsInquiryView[], options: MetricsOptions): ServiceMetrics {
   const calendar = options.calendar ?? alwaysOpenCalendar;
+  const repeatWindow = parseRepeatWindow(options.repeatWindow);
   const contactViews = contactViewsById(options.contacts ?? []);
   const { shared, unlinked } = sharedContacts(views, contactViews, calendar);
   const shares: Shares = { overall: emptyShare(), byChannel: new Breakdown(), byPriority: new Breakdown() };
@@ -512,5 +528,5 @@ function metricsOf(views: readonly MetricsInquiryView[], options: MetricsOptions
   for (const contact of unlinked) addCompletedContact(shares, contact, undefined);
 
   addContactViews(shares, contactViews, shared);
-  return { ...shareKpis(shares.overall), byChannel: shares.byChannel.kpis(), byPriority: shares.byPriority.kpis() };
+  return { ...shareKpis(shares.overall), ...customerKpis(views, repeatWindow), byChannel: shares.byChannel.kpis(), byPriority: shares.byPriority.kpis() };
 }

@@ -3,14 +3,34 @@ import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } f
 import { FeedbackKind, feedbackScales } from '../schemas/inquiry.js';
 import type { Sentiment } from '../schemas/state.js';
 import { Duration, PositiveDuration } from '../schemas/time.js';
+import { Condition, matchesCondition, type InquiryFacts } from './conditions.js';
 
 /** What negative feedback does besides being recorded. */
 export const NegativeFeedbackAction = z.enum(['reopen', 'escalate', 'none']);
 export type NegativeFeedbackAction = z.infer<typeof NegativeFeedbackAction>;
 
+const SurveyChoice = z.union([FeedbackKind, z.literal(false)], { error: "expected 'csat', 'nps', 'ces' or false (no survey)" });
+
+/**
+ * One rule of `feedbackPolicy({ surveys })`: the survey (`kind`, or `false` for none) for the
+ * inquiries that match `when` (priority, channel, customer tier, category, as in SLA targets; no
+ * `when` matches every inquiry). The first rule that matches decides.
+ *
+ * @example
+ * ```ts
+ * import { SurveyRule } from 'serviceflow';
+ * SurveyRule.parse({ when: { channel: ['chat', 'web'] }, kind: 'ces' });
+ * SurveyRule.safeParse({ when: { tier: 'vip' }, kind: 'stars' }).success; // false: not a survey kind
+ * ```
+ */
+export const SurveyRule = z.strictObject({ when: Condition.optional(), kind: SurveyChoice });
+export type SurveyRule = z.infer<typeof SurveyRule>;
+
 /**
  * The configuration {@link feedbackPolicy} accepts (the type is the input, before defaults).
- * Durations are calendar time; `reminders.every` must be shorter than `expireAfter`.
+ * Durations are calendar time; `reminders.every` must be shorter than `expireAfter`. `survey` sends
+ * one kind after every resolution (default `'csat'`); `surveys` chooses by rule instead (see
+ * {@link SurveyRule}): the first matching rule decides, and no match means no survey.
  *
  * @example
  * ```ts
@@ -18,11 +38,13 @@ export type NegativeFeedbackAction = z.infer<typeof NegativeFeedbackAction>;
  * FeedbackPolicyConfig.parse({ survey: 'nps', sendAfter: '2h' }).sendAfter; // 7200000
  * FeedbackPolicyConfig.safeParse({ reminders: { count: 1, every: '8d' } }).success; // false: expires after 7 days
  * const noSurvey: FeedbackPolicyConfig = { survey: false, reopenWindow: '3d' };
+ * const byRule: FeedbackPolicyConfig = { surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { kind: 'csat' }] };
  * ```
  */
 export const FeedbackPolicyConfig = z
   .strictObject({
-    survey: z.union([FeedbackKind, z.literal(false)], { error: "expected 'csat', 'nps', 'ces' or false (no survey)" }).default('csat'),
+    survey: SurveyChoice.optional(),
+    surveys: z.array(SurveyRule).min(1, "must list at least one rule (for no survey at all, use survey: false)").readonly().optional(),
     sendAfter: Duration.default(3_600_000),
     reminders: z
       .strictObject({
@@ -40,6 +62,9 @@ export const FeedbackPolicyConfig = z
     autoCloseAfter: Duration.optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.survey !== undefined && config.surveys !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['surveys'], message: 'give either survey (one kind for every inquiry) or surveys (rules), not both' });
+    }
     if (config.reminders !== undefined && config.reminders.count > 0 && config.reminders.every >= config.expireAfter) {
       ctx.addIssue({
         code: 'custom',
@@ -55,8 +80,16 @@ export type FeedbackPolicyConfig = z.input<typeof FeedbackPolicyConfig>;
  * configuration; any object with this shape works. Durations are calendar milliseconds.
  */
 export interface FeedbackPolicy {
-  /** The survey sent after resolution, or `false` for none. */
+  /**
+   * The survey sent after resolution, or `false` for none. With {@link FeedbackPolicy.surveyFor},
+   * the survey of an inquiry that no rule names (what a rule without `when` sends, else `false`).
+   */
   readonly survey: FeedbackKind | false;
+  /**
+   * The survey for one inquiry, chosen from its attributes at resolution. Optional: policies
+   * without it send `survey` to every inquiry.
+   */
+  surveyFor?(facts: InquiryFacts): FeedbackKind | false;
   readonly sendAfter: number;
   readonly reminders: { readonly count: number; readonly every: number };
   readonly expireAfter: number;
@@ -107,7 +140,8 @@ export function scoreSentiment(kind: FeedbackKind, score: number): Sentiment {
 }
 
 /**
- * Builds a feedback policy: which survey to send after resolution and when, reminders, expiry,
+ * Builds a feedback policy: which survey to send after resolution (one kind, or chosen by rule
+ * from the inquiry's channel, priority, customer tier and category) and when, reminders, expiry,
  * the reopen window, automatic close, and what negative feedback does.
  *
  * Defaults: a CSAT survey 1 hour after resolution, no reminders, expiry 7 days after the request,
@@ -125,6 +159,9 @@ export function scoreSentiment(kind: FeedbackKind, score: number): Sentiment {
  *   reopenWindow: '3d',
  *   onNegative: ['reopen', 'escalate'],
  * });
+ * // CES after chats, NPS for key accounts, CSAT for everyone else; first match wins.
+ * const mixed = feedbackPolicy({ surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: 'vip' }, kind: 'nps' }, { kind: 'csat' }] });
+ * mixed.surveyFor?.({ priority: 'normal', channel: 'email', tier: 'vip' }); // 'nps'
  * ```
  */
 export function feedbackPolicy(config: FeedbackPolicyConfig = {}): FeedbackPolicy {
@@ -137,8 +174,11 @@ export function feedbackPolicy(config: FeedbackPolicyConfig = {}): FeedbackPolic
   const onNegative = [...new Set(typeof c.onNegative === 'string' ? [c.onNegative] : c.onNegative)].filter(
     (action): action is 'reopen' | 'escalate' => action !== 'none',
   );
+  const rules = c.surveys;
+  const survey = rules === undefined ? (c.survey ?? 'csat') : (rules.find((rule) => rule.when === undefined)?.kind ?? false);
   return {
-    survey: c.survey,
+    survey,
+    ...(rules === undefined ? {} : { surveyFor: (facts: InquiryFacts) => rules.find((rule) => matchesCondition(rule.when, facts))?.kind ?? false }),
     sendAfter: c.sendAfter,
     reminders: c.reminders ?? { count: 0, every: 86_400_000 },
     expireAfter: c.expireAfter,

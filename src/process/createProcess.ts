@@ -584,10 +584,14 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     );
   };
 
+  /** What an event asks for on an ended instance (`null`: it is refused); see `afterEnd`. */
+  const afterEnd = (cell: Cell, event: { type: string; at: number }): unknown =>
+    cell.snapshot.status === 'active' ? null : (definition.afterEnd?.(cell.context as never, event) ?? null);
+
   const sendParsed = (state: State, parsed: { type: string; at: number }, handOut = true): ProcessStep<Context, Effect> => {
     const restored = restoreState(state);
     const current = restored.cell;
-    if (current.snapshot.status !== 'active') throw notAllowed(current, current, parsed);
+    if (current.snapshot.status !== 'active' && afterEnd(current, parsed) === null) throw notAllowed(current, current, parsed);
     const lastEventAt = (current.context as InquiryContext).lastEventAt;
     if (parsed.at < lastEventAt) {
       throw new OutOfOrderError(
@@ -597,6 +601,20 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     }
     const effects: unknown[] = [];
     let cell = parsed.type === 'tick' ? current : advance(current, parsed.at, effects);
+    // Ended (before the event, or by the deadlines due by its instant): the step reports what the
+    // event asks for (a follow-up), or the event is refused. An inquiry that had ended stays as it
+    // was; one that the deadlines ended is left as a tick at the event's instant leaves it.
+    if (cell.snapshot.status !== 'active') {
+      const asked = afterEnd(cell, parsed);
+      if (asked === null) throw notAllowed(current, cell, parsed);
+      if (cell !== current) {
+        effects.length = 0;
+        sink = effects;
+        cell = transition(current, { type: 'tick', at: parsed.at });
+      }
+      effects.push(asked);
+      return finish(cell, parsed.at, effects, handOut, current, restored.state);
+    }
     const before = cell;
     sink = effects;
     cell = transition(cell, parsed);

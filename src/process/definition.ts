@@ -6,6 +6,7 @@
 import type { AnyStateMachine } from 'xstate';
 import type { ServicePolicies } from '../machines/policies.js';
 import { nextDeadline } from '../machines/steps.js';
+import { asksForFollowUp, followUpRequest } from '../machines/follow-up-request.js';
 import type { InquiryContext, StateValue } from '../schemas/state.js';
 import { inquiryView, type InquiryView } from './view.js';
 import { contactDefinition } from './contact-view.js';
@@ -25,6 +26,12 @@ export interface ProcessDefinition<TContext = never, TView = unknown> {
    * event. Default: `{ type: 'tick', at }`.
    */
   wake?(due: number, at: number): { readonly type: string; readonly at: number };
+  /**
+   * What an event sent to an ended instance (a final state) asks for instead of being refused: an
+   * effect to report with the state unchanged, or `null` to refuse it with `EVENT_NOT_ALLOWED`.
+   * Service machines answer a `customer.reply` or `reopen` with `followUp.requested`.
+   */
+  afterEnd?(context: TContext, event: { readonly type: string; readonly at: number }): unknown;
 }
 
 /** The reading of service machines: the inquiry machine and custom machines built on its blocks. */
@@ -33,6 +40,7 @@ export const serviceDefinition: ProcessDefinition<InquiryContext, InquiryView> =
   nextDeadline,
   // Straight to the internal deadline event: a tick would only raise it.
   wake: (due, until) => ({ type: 'deadline', at: due, until }) as { type: 'deadline'; at: number; until: number },
+  afterEnd: (context, event) => (asksForFollowUp(event) ? followUpRequest(context, event) : null),
 };
 
 // The built-in readings are named here, statically, rather than registered by their modules at

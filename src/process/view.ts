@@ -41,6 +41,8 @@ export interface ServiceView<TStage extends string = string> {
   readonly channel: Channel;
   readonly category?: string;
   readonly subject?: string;
+  /** The inquiry this one follows up (a customer wrote after it closed or its reopen window ended). */
+  readonly followUpOf?: string;
   readonly customer: { readonly id: string; readonly tier?: string };
   readonly assignee?: Assignee;
   /** Why the inquiry waits, while it does. */
@@ -124,6 +126,7 @@ export function inquiryView(
   view.channel = ctx.channel;
   setDefined(view, 'category', ctx.category);
   setDefined(view, 'subject', ctx.subject);
+  setDefined(view, 'followUpOf', ctx.followUpOf);
   const customer: Mutable<InquiryView['customer']> = { id: ctx.customer.id };
   setDefined(customer, 'tier', ctx.customer.tier);
   view.customer = customer;

@@ -1,4 +1,4 @@
-import type { FeedbackKind } from './inquiry.js';
+import type { FeedbackKind, InquiryInput } from './inquiry.js';
 import type { EscalationTrigger, Sentiment, SlaMetric } from './state.js';
 
 /**
@@ -104,6 +104,24 @@ export interface InquiryClosedEffect extends EffectBase<'inquiry.closed'> {
 export interface InquiryCancelledEffect extends EffectBase<'inquiry.cancelled'> {
   readonly reason?: string;
 }
+/**
+ * The customer wrote (`customer.reply`) or someone asked to reopen (`reopen`) when the inquiry
+ * could no longer reopen: after its reopen window, or once it was closed or cancelled. The message
+ * is not refused and the inquiry is not changed: this effect asks for a new inquiry, linked to
+ * this one, and carries its start input. The desks open it by themselves, exactly once.
+ */
+export interface FollowUpRequestedEffect extends EffectBase<'followUp.requested'> {
+  /** What asked for it. */
+  readonly by: 'customer.reply' | 'reopen';
+  /** The `reopen` event's reason, when it gave one. */
+  readonly reason?: string;
+  /**
+   * The follow-up's start input: the same customer, channel, priority, category and subject, at
+   * the event's instant, with `followUpOf` naming this inquiry and a deterministic `id` (see
+   * `followUpId`), so that a retried event asks for the same inquiry.
+   */
+  readonly input: InquiryInput;
+}
 /** Every effect the built-in inquiry process produces. */
 export type InquiryEffect =
   | StageChangedEffect
@@ -120,7 +138,8 @@ export type InquiryEffect =
   | FeedbackReceivedEffect
   | InquiryReopenedEffect
   | InquiryClosedEffect
-  | InquiryCancelledEffect;
+  | InquiryCancelledEffect
+  | FollowUpRequestedEffect;
 
 /** The `type` of every inquiry effect. */
 export type InquiryEffectType = InquiryEffect['type'];

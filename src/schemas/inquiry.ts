@@ -75,7 +75,8 @@ export type Customer = z.infer<typeof Customer>;
 /**
  * What starts an inquiry: who, on which channel, when. `priority` defaults to `'normal'`; `at`
  * accepts epoch ms, an ISO-8601 string or a `Date` and is normalised to epoch ms. Unknown keys are
- * rejected.
+ * rejected. `followUpOf` links a follow-up to the inquiry it follows up (see the
+ * `followUp.requested` effect).
  *
  * @example
  * ```ts
@@ -91,6 +92,8 @@ export const InquiryInput = vouchStorable(z.strictObject({
   priority: Priority.default('normal'),
   category: Label.optional(),
   subject: storableText(textLimits.note).optional(),
+  /** The inquiry this one follows up: a customer wrote after it closed or its reopen window ended. */
+  followUpOf: Id.optional(),
   at: Timestamp,
 }));
 /** A validated, normalised {@link InquiryInput}. */

@@ -315,6 +315,8 @@ export const InquiryContext = z.object({
   priority: Priority,
   category: z.string().optional(),
   subject: z.string().optional(),
+  /** The inquiry this one follows up, when it is a follow-up. */
+  followUpOf: z.string().optional(),
   receivedAt: Ms,
   lastEventAt: Ms,
   acknowledgedAt: Ms.optional(),

@@ -298,8 +298,21 @@ export function escalationPolicyConfig(): fc.Arbitrary<EscalationPolicyConfig> {
   });
 }
 
+const surveyKind = fc.constantFrom<('csat' | 'nps' | 'ces' | false)[]>('csat', 'nps', 'ces', false);
+const surveyRule = fc.record(
+  {
+    when: fc.oneof(
+      fc.record({ channel: fc.subarray(['email', 'chat', 'phone', 'social', 'web', 'sms'] as const, { minLength: 1 }) }),
+      fc.record({ tier: fc.constantFrom('gold', 'vip') }),
+      fc.record({ priority: fc.constantFrom('high', 'urgent' as const) }),
+    ),
+    kind: surveyKind,
+  },
+  { requiredKeys: ['kind'] },
+);
+
 /**
- * A feedback policy configuration.
+ * A feedback policy configuration (one survey kind, or surveys by rule).
  *
  * @example
  * ```ts
@@ -312,7 +325,8 @@ export function escalationPolicyConfig(): fc.Arbitrary<EscalationPolicyConfig> {
 export function feedbackPolicyConfig(): fc.Arbitrary<FeedbackPolicyConfig> {
   return fc
     .record({
-      survey: fc.constantFrom<('csat' | 'nps' | 'ces' | false)[]>('csat', 'nps', 'ces', false),
+      survey: surveyKind,
+      rules: fc.option(fc.array(surveyRule, { minLength: 1, maxLength: 3 }), { nil: undefined }),
       sendAfter: duration(0, 48 * 60),
       reminderCount: fc.integer({ min: 0, max: 3 }),
       reminderEvery: duration(60, 24 * 60),
@@ -321,7 +335,9 @@ export function feedbackPolicyConfig(): fc.Arbitrary<FeedbackPolicyConfig> {
       onNegative: fc.constantFrom<('none' | 'reopen' | 'escalate' | readonly ['reopen', 'escalate'])[]>('none', 'reopen', 'escalate', ['reopen', 'escalate']),
       autoCloseAfter: fc.option(duration(0, 14 * 24 * 60), { nil: undefined }),
     })
-    .map(({ reminderCount, reminderEvery, autoCloseAfter, onNegative, ...rest }) => ({
+    .map(({ reminderCount, reminderEvery, autoCloseAfter, onNegative, survey, rules, ...rest }) => ({
+      // one kind for every inquiry, or surveys by rule
+      ...(rules === undefined ? { survey } : { surveys: rules }),
       ...rest,
       onNegative: typeof onNegative === 'string' ? onNegative : [...onNegative],
       reminders: { count: reminderCount, every: reminderEvery },

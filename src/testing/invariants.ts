@@ -255,7 +255,10 @@ function checkTrace(trace: InquiryTrace, process: ServiceProcess<typeof inquiryM
     const view = process.view(step.state as PersistedState<never>) as InquiryView;
     const report: Report = (rule, message) => out.push({ inquiryId: view.id, rule, message, step: index });
     checkView(view, levels, report);
-    const eventAt = view.lastEventAt;
+    // A message that asks for a follow-up is not applied to the inquiry (lastEventAt stays): the
+    // step's event instant is then the request's own.
+    const requested = step.effects.map(effectOf).find((effect) => effect.type === 'followUp.requested');
+    const eventAt = requested === undefined ? view.lastEventAt : Math.max(view.lastEventAt, requested.at);
     let effectAt = previousAt;
     for (const raw of step.effects) {
       const effect = effectOf(raw);
@@ -272,8 +275,8 @@ function checkTrace(trace: InquiryTrace, process: ServiceProcess<typeof inquiryM
     }
     if (previousStage !== undefined && previousStage !== view.stage) report('stage.changes-reported', `the view is in '${view.stage}' but the last stage.changed went to '${previousStage}'`);
     previousStage = view.stage;
-    if (index > 0 && eventAt < previousAt) report('time.events-in-order', `the step at ${iso(eventAt)} comes after one at ${iso(previousAt)}`);
-    previousAt = eventAt;
+    if (index > 0 && view.lastEventAt < previousAt) report('time.events-in-order', `the step at ${iso(view.lastEventAt)} comes after one at ${iso(previousAt)}`);
+    previousAt = view.lastEventAt;
   });
 }
 

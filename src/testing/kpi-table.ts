@@ -32,7 +32,8 @@ function table(rows: readonly (readonly string[])[], header?: readonly string[])
  * Formats service KPIs (from `computeMetrics` or a `simulate` result) as a text table: volumes,
  * first response / next response / resolution / handle time (median, mean and p90 in calendar
  * time, median in business time), SLA attainment per metric, first-contact resolution,
- * escalation and reopen rates, CSAT, NPS, CES and the open backlog by stage.
+ * escalation, reopen and repeat contact rates, customers, CSAT, NPS, CES and the open backlog by
+ * stage.
  *
  * @example
  * ```ts
@@ -47,6 +48,7 @@ export function kpiTable(metrics: ServiceMetrics, stats?: SimulationStats): stri
     ['Inquiries', count(c.inquiries)],
     ['Resolved now', count(c.resolved)],
     ['Cancelled', count(c.cancelled)],
+    ['Customers', `${count(metrics.customers)} (${metrics.inquiriesPerCustomer === null ? dash : metrics.inquiriesPerCustomer.toFixed(2)} inquiries each)`],
     ['Open at the end', `${count(metrics.backlog.total)} (${count(metrics.backlog.unresolved)} unresolved)`],
     ['Backlog by stage', Object.entries(metrics.backlog.byStage).map(([stage, n]) => `${stage} ${count(n)}`).join(', ')],
   ];
@@ -71,6 +73,7 @@ export function kpiTable(metrics: ServiceMetrics, stats?: SimulationStats): stri
     ['First-contact resolution', percent(metrics.firstContactResolutionRate)],
     ['Escalation rate', percent(metrics.escalationRate)],
     ['Reopen rate', percent(metrics.reopenRate)],
+    ['Repeat contact rate', percent(metrics.repeatContactRate), `${count(metrics.followUps)} follow-ups`],
     ['CSAT (satisfied)', percent(metrics.csat), `${count(c.responses.csat)} responses`],
     ['NPS', metrics.nps === null ? dash : metrics.nps.toFixed(1), `${count(c.responses.nps)} responses`],
     ['CES (mean, 1–7)', metrics.ces === null ? dash : metrics.ces.toFixed(2), `${count(c.responses.ces)} responses`],

@@ -203,11 +203,14 @@ function feedbackCharts(views: readonly ReportView[], metrics: ServiceMetrics | 
     nps: `NPS ${metrics?.nps === null || metrics?.nps === undefined ? '–' : metrics.nps.toFixed(1)}`,
     ces: `CES ${metrics?.ces === null || metrics?.ces === undefined ? '–' : metrics.ces.toFixed(2)} (mean, 1 = low effort)`,
   };
+  // CSAT, NPS, CES in that order, whichever answers came first (a desk may send all three by rule).
+  const order = Object.keys(SCALES);
   return [...byKind]
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
     .map(([kind, counts]) => {
       const base = SCALES[kind]?.[0] ?? 0;
       return barChart(
-        kind === 'csat' || kind === 'nps' ? kind : 'feedback',
+        kind,
         `${headline[kind] ?? kind}: answers by score`,
         counts.map((value, i) => ({ label: String(i + base), value, color: color(kind, i + base) })),
       );
@@ -231,8 +234,11 @@ function kpiRows(metrics: ServiceMetrics | null, stats: SimulationStats): string
       ['SLA first response / next response / resolution', ['firstResponse', 'nextResponse', 'resolution'].map((m) => percent(metrics.slaAttainment[m as 'resolution'].rate)).join(' / ')],
       ['Escalation rate', percent(metrics.escalationRate)],
       ['Reopen rate', percent(metrics.reopenRate)],
+      ['Customers (inquiries each)', `${metrics.customers.toLocaleString('en-US')} (${metrics.inquiriesPerCustomer === null ? '–' : metrics.inquiriesPerCustomer.toFixed(2)})`],
+      ['Repeat contact rate', `${percent(metrics.repeatContactRate)} (${metrics.followUps.toLocaleString('en-US')} follow-ups)`],
       ['CSAT', percent(metrics.csat)],
       ['NPS', metrics.nps === null ? '–' : metrics.nps.toFixed(1)],
+      ['CES (mean, 1–7)', metrics.ces === null ? '–' : metrics.ces.toFixed(2)],
       ['Open at the end', `${metrics.backlog.total.toLocaleString('en-US')} (${metrics.backlog.unresolved.toLocaleString('en-US')} unresolved)`],
     );
   }

@@ -121,6 +121,8 @@ interface Inquiry {
   sessionStartedAt: number;
   /** Customer actions still scheduled in follow-up (a survey answer, a follow-up question). */
   followUps: number;
+  /** The survey the process scheduled at the last resolution (the policy may choose by rule), or `null`. */
+  surveyKind: FeedbackKind | null;
   /** Bumped whenever the inquiry's story changes, so that stale scheduled happenings are ignored. */
   version: number;
   resolvedAt: number;
@@ -167,6 +169,8 @@ function metricsProjection(view: InquiryView): MetricsInquiryView {
     feedback: view.feedback,
     contacts: view.contacts,
     receivedAt: view.receivedAt,
+    customer: view.customer,
+    ...(view.followUpOf === undefined ? {} : { followUpOf: view.followUpOf }),
     ...(view.firstRespondedAt === undefined ? {} : { firstRespondedAt: view.firstRespondedAt }),
     ...(view.resolvedAt === undefined ? {} : { resolvedAt: view.resolvedAt }),
     ...(view.cancelledAt === undefined ? {} : { cancelledAt: view.cancelledAt }),
@@ -245,7 +249,6 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
   const priorityMix = weightsOf<Priority>(arrivals.priorities);
   const tierMix = weightsOf(arrivals.tiers);
   const categoryMix = weightsOf(arrivals.categories);
-  const customerPool = Math.max(100, Math.round(config.inquiries / 3));
 
   const handlingOf = (channel: Channel): DurationSampler => {
     const given = work.handling;
@@ -263,13 +266,16 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
   const replyDelay = durationSampler(customers.replyDelay);
   const reopenDelay = durationSampler(customers.reopenDelay);
   const surveyDelay = durationSampler(surveys.delay);
-  const surveyKind: FeedbackKind | false = feedback.survey;
   const scoreTable = (kind: FeedbackKind, unhappy: boolean): Float64Array =>
     cumulativeWeights((unhappy ? surveys.unhappyScores[kind] : surveys.scores[kind]) ?? (unhappy ? standardScores.unhappy[kind] : standardScores.happy[kind]));
-  const happyScores = surveyKind === false ? null : scoreTable(surveyKind, false);
-  const unhappyScores = surveyKind === false ? null : scoreTable(surveyKind, true);
-  const scoreBase = surveyKind === 'nps' ? 0 : 1;
-  const closeAfter = Math.max(feedback.autoCloseAfter, surveyKind === false ? 0 : feedback.sendAfter + feedback.expireAfter);
+  const scores: Record<FeedbackKind, { readonly happy: Float64Array; readonly unhappy: Float64Array; readonly base: number }> = {
+    csat: { happy: scoreTable('csat', false), unhappy: scoreTable('csat', true), base: 1 },
+    nps: { happy: scoreTable('nps', false), unhappy: scoreTable('nps', true), base: 0 },
+    ces: { happy: scoreTable('ces', false), unhappy: scoreTable('ces', true), base: 1 },
+  };
+  const anySurvey = feedback.survey !== false || feedback.surveyFor !== undefined;
+  const closeAfter = Math.max(feedback.autoCloseAfter, anySurvey ? feedback.sendAfter + feedback.expireAfter : 0);
+  const returning = returningCustomers(customers.returnRate, Math.max(50, Math.round((config.inquiries / Math.max(config.days, 1)) * 3)));
 
   // ---- bookkeeping -------------------------------------------------------------------------
   const keep = config.keepViews;
@@ -465,7 +471,8 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
   /** Schedules what the customer will still do in follow-up; with nothing, the story ends now. */
   const afterResolution = (inquiry: Inquiry, at: number): void => {
     let pending = 0;
-    if (happyScores !== null && random.chance(surveys.responseRate)) {
+    inquiry.surveyKind = inquiry.state?.context.feedback.survey?.kind ?? null;
+    if (inquiry.surveyKind !== null && random.chance(surveys.responseRate)) {
       const delay = surveyDelay(random);
       if (delay < feedback.expireAfter) {
         schedule(at + feedback.sendAfter + delay, Kind.SurveyAnswer, inquiry);
@@ -566,7 +573,7 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
     const tier = draw(random, tierMix);
     const category = draw(random, categoryMix);
     const id = `Q-${index + 1}`;
-    const step = startInquiry({ id, channel, priority, category, customer: { id: `C-${random.int(1, customerPool)}`, tier }, at });
+    const step = startInquiry({ id, channel, priority, category, customer: { id: returning.next(random.next()), tier }, at });
     steps++;
     const inquiry: Inquiry = {
       index,
@@ -584,6 +591,7 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
       sessions: 0,
       sessionStartedAt: at,
       followUps: 0,
+      surveyKind: null,
       version: 0,
       resolvedAt: -1,
     };
@@ -637,10 +645,12 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
         if (inquiry.phase === Phase.Waiting) resolve(inquiry, at, 'no answer from the customer');
         return;
       case Kind.SurveyAnswer: {
-        if (inquiry.phase !== Phase.FollowUp || surveyKind === false || happyScores === null || unhappyScores === null) return;
+        const kind = inquiry.surveyKind;
+        if (inquiry.phase !== Phase.FollowUp || kind === null) return;
         const unhappy = inquiry.resolvedAt - inquiry.receivedAt > surveys.patience;
-        const score = random.pick(unhappy ? unhappyScores : happyScores) + scoreBase;
-        if (reopened(send(inquiry, { type: 'feedback', kind: surveyKind, score, at })) && inquiry.phase === Phase.FollowUp) backToWork(inquiry, at);
+        const table = scores[kind];
+        const score = random.pick(unhappy ? table.unhappy : table.happy) + table.base;
+        if (reopened(send(inquiry, { type: 'feedback', kind, score, at })) && inquiry.phase === Phase.FollowUp) backToWork(inquiry, at);
         else if (--inquiry.followUps === 0 && inquiry.phase === Phase.FollowUp) settle(inquiry);
         return;
       }
@@ -692,5 +702,28 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
     ...(journal === undefined ? {} : { journal: journal.sort((a, b) => a.at - b.at) }),
     timeline,
     stats: { inquiries: arrived, agents: desk.agents.length, steps, rejected, effects: effectCount, finished, start, end },
+  };
+}
+
+/**
+ * Who an arrival comes from, from one uniform draw `u` per arrival: with probability `rate` a
+ * customer of one of the last `recent` arrivals (someone coming back within days), else a new
+ * customer. One draw, as the uniform pool it replaces took, so that the rest of a seeded run is
+ * unchanged.
+ */
+function returningCustomers(rate: number, recent: number): { next(u: number): string } {
+  const ring: string[] = [];
+  let cursor = 0;
+  let created = 0;
+  return {
+    next(u) {
+      let id: string;
+      if (u < rate && ring.length > 0) id = ring[Math.min(ring.length - 1, Math.floor((u / rate) * ring.length))] as string;
+      else id = `C-${++created}`;
+      if (ring.length < recent) ring.push(id);
+      else ring[cursor] = id;
+      cursor = (cursor + 1) % recent;
+      return id;
+    },
   };
 }

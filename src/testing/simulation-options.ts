@@ -143,7 +143,7 @@ export const WorkOptions = z.strictObject({
  * @example
  * ```ts
  * import { simulate } from 'serviceflow/testing';
- * simulate({ customers: { replyRate: 0.7, replyDelay: { kind: 'exponential', mean: '4h' }, reopenRate: 0.1 } });
+ * simulate({ customers: { replyRate: 0.7, replyDelay: { kind: 'exponential', mean: '4h' }, reopenRate: 0.1, returnRate: 0.2 } });
  * ```
  */
 export const CustomerOptions = z.strictObject({
@@ -152,6 +152,11 @@ export const CustomerOptions = z.strictObject({
   /** Chance of a follow-up question after resolution (within the reopen window it reopens). */
   reopenRate: Probability.default(0.04),
   reopenDelay: DurationDistribution.prefault({ kind: 'exponential', mean: '1d', max: '30d' }),
+  /**
+   * Chance that an arrival comes from a customer who wrote in the last few days (a customer of one
+   * of the last three days' arrivals) rather than a new one: what `repeatContactRate` measures.
+   */
+  returnRate: Probability.default(0.15),
 });
 
 /**

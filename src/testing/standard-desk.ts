@@ -159,6 +159,13 @@ export function standardPolicies(timezone = 'UTC'): { sla: SlaPolicy; escalation
         { on: 'reopened', count: 2, escalateTo: '+1' },
       ],
     }),
-    feedback: feedbackPolicy({ survey: 'csat', sendAfter: '1h', reminders: { count: 1, every: '2d' }, expireAfter: '5d', reopenWindow: '5d' }),
+    // CES after chats, NPS for key accounts, CSAT for everyone else (first match wins).
+    feedback: feedbackPolicy({
+      surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: ['gold', 'vip'] }, kind: 'nps' }, { kind: 'csat' }],
+      sendAfter: '1h',
+      reminders: { count: 1, every: '2d' },
+      expireAfter: '5d',
+      reopenWindow: '5d',
+    }),
   };
 }

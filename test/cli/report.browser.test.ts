@@ -32,7 +32,8 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
           return { name: svg.getAttribute('data-chart'), width: box.width, height: box.height, marks: marks.length, total: marks.reduce((a, b) => a + b, 0), drawn };
         }),
       );
-      expect(charts.map((c) => c.name)).toEqual(['arrivals', 'sla', 'frt', 'csat']);
+      // the standard desk surveys by rule: CSAT, NPS and CES, each with its own chart
+      expect(charts.map((c) => c.name)).toEqual(['arrivals', 'sla', 'frt', 'csat', 'nps', 'ces']);
       for (const chart of charts) {
         expect(chart.width, `${chart.name} is laid out`).toBeGreaterThan(300);
         expect(chart.height, `${chart.name} is laid out`).toBeGreaterThan(50);

@@ -85,9 +85,9 @@ const table: Record<string, Record<string, string | null>> = {
     'customer.reply': 'resolution.working', pend: null, resume: null, escalate: 'followUp', resolve: null, feedback: 'followUp',
     reopen: 'resolution.working', close: 'closed', cancel: 'cancelled', 'contact.completed': 'followUp', tick: 'followUp',
   },
-  // final stages accept nothing
-  closed: {},
-  cancelled: {},
+  // final stages accept nothing; a customer reply or reopen asks for a follow-up (the state stays)
+  closed: { 'customer.reply': 'closed', reopen: 'closed' },
+  cancelled: { 'customer.reply': 'cancelled', reopen: 'cancelled' },
 };
 
 const statePath = (value: unknown): string =>
@@ -112,7 +112,12 @@ describe.each([
           } else {
             const next = process.send(start.state, event);
             expect(statePath(next.state.value)).toBe(expected);
-            expect(next.state.context.lastEventAt).toBe(at(30));
+            if (from === 'closed' || from === 'cancelled') {
+              expect(next.state).toEqual(start.state);
+              expect(next.effects).toMatchObject([{ type: 'followUp.requested', inquiryId: 'T-1', at: at(30), by: type }]);
+            } else {
+              expect(next.state.context.lastEventAt).toBe(at(30));
+            }
           }
         });
       }
@@ -131,16 +136,21 @@ describe('inquiryMachine', () => {
     const reopenUntil = process.view(resolved.state).reopenUntil!;
     expect(reopenUntil).toBe(at(1) + 7 * 24 * HOUR);
     // default autoCloseAfter = reopenWindow, so the inquiry closes by itself at the window's end
-    expect(() => process.send(resolved.state, { type: 'reopen', at: reopenUntil })).toThrow(expect.objectContaining({ code: 'EVENT_NOT_ALLOWED' }));
+    // from the window's end on, a reopen asks for a follow-up instead
+    const late = process.send(resolved.state, { type: 'reopen', at: reopenUntil });
+    expect(late.state.value).toBe('followUp');
+    expect(late.effects.at(-1)).toMatchObject({ type: 'followUp.requested', by: 'reopen', at: reopenUntil });
     expect(process.send(resolved.state, { type: 'reopen', at: reopenUntil - 1 }).state.value).toEqual({ resolution: 'working' });
   });
 
-  it('records a customer reply after the reopen window without reopening', () => {
+  it('asks for a follow-up on a customer reply after the reopen window, without reopening or recording it', () => {
     const p = makeProcess({ feedback: feedbackPolicy({ reopenWindow: '1d', autoCloseAfter: '3d', survey: false }) });
     const resolved = runTo(p, makeInput(), [{ type: 'resolve', at: at(1) }]);
     const late = p.send(resolved.state, { type: 'customer.reply', at: at(1) + 2 * 24 * HOUR });
     expect(late.state.value).toBe('followUp');
-    expect(late.state.context.lastCustomerReplyAt).toBe(at(1) + 2 * 24 * HOUR);
+    expect(late.state.context.lastCustomerReplyAt).toBeUndefined();
+    expect(late.state.context.lastEventAt).toBe(at(1) + 2 * 24 * HOUR);
+    expect(late.effects).toMatchObject([{ type: 'followUp.requested', by: 'customer.reply', input: { followUpOf: 'T-1', at: at(1) + 2 * 24 * HOUR } }]);
   });
 
   it('runs with XState createActor and emits effects to actor.on', () => {

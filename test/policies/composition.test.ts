@@ -137,17 +137,21 @@ describe('one step, in order', () => {
     expect(trace(step.effects)).toEqual([`survey.reminder@${(reminderAt - T0) / MINUTE}m`, `feedback.received@${(reminderAt - T0) / MINUTE}m`]);
   });
 
-  it('(1) closes at the automatic close before an event at that instant, which is then refused', () => {
+  it('(1) closes at the automatic close before an event at that instant, which is then refused (a reply asks for a follow-up)', () => {
     const quiet = makeProcess({ ...policies, feedback: feedbackPolicy({ survey: false, reopenWindow: '2d' }) });
     const resolved = runTo(quiet, makeInput(), worked);
+    const closeAt = T0 + 3 * HOUR + 2 * DAY;
     let error: unknown;
     try {
-      quiet.send(resolved.state, { type: 'customer.reply', at: T0 + 3 * HOUR + 2 * DAY });
+      quiet.send(resolved.state, { type: 'agent.reply', at: closeAt });
     } catch (caught) {
       error = caught;
     }
     expect((error as ServiceFlowError).code).toBe('EVENT_NOT_ALLOWED');
     expect((error as ServiceFlowError).message).toContain("moved it from 'followUp' to 'closed' first");
+    const reply = quiet.send(resolved.state, { type: 'customer.reply', at: closeAt });
+    expect(reply.effects.map((effect) => effect.type)).toEqual(['inquiry.closed', 'stage.changed', 'followUp.requested']);
+    expect(reply.state.value).toBe('closed');
   });
 
   it('(2) reopen: the reopen, the clock it resumes, the escalation it sets off, then the stage change', () => {

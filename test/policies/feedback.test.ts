@@ -6,6 +6,7 @@ import { followUpState, serviceSetup } from '../../src/machines/service-machine.
 import type { BusinessCalendar } from '../../src/policies/calendar.js';
 import { slaPolicy } from '../../src/policies/sla.js';
 import { createProcess } from '../../src/process/createProcess.js';
+import { followUpId } from '../../src/machines/follow-up-request.js';
 import { ServiceFlowError } from '../../src/process/errors.js';
 import type { InquiryEffect } from '../../src/schemas/effects.js';
 import type { FeedbackKind, InquiryEventInit } from '../../src/schemas/inquiry.js';
@@ -272,7 +273,7 @@ describe('follow-up timeline', () => {
     const process = follow({ survey: false, reopenWindow: '7d', autoCloseAfter: '1d' });
     const steps = afterResolve(process, [{ type: 'tick', at: T + DAY }]);
     expect(timeline(steps[2]!.effects)).toEqual(['inquiry.closed@24h', 'stage.changed@24h']);
-    expect(process.can(steps[2]!.state, { type: 'reopen', at: T + 2 * DAY })).toBe(false);
+    expect(process.send(steps[2]!.state, { type: 'reopen', at: T + 2 * DAY }).effects.map((e) => e.type)).toEqual(['followUp.requested']);
   });
 
   it('finds the survey expired when feedback arrives at the very instant of the expiry', () => {
@@ -321,29 +322,51 @@ describe('reopen window', () => {
     expect(step.effects[0]).toEqual({ type: 'inquiry.reopened', inquiryId: 'T-1', at: T + DAY, by: 'reopen', reason: 'still broken', reopenCount: 1 });
   });
 
-  it('refuses reopen once the window ended, with EVENT_NOT_ALLOWED naming its end', () => {
+  it('asks for a follow-up on reopen once the window ended, leaving the inquiry as it was', () => {
     const process = windowed();
     const state = afterResolve(process).at(-1)!.state;
-    let error: unknown;
-    try {
-      process.send(state, { type: 'reopen', at: T + 2 * DAY });
-    } catch (caught) {
-      error = caught;
-    }
-    expect((error as ServiceFlowError).code).toBe('EVENT_NOT_ALLOWED');
-    expect((error as ServiceFlowError).message).toContain(`the reopen window ended at ${new Date(T + 2 * DAY).toISOString()}`);
-    // regression: 'reopen' was listed among the events "accepted here" in the message refusing it
-    expect((error as ServiceFlowError).message).toContain("'reopen' is not allowed in stage 'followUp' now: no condition for it holds");
-    expect((error as ServiceFlowError).message).toMatch(/other events accepted here: /);
-    expect((error as ServiceFlowError).message.split('accepted here: ')[1]!.split(', ')).not.toContain('reopen');
-    expect((error as ServiceFlowError).expected).not.toMatch(/\breopen\b/);
+    const step = process.send(state, { type: 'reopen', reason: 'still broken', at: T + 2 * DAY });
+    expect(step.effects).toEqual([
+      {
+        type: 'followUp.requested',
+        inquiryId: 'T-1',
+        at: T + 2 * DAY,
+        by: 'reopen',
+        reason: 'still broken',
+        input: { id: followUpId('T-1', T + 2 * DAY), channel: 'email', customer: { id: 'C-1', tier: 'gold' }, priority: 'normal', followUpOf: 'T-1', at: T + 2 * DAY },
+      },
+    ]);
+    expect(step.state).toEqual(process.send(state, { type: 'tick', at: T + 2 * DAY }).state);
+    expect(process.view(step.state)).toMatchObject({ stage: 'followUp', reopenCount: 0 });
   });
 
-  it('records a customer reply after the window without reopening', () => {
+  it('asks for a follow-up on a customer reply after the window, leaving the inquiry as a tick would', () => {
     const process = windowed();
-    const step = afterResolve(process, [{ type: 'customer.reply', at: T + 3 * DAY }]).at(-1)!;
-    expect(step.effects).toEqual([]);
+    const before = afterResolve(process).at(-1)!.state;
+    const step = process.send(before, { type: 'customer.reply', at: T + 3 * DAY });
+    expect(step.effects.map((e) => e.type)).toEqual(['followUp.requested']);
+    expect(JSON.stringify(step.state)).toBe(JSON.stringify(process.send(before, { type: 'tick', at: T + 3 * DAY }).state));
     expect(process.view(step.state)).toMatchObject({ stage: 'followUp', reopenCount: 0, lastEventAt: T + 3 * DAY });
+    expect(step.state.context.lastCustomerReplyAt).toBeUndefined();
+  });
+
+  it('fires the deadlines due by the message first: closed by then, it is left as a tick at that instant leaves it', () => {
+    const process = windowed();
+    const before = afterResolve(process).at(-1)!.state;
+    const step = process.send(before, { type: 'customer.reply', at: T + 6 * DAY });
+    const ticked = process.send(before, { type: 'tick', at: T + 6 * DAY });
+    expect(step.state).toEqual(ticked.state);
+    expect(step.effects).toEqual([...ticked.effects, expect.objectContaining({ type: 'followUp.requested', at: T + 6 * DAY })]);
+    expect(timeline(step.effects)).toEqual(['inquiry.closed@120h', 'stage.changed@120h', 'followUp.requested@144h']);
+  });
+
+  it('leaves a closed inquiry exactly as it was', () => {
+    const process = windowed();
+    const closed = afterResolve(process, [{ type: 'close', at: T + HOUR }]).at(-1)!.state;
+    const step = process.send(closed, { type: 'customer.reply', at: T + 9 * DAY });
+    expect(JSON.stringify(step.state)).toBe(JSON.stringify(closed));
+    expect(step.wakeAt).toBeNull();
+    expect(() => process.send(closed, { type: 'customer.reply', at: T })).toThrow(expect.objectContaining({ code: 'OUT_OF_ORDER' }));
   });
 
   it('cancels a pending survey on reopen; the next resolve schedules a new one from its own instant', () => {
@@ -455,5 +478,63 @@ describe('feedback in the view', () => {
     step = process.send(step.state, { type: 'done', at: 2 } as never);
     step = process.send(step.state, { type: 'tick', at: 5000 });
     expect(step.effects.slice(0, 2).map((effect) => `${effect.type}@${effect.at}`)).toEqual(['survey.requested@1502', 'sla.breached@1502.5']);
+  });
+});
+
+describe('surveys by rule', () => {
+  const rules = feedbackPolicy({
+    surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: 'vip' }, kind: 'nps' }, { when: { category: 'spam' }, kind: false }, { kind: 'csat' }],
+  });
+  const surveyOf = (input: Parameters<typeof makeInput>[0], events: InquiryEventInit[] = []) => {
+    const process = makeProcess({ feedback: rules });
+    const step = runAll(process, makeInput(input), [...events, resolve]).at(-1)!;
+    return process.view(step.state).feedback.survey?.kind ?? false;
+  };
+
+  it('sends the survey of the first rule that matches the inquiry at resolution', () => {
+    expect(surveyOf({ channel: 'chat', customer: { id: 'C-1', tier: 'vip' } })).toBe('ces');
+    expect(surveyOf({ channel: 'email', customer: { id: 'C-1', tier: 'vip' } })).toBe('nps');
+    expect(surveyOf({ channel: 'email', customer: { id: 'C-1' } })).toBe('csat');
+    // the category given on the way counts: matched at resolution, not at arrival
+    expect(surveyOf({ channel: 'email', customer: { id: 'C-1' } }, [{ type: 'categorize', category: 'spam', at: T0 + MINUTE }])).toBe(false);
+  });
+
+  it('sends no survey when no rule matches, and names the catch-all as the policy survey', () => {
+    const chatOnly = feedbackPolicy({ surveys: [{ when: { channel: 'chat' }, kind: 'ces' }] });
+    expect(chatOnly.survey).toBe(false);
+    expect(chatOnly.surveyFor?.({ priority: 'normal', channel: 'email' })).toBe(false);
+    expect(rules.survey).toBe('csat');
+    const process = makeProcess({ feedback: chatOnly });
+    const step = runAll(process, makeInput(), [resolve, { type: 'tick', at: T + 8 * DAY }]).at(-1)!;
+    expect(step.effects.map((effect) => effect.type)).not.toContain('survey.requested');
+    expect(process.view(step.state).stage).toBe('closed');
+  });
+
+  it("keeps survey: 'nps' (one kind for everyone) as it was", () => {
+    const one = feedbackPolicy({ survey: 'nps' });
+    expect(one.survey).toBe('nps');
+    expect(one.surveyFor).toBeUndefined();
+    expect(feedbackPolicy().survey).toBe('csat');
+  });
+
+  it('refuses bad rules with INVALID_CONFIG and the path', () => {
+    expect(configError({ surveys: [{ kind: 'stars' }] }).path).toEqual(['surveys', 0, 'kind']);
+    expect(configError({ surveys: [{ when: { channel: 'fax' }, kind: 'csat' }] }).path).toEqual(['surveys', 0, 'when', 'channel']);
+    expect(configError({ surveys: [{ when: { tier: 'vip' } }] }).path).toEqual(['surveys', 0, 'kind']);
+    expect(configError({ surveys: [] }).path).toEqual(['surveys']);
+    const both = configError({ survey: 'csat', surveys: [{ kind: 'nps' }] });
+    expect(both.code).toBe('INVALID_CONFIG');
+    expect(both.path).toEqual(['surveys']);
+    expect(both.message).toContain('not both');
+  });
+});
+
+describe('followUpOf', () => {
+  it('is kept in the handed-out state and in the view (regression: the frozen JSON copy dropped it)', () => {
+    const process = makeProcess();
+    const step = process.start(makeInput({ id: 'T-2', followUpOf: 'T-1' }));
+    expect(step.state.context.followUpOf).toBe('T-1');
+    expect(JSON.parse(JSON.stringify(step.state)).context.followUpOf).toBe('T-1');
+    expect(process.view(process.send(step.state, { type: 'agent.reply', at: T0 + MINUTE }).state).followUpOf).toBe('T-1');
   });
 });

@@ -100,7 +100,7 @@ describe('createProcess', () => {
 
     it('explains when due deadlines ended the inquiry before the event', () => {
       const resolved = process.send(started.state, { type: 'resolve', at: T0 });
-      const error = thrown(() => process.send(resolved.state, { type: 'reopen', at: T0 + 8 * 24 * HOUR }));
+      const error = thrown(() => process.send(resolved.state, { type: 'close', at: T0 + 8 * 24 * HOUR }));
       expect(error.code).toBe('EVENT_NOT_ALLOWED');
       expect(error.message).toContain("moved it from 'followUp' to 'closed' first");
     });

@@ -64,9 +64,11 @@ describe('service machines under plain XState', () => {
     expect(actor.getSnapshot().value).toBe('closed');
     expect(effects).toContainEqual(expect.objectContaining({ type: 'inquiry.closed', at: T0 + HOUR + 24 * HOUR, reason: 'auto' }));
     expect(effects).not.toContainEqual(expect.objectContaining({ type: 'inquiry.reopened' }));
-    // The process refuses the late reply instead of dropping it (XState ignores events a final state gets).
+    // XState ignores events a final state gets; the process turns the late reply into a follow-up
+    // request instead of dropping it, and refuses other events.
     const step = process.send(process.start(makeInput()).state, events[0] as never);
-    expect(thrown(() => process.send(step.state, events[1] as never)).code).toBe('EVENT_NOT_ALLOWED');
+    expect(process.send(step.state, events[1] as never).effects.at(-1)).toMatchObject({ type: 'followUp.requested', at: T0 + 3 * 24 * HOUR });
+    expect(thrown(() => process.send(step.state, { type: 'agent.reply', at: T0 + 3 * 24 * HOUR } as never)).code).toBe('EVENT_NOT_ALLOWED');
   });
 
   it('do the same for custom machines built with serviceSetup', () => {
@@ -109,10 +111,17 @@ describe('service machines under plain XState', () => {
           feedback: feedbackPolicy(config.feedback),
         });
         const trace = applyEvents(process, input, events);
+        // A reply or reopen to an inquiry that has ended (or that the deadlines due by then end) is,
+        // for the process, a tick at that instant plus a follow-up request; a bare actor ignores any
+        // event a final state gets, so it gets the tick.
+        const endedBy = (step: (typeof trace.steps)[number]) =>
+          (step.state.value === 'closed' || step.state.value === 'cancelled') && step.effects.some((effect) => effect.type === 'followUp.requested');
+        const fed = trace.accepted.map((event, i) => (endedBy(trace.steps[i + 1]!) ? { type: 'tick', at: event.at } : event));
         // The recipe for a bare actor: events parsed by the machine's own schema (epoch-ms `at`).
-        const { actor, effects } = runActor(process.machine, { input }, trace.accepted.map((event) => InquiryEvent.parse(event)));
+        const { actor, effects } = runActor(process.machine, { input }, fed.map((event) => InquiryEvent.parse(event)));
         const last = trace.steps.at(-1)!;
-        expect(json(effects)).toEqual(json(trace.steps.flatMap((s) => s.effects)));
+        const expected = trace.steps.flatMap((s) => (endedBy(s) ? s.effects.filter((effect) => effect.type !== 'followUp.requested') : s.effects));
+        expect(json(effects)).toEqual(json(expected));
         expect(actor.getSnapshot().value).toEqual(last.state.value);
         expect(json(actor.getSnapshot().context)).toEqual(json(last.state.context));
         for (const effect of effects as { type: string; late?: boolean; elapsedMs?: number; targetMs?: number }[]) {

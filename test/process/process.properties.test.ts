@@ -140,11 +140,14 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
         for (let i = 1; i < steps.length; i++) {
           const from = steps[i - 1]!.state.context.lastEventAt;
           const to = steps[i]!.state.context.lastEventAt;
-          expect(to).toBe(Number(accepted[i - 1]!.at));
+          const eventAt = Number(accepted[i - 1]!.at);
+          // An inquiry that has ended records no later instant (a message to it asks for a follow-up).
+          const ended = steps[i - 1]!.state.value === 'closed' || steps[i - 1]!.state.value === 'cancelled';
+          expect(to).toBe(ended ? from : eventAt);
           let previous = from;
           for (const effect of steps[i]!.effects) {
             expect(effect.at).toBeGreaterThanOrEqual(previous);
-            expect(effect.at).toBeLessThanOrEqual(to);
+            expect(effect.at).toBeLessThanOrEqual(eventAt);
             previous = effect.at;
           }
         }
@@ -186,6 +189,35 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
         const due = process.send(step.state, { type: 'tick', at: step.wakeAt });
         expect(due.effects.length).toBeGreaterThan(0);
         expect(due.effects[0]!.at).toBe(step.wakeAt);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe.each(Object.entries(processes))('follow-up properties (%s)', (_name, process) => {
+  it('a message that cannot reopen asks for exactly one follow-up and leaves the inquiry as a tick would', () => {
+    fc.assert(
+      fc.property(lifecycle, fc.integer({ min: 0, max: 30 * 24 * 3_600_000 }), fc.constantFrom('customer.reply' as const, 'reopen' as const), ({ input, events }, delay, type) => {
+        const last = applyAccepted(process, input, events).steps.at(-1)!;
+        const at = last.state.context.lastEventAt + delay;
+        let step;
+        try {
+          step = process.send(last.state, { type, at });
+        } catch (error) {
+          // Refused only where a reopen has nothing to reopen (an inquiry still being worked on).
+          expect(type).toBe('reopen');
+          expect((error as ServiceFlowError).code).toBe('EVENT_NOT_ALLOWED');
+          return;
+        }
+        const requests = step.effects.filter((effect) => effect.type === 'followUp.requested');
+        const reopened = step.effects.some((effect) => effect.type === 'inquiry.reopened');
+        expect(requests.length + (reopened ? 1 : 0)).toBeLessThanOrEqual(1);
+        if (requests.length === 0) return;
+        expect(requests[0]).toMatchObject({ inquiryId: input.id, at, by: type, input: { followUpOf: input.id, customer: last.state.context.customer, at } });
+        const ended = last.state.value === 'closed' || last.state.value === 'cancelled';
+        if (ended) expect(JSON.stringify(step.state)).toBe(JSON.stringify(last.state));
+        else expect(JSON.stringify(step.state)).toBe(JSON.stringify(process.send(last.state, { type: 'tick', at }).state));
       }),
       { numRuns: 100 },
     );

@@ -148,3 +148,43 @@ function count(values: readonly string[]): Record<string, number> {
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
 }
+
+describe('simulate: customers and surveys by rule', () => {
+  it('sends each inquiry the survey its rule names, and the KPI table and report show all three kinds', async () => {
+    const { kpiTable, simulationReport } = await import('../../src/testing.js');
+    const process = makeProcess({ feedback: feedbackPolicy({ surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: 'vip' }, kind: 'nps' }, { kind: 'csat' }] }) });
+    const result = simulate({ inquiries: 1_500, days: 10, seed: 5, process, surveys: { responseRate: 0.6 }, arrivals: { tiers: { standard: 70, vip: 30 } } });
+    for (const view of result.views) {
+      const expected = view.channel === 'chat' ? 'ces' : view.customer.tier === 'vip' ? 'nps' : 'csat';
+      if (view.feedback.survey !== undefined) expect(view.feedback.survey.kind).toBe(expected);
+      for (const response of view.feedback.responses) expect(response.kind).toBe(expected);
+    }
+    const metrics = result.metrics!;
+    expect(metrics.counts.responses.csat).toBeGreaterThan(0);
+    expect(metrics.counts.responses.nps).toBeGreaterThan(0);
+    expect(metrics.counts.responses.ces).toBeGreaterThan(0);
+    const table = kpiTable(metrics, result.stats);
+    expect(table).toMatch(/^Repeat contact rate\s+\d+\.\d %\s+0 follow-ups$/m);
+    expect(table).toMatch(/^Customers\s+[\d,]+ \(\d\.\d\d inquiries each\)$/m);
+    const html = simulationReport(result);
+    expect(html).toContain('Repeat contact rate');
+    expect(html).toContain('CES (mean, 1–7)');
+  });
+
+  it('brings customers back at about returnRate, so repeat contacts are measured', () => {
+    const none = simulate({ ...small, customers: { returnRate: 0 } }).metrics!;
+    expect(none.customers).toBe(none.counts.inquiries - none.counts.cancelled);
+    expect(none.repeatContactRate).toBe(0);
+    const some = simulate({ ...small, customers: { returnRate: 0.3 } }).metrics!;
+    expect(some.inquiriesPerCustomer).toBeGreaterThan(1.15);
+    expect(some.repeatContactRate).toBeGreaterThan(0.05);
+    expect(some.repeatContactRate).toBeLessThan(0.4);
+  });
+
+  it('keeps a seeded run the same apart from who the customers are', () => {
+    const a = simulate({ ...small, customers: { returnRate: 0 } });
+    const b = simulate({ ...small, customers: { returnRate: 0.5 } });
+    const withoutCustomer = (views: readonly InquiryView[]) => views.map(({ customer: _customer, ...rest }) => rest);
+    expect(withoutCustomer(b.views)).toEqual(withoutCustomer(a.views));
+  });
+});

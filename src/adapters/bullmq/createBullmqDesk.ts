@@ -8,6 +8,7 @@ import type { SnapshotStore } from '../../stores/store.js';
 import { systemClock, type DeskClock, type DeskTimer } from '../../desk/clock.js';
 import type { DeskEffectOf, DeskInquiry } from '../../desk/createServiceDesk.js';
 import { createEffectBus, eventSourceMethods, type DeskEventSource } from '../../desk/effect-bus.js';
+import { withFollowUps, type FollowUpOptions } from '../../desk/follow-ups.js';
 import { createOutbox, type OutboxOptions } from '../../desk/outbox.js';
 import { appliedSequenceOf } from '../../desk/snapshot.js';
 import { withBatchedMarks } from './batched-marks.js';
@@ -122,6 +123,13 @@ export interface BullmqDeskOptions<TMachine extends AnyServiceMachine> {
   readonly outbox?: OutboxOptions | false;
   /** Keep applied log entries in an archive hash per inquiry instead of deleting them (audits, tests). */
   readonly archive?: boolean;
+  /**
+   * Opening follow-ups, as on the in-process desk: the worker that saved a `followUp.requested`
+   * appends the follow-up's `open` entry (event id `follow-up:<id>`, unless the store has the
+   * inquiry already) before its listeners hear of the request; exactly once per id. `false`: the
+   * host opens them.
+   */
+  readonly followUps?: FollowUpOptions | false;
   /**
    * How a failed job is retried (default 12 attempts, exponential backoff from 100 ms). Set on the
    * producer side: jobs carry it. A drain that fails with an error of unknown kind (see
@@ -342,7 +350,15 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
   const keys = runnerKeys(prefix, queueName);
   const log = inquiryLog(redis, keys, { archive: options.archive === true });
   const bus = createEffectBus();
-  const outbox = createOutbox(withBatchedMarks(store), bus, clock, options.outbox);
+  // The follow-up's open entry: skipped when the store has it, de-duplicated by its event id while
+  // it waits in the log, so a request delivered again opens nothing twice.
+  const openFollowUp = async (input: unknown): Promise<void> => {
+    const id = (input as { id: string }).id;
+    if ((await store.load(id)) !== undefined) return;
+    await desk.open(input as ProcessInputOf<TMachine>, { eventId: `follow-up:${id}` });
+  };
+  const delivery = options.followUps === false ? bus : withFollowUps(bus, openFollowUp, options.followUps);
+  const outbox = createOutbox(withBatchedMarks(store), delivery, clock, options.outbox);
   const eventSchema = eventSchemaOf(process as ServiceProcess<AnyServiceMachine>);
   queue.on('error', (error) => bus.reportError(error, { operation: 'schedule' }));
   // ioredis reports connection loss (a Redis restart) as 'error' events and reconnects by itself.
