@@ -221,6 +221,15 @@ describe('addBusinessDays: edges', () => {
     expect(calendar.addBusinessDays(at('2026-06-06T10:00-04:00'), 0)).toBe(at('2026-06-08T09:00-04:00'));
   });
 
+  it('gives the instant itself for n = 0 in the second run of a repeated hour (regression: it went back an hour)', () => {
+    const allDay = { mon: [['00:00', '24:00']], tue: [['00:00', '24:00']], wed: [['00:00', '24:00']], thu: [['00:00', '24:00']], fri: [['00:00', '24:00']], sat: [['00:00', '24:00']], sun: [['00:00', '24:00']] } as const;
+    const stJohns = businessCalendar({ timezone: 'America/St_Johns', week: allDay });
+    // 2025-11-02 01:10 NST, the second 01:10 of that night (clocks went back from 02:00 NDT).
+    const second = at('2025-11-02T04:40:00Z');
+    expect(stJohns.addBusinessDays(second, 0)).toBe(second);
+    expect(stJohns.addBusinessDays(second - HOUR, 0)).toBe(second - HOUR);
+  });
+
   it('skips holidays and dates an exception closes, and counts dates an exception opens', () => {
     // Wednesday 23rd + 2: Thursday 24th (open until 13:00), Christmas closed, the weekend, Monday 28th.
     expect(calendar.addBusinessDays(at('2026-12-23T10:00-05:00'), 2)).toBe(at('2026-12-28T10:00-05:00'));

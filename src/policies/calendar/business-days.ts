@@ -44,7 +44,9 @@ export class BusinessDays {
     const wall = at + this.zone.offsetAt(at);
     const target = this.shift(day, n);
     if (!Number.isFinite(target)) return target;
-    const t = this.zone.instantOfWallCompatible(target * DAY_MS + (wall - day * DAY_MS));
+    // The same date keeps `at` itself: its wall time may be the second of a repeated hour, which
+    // the wall clock alone would read as the first.
+    const t = target === day ? at : this.zone.instantOfWallCompatible(target * DAY_MS + (wall - day * DAY_MS));
     if (this.open.isOpen(t) || this.open.isOpen(t - 1)) return t;
     return n >= 0 ? this.open.nextOpen(t) : this.open.lastClose(t);
   }
