@@ -22,9 +22,27 @@ declare module 'moment' {
 const MINUTE = 60_000;
 const ZONE = 'America/New_York';
 const HOLIDAYS = [
-  '2026-01-01', '2026-01-19', '2026-02-16', '2026-05-25', '2026-06-19', '2026-07-03', '2026-09-07',
-  '2026-10-12', '2026-11-11', '2026-11-26', '2026-12-25', '2027-01-01', '2027-01-18', '2027-02-15',
-  '2027-05-31', '2027-06-18', '2027-07-05', '2027-09-06', '2027-10-11', '2027-11-11', '2027-11-25',
+  '2026-01-01',
+  '2026-01-19',
+  '2026-02-16',
+  '2026-05-25',
+  '2026-06-19',
+  '2026-07-03',
+  '2026-09-07',
+  '2026-10-12',
+  '2026-11-11',
+  '2026-11-26',
+  '2026-12-25',
+  '2027-01-01',
+  '2027-01-18',
+  '2027-02-15',
+  '2027-05-31',
+  '2027-06-18',
+  '2027-07-05',
+  '2027-09-06',
+  '2027-10-11',
+  '2027-11-11',
+  '2027-11-25',
   '2027-12-24',
 ];
 const NINE_TO_FIVE: [string, string][] = [['09:00', '17:00']];
@@ -89,7 +107,12 @@ function edgeAgreement(calendar: ReturnType<typeof businessCalendar>): {
         const other = momentAdd(start, minutes);
         if (mine === other) equal++;
         else if (examples.length < 5) {
-          examples.push({ start: `${day}T${time}`, minutes, ours: new Date(mine).toISOString(), theirs: new Date(other).toISOString() });
+          examples.push({
+            start: `${day}T${time}`,
+            minutes,
+            ours: new Date(mine).toISOString(),
+            theirs: new Date(other).toISOString(),
+          });
         }
       }
     }
@@ -124,7 +147,12 @@ export async function run(): Promise<void> {
     // may report the next opening instead. Count it as agreement when that is the only difference.
     else if (!calendar.isOpen(mine) && calendar.nextOpen(mine) === other) equalAfterNormalising++;
     else if (disagreements.length < 5) {
-      disagreements.push({ start: new Date(at(starts, i)).toISOString(), minutes: at(minutes, i), ours: new Date(mine).toISOString(), theirs: new Date(other).toISOString() });
+      disagreements.push({
+        start: new Date(at(starts, i)).toISOString(),
+        minutes: at(minutes, i),
+        ours: new Date(mine).toISOString(),
+        theirs: new Date(other).toISOString(),
+      });
     }
   }
   const disagreeing = checked - equal - equalAfterNormalising;
@@ -195,14 +223,15 @@ export async function run(): Promise<void> {
   // closed day every month): the open time is precomputed, so queries should cost the same.
   const special: Record<string, [string, string][]> = {};
   for (let month = 1; month <= 12; month++) {
-    for (const year of [2026, 2027]) special[`${year}-${String(month).padStart(2, '0')}-1${month % 2}`] = month % 3 === 0 ? [] : [['09:00', '13:00']];
+    for (const year of [2026, 2027])
+      special[`${year}-${String(month).padStart(2, '0')}-1${month % 2}`] = month % 3 === 0 ? [] : [['09:00', '13:00']];
   }
   const withExceptions = businessCalendar({ ...calendar.config, exceptions: special });
-  const exceptionsVs = compare(
-    (i) => withExceptions.addBusinessTime(at(starts, i), at(minutes, i) * MINUTE),
-    ours,
-    { opsPerRound: starts.length, rounds: 15, warmupRounds: 3 },
-  );
+  const exceptionsVs = compare((i) => withExceptions.addBusinessTime(at(starts, i), at(minutes, i) * MINUTE), ours, {
+    opsPerRound: starts.length,
+    rounds: 15,
+    warmupRounds: 3,
+  });
   report({
     bench: 'calendar',
     metric: 'addBusinessTime with 24 date exceptions vs without',
@@ -227,7 +256,12 @@ export async function run(): Promise<void> {
     if (mine === other) daysEqual++;
     else if (!calendar.isOpen(other) && calendar.nextOpen(other) === mine) daysEqualAfterOpening++;
     else if (daysExamples.length < 5) {
-      daysExamples.push({ start: new Date(at(starts, i)).toISOString(), n: days(i), ours: new Date(mine).toISOString(), theirs: new Date(other).toISOString() });
+      daysExamples.push({
+        start: new Date(at(starts, i)).toISOString(),
+        n: days(i),
+        ours: new Date(mine).toISOString(),
+        theirs: new Date(other).toISOString(),
+      });
     }
   }
   const daysVs = compare(oursDays, theirsDays, { opsPerRound, rounds: 9, warmupRounds: 1 });
@@ -244,7 +278,12 @@ export async function run(): Promise<void> {
     examples: daysExamples,
   });
   const daysAlone = measure(oursDays, { opsPerRound: starts.length, rounds: 15, warmupRounds: 3 });
-  report({ bench: 'calendar', metric: 'addBusinessDays (n = 1..20)', opsPerSec: Math.round(daysAlone.opsPerSec), nsPerOp: Number(daysAlone.nsPerOp.toFixed(1)) });
+  report({
+    bench: 'calendar',
+    metric: 'addBusinessDays (n = 1..20)',
+    opsPerSec: Math.round(daysAlone.opsPerSec),
+    nsPerOp: Number(daysAlone.nsPerOp.toFixed(1)),
+  });
   const daysBetween = measure((i) => calendar.businessDaysBetween(at(starts, i), at(ends, i)), {
     opsPerRound: starts.length,
     rounds: 15,

@@ -115,7 +115,11 @@ interface BenchWorker {
   readonly exited: Promise<void>;
 }
 
-async function bullmqDesk(workerCount: number, inquiries: number, servers: { redis: { host: string; port: number }; pg: pg.PoolConfig; pool: pg.Pool }): Promise<void> {
+async function bullmqDesk(
+  workerCount: number,
+  inquiries: number,
+  servers: { redis: { host: string; port: number }; pg: pg.PoolConfig; pool: pg.Pool },
+): Promise<void> {
   await servers.pool.query('TRUNCATE serviceflow_snapshots, serviceflow_journal');
   const queueName = `bench-${workerCount}-${Date.now()}`;
   const applied = new Map<string, number>();
@@ -127,9 +131,16 @@ async function bullmqDesk(workerCount: number, inquiries: number, servers: { red
   let submittedTotal = 0;
   let counting = false;
   const storeCalls: Record<string, number> = {};
-  const onMessage = (message: { type?: string; reports?: SaveReport[]; steps?: number[]; storeCalls?: Record<string, number>; message?: string }): void => {
+  const onMessage = (message: {
+    type?: string;
+    reports?: SaveReport[];
+    steps?: number[];
+    storeCalls?: Record<string, number>;
+    message?: string;
+  }): void => {
     if (message.type === 'error' && message.message !== undefined) errors.push(message.message);
-    for (const [method, calls] of Object.entries(message.storeCalls ?? {})) if (counting) storeCalls[method] = (storeCalls[method] ?? 0) + calls;
+    for (const [method, calls] of Object.entries(message.storeCalls ?? {}))
+      if (counting) storeCalls[method] = (storeCalls[method] ?? 0) + calls;
     for (const ms of message.steps ?? []) stepMs.push(ms);
     for (const [id, sequence, at] of message.reports ?? []) {
       const before = applied.get(id) ?? 0;
@@ -143,12 +154,20 @@ async function bullmqDesk(workerCount: number, inquiries: number, servers: { red
   };
   await Promise.all(
     Array.from({ length: workerCount }, () => {
-      const config: BenchWorkerConfig = { redis: servers.redis, pg: servers.pg, queueName, concurrency: CONCURRENCY, poolSize: POOL_SIZE };
+      const config: BenchWorkerConfig = {
+        redis: servers.redis,
+        pg: servers.pg,
+        queueName,
+        concurrency: CONCURRENCY,
+        poolSize: POOL_SIZE,
+      };
       const child = fork(fileURLToPath(new URL('./support/bullmq-worker.ts', import.meta.url)), {
         execArgv: [
           '--import',
           'tsx',
-          ...(process.env['SERVICEFLOW_BENCH_PROFILE'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env['SERVICEFLOW_BENCH_PROFILE']}`]),
+          ...(process.env['SERVICEFLOW_BENCH_PROFILE'] === undefined
+            ? []
+            : ['--cpu-prof', `--cpu-prof-dir=${process.env['SERVICEFLOW_BENCH_PROFILE']}`]),
           ...(process.env['SERVICEFLOW_BENCH_NODE_ARGS']?.split(' ').filter((arg) => arg !== '') ?? []),
         ],
         env: { ...process.env, SERVICEFLOW_BENCH_WORKER: JSON.stringify(config) },
@@ -156,12 +175,24 @@ async function bullmqDesk(workerCount: number, inquiries: number, servers: { red
       });
       workers.push({ child, exited: new Promise((resolve) => child.once('exit', () => resolve())) });
       child.on('message', onMessage);
-      return new Promise<void>((resolve) => child.on('message', (message: { type?: string }) => message.type === 'ready' && resolve()));
+      return new Promise<void>((resolve) =>
+        child.on('message', (message: { type?: string }) => message.type === 'ready' && resolve()),
+      );
     }),
   );
-  const producer = createBullmqDesk({ process: process_, store: postgresStore(servers.pool), connection: servers.redis, queueName, worker: false });
+  const producer = createBullmqDesk({
+    process: process_,
+    store: postgresStore(servers.pool),
+    connection: servers.redis,
+    queueName,
+    worker: false,
+  });
   const meterConnection = new Redis({ ...servers.redis, maxRetriesPerRequest: null });
-  const meter = await costMeter(workers.map((worker) => worker.child.pid ?? 0), meterConnection, servers.pool);
+  const meter = await costMeter(
+    workers.map((worker) => worker.child.pid ?? 0),
+    meterConnection,
+    servers.pool,
+  );
   const t0 = Date.now();
   const submittedAt = new Map<string, number[]>();
   const stamp = (id: string, sequence: number): void => {
@@ -189,7 +220,13 @@ async function bullmqDesk(workerCount: number, inquiries: number, servers: { red
     const lane = async (mine: readonly string[]): Promise<void> => {
       for (let start = 0; start < mine.length; start += 200) {
         await waitFor(() => unapplied() < window, 'window');
-        await Promise.all(mine.slice(start, start + 200).map(async (id) => stamp(id, (await producer.open({ id, channel: 'email', customer: { id: 'C-1' }, at: t0 })).sequence)));
+        await Promise.all(
+          mine
+            .slice(start, start + 200)
+            .map(async (id) =>
+              stamp(id, (await producer.open({ id, channel: 'email', customer: { id: 'C-1' }, at: t0 })).sequence),
+            ),
+        );
       }
       for (const event of lifeOf(t0)) {
         for (let start = 0; start < mine.length; start += 500) {
@@ -200,7 +237,9 @@ async function bullmqDesk(workerCount: number, inquiries: number, servers: { red
         }
       }
     };
-    await Promise.all(Array.from({ length: PRODUCER_LANES }, (_, k) => lane(ids.filter((_, i) => i % PRODUCER_LANES === k))));
+    await Promise.all(
+      Array.from({ length: PRODUCER_LANES }, (_, k) => lane(ids.filter((_, i) => i % PRODUCER_LANES === k))),
+    );
     await waitFor(() => appliedTotal === until, 'all events applied');
   };
   // Warm-up, not measured: worker processes fresh from start-up spend a good part of their CPU on
@@ -219,10 +258,15 @@ async function bullmqDesk(workerCount: number, inquiries: number, servers: { red
   // Store call counts arrive with the save reports, at most 50 ms later.
   await new Promise((resolve) => setTimeout(resolve, 120));
   counting = false;
-  const storeCallsPerEvent = Object.fromEntries(Object.entries(storeCalls).map(([method, calls]) => [method, Number((calls / total).toFixed(3))]));
+  const storeCallsPerEvent = Object.fromEntries(
+    Object.entries(storeCalls).map(([method, calls]) => [method, Number((calls / total).toFixed(3))]),
+  );
   meterConnection.disconnect();
   // No lost event: the store agrees with what the workers reported.
-  const { rows } = await servers.pool.query<{ n: string }>(`SELECT count(*) AS n FROM serviceflow_snapshots WHERE id LIKE 'B-%' AND (state->>'appliedSequence')::int = $1`, [EVENTS_PER_INQUIRY + 1]);
+  const { rows } = await servers.pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM serviceflow_snapshots WHERE id LIKE 'B-%' AND (state->>'appliedSequence')::int = $1`,
+    [EVENTS_PER_INQUIRY + 1],
+  );
   const lost = inquiries - Number(rows[0]?.n ?? 0);
   const endToEnd: number[] = [];
   for (const id of ids) {
@@ -279,7 +323,12 @@ export async function run(): Promise<void> {
   const redis = redisAvailability();
   const postgres = postgresAvailability();
   if (redis.kind !== 'binary' || postgres.kind === 'none') {
-    report({ bench: 'desk', metric: 'events-per-second', variant: 'bullmq', skipped: 'needs redis-server and the PostgreSQL server binaries (apt-get install redis-server postgresql)' });
+    report({
+      bench: 'desk',
+      metric: 'events-per-second',
+      variant: 'bullmq',
+      skipped: 'needs redis-server and the PostgreSQL server binaries (apt-get install redis-server postgresql)',
+    });
     return;
   }
   const [redisServer, pgServer] = await Promise.all([startRedisServer(redis), startPostgresServer(postgres)]);

@@ -33,7 +33,11 @@ export function quantile(values: readonly number[], q: number): number {
  */
 export function measure(
   body: (i: number) => unknown,
-  { opsPerRound = 10_000, rounds = 15, warmupRounds = 3 }: { opsPerRound?: number; rounds?: number; warmupRounds?: number } = {},
+  {
+    opsPerRound = 10_000,
+    rounds = 15,
+    warmupRounds = 3,
+  }: { opsPerRound?: number; rounds?: number; warmupRounds?: number } = {},
 ): Measurement {
   let sink: unknown;
   for (let r = 0; r < warmupRounds; r++) for (let i = 0; i < opsPerRound; i++) sink = body(i);
@@ -55,7 +59,11 @@ export function measure(
 export function compare(
   candidate: (i: number) => unknown,
   baseline: (i: number) => unknown,
-  { opsPerRound = 10_000, rounds = 15, warmupRounds = 3 }: { opsPerRound?: number; rounds?: number; warmupRounds?: number } = {},
+  {
+    opsPerRound = 10_000,
+    rounds = 15,
+    warmupRounds = 3,
+  }: { opsPerRound?: number; rounds?: number; warmupRounds?: number } = {},
 ): { candidate: Measurement; baseline: Measurement; ratio: number } {
   let sink: unknown;
   for (let r = 0; r < warmupRounds; r++) {

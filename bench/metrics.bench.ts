@@ -18,8 +18,10 @@ function readEveryField(views: readonly MetricsInquiryView[]): number {
     sink += view.receivedAt + (view.firstRespondedAt ?? 0) + (view.resolvedAt ?? 0) + view.reopenCount + view.id.length;
     sink += view.channel.length + view.priority.length + view.stage.length + (view.cancelledAt ?? 0);
     sink += view.escalation.history.length + view.slaHistory.length + view.feedback.responses.length;
-    for (const clock of [view.sla.firstResponse, view.sla.nextResponse, view.sla.resolution]) sink += clock?.status.length ?? 0;
-    for (const contact of view.contacts) sink += contact.handleMs + contact.at + (contact.resolved ? 1 : 0) + contact.channel.length;
+    for (const clock of [view.sla.firstResponse, view.sla.nextResponse, view.sla.resolution])
+      sink += clock?.status.length ?? 0;
+    for (const contact of view.contacts)
+      sink += contact.handleMs + contact.at + (contact.resolved ? 1 : 0) + contact.channel.length;
   }
   return sink;
 }

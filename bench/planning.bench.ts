@@ -47,7 +47,9 @@ function timed(body: () => unknown): number {
 function weekPlan(): void {
   const inquiries = Number(process.env['PLANNING_BENCH_INQUIRIES'] ?? 20_000);
   const desk = { inquiries, days: 30, seed: 1 } as const;
-  const simulations = [0, 1, 2].map(() => timed(() => simulate({ ...desk, keepViews: false, metrics: false, onView: () => undefined })));
+  const simulations = [0, 1, 2].map(() =>
+    timed(() => simulate({ ...desk, keepViews: false, metrics: false, onView: () => undefined })),
+  );
   let rounds = 0;
   let agentHours = 0;
   const planMs = timed(() => {

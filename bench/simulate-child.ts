@@ -11,19 +11,25 @@ import { TRUSTED_SEND, trustedSender } from '../src/process/createProcess.js';
 import { simulate } from '../src/testing/simulate.js';
 import { standardPolicies } from '../src/testing/standard-desk.js';
 
-const [inquiries = '10000', days = '30', mode = 'keep', policies = 'standard', metrics = 'metrics', timed = ''] = process.argv.slice(2);
+const [inquiries = '10000', days = '30', mode = 'keep', policies = 'standard', metrics = 'metrics', timed = ''] =
+  process.argv.slice(2);
 
 const { sla, escalation, feedback } = standardPolicies();
-const base = policies === 'defaults' ? createProcess(inquiryMachine) : createProcess(inquiryMachine, { sla, escalation, feedback });
+const base =
+  policies === 'defaults'
+    ? createProcess(inquiryMachine)
+    : createProcess(inquiryMachine, { sla, escalation, feedback });
 let processMs = 0;
-const clocked = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
-  const t = performance.now();
-  try {
-    return fn(...args);
-  } finally {
-    processMs += performance.now() - t;
-  }
-};
+const clocked =
+  <A extends unknown[], R>(fn: (...args: A) => R) =>
+  (...args: A): R => {
+    const t = performance.now();
+    try {
+      return fn(...args);
+    } finally {
+      processMs += performance.now() - t;
+    }
+  };
 // Through the prototype, not a spread: the simulator finds the process's trusted send under a
 // non-enumerable symbol, which a spread would drop (and every event would then be re-validated).
 const process_: typeof base =

@@ -31,13 +31,32 @@ interface ChildResult {
   readonly heapUsedMb: number;
 }
 
-function runChild(inquiries: number, mode: 'keep' | 'stream', policies: 'standard' | 'defaults', timed = false): ChildResult {
+function runChild(
+  inquiries: number,
+  mode: 'keep' | 'stream',
+  policies: 'standard' | 'defaults',
+  timed = false,
+): ChildResult {
   // A streamed run measures the simulation alone: KPIs over a million views would hold them all.
   const metrics = mode === 'keep' ? 'metrics' : 'no-metrics';
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'simulate-child.ts'), String(inquiries), '30', mode, policies, metrics, timed ? 'timed' : ''], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(here, 'simulate-child.ts'),
+      String(inquiries),
+      '30',
+      mode,
+      policies,
+      metrics,
+      timed ? 'timed' : '',
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   if (child.status !== 0) throw new Error(`simulate-child ${inquiries} failed (${child.status}): ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
 }
@@ -67,7 +86,10 @@ function ensureBuilt(): void {
 }
 
 function runBuilt(inquiries: number): ChildResult {
-  const child = spawnSync(process.execPath, [join(here, 'simulate-built.mjs'), String(inquiries), '30'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, [join(here, 'simulate-built.mjs'), String(inquiries), '30'], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
   if (child.status !== 0) throw new Error(`simulate-built ${inquiries} failed (${child.status}): ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
 }
@@ -101,7 +123,8 @@ export async function run(): Promise<void> {
       stepsPerInquiry: Number((result.steps / inquiries).toFixed(2)),
       maxRssMb: result.maxRssMb,
       processShare: result.processMs === undefined ? null : Number((result.processMs / result.wallMs).toFixed(3)),
-      usPerProcessStep: result.processMs === undefined ? null : Number(((result.processMs * 1000) / result.steps).toFixed(1)),
+      usPerProcessStep:
+        result.processMs === undefined ? null : Number(((result.processMs * 1000) / result.steps).toFixed(1)),
       note: 'events = accepted process steps (start + send); processShare = time inside process.start/send/view ÷ wall; one child process per run; standard desk policies',
     });
   }

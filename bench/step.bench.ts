@@ -4,7 +4,14 @@
  * walked through the same sequence in the same run. Ratio > 1 means serviceflow is faster.
  */
 import { createMachine, initialTransition, transition } from 'xstate';
-import { createProcess, inquiryMachine, slaPolicy, escalationPolicy, feedbackPolicy, businessCalendar } from '../src/index.js';
+import {
+  createProcess,
+  inquiryMachine,
+  slaPolicy,
+  escalationPolicy,
+  feedbackPolicy,
+  businessCalendar,
+} from '../src/index.js';
 import { compare, report } from './harness.js';
 
 const skeleton = createMachine({
@@ -17,7 +24,10 @@ const skeleton = createMachine({
     resolution: {
       initial: 'working',
       on: { resolve: 'followUp' },
-      states: { working: { on: { pend: 'pending' } }, pending: { on: { resume: 'working', 'customer.reply': 'working' } } },
+      states: {
+        working: { on: { pend: 'pending' } },
+        pending: { on: { resume: 'working', 'customer.reply': 'working' } },
+      },
     },
     followUp: { on: { feedback: {}, close: 'closed', 'customer.reply': 'resolution' } },
     closed: { type: 'final' },
@@ -63,12 +73,21 @@ export async function run(): Promise<void> {
       sla: slaPolicy({
         calendar: businessCalendar({
           timezone: 'America/New_York',
-          week: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] },
+          week: {
+            mon: [['09:00', '17:00']],
+            tue: [['09:00', '17:00']],
+            wed: [['09:00', '17:00']],
+            thu: [['09:00', '17:00']],
+            fri: [['09:00', '17:00']],
+          },
         }),
         targets: [{ firstResponse: '1h', nextResponse: '2h', resolution: '8h' }],
         warnAt: [0.5, 0.75],
       }),
-      escalation: escalationPolicy({ levels: [{ name: 'agent' }, { name: 'specialist' }], rules: [{ on: 'sla.breached', escalateTo: '+1' }] }),
+      escalation: escalationPolicy({
+        levels: [{ name: 'agent' }, { name: 'specialist' }],
+        rules: [{ on: 'sla.breached', escalateTo: '+1' }],
+      }),
       feedback: feedbackPolicy({ reminders: { count: 1, every: '1d' } }),
     }),
   };

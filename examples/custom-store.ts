@@ -41,7 +41,8 @@ export function keyValueStore(kv: KeyValue): SnapshotStore {
     return text === undefined ? undefined : parse(text);
   };
   const all = async () => (await kv.values()).map(parse);
-  const take = <T>(items: T[], limit?: number) => items.slice(0, limit === undefined ? undefined : checkQueryInteger(limit, 'query', 'limit', 0));
+  const take = <T>(items: T[], limit?: number) =>
+    items.slice(0, limit === undefined ? undefined : checkQueryInteger(limit, 'query', 'limit', 0));
   const byOutboxOrder = (a: JournalEntry, b: JournalEntry) =>
     a.at - b.at || compareSnapshotIds(a.snapshotId, b.snapshotId) || a.version - b.version || a.index - b.index;
 
@@ -51,7 +52,16 @@ export function keyValueStore(kv: KeyValue): SnapshotStore {
     const version = (row?.snapshot.version ?? 0) + 1;
     const snapshot = { id, version, state: JSON.parse(stateJson) as unknown, stage, wakeAt, lastEventAt };
     const added = effects.map(({ type, at, json }, index) => {
-      return { id: journalEntryId(id, version, index), snapshotId: id, version, index, type, at, effect: JSON.parse(json) as unknown, dispatchedAt: null };
+      return {
+        id: journalEntryId(id, version, index),
+        snapshotId: id,
+        version,
+        index,
+        type,
+        at,
+        effect: JSON.parse(json) as unknown,
+        dispatchedAt: null,
+      };
     });
     await kv.set(id, JSON.stringify({ snapshot, journal: [...(row?.journal ?? []), ...added] }));
     return snapshot;
@@ -72,19 +82,31 @@ export function keyValueStore(kv: KeyValue): SnapshotStore {
         return put(write, row);
       }),
     async due({ until, limit }) {
-      const due = (await all()).flatMap(({ snapshot: { id, wakeAt }, parked }) => (wakeAt !== null && wakeAt <= until && !parked ? [{ id, wakeAt }] : []));
-      return take(due.sort((a, b) => a.wakeAt - b.wakeAt || compareSnapshotIds(a.id, b.id)), limit);
+      const due = (await all()).flatMap(({ snapshot: { id, wakeAt }, parked }) =>
+        wakeAt !== null && wakeAt <= until && !parked ? [{ id, wakeAt }] : [],
+      );
+      return take(
+        due.sort((a, b) => a.wakeAt - b.wakeAt || compareSnapshotIds(a.id, b.id)),
+        limit,
+      );
     },
     // Parking: a version bump, a mark that keeps the row out of due(), one journal entry born dispatched.
     park: (request) =>
       locked(async () => {
         const entry = parkEntry(request); // INVALID_INPUT for a malformed request
         const row = await get(request.id);
-        if (row?.snapshot.version !== request.expectedVersion) throw saveConflict(request.id, request.expectedVersion, row?.snapshot.version);
+        if (row?.snapshot.version !== request.expectedVersion)
+          throw saveConflict(request.id, request.expectedVersion, row?.snapshot.version);
         const snapshot = { ...row.snapshot, version: entry.version };
         const parked = { parkedAt: request.at, reason: entry.effect.reason };
         await kv.set(request.id, JSON.stringify({ snapshot, journal: [...row.journal, entry], parked }));
-        return { id: snapshot.id, version: snapshot.version, stage: snapshot.stage, wakeAt: snapshot.wakeAt, ...parked };
+        return {
+          id: snapshot.id,
+          version: snapshot.version,
+          stage: snapshot.stage,
+          wakeAt: snapshot.wakeAt,
+          ...parked,
+        };
       }),
     unpark: (id, at) =>
       locked(async () => {
@@ -92,15 +114,30 @@ export function keyValueStore(kv: KeyValue): SnapshotStore {
         const row = await get(id);
         if (!row?.parked) return false;
         const snapshot = { ...row.snapshot, version: row.snapshot.version + 1 };
-        await kv.set(id, JSON.stringify({ snapshot, journal: [...row.journal, unparkEntry(id, snapshot.version, at)] }));
+        await kv.set(
+          id,
+          JSON.stringify({ snapshot, journal: [...row.journal, unparkEntry(id, snapshot.version, at)] }),
+        );
         return true;
       }),
     async parked({ after, limit } = {}) {
-      const rows = (await all()).filter((row) => row.parked && (after === undefined || compareSnapshotIds(row.snapshot.id, after) > 0));
-      const parked = rows.map(({ snapshot: { id, version, stage, wakeAt }, parked }) => ({ id, version, stage, wakeAt, ...(parked as Parked) }));
-      return take(parked.sort((a, b) => compareSnapshotIds(a.id, b.id)), limit);
+      const rows = (await all()).filter(
+        (row) => row.parked && (after === undefined || compareSnapshotIds(row.snapshot.id, after) > 0),
+      );
+      const parked = rows.map(({ snapshot: { id, version, stage, wakeAt }, parked }) => ({
+        id,
+        version,
+        stage,
+        wakeAt,
+        ...(parked as Parked),
+      }));
+      return take(
+        parked.sort((a, b) => compareSnapshotIds(a.id, b.id)),
+        limit,
+      );
     },
-    journal: async (id, { afterVersion = 0 } = {}) => ((await get(id))?.journal ?? []).filter((entry) => entry.version > afterVersion),
+    journal: async (id, { afterVersion = 0 } = {}) =>
+      ((await get(id))?.journal ?? []).filter((entry) => entry.version > afterVersion),
     async undispatched({ limit } = {}) {
       const open = (await all()).flatMap((row) => row.journal.filter((entry) => entry.dispatchedAt === null));
       return take(open.sort(byOutboxOrder), limit);
@@ -108,13 +145,24 @@ export function keyValueStore(kv: KeyValue): SnapshotStore {
     markDispatched: (ids, at) =>
       locked(async () => {
         for (const row of await all()) {
-          const journal = row.journal.map((e) => (e.dispatchedAt === null && ids.includes(e.id) ? { ...e, dispatchedAt: at } : e));
-          if (journal.some((e, i) => e !== row.journal[i])) await kv.set(row.snapshot.id, JSON.stringify({ ...row, journal }));
+          const journal = row.journal.map((e) =>
+            e.dispatchedAt === null && ids.includes(e.id) ? { ...e, dispatchedAt: at } : e,
+          );
+          if (journal.some((e, i) => e !== row.journal[i]))
+            await kv.set(row.snapshot.id, JSON.stringify({ ...row, journal }));
         }
       }),
     async list({ stage, after, limit } = {}) {
-      const wanted = (s: StoredSnapshot) => (stage ?? s.stage) === s.stage && (after === undefined || compareSnapshotIds(s.id, after) > 0);
-      return take((await all()).map((row) => row.snapshot).filter(wanted).map((s) => s.id).sort(compareSnapshotIds), limit);
+      const wanted = (s: StoredSnapshot) =>
+        (stage ?? s.stage) === s.stage && (after === undefined || compareSnapshotIds(s.id, after) > 0);
+      return take(
+        (await all())
+          .map((row) => row.snapshot)
+          .filter(wanted)
+          .map((s) => s.id)
+          .sort(compareSnapshotIds),
+        limit,
+      );
     },
   };
 }
@@ -131,9 +179,34 @@ export function mapKeyValue(map = new Map<string, string>()): KeyValue {
 
 async function demo(): Promise<void> {
   const store = keyValueStore(mapKeyValue());
-  await store.create({ id: 'inq-1', state: { stage: 'inquiry' }, stage: 'inquiry', wakeAt: 60_000, lastEventAt: 0, effects: [{ type: 'stage.changed', at: 0 }] });
-  await store.save({ id: 'inq-1', expectedVersion: 1, state: { stage: 'resolution' }, stage: 'resolution', wakeAt: null, lastEventAt: 1_000, effects: [] });
-  const stale = await store.save({ id: 'inq-1', expectedVersion: 1, state: {}, stage: 'closed', wakeAt: null, lastEventAt: 2_000, effects: [] }).catch((error: Error) => error.message);
+  await store.create({
+    id: 'inq-1',
+    state: { stage: 'inquiry' },
+    stage: 'inquiry',
+    wakeAt: 60_000,
+    lastEventAt: 0,
+    effects: [{ type: 'stage.changed', at: 0 }],
+  });
+  await store.save({
+    id: 'inq-1',
+    expectedVersion: 1,
+    state: { stage: 'resolution' },
+    stage: 'resolution',
+    wakeAt: null,
+    lastEventAt: 1_000,
+    effects: [],
+  });
+  const stale = await store
+    .save({
+      id: 'inq-1',
+      expectedVersion: 1,
+      state: {},
+      stage: 'closed',
+      wakeAt: null,
+      lastEventAt: 2_000,
+      effects: [],
+    })
+    .catch((error: Error) => error.message);
   console.log({ loaded: await store.load('inq-1'), journal: await store.journal('inq-1'), stale });
 }
 

@@ -9,18 +9,37 @@
  * first-response SLA needs hour by hour (`planStaffing`), next to the agents it had.
  */
 import { pathToFileURL } from 'node:url';
-import { businessCalendar, escalationPolicy, feedbackPolicy, slaPolicy, type BusinessCalendarConfigInput } from 'serviceflow';
+import {
+  businessCalendar,
+  escalationPolicy,
+  feedbackPolicy,
+  slaPolicy,
+  type BusinessCalendarConfigInput,
+} from 'serviceflow';
 import { planStaffing, type StaffingPlan } from 'serviceflow/planning';
 import { kpiTable, simulate, type AgentGroup, type SimulationOptions } from 'serviceflow/testing';
 
 const timezone = 'Europe/Berlin';
 type Week = NonNullable<BusinessCalendarConfigInput['week']>;
-const weekdays = (from: string, to: string): Week => ({ mon: [[from, to]], tue: [[from, to]], wed: [[from, to]], thu: [[from, to]], fri: [[from, to]] });
+const weekdays = (from: string, to: string): Week => ({
+  mon: [[from, to]],
+  tue: [[from, to]],
+  wed: [[from, to]],
+  thu: [[from, to]],
+  fri: [[from, to]],
+});
 
 /** When the desk is open: the SLA clocks count only these hours. */
-export const deskHours = businessCalendar({ timezone, week: { ...weekdays('08:00', '20:00'), sat: [['09:00', '14:00']] }, holidays: ['2026-04-03', '2026-04-06'] });
+export const deskHours = businessCalendar({
+  timezone,
+  week: { ...weekdays('08:00', '20:00'), sat: [['09:00', '14:00']] },
+  holidays: ['2026-04-03', '2026-04-06'],
+});
 
-const early: BusinessCalendarConfigInput = { timezone, week: { ...weekdays('08:00', '16:30'), sat: [['09:00', '14:00']] } };
+const early: BusinessCalendarConfigInput = {
+  timezone,
+  week: { ...weekdays('08:00', '16:30'), sat: [['09:00', '14:00']] },
+};
 const late: BusinessCalendarConfigInput = { timezone, week: weekdays('11:30', '20:00') };
 
 /** 25 agents on two shifts. */
@@ -61,7 +80,11 @@ export function demoOptions(inquiries = 20_000): SimulationOptions {
         warnAt: [0.75],
       }),
       escalation: escalationPolicy({
-        levels: [{ name: 'agent' }, { name: 'specialist', team: 'tier-2' }, { name: 'manager', notify: ['desk-leads@example.com'] }],
+        levels: [
+          { name: 'agent' },
+          { name: 'specialist', team: 'tier-2' },
+          { name: 'manager', notify: ['desk-leads@example.com'] },
+        ],
         rules: [
           { on: 'received', when: { tier: 'vip', priority: 'urgent' }, escalateTo: 'specialist' },
           { on: 'sla.breached', metric: 'resolution', escalateTo: '+1' },
@@ -70,7 +93,11 @@ export function demoOptions(inquiries = 20_000): SimulationOptions {
       }),
       feedback: feedbackPolicy({
         // CES after chats, NPS for key accounts, CSAT for everyone else: the first match wins.
-        surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: ['gold', 'vip'] }, kind: 'nps' }, { kind: 'csat' }],
+        surveys: [
+          { when: { channel: 'chat' }, kind: 'ces' },
+          { when: { tier: ['gold', 'vip'] }, kind: 'nps' },
+          { kind: 'csat' },
+        ],
         sendAfter: '1h',
         reminders: { count: 1, every: '2d' },
         expireAfter: '5d',
@@ -88,20 +115,26 @@ export function runDemo(inquiries = 20_000, out: (line: string) => void = consol
     lines.push(line);
     out(line);
   };
-  print(`▸ A month at a mid-size desk: ${inquiries.toLocaleString('en-US')} inquiries, 25 agents on two shifts, Mon–Sat (Europe/Berlin)`);
+  print(
+    `▸ A month at a mid-size desk: ${inquiries.toLocaleString('en-US')} inquiries, 25 agents on two shifts, Mon–Sat (Europe/Berlin)`,
+  );
   const result = simulate({ ...demoOptions(inquiries), keepViews: false });
   print('');
   if (result.metrics !== null) for (const line of kpiTable(result.metrics, result.stats).split('\n')) print(line);
   print('');
   print('▸ The staffing its SLA needs: first response within target for 95 % in every hour, checked by simulation');
-  for (const line of staffingLines(planStaffing(demoOptions(inquiries), { sla: 'firstResponse', attainment: 0.95 }, { seeds: 2, maxRounds: 3 }))) print(line);
+  for (const line of staffingLines(
+    planStaffing(demoOptions(inquiries), { sla: 'firstResponse', attainment: 0.95 }, { seeds: 2, maxRounds: 3 }),
+  ))
+    print(line);
   return lines;
 }
 
 /** The plan next to the agents the desk had, per weekday over its opening hours. */
 function staffingLines(plan: StaffingPlan): string[] {
   const hours = Array.from({ length: 14 }, (_, i) => i + 7);
-  const row = (day: number, pick: (i: StaffingPlan['intervals'][number]) => number) => hours.map((h) => String(pick(plan.intervals[day * 24 + h] ?? plan.intervals[0]!)).padStart(3)).join('');
+  const row = (day: number, pick: (i: StaffingPlan['intervals'][number]) => number) =>
+    hours.map((h) => String(pick(plan.intervals[day * 24 + h] ?? plan.intervals[0]!)).padStart(3)).join('');
   const peak = (pick: (i: StaffingPlan['intervals'][number]) => number) => Math.max(...plan.intervals.map(pick));
   const lines = [
     `  Agent-hours a week: ${plan.agentHours} planned, ${plan.hadAgentHours} had; at the peak ${peak((i) => i.agents)} planned, ${peak((i) => i.had)} had`,
@@ -109,7 +142,10 @@ function staffingLines(plan: StaffingPlan): string[] {
     `  ${'Hour'.padEnd(12)}${hours.map((h) => String(h).padStart(3)).join('')}`,
   ];
   ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].forEach((name, day) => {
-    lines.push(`  ${`${name} needs`.padEnd(12)}${row(day, (i) => i.agents)}`, `  ${'    had'.padEnd(12)}${row(day, (i) => i.had)}`);
+    lines.push(
+      `  ${`${name} needs`.padEnd(12)}${row(day, (i) => i.agents)}`,
+      `  ${'    had'.padEnd(12)}${row(day, (i) => i.had)}`,
+    );
   });
   return lines;
 }

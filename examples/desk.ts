@@ -30,7 +30,10 @@ export async function runDeskExample(print: (line: string) => void = console.log
   // #region desk
   const process = createProcess(inquiryMachine, {
     sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [] }),
-    escalation: escalationPolicy({ levels: [{ name: 'agent' }, { name: 'specialist' }], rules: [{ on: 'sla.breached', escalateTo: '+1' }] }),
+    escalation: escalationPolicy({
+      levels: [{ name: 'agent' }, { name: 'specialist' }],
+      rules: [{ on: 'sla.breached', escalateTo: '+1' }],
+    }),
   });
   const store = memoryStore(); // or postgresStore(pool) from 'serviceflow/postgres'
   const desk = createServiceDesk({ process, store, clock });
@@ -48,7 +51,9 @@ export async function runDeskExample(print: (line: string) => void = console.log
   await desk.open({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: clock.now() });
   await desk.open({ id: 'T-2', channel: 'chat', customer: { id: 'C-2' }, at: clock.now() });
   const replied = await desk.send('T-2', { type: 'agent.reply', agentId: 'ana', at: start + 0.5 * HOUR });
-  say(`${time(start + 0.5 * HOUR)}  T-2: first response ${replied.view.sla.firstResponse?.status} (version ${replied.version})`);
+  say(
+    `${time(start + 0.5 * HOUR)}  T-2: first response ${replied.view.sla.firstResponse?.status} (version ${replied.version})`,
+  );
 
   // Nobody touches T-1: the scheduler wakes it at its deadlines.
   await clock.advance(9 * HOUR);

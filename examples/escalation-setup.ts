@@ -7,7 +7,14 @@
  * Run it: `npx tsx examples/escalation-setup.ts`
  */
 import { pathToFileURL } from 'node:url';
-import { createProcess, escalationPolicy, inquiryMachine, slaPolicy, type InquiryEffect, type InquiryEventInit } from 'serviceflow';
+import {
+  createProcess,
+  escalationPolicy,
+  inquiryMachine,
+  slaPolicy,
+  type InquiryEffect,
+  type InquiryEventInit,
+} from 'serviceflow';
 
 export const escalation = escalationPolicy({
   levels: [

@@ -7,7 +7,14 @@
  * Run it: `npx tsx examples/feedback-setup.ts`
  */
 import { pathToFileURL } from 'node:url';
-import { createProcess, escalationPolicy, feedbackPolicy, inquiryMachine, type InquiryEffect, type InquiryEventInit } from 'serviceflow';
+import {
+  createProcess,
+  escalationPolicy,
+  feedbackPolicy,
+  inquiryMachine,
+  type InquiryEffect,
+  type InquiryEventInit,
+} from 'serviceflow';
 
 // After every resolution: a CSAT survey two hours later (time to check the fix), two reminders
 // two days apart, no answers taken after a week. The customer can reopen by replying for 5 days.
@@ -22,10 +29,19 @@ export const feedback = feedbackPolicy({
 });
 
 // Relationship NPS for the same desk: asked the day after, no reopening by reply after 3 days.
-export const relationshipNps = feedbackPolicy({ survey: 'nps', sendAfter: '1d', expireAfter: '14d', reopenWindow: '3d' });
+export const relationshipNps = feedbackPolicy({
+  survey: 'nps',
+  sendAfter: '1d',
+  expireAfter: '14d',
+  reopenWindow: '3d',
+});
 
 export const escalation = escalationPolicy({
-  levels: [{ name: 'agent' }, { name: 'specialist', team: 'tier-2' }, { name: 'manager', notify: ['support-managers@acme.example'] }],
+  levels: [
+    { name: 'agent' },
+    { name: 'specialist', team: 'tier-2' },
+    { name: 'manager', notify: ['support-managers@acme.example'] },
+  ],
 });
 
 export const process = createProcess(inquiryMachine, { feedback, escalation });
@@ -67,7 +83,13 @@ export function runFeedbackScenario(print: (line: string) => void = console.log)
       print(line);
     }
   };
-  let step = process.start({ id: 'T-3001', channel: 'web', customer: { id: 'C-9' }, subject: 'Charged twice', at: '2026-03-02T09:00:00Z' });
+  let step = process.start({
+    id: 'T-3001',
+    channel: 'web',
+    customer: { id: 'C-9' },
+    subject: 'Charged twice',
+    at: '2026-03-02T09:00:00Z',
+  });
   const events: InquiryEventInit[] = [
     { type: 'assign', agentId: 'ana', at: '2026-03-02T09:05:00Z' },
     { type: 'resolve', resolution: 'refund issued', at: '2026-03-02T10:00:00Z' },

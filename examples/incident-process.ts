@@ -43,7 +43,10 @@ export const incidentMachine = incident.createMachine({
         // acknowledging the page is the first response the SLA measures
         'page.acknowledged': {
           target: 'investigating',
-          actions: ['recordAgentReply', assign({ responder: ({ event }) => (assertEvent(event, 'page.acknowledged'), event.responder) })],
+          actions: [
+            'recordAgentReply',
+            assign({ responder: ({ event }) => (assertEvent(event, 'page.acknowledged'), event.responder) }),
+          ],
         },
       },
     },
@@ -105,7 +108,13 @@ export const incidentProcess = createProcess(incidentMachine, {
 
 /** A SEV-2 at night: the page goes unanswered, the review rejects the first fix. */
 export function runIncident(print: (line: string) => void = console.log) {
-  let step = incidentProcess.start({ id: 'INC-42', channel: 'phone', customer: { id: 'ACME', tier: 'enterprise' }, priority: 'high', at: '2026-05-02T02:00:00Z' });
+  let step = incidentProcess.start({
+    id: 'INC-42',
+    channel: 'phone',
+    customer: { id: 'ACME', tier: 'enterprise' },
+    priority: 'high',
+    at: '2026-05-02T02:00:00Z',
+  });
   print(`received          → ${step.effects.map((e) => e.type).join(', ')}`);
   const events = [
     { type: 'page.acknowledged', responder: 'sam', at: '2026-05-02T02:40:00Z' },
@@ -118,7 +127,9 @@ export function runIncident(print: (line: string) => void = console.log) {
   for (const event of events) {
     step = incidentProcess.send(step.state, event);
     const view = incidentProcess.view(step.state);
-    print(`${event.type.padEnd(17)} → ${view.stage.padEnd(13)} level ${view.escalation.name}; ${step.effects.map((e) => e.type).join(', ')}`);
+    print(
+      `${event.type.padEnd(17)} → ${view.stage.padEnd(13)} level ${view.escalation.name}; ${step.effects.map((e) => e.type).join(', ')}`,
+    );
   }
   return incidentProcess.view(step.state);
 }

@@ -26,7 +26,9 @@ import {
   type ServiceMetrics,
 } from 'serviceflow';
 
-export const inquiries = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '1d' }] }) });
+export const inquiries = createProcess(inquiryMachine, {
+  sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '1d' }] }),
+});
 export const contacts = createProcess(contactMachine);
 
 type InquiryState = ReturnType<typeof inquiries.start>['state'];
@@ -36,7 +38,8 @@ type ContactState = ReturnType<typeof contacts.start>['state'];
 const inquiryRows = new Map<string, string>();
 const contactRows = new Map<string, string>();
 const row = <S>(rows: Map<string, string>, id: string): S => JSON.parse(rows.get(id) ?? 'null') as S;
-const store = (rows: Map<string, string>, id: string, state: PersistedState<unknown>) => rows.set(id, JSON.stringify(state));
+const store = (rows: Map<string, string>, id: string, state: PersistedState<unknown>) =>
+  rows.set(id, JSON.stringify(state));
 
 const clock = (at: number) => new Date(at).toISOString().slice(11, 16);
 const at = (hhmm: string) => Date.parse(`2026-03-02T${hhmm}:00Z`);
@@ -56,15 +59,20 @@ function sendInquiry(id: string, event: InquiryEventInit): void {
 function deliver(effects: readonly ContactEffect[], log: (line: string) => void): void {
   for (const effect of effects) {
     if (effect.type === 'contact.completed') {
-      log(`    ${clock(effect.at)}  ${effect.contactId} completed (${effect.outcome}, ${effect.resolved ? 'resolved' : 'not resolved'}, handle ${effect.handleMs / 60_000} min)`);
+      log(
+        `    ${clock(effect.at)}  ${effect.contactId} completed (${effect.outcome}, ${effect.resolved ? 'resolved' : 'not resolved'}, handle ${effect.handleMs / 60_000} min)`,
+      );
       if (effect.inquiryId !== undefined) {
         sendInquiry(effect.inquiryId, contactCompletedEvent(effect));
         log(`    ${clock(effect.at)}  → forwarded to inquiry ${effect.inquiryId}`);
       }
     } else if (effect.type === 'contact.connected') {
-      log(`    ${clock(effect.at)}  ${effect.contactId} connected to ${effect.agentId} after ${effect.queueMs / 60_000} min in queue`);
+      log(
+        `    ${clock(effect.at)}  ${effect.contactId} connected to ${effect.agentId} after ${effect.queueMs / 60_000} min in queue`,
+      );
       // A live conversation answers the customer: the inquiry's first (or next) response.
-      if (effect.inquiryId !== undefined) sendInquiry(effect.inquiryId, { type: 'agent.reply', agentId: effect.agentId, at: effect.at });
+      if (effect.inquiryId !== undefined)
+        sendInquiry(effect.inquiryId, { type: 'agent.reply', agentId: effect.agentId, at: effect.at });
     } else if (effect.type === 'contact.transferred') {
       log(`    ${clock(effect.at)}  ${effect.contactId} transferred ${effect.from} → ${effect.to}`);
     } else if (effect.type === 'followUp.created') {
@@ -152,13 +160,19 @@ export function runOmnichannel(print: (line: string) => void = console.log): Omn
   const contactViews = ['K-1', 'K-2', 'K-3'].map((id) => contacts.view(row<ContactState>(contactRows, id)));
   for (const view of inquiryViews) {
     const firstContact = view.contacts.length === 1 && view.contacts[0]?.resolved === true;
-    log(`▸ ${view.id}: ${view.stage}, contacts ${view.contacts.map((c) => `${c.contactId}/${c.channel}`).join(' + ')}, first-contact resolution: ${firstContact ? 'yes' : 'no'}`);
+    log(
+      `▸ ${view.id}: ${view.stage}, contacts ${view.contacts.map((c) => `${c.contactId}/${c.channel}`).join(' + ')}, first-contact resolution: ${firstContact ? 'yes' : 'no'}`,
+    );
   }
   for (const view of contactViews) {
-    log(`▸ ${view.id}: queue ${view.queueMs / 60_000} min, talk ${view.talkMs / 60_000} min, hold ${view.holdMs / 60_000} min, wrap-up ${view.wrapUpMs / 60_000} min, handle ${view.handleMs / 60_000} min`);
+    log(
+      `▸ ${view.id}: queue ${view.queueMs / 60_000} min, talk ${view.talkMs / 60_000} min, hold ${view.holdMs / 60_000} min, wrap-up ${view.wrapUpMs / 60_000} min, handle ${view.handleMs / 60_000} min`,
+    );
   }
   const metrics = computeMetrics(inquiryViews, { contacts: contactViews });
-  log(`▸ first-contact resolution rate ${metrics.firstContactResolutionRate}, average handle time ${(metrics.averageHandleTime.mean ?? 0) / 60_000} min`);
+  log(
+    `▸ first-contact resolution rate ${metrics.firstContactResolutionRate}, average handle time ${(metrics.averageHandleTime.mean ?? 0) / 60_000} min`,
+  );
   return { lines, inquiries: inquiryViews, contacts: contactViews, metrics };
 }
 

@@ -40,13 +40,22 @@ export const process = createProcess(inquiryMachine, {
     warnAt: 0.75,
   }),
   escalation: escalationPolicy({
-    levels: [{ name: 'agent' }, { name: 'specialist', team: 'tier-2' }, { name: 'manager', notify: ['support-lead@example.com'] }],
+    levels: [
+      { name: 'agent' },
+      { name: 'specialist', team: 'tier-2' },
+      { name: 'manager', notify: ['support-lead@example.com'] },
+    ],
     rules: [
       { on: 'sla.breached', escalateTo: '+1' },
       { on: 'feedback.negative', escalateTo: 'manager' },
     ],
   }),
-  feedback: feedbackPolicy({ survey: 'csat', sendAfter: '1h', reminders: { count: 1, every: '1d' }, reopenWindow: '5d' }),
+  feedback: feedbackPolicy({
+    survey: 'csat',
+    sendAfter: '1h',
+    reminders: { count: 1, every: '1d' },
+    reopenWindow: '5d',
+  }),
 });
 
 /** Your table: one row per inquiry, the state as JSON. */
@@ -103,13 +112,19 @@ export function runQuickstart(print: (line: string) => void = console.log): stri
   report('Fri 15:30 NY: email received', step);
 
   const events: [string, InquiryEventInit][] = [
-    ['categorised as billing, urgent', { type: 'categorize', category: 'billing', priority: 'urgent', at: '2026-03-06T20:40:00Z' }],
+    [
+      'categorised as billing, urgent',
+      { type: 'categorize', category: 'billing', priority: 'urgent', at: '2026-03-06T20:40:00Z' },
+    ],
     ['assigned to Ana', { type: 'assign', agentId: 'ana', team: 'billing', at: '2026-03-06T20:45:00Z' }],
     ['Monday: the first reply is late', { type: 'agent.reply', agentId: 'ana', at: '2026-03-09T14:30:00Z' }],
     ['Ana asks for the card statement', { type: 'pend', reason: 'customer', at: '2026-03-09T14:31:00Z' }],
     ['the customer sends it', { type: 'customer.reply', at: '2026-03-09T16:00:00Z' }],
     ['Ana answers', { type: 'agent.reply', agentId: 'ana', at: '2026-03-09T16:45:00Z' }],
-    ['refund issued, resolved', { type: 'resolve', resolution: 'refunded duplicate charge', at: '2026-03-09T17:00:00Z' }],
+    [
+      'refund issued, resolved',
+      { type: 'resolve', resolution: 'refunded duplicate charge', at: '2026-03-09T17:00:00Z' },
+    ],
     ['a scheduler ticks the next day', { type: 'tick', at: '2026-03-10T18:00:00Z' }],
     ['the customer rates 5/5', { type: 'feedback', kind: 'csat', score: 5, at: '2026-03-10T19:00:00Z' }],
     ['a scheduler ticks after the reopen window', { type: 'tick', at: '2026-03-15T00:00:00Z' }],
@@ -123,7 +138,9 @@ export function runQuickstart(print: (line: string) => void = console.log): stri
   const view = process.view(load('T-1001'));
   out(`▸ final view: stage ${view.stage}, escalation ${view.escalation.name}, reopened ${view.reopenCount}×`);
   for (const [metric, clock] of Object.entries(view.sla)) {
-    out(`    ${metric.padEnd(14)} ${clock.status.padEnd(9)} ${Math.round(clock.elapsedMs / 60_000)} of ${clock.targetMs / 60_000} business minutes`);
+    out(
+      `    ${metric.padEnd(14)} ${clock.status.padEnd(9)} ${Math.round(clock.elapsedMs / 60_000)} of ${clock.targetMs / 60_000} business minutes`,
+    );
   }
   out(`    stored row: ${table.get('T-1001')?.length ?? 0} bytes of JSON`);
   return lines;

@@ -51,8 +51,17 @@ export const returnsMachine = returns.createMachine({
       tags: ['active'],
       entry: stage('requested'),
       on: {
-        approve: { target: 'labelPending', actions: ['recordAgentReply', assign({ approvedBy: ({ event }) => (assertEvent(event, 'approve'), event.approver) })] },
-        reject: { target: 'followUp', actions: ['recordAgentReply', { type: 'resolve', params: { resolution: 'rejected' } }] },
+        approve: {
+          target: 'labelPending',
+          actions: [
+            'recordAgentReply',
+            assign({ approvedBy: ({ event }) => (assertEvent(event, 'approve'), event.approver) }),
+          ],
+        },
+        reject: {
+          target: 'followUp',
+          actions: ['recordAgentReply', { type: 'resolve', params: { resolution: 'rejected' } }],
+        },
       },
     },
     labelPending: {
@@ -61,7 +70,10 @@ export const returnsMachine = returns.createMachine({
       on: {
         'label.sent': {
           target: 'inTransit',
-          actions: [assign({ trackingId: ({ event }) => (assertEvent(event, 'label.sent'), event.trackingId) }), { type: 'pend', params: { reason: 'customer' } }],
+          actions: [
+            assign({ trackingId: ({ event }) => (assertEvent(event, 'label.sent'), event.trackingId) }),
+            { type: 'pend', params: { reason: 'customer' } },
+          ],
         },
       },
     },
@@ -76,7 +88,10 @@ export const returnsMachine = returns.createMachine({
       entry: stage('inspection'),
       on: {
         'inspection.passed': 'refundPending',
-        'inspection.failed': { target: 'followUp', actions: { type: 'resolve', params: { resolution: 'rejected after inspection' } } },
+        'inspection.failed': {
+          target: 'followUp',
+          actions: { type: 'resolve', params: { resolution: 'rejected after inspection' } },
+        },
       },
     },
     refundPending: {
@@ -85,7 +100,10 @@ export const returnsMachine = returns.createMachine({
       on: {
         refund: {
           target: 'followUp',
-          actions: [assign({ refundAmount: ({ event }) => (assertEvent(event, 'refund'), event.amount) }), { type: 'resolve', params: { resolution: 'refunded' } }],
+          actions: [
+            assign({ refundAmount: ({ event }) => (assertEvent(event, 'refund'), event.amount) }),
+            { type: 'resolve', params: { resolution: 'refunded' } },
+          ],
         },
       },
     },
@@ -97,7 +115,13 @@ export const returnsMachine = returns.createMachine({
 
 const warehouseHours = businessCalendar({
   timezone: 'Europe/Berlin',
-  week: { mon: [['08:00', '18:00']], tue: [['08:00', '18:00']], wed: [['08:00', '18:00']], thu: [['08:00', '18:00']], fri: [['08:00', '18:00']] },
+  week: {
+    mon: [['08:00', '18:00']],
+    tue: [['08:00', '18:00']],
+    wed: [['08:00', '18:00']],
+    thu: [['08:00', '18:00']],
+    fri: [['08:00', '18:00']],
+  },
 });
 
 /** The returns process: approval within one business day, the whole return within five. */
@@ -119,7 +143,13 @@ export const returnsProcess = createProcess(returnsMachine, {
 
 /** One return, from request to the automatic close; returns the final view. */
 export function runReturn(print: (line: string) => void = console.log) {
-  let step = returnsProcess.start({ id: 'RMA-7', channel: 'web', customer: { id: 'C-3' }, subject: 'Shoes too small', at: '2026-04-06T09:00:00+02:00' });
+  let step = returnsProcess.start({
+    id: 'RMA-7',
+    channel: 'web',
+    customer: { id: 'C-3' },
+    subject: 'Shoes too small',
+    at: '2026-04-06T09:00:00+02:00',
+  });
   const events = [
     { type: 'approve', approver: 'lena', at: '2026-04-06T11:00:00+02:00' },
     { type: 'label.sent', carrier: 'DHL', trackingId: 'JD0146', at: '2026-04-06T11:05:00+02:00' },
@@ -131,12 +161,16 @@ export function runReturn(print: (line: string) => void = console.log) {
   ] as const;
   for (const event of events) {
     step = returnsProcess.send(step.state, event);
-    print(`${event.type.padEnd(18)} → ${returnsProcess.view(step.state).stage.padEnd(13)} ${step.effects.map((e) => e.type).join(', ')}`);
+    print(
+      `${event.type.padEnd(18)} → ${returnsProcess.view(step.state).stage.padEnd(13)} ${step.effects.map((e) => e.type).join(', ')}`,
+    );
   }
   return returnsProcess.view(step.state);
 }
 
 if (import.meta.url === pathToFileURL(globalThis.process.argv[1] ?? '').href) {
   const view = runReturn();
-  console.log(`resolution clock: ${view.sla.resolution?.status}, ${Math.round((view.sla.resolution?.elapsedMs ?? 0) / 3_600_000)}h of business time`);
+  console.log(
+    `resolution clock: ${view.sla.resolution?.status}, ${Math.round((view.sla.resolution?.elapsedMs ?? 0) / 3_600_000)}h of business time`,
+  );
 }

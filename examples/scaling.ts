@@ -28,7 +28,9 @@ export async function runScalingExample(options: ScalingExampleOptions = {}): Pr
   const url = new URL(options.redisUrl ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
   const connection = { host: url.hostname, port: Number(url.port || 6379) };
   if (!(await reachable(connection))) {
-    say(`Redis is not reachable at ${url.host}: start one (Debian: apt-get install redis-server) or set REDIS_URL. Nothing to do.`);
+    say(
+      `Redis is not reachable at ${url.host}: start one (Debian: apt-get install redis-server) or set REDIS_URL. Nothing to do.`,
+    );
     return null;
   }
 
@@ -41,7 +43,13 @@ export async function runScalingExample(options: ScalingExampleOptions = {}): Pr
   const inquiryProcess = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
   // Two workers (normally two processes, each running exactly this line)…
   const workers = ['worker-a', 'worker-b'].map((name) => {
-    const worker = createBullmqDesk({ process: inquiryProcess, store, connection, queueName, worker: { concurrency: 8 } });
+    const worker = createBullmqDesk({
+      process: inquiryProcess,
+      store,
+      connection,
+      queueName,
+      worker: { concurrency: 8 },
+    });
     worker.on('sla.met', (effect) => say(`${name}: ${effect.inquiryId} first response met`));
     return worker;
   });
@@ -57,7 +65,9 @@ export async function runScalingExample(options: ScalingExampleOptions = {}): Pr
   }
   for (const submitted of last) {
     const inquiry = await api.waitUntilApplied(submitted);
-    say(`${inquiry.id}: ${inquiry.view.stage}, first response ${inquiry.view.sla.firstResponse?.status}, log position ${inquiry.appliedSequence}`);
+    say(
+      `${inquiry.id}: ${inquiry.view.stage}, first response ${inquiry.view.sla.firstResponse?.status}, log position ${inquiry.appliedSequence}`,
+    );
   }
   // #endregion scaling
 
@@ -68,7 +78,13 @@ export async function runScalingExample(options: ScalingExampleOptions = {}): Pr
 }
 
 async function reachable(connection: { host: string; port: number }): Promise<boolean> {
-  const probe = new Redis({ ...connection, lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis({
+    ...connection,
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   probe.on('error', () => {});
   try {
     await probe.connect();

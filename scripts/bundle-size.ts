@@ -46,14 +46,26 @@ export async function coreBundleSize(entry: string): Promise<BundleSize> {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return { entry, minifiedBytes: code.byteLength, gzipBytes: gzipSync(code).byteLength, budgetBytes: CORE_BUNDLE_BUDGET };
+  return {
+    entry,
+    minifiedBytes: code.byteLength,
+    gzipBytes: gzipSync(code).byteLength,
+    budgetBytes: CORE_BUNDLE_BUDGET,
+  };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const size = await coreBundleSize(process.argv.includes('--src') ? 'src/index.ts' : 'dist/index.js');
-  console.log(JSON.stringify({ name: 'core bundle (createProcess + inquiryMachine + slaPolicy + businessCalendar, esbuild browser minify gzip)', ...size }));
+  console.log(
+    JSON.stringify({
+      name: 'core bundle (createProcess + inquiryMachine + slaPolicy + businessCalendar, esbuild browser minify gzip)',
+      ...size,
+    }),
+  );
   if (size.gzipBytes > size.budgetBytes) {
-    console.error(`core bundle is ${(size.gzipBytes / 1024).toFixed(1)} KB gzip, over the budget of ${size.budgetBytes / 1024} KB`);
+    console.error(
+      `core bundle is ${(size.gzipBytes / 1024).toFixed(1)} KB gzip, over the budget of ${size.budgetBytes / 1024} KB`,
+    );
     process.exitCode = 1;
   }
 }

@@ -89,4 +89,5 @@ function main(check: boolean): number {
   return check && drifted > 0 ? 1 : 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = main(process.argv.includes('--check'));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  process.exitCode = main(process.argv.includes('--check'));

@@ -25,7 +25,12 @@ export type { ProcessDefinition } from './process/definition.js';
 
 export { inquiryMachine, parseInquiryInput, type InquiryMachine } from './machines/inquiry.js';
 export { serviceActions, serviceGuards, type DeadlineEvent, type InquiryMachineEvent } from './machines/actions.js';
-export { defaultPolicies, resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from './machines/policies.js';
+export {
+  defaultPolicies,
+  resolvePolicies,
+  type ServicePolicies,
+  type ServicePolicyOptions,
+} from './machines/policies.js';
 export { nextDeadline } from './machines/steps.js';
 export { followUpId } from './machines/follow-up-request.js';
 export {
@@ -40,7 +45,17 @@ export {
 export * from './schemas/inquiry.js';
 export * from './schemas/state.js';
 export type * from './schemas/effects.js';
-export { Timestamp, instantRange, Duration, PositiveDuration, parseDuration, formatDuration, type TimestampInput, type DurationInput, type EpochMs } from './schemas/time.js';
+export {
+  Timestamp,
+  instantRange,
+  Duration,
+  PositiveDuration,
+  parseDuration,
+  formatDuration,
+  type TimestampInput,
+  type DurationInput,
+  type EpochMs,
+} from './schemas/time.js';
 export { textLimits, storableText } from './schemas/text.js';
 
 export {
@@ -63,7 +78,14 @@ export {
   type EscalationSignal,
   type EscalationDecision,
 } from './policies/escalation.js';
-export { feedbackPolicy, defaultFeedback, scoreSentiment, FeedbackPolicyConfig, SurveyRule, type FeedbackPolicy } from './policies/feedback.js';
+export {
+  feedbackPolicy,
+  defaultFeedback,
+  scoreSentiment,
+  FeedbackPolicyConfig,
+  SurveyRule,
+  type FeedbackPolicy,
+} from './policies/feedback.js';
 
 export type {
   SnapshotStore,
@@ -91,13 +113,27 @@ export { memoryStore, type MemoryStoreOptions } from './stores/memory.js';
 
 // The service desk: many inquiries in one process (store + scheduler + typed event bus).
 export { createServiceDesk } from './desk/createServiceDesk.js';
-export type { ServiceDesk, ServiceDeskOptions, DeskStep, DeskInquiry, DeskEffect, DeskEffectOf, DeskSendOptions } from './desk/createServiceDesk.js';
+export type {
+  ServiceDesk,
+  ServiceDeskOptions,
+  DeskStep,
+  DeskInquiry,
+  DeskEffect,
+  DeskEffectOf,
+  DeskSendOptions,
+} from './desk/createServiceDesk.js';
 export { systemClock, manualClock, type DeskClock, type DeskTimer, type ManualClock } from './desk/clock.js';
 export type { DeskScheduler, SchedulerContext, WakeResult } from './desk/scheduler.js';
 export type { RetryOptions } from './desk/retry.js';
 export { timerScheduler, type TimerSchedulerOptions } from './desk/timer-scheduler.js';
 export { pollingScheduler, type PollingSchedulerOptions } from './desk/polling-scheduler.js';
-export type { DeskEvents, DeskEventSource, DeskErrorContext, EffectDelivery, EffectListener } from './desk/effect-bus.js';
+export type {
+  DeskEvents,
+  DeskEventSource,
+  DeskErrorContext,
+  EffectDelivery,
+  EffectListener,
+} from './desk/effect-bus.js';
 export type { OutboxOptions } from './desk/outbox.js';
 export type { FollowUpOptions } from './desk/follow-ups.js';
 

@@ -53,7 +53,14 @@ describe('examples/feedback-setup.ts', () => {
   });
 
   it('configures a CSAT follow-up with reminders and service recovery, and a relationship NPS', () => {
-    expect(feedback).toMatchObject({ survey: 'csat', sendAfter: 2 * 3_600_000, reminders: { count: 2, every: 2 * 86_400_000 }, reopenWindow: 5 * 86_400_000, autoCloseAfter: 5 * 86_400_000, onNegative: ['reopen', 'escalate'] });
+    expect(feedback).toMatchObject({
+      survey: 'csat',
+      sendAfter: 2 * 3_600_000,
+      reminders: { count: 2, every: 2 * 86_400_000 },
+      reopenWindow: 5 * 86_400_000,
+      autoCloseAfter: 5 * 86_400_000,
+      onNegative: ['reopen', 'escalate'],
+    });
     expect(relationshipNps).toMatchObject({ survey: 'nps', autoCloseAfter: 3 * 86_400_000, onNegative: [] });
   });
 

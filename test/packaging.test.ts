@@ -19,8 +19,14 @@ async function packagesLoadedBy(entry: string): Promise<Set<string>> {
     metafile: true,
     logLevel: 'silent',
   });
-  const packages = Object.values(metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path));
-  return new Set(packages.map((path) => (path.startsWith('@') ? path.split('/').slice(0, 2) : path.split('/').slice(0, 1)).join('/')));
+  const packages = Object.values(metafile.inputs).flatMap((input) =>
+    input.imports.filter((i) => i.external).map((i) => i.path),
+  );
+  return new Set(
+    packages.map((path) =>
+      (path.startsWith('@') ? path.split('/').slice(0, 2) : path.split('/').slice(0, 1)).join('/'),
+    ),
+  );
 }
 
 describe('the package', () => {
@@ -31,7 +37,8 @@ describe('the package', () => {
 
   it('loads no optional integration from the root entry', async () => {
     const loaded = await packagesLoadedBy('src/index.ts');
-    for (const optional of ['fast-check', 'pg', '@electric-sql/pglite', 'bullmq', 'ioredis', 'jiti']) expect(loaded).not.toContain(optional);
+    for (const optional of ['fast-check', 'pg', '@electric-sql/pglite', 'bullmq', 'ioredis', 'jiti'])
+      expect(loaded).not.toContain(optional);
   });
 
   it('keeps the core bundle (createProcess, inquiryMachine, slaPolicy, businessCalendar with xstate and zod) within its budget (70 KB gzip)', async () => {

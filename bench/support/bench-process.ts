@@ -4,7 +4,10 @@ import { createProcess, escalationPolicy, inquiryMachine, slaPolicy } from '../.
 export function benchProcess() {
   return createProcess(inquiryMachine, {
     sla: slaPolicy({ targets: [{ firstResponse: '1h', nextResponse: '2h', resolution: '1d' }], warnAt: [0.75] }),
-    escalation: escalationPolicy({ levels: [{ name: 'agent' }, { name: 'specialist' }], rules: [{ on: 'sla.breached', escalateTo: '+1' }] }),
+    escalation: escalationPolicy({
+      levels: [{ name: 'agent' }, { name: 'specialist' }],
+      rules: [{ on: 'sla.breached', escalateTo: '+1' }],
+    }),
   });
 }
 

@@ -82,10 +82,15 @@ const desk = createBullmqDesk({
 });
 // A step: one drain job, from the moment the worker took it to its completion.
 desk.worker?.on('completed', (job) => {
-  if (job.name === 'drain' && job.processedOn !== undefined && job.finishedOn !== undefined) steps.push(job.finishedOn - job.processedOn);
+  if (job.name === 'drain' && job.processedOn !== undefined && job.finishedOn !== undefined)
+    steps.push(job.finishedOn - job.processedOn);
 });
 desk.on('error', (error) => process.send?.({ type: 'error', message: String(error) }));
 process.on('message', (message: { type?: string }) => {
-  if (message.type === 'stop') void desk.close().then(() => pool.end()).then(() => process.exit(0));
+  if (message.type === 'stop')
+    void desk
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0));
 });
 process.send?.({ type: 'ready' });

@@ -15,7 +15,8 @@ function cpuOf(pid: number, withChildren: boolean): number {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces: the fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]) + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0);
+    const ticks =
+      Number(fields[11]) + Number(fields[12]) + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0);
     return ticks / 100; // USER_HZ is 100 on every Linux this runs on
   } catch {
     return 0;
@@ -114,7 +115,8 @@ export async function costMeter(workerPids: readonly number[], redis: Redis, poo
       });
       for (const { name, calls, usec } of deltas.sort((a, b) => b.usec - a.usec)) {
         totalCommands += calls;
-        if (calls / events >= 0.05) commandsPerEvent[name] = `${(calls / events).toFixed(2)} × ${(usec / Math.max(1, calls)).toFixed(1)} µs`;
+        if (calls / events >= 0.05)
+          commandsPerEvent[name] = `${(calls / events).toFixed(2)} × ${(usec / Math.max(1, calls)).toFixed(1)} µs`;
       }
       const cpu = {
         workers: perEvent(last.workers - begin.workers),
@@ -123,14 +125,26 @@ export async function costMeter(workerPids: readonly number[], redis: Redis, poo
         producer: perEvent(last.producer - begin.producer),
       };
       const seconds = (last.at - begin.at) / 1000;
-      const ours = last.workers - begin.workers + (last.redis - begin.redis) + (last.postgres - begin.postgres) + (last.producer - begin.producer);
+      const ours =
+        last.workers -
+        begin.workers +
+        (last.redis - begin.redis) +
+        (last.postgres - begin.postgres) +
+        (last.producer - begin.producer);
       const cores = (cpuSeconds: number): number => Number((cpuSeconds / seconds).toFixed(2));
       return {
         ...(onLinux
           ? {
-              cpuMsPerEvent: { ...cpu, total: Number((cpu.workers + cpu.redis + cpu.postgres + cpu.producer).toFixed(3)) },
+              cpuMsPerEvent: {
+                ...cpu,
+                total: Number((cpu.workers + cpu.redis + cpu.postgres + cpu.producer).toFixed(3)),
+              },
               // Cores in use on average during the run: by the bench's processes, and by everything else.
-              coresBusy: { bench: cores(ours), others: cores(Math.max(0, last.machine - begin.machine - ours)), of: cpus().length },
+              coresBusy: {
+                bench: cores(ours),
+                others: cores(Math.max(0, last.machine - begin.machine - ours)),
+                of: cpus().length,
+              },
             }
           : {}),
         redisCommandsPerEvent: Number((totalCommands / events).toFixed(2)),

@@ -37,7 +37,9 @@ async function importTypeScript(path: string): Promise<unknown> {
   try {
     jiti = await import('jiti');
   } catch {
-    throw new Error('a TypeScript config needs jiti: npm install --save-dev jiti (or write the config as .mjs or .json)');
+    throw new Error(
+      'a TypeScript config needs jiti: npm install --save-dev jiti (or write the config as .mjs or .json)',
+    );
   }
   return defaultExport(await jiti.createJiti(path, { moduleCache: false }).import(path));
 }
@@ -70,7 +72,10 @@ export async function loadConfigFile(file: string): Promise<unknown> {
     throw configError(file, `cannot be loaded: ${firstLine(error)}`, error);
   }
   if (value === undefined || value === null) {
-    throw configError(file, 'exports nothing: export the options as the default export (export default defineSimulation({ … }))');
+    throw configError(
+      file,
+      'exports nothing: export the options as the default export (export default defineSimulation({ … }))',
+    );
   }
   return value;
 }

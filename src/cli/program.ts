@@ -18,7 +18,11 @@ import { ServiceFlowError } from '../process/errors.js';
 import { kpiTable } from '../testing/kpi-table.js';
 import { simulationReport, type ReportView } from '../testing/report.js';
 import { simulate } from '../testing/simulate.js';
-import { parseSimulationOptions, type SimulationOptions, type SimulationProgress } from '../testing/simulation-options.js';
+import {
+  parseSimulationOptions,
+  type SimulationOptions,
+  type SimulationProgress,
+} from '../testing/simulation-options.js';
 import type { InquiryView } from '../process/view.js';
 import { planStaffing, type PlanTarget } from '../planning/plan-staffing.js';
 import { staffingReport } from '../planning/staffing-report.js';
@@ -35,11 +39,14 @@ export interface CliStreams {
   readonly progress?: ProgressFactory;
 }
 
-const integer = (name: string, min: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
-  return n;
-};
+const integer =
+  (name: string, min: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
+    return n;
+  };
 
 const positive = (value: string): number => {
   const n = Number(value);
@@ -73,7 +80,10 @@ interface SimulateFlags extends SimulationFlags {
 /** Adds the flags of {@link SimulationFlags} to `command`. */
 function simulationFlags(command: Command): Command {
   return command
-    .option('-c, --config <file>', 'simulation options from a file: .json, .js, .mjs, .cjs or .ts (export default defineSimulation({ … }))')
+    .option(
+      '-c, --config <file>',
+      'simulation options from a file: .json, .js, .mjs, .cjs or .ts (export default defineSimulation({ … }))',
+    )
     .option('-n, --inquiries <n>', 'inquiries arriving over the period', integer('--inquiries', 0), 1000)
     .option('-d, --days <d>', 'days of arrivals', positive, 30)
     .option('-s, --seed <s>', 'random seed (same seed, same result)', integer('--seed', 0), 1)
@@ -88,7 +98,8 @@ function simulationFlags(command: Command): Command {
  */
 async function simulationOptions(flags: SimulationFlags, command: Command): Promise<SimulationOptions> {
   const file = flags.config === undefined ? undefined : await loadSimulationConfig(flags.config);
-  const given = (flag: keyof SimulationFlags) => flags[flag] !== undefined && (file === undefined || command.getOptionValueSource(flag) === 'cli');
+  const given = (flag: keyof SimulationFlags) =>
+    flags[flag] !== undefined && (file === undefined || command.getOptionValueSource(flag) === 'cli');
   const options: SimulationOptions = { ...file };
   return {
     ...options,
@@ -115,9 +126,11 @@ function checkReportFile(file: string): void {
   const path = resolve(file);
   const directory = dirname(path);
   const found = statSync(directory, { throwIfNoEntry: false });
-  if (found === undefined) throw new UsageError(`cannot write the report to ${file}: the directory ${directory} does not exist`);
+  if (found === undefined)
+    throw new UsageError(`cannot write the report to ${file}: the directory ${directory} does not exist`);
   if (!found.isDirectory()) throw new UsageError(`cannot write the report to ${file}: ${directory} is not a directory`);
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) throw new UsageError(`cannot write the report to ${file}: it is a directory`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true)
+    throw new UsageError(`cannot write the report to ${file}: it is a directory`);
   try {
     accessSync(directory, constants.W_OK);
   } catch {
@@ -130,7 +143,9 @@ async function runSimulate(flags: SimulateFlags, command: Command, io: CliStream
   const options = await simulationOptions(flags, command);
   const config = parseSimulationOptions(options);
   const interactive = flags.progress ?? (io.stdout.isTTY === true && flags.json !== true);
-  const progress = interactive ? (io.progress ?? ((total, days) => progressBar(io.stderr, total, days)))(config.inquiries, config.days) : silentProgress;
+  const progress = interactive
+    ? (io.progress ?? ((total, days) => progressBar(io.stderr, total, days)))(config.inquiries, config.days)
+    : silentProgress;
   const reportViews: ReportView[] = [];
   const { onView, onProgress } = options;
   const started = performance.now();
@@ -166,11 +181,15 @@ async function runSimulate(flags: SimulateFlags, command: Command, io: CliStream
   } else {
     if (result.metrics !== null) io.stdout.write(`${kpiTable(result.metrics, result.stats)}\n`);
     if (interactive) {
-      io.stderr.write(`\nSimulated ${result.stats.inquiries.toLocaleString('en-US')} inquiries in ${seconds.toFixed(1)} s (${Math.round(result.stats.steps / seconds).toLocaleString('en-US')} process steps/s)\n`);
+      io.stderr.write(
+        `\nSimulated ${result.stats.inquiries.toLocaleString('en-US')} inquiries in ${seconds.toFixed(1)} s (${Math.round(result.stats.steps / seconds).toLocaleString('en-US')} process steps/s)\n`,
+      );
     }
   }
   if (flags.report !== undefined) {
-    const title = flags.title ?? `serviceflow simulation: ${config.inquiries.toLocaleString('en-US')} inquiries over ${config.days} days (seed ${config.seed})`;
+    const title =
+      flags.title ??
+      `serviceflow simulation: ${config.inquiries.toLocaleString('en-US')} inquiries over ${config.days} days (seed ${config.seed})`;
     writeFileSync(flags.report, simulationReport({ ...result, views: reportViews }, { title }));
     io.stderr.write(`Report written to ${flags.report}\n`);
   }
@@ -195,22 +214,26 @@ function staffingTarget(value: string): PlanTarget {
   const sla = /^sla[:=](\w+)[:=/](\d+(?:\.\d+)?)$/.exec(value);
   const percent = (text: string): number => {
     const n = Number(text);
-    if (!(n > 0 && n < 100)) throw new InvalidArgumentError(`the share must be a percentage above 0 and below 100 (received ${text})`);
+    if (!(n > 0 && n < 100))
+      throw new InvalidArgumentError(`the share must be a percentage above 0 and below 100 (received ${text})`);
     return n / 100;
   };
   const duration = (text: string): number => {
     const ms = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text);
-    if (ms === undefined) throw new InvalidArgumentError(`'${text}' is not a duration: seconds, or text such as '20s' or '4h'`);
+    if (ms === undefined)
+      throw new InvalidArgumentError(`'${text}' is not a duration: seconds, or text such as '20s' or '4h'`);
     return ms;
   };
-  if (shareWithin !== null) return { share: percent(shareWithin[1] ?? ''), answeredWithin: duration(shareWithin[2] ?? '') };
+  if (shareWithin !== null)
+    return { share: percent(shareWithin[1] ?? ''), answeredWithin: duration(shareWithin[2] ?? '') };
   if (asa !== null) return { asa: duration(asa[1] ?? '') };
   if (sla !== null) {
     const metric = SLA_METRICS.find((m) => m === sla[1]);
-    if (metric === undefined) throw new InvalidArgumentError(`unknown SLA metric '${sla[1] ?? ''}': expected ${SLA_METRICS.join(', ')}`);
+    if (metric === undefined)
+      throw new InvalidArgumentError(`unknown SLA metric '${sla[1] ?? ''}': expected ${SLA_METRICS.join(', ')}`);
     return { sla: metric, attainment: percent(sla[2] ?? '') };
   }
-  throw new InvalidArgumentError("expected 80/20 (80 % answered within 20 s), asa:30s or sla:firstResponse:95");
+  throw new InvalidArgumentError('expected 80/20 (80 % answered within 20 s), asa:30s or sla:firstResponse:95');
 }
 
 const share = (value: string): number => {
@@ -226,19 +249,29 @@ async function runStaff(flags: StaffFlags, command: Command, io: CliStreams): Pr
     seeds: flags.seeds,
     maxRounds: flags.rounds,
     ...(flags.maxOccupancy === undefined ? {} : { maxOccupancy: flags.maxOccupancy }),
-    ...(interactive ? { onRound: (round) => void io.stderr.write(`round ${round.round}: ${round.short} hours short, ${round.agentHours} agent-hours\n`) } : {}),
+    ...(interactive
+      ? {
+          onRound: (round) =>
+            void io.stderr.write(`round ${round.round}: ${round.short} hours short, ${round.agentHours} agent-hours\n`),
+        }
+      : {}),
   });
   if (flags.json === true) io.stdout.write(`${JSON.stringify(plan)}\n`);
   else io.stdout.write(`${staffingTable(plan)}\n`);
   if (flags.report !== undefined) {
-    writeFileSync(flags.report, staffingReport(plan, { title: flags.title ?? `serviceflow staffing plan: ${describeTarget(plan.target)}` }));
+    writeFileSync(
+      flags.report,
+      staffingReport(plan, { title: flags.title ?? `serviceflow staffing plan: ${describeTarget(plan.target)}` }),
+    );
     io.stderr.write(`Report written to ${flags.report}\n`);
   }
 }
 
 function program(io: CliStreams): Command {
   const root = new Command('serviceflow')
-    .description('Customer-service processes as typed XState machines: simulate a service desk, plan its staffing, print state diagrams.')
+    .description(
+      'Customer-service processes as typed XState machines: simulate a service desk, plan its staffing, print state diagrams.',
+    )
     .version(version, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
@@ -252,8 +285,16 @@ function program(io: CliStreams): Command {
     .option('--no-progress', 'never draw the progress bar')
     .action((flags: SimulateFlags, command: Command) => runSimulate(flags, command, io));
 
-  simulationFlags(root.command('staff').description('plan the agents a desk needs per hour of the week for a target, checked by simulation'))
-    .requiredOption('-t, --target <target>', 'what every hour must meet: 80/20 (80 % answered within 20 s), asa:30s, or sla:firstResponse:95', staffingTarget)
+  simulationFlags(
+    root
+      .command('staff')
+      .description('plan the agents a desk needs per hour of the week for a target, checked by simulation'),
+  )
+    .requiredOption(
+      '-t, --target <target>',
+      'what every hour must meet: 80/20 (80 % answered within 20 s), asa:30s, or sla:firstResponse:95',
+      staffingTarget,
+    )
     .option('--seeds <n>', 'simulations per check (more seeds, less noise)', integer('--seeds', 1), 3)
     .option('--rounds <n>', 'checks at most', integer('--rounds', 1), 8)
     .option('--max-occupancy <share>', 'the closed-form first guess keeps agents at most this busy, e.g. 0.85', share)
@@ -269,7 +310,8 @@ function program(io: CliStreams): Command {
     .option('--lr', 'lay the diagram out left to right')
     .action((machine: string, flags: { lr?: boolean }) => {
       const machines = { inquiry: inquiryMachine, contact: contactMachine } as const;
-      if (machine !== 'inquiry' && machine !== 'contact') throw new UsageError(`unknown machine '${machine}': expected inquiry or contact`);
+      if (machine !== 'inquiry' && machine !== 'contact')
+        throw new UsageError(`unknown machine '${machine}': expected inquiry or contact`);
       io.stdout.write(`${toMermaid(machines[machine], flags.lr === true ? { direction: 'LR' } : {})}\n`);
     });
   return root;

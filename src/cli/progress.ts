@@ -35,7 +35,8 @@ export function progressBar(stream: Output, total: number, days: number): Progre
   const bar = new cliProgress.SingleBar(
     {
       stream: terminal as unknown as NodeJS.WritableStream,
-      format: 'Simulating |{bar}| {percentage}% · day {day}/{days} · {arrived} of {inquiries} inquiries · {steps} steps · ETA {eta_formatted}',
+      format:
+        'Simulating |{bar}| {percentage}% · day {day}/{days} · {arrived} of {inquiries} inquiries · {steps} steps · ETA {eta_formatted}',
       barsize: 28,
       hideCursor: true,
       linewrap: false,

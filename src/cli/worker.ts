@@ -51,7 +51,10 @@ export function runCommandInWorker(entry: URL, argv: readonly string[]): void {
   const worker = entry.pathname.endsWith('.ts')
     ? // Run from source (npm run simulate, the tests): the worker loads TypeScript through tsx, as
       // the main thread did (a worker does not inherit the loader on Node 20).
-      new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true, workerData: data })
+      new Worker(
+        `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`,
+        { eval: true, workerData: data },
+      )
     : new Worker(entry, { workerData: data });
   let bar: ProgressReporter | undefined;
 

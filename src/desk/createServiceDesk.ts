@@ -17,7 +17,14 @@ import {
 } from '../process/errors.js';
 import type { PersistedState } from '../schemas/state.js';
 import { memoryStore } from '../stores/memory.js';
-import { isStorableText, journalEntryId, type JournalEntry, type ParkedSnapshot, type SnapshotStore, type StoredSnapshot } from '../stores/store.js';
+import {
+  isStorableText,
+  journalEntryId,
+  type JournalEntry,
+  type ParkedSnapshot,
+  type SnapshotStore,
+  type StoredSnapshot,
+} from '../stores/store.js';
 import { systemClock, type DeskClock } from './clock.js';
 import { createEffectBus, eventSourceMethods, type DeskEventSource } from './effect-bus.js';
 import { withFollowUps, type FollowUpOptions } from './follow-ups.js';
@@ -46,7 +53,10 @@ import { timerScheduler } from './timer-scheduler.js';
  * type Effect = DeskEffectOf<typeof inquiryMachine>; // InquiryEffect
  * ```
  */
-export type DeskEffectOf<TMachine extends AnyServiceMachine> = Extract<ProcessEffectOf<TMachine>, { readonly type: string }>;
+export type DeskEffectOf<TMachine extends AnyServiceMachine> = Extract<
+  ProcessEffectOf<TMachine>,
+  { readonly type: string }
+>;
 
 /**
  * Options of {@link createServiceDesk}.
@@ -243,12 +253,20 @@ const MAX_EVENT_ID_LENGTH = 200;
 
 function checkEventId(eventId: unknown): string | undefined {
   if (eventId === undefined) return undefined;
-  if (typeof eventId !== 'string' || eventId === '' || eventId.length > MAX_EVENT_ID_LENGTH || !isStorableText(eventId)) {
-    throw new InvalidInputError(`Invalid eventId ${abbreviate(eventId)}: expected a non-empty string of at most ${MAX_EVENT_ID_LENGTH} characters`, {
-      path: ['eventId'],
-      received: eventId,
-      expected: `a non-empty string of at most ${MAX_EVENT_ID_LENGTH} characters, without NUL characters or unpaired surrogates`,
-    });
+  if (
+    typeof eventId !== 'string' ||
+    eventId === '' ||
+    eventId.length > MAX_EVENT_ID_LENGTH ||
+    !isStorableText(eventId)
+  ) {
+    throw new InvalidInputError(
+      `Invalid eventId ${abbreviate(eventId)}: expected a non-empty string of at most ${MAX_EVENT_ID_LENGTH} characters`,
+      {
+        path: ['eventId'],
+        received: eventId,
+        expected: `a non-empty string of at most ${MAX_EVENT_ID_LENGTH} characters, without NUL characters or unpaired surrogates`,
+      },
+    );
   }
   return eventId;
 }
@@ -324,7 +342,9 @@ function dueTicks(process: ServiceProcess<AnyServiceMachine>, clock: DeskClock):
  * await desk.close();
  * ```
  */
-export function createServiceDesk<TMachine extends AnyServiceMachine>(options: ServiceDeskOptions<TMachine>): ServiceDesk<TMachine> {
+export function createServiceDesk<TMachine extends AnyServiceMachine>(
+  options: ServiceDeskOptions<TMachine>,
+): ServiceDesk<TMachine> {
   type Step = DeskStep<TMachine>;
   const { process } = options;
   const store = options.store ?? memoryStore();
@@ -379,10 +399,26 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
   const toEntries = (id: string, version: number, effects: readonly unknown[]): JournalEntry[] =>
     effects.map((effect, index) => {
       const { type, at } = effect as { type: string; at: number };
-      return { id: journalEntryId(id, version, index), snapshotId: id, version, index, type, at, effect, dispatchedAt: null };
+      return {
+        id: journalEntryId(id, version, index),
+        snapshotId: id,
+        version,
+        index,
+        type,
+        at,
+        effect,
+        dispatchedAt: null,
+      };
     });
 
-  const toStep = (id: string, version: number, state: PersistedState<unknown>, entries: readonly JournalEntry[], wakeAt: number | null, duplicate: boolean): Step => {
+  const toStep = (
+    id: string,
+    version: number,
+    state: PersistedState<unknown>,
+    entries: readonly JournalEntry[],
+    wakeAt: number | null,
+    duplicate: boolean,
+  ): Step => {
     // The view is computed on first read: a busy host that only needs the version pays nothing.
     let view: ProcessViewOf<TMachine> | undefined;
     return {
@@ -407,7 +443,9 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
   // A retried event id: the step that applied it, its effects read back from the journal. The first
   // attempt may have died before it scheduled the wake-up, so schedule it again.
   const replay = async (id: string, current: CachedSnapshot, version: number): Promise<Step> => {
-    const entries = (await store.journal(id, { afterVersion: version - 1 })).filter((entry) => entry.version === version);
+    const entries = (await store.journal(id, { afterVersion: version - 1 })).filter(
+      (entry) => entry.version === version,
+    );
     scheduler?.schedule(id, current.wakeAt);
     return toStep(id, version, current.state, entries, current.wakeAt, true);
   };
@@ -430,7 +468,13 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
       throw new StepRefusal(error, snapshot);
     }
     const eventIds = eventIdsOf(snapshot.state);
-    return { version: snapshot.version, state, wakeAt: snapshot.wakeAt, appliedSequence: appliedSequenceOf(snapshot.state), eventIds };
+    return {
+      version: snapshot.version,
+      state,
+      wakeAt: snapshot.wakeAt,
+      appliedSequence: appliedSequenceOf(snapshot.state),
+      eventIds,
+    };
   };
 
   const refusalOf = (error: unknown, current: CachedSnapshot): StepRefusal =>
@@ -441,7 +485,13 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
    * do, or (`missing: 'skip'`) the inquiry is gone. What the process or the store's checks refuse
    * in the stored inquiry throws a {@link StepRefusal}; a store failure throws as it is.
    */
-  const step = async (id: string, apply: Apply, what: string, eventId?: string, missing: 'throw' | 'skip' = 'throw'): Promise<Step | null> => {
+  const step = async (
+    id: string,
+    apply: Apply,
+    what: string,
+    eventId?: string,
+    missing: 'throw' | 'skip' = 'throw',
+  ): Promise<Step | null> => {
     let lastConflict: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const cached = attempt === 1 ? cache.get(id) : undefined;
@@ -473,7 +523,14 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
         return null;
       }
       const nextEventIds = withEventId(eventIds, eventId, current.version + 1);
-      const write = toSnapshotWrite(id, result.state, result.wakeAt, result.effects, current.appliedSequence, nextEventIds);
+      const write = toSnapshotWrite(
+        id,
+        result.state,
+        result.wakeAt,
+        result.effects,
+        current.appliedSequence,
+        nextEventIds,
+      );
       let saved: StoredSnapshot;
       try {
         saved = await store.save({ ...write, expectedVersion: current.version });
@@ -490,19 +547,33 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
         continue;
       }
       parking.saved(id);
-      cache.set(id, { version: saved.version, state: result.state, wakeAt: result.wakeAt, appliedSequence: current.appliedSequence, eventIds: nextEventIds });
+      cache.set(id, {
+        version: saved.version,
+        state: result.state,
+        wakeAt: result.wakeAt,
+        appliedSequence: current.appliedSequence,
+        eventIds: nextEventIds,
+      });
       return finish(saved, result);
     }
     throw new ConflictError(
       `Gave up on ${what} for inquiry ${abbreviate(id)} after ${maxAttempts} attempts: another writer saved it first every time; nothing was applied`,
-      { path: ['id'], received: id, expected: `at most ${maxAttempts - 1} concurrent saves in a row (maxAttempts)`, cause: lastConflict },
+      {
+        path: ['id'],
+        received: id,
+        expected: `at most ${maxAttempts - 1} concurrent saves in a row (maxAttempts)`,
+        cause: lastConflict,
+      },
     );
   };
 
   const applyDueTicks = dueTicks(process, clock);
 
   /** One wake-up inside the inquiry's chain: a refusal parks the inquiry. */
-  const attemptWake = async (id: string, missing: 'throw' | 'skip'): Promise<{ step: Step | null } | { failed: unknown; result: WakeResult }> => {
+  const attemptWake = async (
+    id: string,
+    missing: 'throw' | 'skip',
+  ): Promise<{ step: Step | null } | { failed: unknown; result: WakeResult }> => {
     try {
       return { step: await step(id, applyDueTicks, WAKE, undefined, missing) };
     } catch (error) {
@@ -545,7 +616,13 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
         if (current === undefined || appliedAt === undefined) throw error;
         return replay(id, current, appliedAt);
       }
-      cache.set(id, { version: saved.version, state: result.state, wakeAt: result.wakeAt, appliedSequence: 0, eventIds });
+      cache.set(id, {
+        version: saved.version,
+        state: result.state,
+        wakeAt: result.wakeAt,
+        appliedSequence: 0,
+        eventIds,
+      });
       return finish(saved, result);
     });
   }
@@ -574,7 +651,13 @@ export function createServiceDesk<TMachine extends AnyServiceMachine>(options: S
       const snapshot = await store.load(id);
       if (snapshot === undefined) return undefined;
       const state = process.restore(snapshot.state);
-      return { id, version: snapshot.version, view: process.view(state), wakeAt: snapshot.wakeAt, state: state as PersistedState<unknown> };
+      return {
+        id,
+        version: snapshot.version,
+        view: process.view(state),
+        wakeAt: snapshot.wakeAt,
+        state: state as PersistedState<unknown>,
+      };
     },
 
     async wake(id) {

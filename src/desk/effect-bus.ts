@@ -66,7 +66,8 @@ export interface DeskErrorContext {
    * `markDispatched`; `schedule`: the scheduler; `park`: parking an inquiry, or a `parked` listener;
    * `follow-up`: opening a requested follow-up failed (the request is delivered again later).
    */
-  readonly operation: 'wake' | 'deliver' | 'outbox' | 'mark' | 'schedule' | 'park' | 'drain' | 'dead-letter' | 'follow-up';
+  readonly operation:
+    'wake' | 'deliver' | 'outbox' | 'mark' | 'schedule' | 'park' | 'drain' | 'dead-letter' | 'follow-up';
   readonly inquiryId?: string;
   /** For a failed `wake`: which attempt failed (1 for the first). */
   readonly attempt?: number;
@@ -112,8 +113,14 @@ export type DeskEvents<Effect extends { readonly type: string }> = {
  */
 export interface DeskEventSource<Effect extends { readonly type: string }> {
   on<Channel extends keyof DeskEvents<Effect> & string>(channel: Channel, listener: DeskEvents<Effect>[Channel]): this;
-  once<Channel extends keyof DeskEvents<Effect> & string>(channel: Channel, listener: DeskEvents<Effect>[Channel]): this;
-  off<Channel extends keyof DeskEvents<Effect> & string>(channel: Channel, listener?: DeskEvents<Effect>[Channel]): this;
+  once<Channel extends keyof DeskEvents<Effect> & string>(
+    channel: Channel,
+    listener: DeskEvents<Effect>[Channel],
+  ): this;
+  off<Channel extends keyof DeskEvents<Effect> & string>(
+    channel: Channel,
+    listener?: DeskEvents<Effect>[Channel],
+  ): this;
 }
 
 type AnyListener = (...args: never[]) => unknown;
@@ -162,7 +169,10 @@ export function createEffectBus(): EffectBus {
 
   const reportError = (error: unknown, context: DeskErrorContext): void => {
     if (emitter.listenerCount('error') === 0) {
-      console.error(`[serviceflow] desk ${context.operation} failed${context.inquiryId === undefined ? '' : ` for ${context.inquiryId}`}:`, error);
+      console.error(
+        `[serviceflow] desk ${context.operation} failed${context.inquiryId === undefined ? '' : ` for ${context.inquiryId}`}:`,
+        error,
+      );
       return;
     }
     for (const listener of emitter.listeners('error')) {
@@ -201,7 +211,13 @@ export function createEffectBus(): EffectBus {
     async deliver(entries, redelivery) {
       const delivered: string[] = [];
       for (const entry of entries) {
-        const delivery: EffectDelivery = { id: entry.id, inquiryId: entry.snapshotId, version: entry.version, index: entry.index, redelivery };
+        const delivery: EffectDelivery = {
+          id: entry.id,
+          inquiryId: entry.snapshotId,
+          version: entry.version,
+          index: entry.index,
+          redelivery,
+        };
         let ok = true;
         // Snapshot the lists first: a once-listener removes itself while being called.
         for (const listener of [...emitter.listeners(entry.type), ...emitter.listeners('effect')]) {

@@ -42,7 +42,12 @@ export interface Outbox {
 }
 
 /** Creates the outbox dispatcher of one desk. */
-export function createOutbox(store: SnapshotStore, bus: EffectBus, clock: DeskClock, options: OutboxOptions | false = {}): Outbox {
+export function createOutbox(
+  store: SnapshotStore,
+  bus: EffectBus,
+  clock: DeskClock,
+  options: OutboxOptions | false = {},
+): Outbox {
   const interval = options === false ? 0 : Math.max(1, options.interval ?? 5_000);
   const batch = options === false ? 0 : Math.max(1, options.batch ?? 500);
   const inFlight = new Set<string>();

@@ -7,7 +7,13 @@
  * the desk remembers it in memory until it restarts. Internal.
  */
 import { ServiceFlowError, abbreviate } from '../process/errors.js';
-import { compareSnapshotIds, toStorableText, type ParkReason, type ParkedSnapshot, type SnapshotStore } from '../stores/store.js';
+import {
+  compareSnapshotIds,
+  toStorableText,
+  type ParkReason,
+  type ParkedSnapshot,
+  type SnapshotStore,
+} from '../stores/store.js';
 import type { DeskClock } from './clock.js';
 import type { EffectBus } from './effect-bus.js';
 import type { WakeResult } from './scheduler.js';
@@ -34,7 +40,8 @@ const MAX_REASON_LENGTH = 2_000;
 
 /** The stable code and the message of a refusal, fit for any store. */
 export function parkReasonOf(error: unknown): ParkReason {
-  const code = error instanceof ServiceFlowError ? error.code : error instanceof Error ? error.name || 'Error' : 'UNKNOWN';
+  const code =
+    error instanceof ServiceFlowError ? error.code : error instanceof Error ? error.name || 'Error' : 'UNKNOWN';
   const message = error instanceof Error ? error.message : `non-error thrown: ${abbreviate(error)}`;
   // Cut first, then clean: a cut through a surrogate pair leaves a lone surrogate, which no store keeps.
   return { code: toStorableText(code), message: toStorableText(message.slice(0, MAX_REASON_LENGTH)) };
@@ -85,7 +92,9 @@ export function createParking(store: SnapshotStore, bus: EffectBus, clock: DeskC
     async list(options = {}) {
       if (durable && store.parked !== undefined) return store.parked(options);
       const { after, limit } = options;
-      const ids = [...inMemory.keys()].filter((id) => after === undefined || compareSnapshotIds(id, after) > 0).sort(compareSnapshotIds);
+      const ids = [...inMemory.keys()]
+        .filter((id) => after === undefined || compareSnapshotIds(id, after) > 0)
+        .sort(compareSnapshotIds);
       return ids.slice(0, limit).map((id) => inMemory.get(id) as ParkedSnapshot); // ids come from the map
     },
     async unpark(id) {

@@ -78,4 +78,3 @@ export interface DeskScheduler {
   /** Stops waking; resolves when no wake-up it started is still running. */
   stop(): Promise<void>;
 }
-

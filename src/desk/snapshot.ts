@@ -21,7 +21,10 @@ export const MAX_REMEMBERED_EVENT_IDS = 1_000;
  * state includes — and, when the in-process desk applied events with ids, `eventIds`.
  * `process.restore` ignores the extra fields; every shell carries them over.
  */
-export type ShellState = PersistedState<unknown> & { readonly appliedSequence?: number; readonly eventIds?: AppliedEventIds };
+export type ShellState = PersistedState<unknown> & {
+  readonly appliedSequence?: number;
+  readonly eventIds?: AppliedEventIds;
+};
 
 /** The stage (top-level state name) of a state value, as the store indexes it. */
 export function stageOf(value: StateValue): string {
@@ -46,7 +49,8 @@ export function eventIdsOf(state: unknown): AppliedEventIds {
   const ids = (state as { eventIds?: unknown } | null)?.eventIds;
   if (!Array.isArray(ids)) return [];
   return ids.filter(
-    (pair): pair is [string, number] => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'number',
+    (pair): pair is [string, number] =>
+      Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'number',
   );
 }
 
@@ -77,7 +81,11 @@ export function toSnapshotWrite(
     id,
     state: plain
       ? state
-      : ({ ...state, ...(appliedSequence > 0 ? { appliedSequence } : {}), ...(eventIds.length > 0 ? { eventIds } : {}) } satisfies ShellState),
+      : ({
+          ...state,
+          ...(appliedSequence > 0 ? { appliedSequence } : {}),
+          ...(eventIds.length > 0 ? { eventIds } : {}),
+        } satisfies ShellState),
     stage: stageOf(state.value),
     wakeAt,
     lastEventAt: lastEventAtOf(state),

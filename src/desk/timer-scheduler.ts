@@ -65,7 +65,7 @@ export function timerScheduler(options: TimerSchedulerOptions = {}): DeskSchedul
   // Heap helpers: every index they dereference is checked against heap.length first (hence `!`).
   const push = (item: HeapItem): void => {
     heap.push(item);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (heap[parent]!.at <= heap[i]!.at) break; // both indexes are inside the heap
       [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
@@ -77,7 +77,7 @@ export function timerScheduler(options: TimerSchedulerOptions = {}): DeskSchedul
     const last = heap.pop();
     if (top === undefined || last === undefined || heap.length === 0) return top;
     heap[0] = last;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const left = 2 * i + 1;
       const right = left + 1;
       let smallest = i;

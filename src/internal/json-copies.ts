@@ -37,7 +37,10 @@ function copyOf(value: unknown, before: unknown, beforeCopy: unknown): unknown {
 
 function isPlainRecord(value: object): boolean {
   const prototype = Object.getPrototypeOf(value) as unknown;
-  return (prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+  return (
+    (prototype === Object.prototype || prototype === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  );
 }
 
 function arrayCopy(value: readonly unknown[], before: unknown, beforeCopy: unknown): readonly unknown[] {
@@ -50,7 +53,11 @@ function arrayCopy(value: readonly unknown[], before: unknown, beforeCopy: unkno
   return Object.freeze(copy);
 }
 
-function recordCopy(value: Record<string, unknown>, before: unknown, beforeCopy: unknown): Readonly<Record<string, unknown>> {
+function recordCopy(
+  value: Record<string, unknown>,
+  before: unknown,
+  beforeCopy: unknown,
+): Readonly<Record<string, unknown>> {
   const earlier = isRecordLike(before) && isRecordLike(beforeCopy) ? before : undefined;
   const earlierCopy = earlier === undefined ? undefined : (beforeCopy as Record<string, unknown>);
   const copy: Record<string, unknown> = {};
@@ -59,13 +66,15 @@ function recordCopy(value: Record<string, unknown>, before: unknown, beforeCopy:
     const member = copyOf(value[key], earlier?.[key], earlierCopy?.[key]);
     if (member === undefined) continue;
     // JSON.parse makes '__proto__' an own key; an assignment would set the prototype.
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true });
     else copy[key] = member;
   }
   return Object.freeze(copy);
 }
 
-const isRecordLike = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecordLike = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The frozen JSON copy of `value`: what `JSON.parse(JSON.stringify(value))` gives, deeply frozen.

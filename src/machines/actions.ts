@@ -74,7 +74,12 @@ export interface ServiceStepOutput {
  * path: returns the next context and appends the effects and any raised deadline to `out` (one
  * output per macrostep, not one result object per action: a step allocates what it must only).
  */
-export type ServiceStepRunner = (context: InquiryContext, event: InquiryMachineEvent, params: unknown, out: ServiceStepOutput) => InquiryContext;
+export type ServiceStepRunner = (
+  context: InquiryContext,
+  event: InquiryMachineEvent,
+  params: unknown,
+  out: ServiceStepOutput,
+) => InquiryContext;
 
 /** The key under which a service action carries its {@link ServiceStepRunner}. */
 export const SERVICE_STEP: unique symbol = Symbol.for('serviceflow.step');
@@ -87,7 +92,9 @@ export const SERVICE_GUARD: unique symbol = Symbol.for('serviceflow.guard');
 
 /** The guard itself when it is one of serviceflow's, or `undefined`. */
 export function serviceGuardOf(guard: unknown): ServiceGuard | undefined {
-  return typeof guard === 'function' && (guard as { [SERVICE_GUARD]?: boolean })[SERVICE_GUARD] === true ? (guard as ServiceGuard) : undefined;
+  return typeof guard === 'function' && (guard as { [SERVICE_GUARD]?: boolean })[SERVICE_GUARD] === true
+    ? (guard as ServiceGuard)
+    : undefined;
 }
 
 const markGuard = <G extends (args: { context: InquiryContext; event: InquiryMachineEvent }) => boolean>(guard: G): G =>
@@ -115,12 +122,27 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
   policies: ServicePolicies,
   copier: steps.ContextCopier,
   step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: TParams) => InquiryContext,
-): ActionFunction<InquiryContext, InquiryMachineEvent, InquiryMachineEvent, TParams, never, never, never, never, InquiryEffect> {
+): ActionFunction<
+  InquiryContext,
+  InquiryMachineEvent,
+  InquiryMachineEvent,
+  TParams,
+  never,
+  never,
+  never,
+  never,
+  InquiryEffect
+> {
   // One env per action for the life of the process; `emit` appends to the output of the run in
   // progress (steps are synchronous and never run another action).
   let effects: unknown[] = [];
   const env: steps.StepEnv = { policies, emit: (effect) => void effects.push(effect) };
-  const run = (context: InquiryContext, event: InquiryMachineEvent, params: TParams, out: ServiceStepOutput): InquiryContext => {
+  const run = (
+    context: InquiryContext,
+    event: InquiryMachineEvent,
+    params: TParams,
+    out: ServiceStepOutput,
+  ): InquiryContext => {
     const outer = effects;
     effects = out.effects;
     const outerCopier = steps.useContextCopier(copier);
@@ -207,14 +229,22 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
     /** Entry of the machine: names the first escalation level, starts clocks, applies `received` rules. */
     receive: action((ctx, _event, env) => steps.receive(ctx, env)),
     /** Records the stage a state stands for (`params.stage`) and reports `stage.changed`. */
-    enterStage: action<{ stage: string }>((ctx, event, env, params) => steps.enterStage(ctx, params.stage, event.at, env)),
+    enterStage: action<{ stage: string }>((ctx, event, env, params) =>
+      steps.enterStage(ctx, params.stage, event.at, env),
+    ),
     /** Records an event's time only (for events whose meaning is the transition itself). */
     record: action((ctx) => ctx),
     acknowledge: action((ctx, event) => steps.acknowledge(ctx, event.at)),
     /** Sets the category (and optionally the priority) from the event, or from `params`. */
     categorize: action<{ category?: string; priority?: Priority } | undefined>((ctx, event, env, params) => {
       const category = dataOf(event, params, 'category', 'categorize');
-      return steps.categorize(ctx, String(category), optionalDataOf(event, params, 'priority') as Priority | undefined, event.at, env);
+      return steps.categorize(
+        ctx,
+        String(category),
+        optionalDataOf(event, params, 'priority') as Priority | undefined,
+        event.at,
+        env,
+      );
     }),
     /** Sets the priority from the event, or from `params`. */
     prioritize: action<{ priority?: Priority } | undefined>((ctx, event, env, params) =>
@@ -258,7 +288,8 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
      */
     requestFollowUp: action((ctx, event, env) => {
       // Only the follow-up stage's customer.reply and reopen transitions name this action.
-      if (!asksForFollowUp(event)) throw new TypeError(`serviceflow: requestFollowUp runs on customer.reply or reopen, not '${event.type}'`);
+      if (!asksForFollowUp(event))
+        throw new TypeError(`serviceflow: requestFollowUp runs on customer.reply or reopen, not '${event.type}'`);
       env.emit(followUpRequest(ctx, event));
       return ctx;
     }),
@@ -270,7 +301,11 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
     ),
     recordContact: action((ctx, event) => {
       const e = expectEvent(event, 'contact.completed');
-      return steps.contactCompleted(ctx, { contactId: e.contactId, channel: e.channel, handleMs: e.handleMs, resolved: e.resolved }, e.at);
+      return steps.contactCompleted(
+        ctx,
+        { contactId: e.contactId, channel: e.channel, handleMs: e.handleMs, resolved: e.resolved },
+        e.at,
+      );
     }),
     /** `tick`: raises the first deadline due by the tick's instant (the rest follow one by one). */
     advanceTime: action((ctx) => ctx),
@@ -307,7 +342,9 @@ export function serviceGuards(policies: ServicePolicies) {
         context.followUp !== null && event.at < context.followUp.reopenUntil,
     ),
     /** The inquiry waits on the customer (so a customer reply resumes work). */
-    pendingOnCustomer: markGuard(({ context }: { context: InquiryContext; event: InquiryMachineEvent }) => context.pendingReason === 'customer'),
+    pendingOnCustomer: markGuard(
+      ({ context }: { context: InquiryContext; event: InquiryMachineEvent }) => context.pendingReason === 'customer',
+    ),
     /** Negative feedback, and the feedback policy reopens on it. */
     feedbackReopens: markGuard(
       ({ event }: { context: InquiryContext; event: InquiryMachineEvent }) =>

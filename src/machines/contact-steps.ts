@@ -59,14 +59,25 @@ export function announce(ctx: ContactContext, emit: ContactEffectSink): ContactC
 }
 
 /** Records the stage a state stands for and reports `stage.changed`. */
-export function enterStage(ctx: ContactContext, stage: ContactStage, at: number, emit: ContactEffectSink): ContactContext {
+export function enterStage(
+  ctx: ContactContext,
+  stage: ContactStage,
+  at: number,
+  emit: ContactEffectSink,
+): ContactContext {
   if (ctx.stage === stage) return ctx;
   emit({ type: 'stage.changed', ...about(ctx, at), from: ctx.stage, to: stage });
   return { ...ctx, stage };
 }
 
 /** The customer was identified: keeps the CRM id and the loaded profile (the latest wins). */
-export function identify(ctx: ContactContext, customerId: string, profile: CustomerProfile | undefined, at: number, emit: ContactEffectSink): ContactContext {
+export function identify(
+  ctx: ContactContext,
+  customerId: string,
+  profile: CustomerProfile | undefined,
+  at: number,
+  emit: ContactEffectSink,
+): ContactContext {
   emit({ type: 'contact.identified', ...about(ctx, at), customerId });
   return { ...ctx, identification: { customerId, ...(profile === undefined ? {} : { profile }), at } };
 }
@@ -99,7 +110,12 @@ export function hold(ctx: ContactContext, at: number, emit: ContactEffectSink): 
 export function unhold(ctx: ContactContext, at: number, emit: ContactEffectSink): ContactContext {
   const next = closeHold(ctx, at);
   const last = next.holds.at(-1);
-  emit({ type: 'contact.unheld', ...about(ctx, at), agentId: currentAgent(ctx) ?? '', holdMs: last === undefined ? 0 : holdLength(last, at) });
+  emit({
+    type: 'contact.unheld',
+    ...about(ctx, at),
+    agentId: currentAgent(ctx) ?? '',
+    holdMs: last === undefined ? 0 : holdLength(last, at),
+  });
   return next;
 }
 
@@ -123,10 +139,23 @@ export function end(ctx: ContactContext, at: number, emit: ContactEffectSink): C
  * Wrap-up completed: records the disposition and resolution, offers the customer a survey about
  * this contact, and leaves a follow-up task when the contact did not resolve the issue.
  */
-export function wrapUp(ctx: ContactContext, disposition: string, resolved: boolean, at: number, emit: ContactEffectSink): ContactContext {
+export function wrapUp(
+  ctx: ContactContext,
+  disposition: string,
+  resolved: boolean,
+  at: number,
+  emit: ContactEffectSink,
+): ContactContext {
   const agentId = currentAgent(ctx) ?? '';
   emit({ type: 'survey.offered', ...about(ctx, at), channel: ctx.channel, agentId });
-  let next: ContactContext = { ...ctx, outcome: 'handled', disposition, resolved, completedAt: at, surveyOfferedAt: at };
+  let next: ContactContext = {
+    ...ctx,
+    outcome: 'handled',
+    disposition,
+    resolved,
+    completedAt: at,
+    surveyOfferedAt: at,
+  };
   if (!resolved) {
     emit({ type: 'followUp.created', ...about(ctx, at), reason: 'unresolved', disposition });
     next = { ...next, followUpTask: { reason: 'unresolved', disposition, createdAt: at } };
@@ -156,6 +185,12 @@ export function reportCompleted(ctx: ContactContext, at: number, emit: ContactEf
 
 /** Entry of `abandoned`: reports `contact.abandoned` with the wait and where the customer left. */
 export function reportAbandoned(ctx: ContactContext, at: number, emit: ContactEffectSink): ContactContext {
-  emit({ type: 'contact.abandoned', ...about(ctx, at), channel: ctx.channel, queueMs: contactTimings(ctx, at).queueMs, during: preContactStep(ctx) });
+  emit({
+    type: 'contact.abandoned',
+    ...about(ctx, at),
+    channel: ctx.channel,
+    queueMs: contactTimings(ctx, at).queueMs,
+    during: preContactStep(ctx),
+  });
   return ctx;
 }

@@ -2,7 +2,13 @@ import { enqueueActions, setup, type ActionFunction, type ParameterizedObject } 
 import { describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
 import type { ContactView } from '../process/contact-view.js';
 import type { ContactEffect } from '../schemas/contact-effects.js';
-import { ContactContext, ContactEvent, ContactInput, type ContactInputInit, type ContactStage } from '../schemas/contact.js';
+import {
+  ContactContext,
+  ContactEvent,
+  ContactInput,
+  type ContactInputInit,
+  type ContactStage,
+} from '../schemas/contact.js';
 import * as steps from './contact-steps.js';
 
 /**
@@ -28,12 +34,21 @@ type EventOf<T extends ContactEvent['type']> = Extract<ContactEvent, { type: T }
 
 function expectEvent<T extends ContactEvent['type']>(event: ContactEvent, type: T): EventOf<T> {
   if (event.type !== type) {
-    throw new InvalidConfigError(`serviceflow contact action expected '${type}', received '${event.type}'`, { path: ['type'], received: event.type, expected: `'${type}'` });
+    throw new InvalidConfigError(`serviceflow contact action expected '${type}', received '${event.type}'`, {
+      path: ['type'],
+      received: event.type,
+      expected: `'${type}'`,
+    });
   }
   return event as EventOf<T>;
 }
 
-type ContactStep<TParams> = (context: ContactContext, event: ContactEvent, emit: steps.ContactEffectSink, params: TParams) => ContactContext;
+type ContactStep<TParams> = (
+  context: ContactContext,
+  event: ContactEvent,
+  emit: steps.ContactEffectSink,
+  params: TParams,
+) => ContactContext;
 
 /**
  * Wraps a pure contact step into an XState action: assigns the next context (stamping
@@ -69,19 +84,27 @@ const contactActions = {
   /** Entry of the machine: reports `contact.started`. */
   announceContact: contactAction((ctx, _event, emit) => steps.announce(ctx, emit)),
   /** Records the stage a state stands for (`params.stage`) and reports `stage.changed`. */
-  enterContactStage: contactAction<{ stage: ContactStage }>((ctx, event, emit, params) => steps.enterStage(ctx, params.stage, event.at, emit)),
+  enterContactStage: contactAction<{ stage: ContactStage }>((ctx, event, emit, params) =>
+    steps.enterStage(ctx, params.stage, event.at, emit),
+  ),
   /** Records an event's instant only (`tick`: a contact has no deadlines). */
   recordContactTime: contactAction((ctx) => ctx),
   identifyCustomer: contactAction((ctx, event, emit) => {
     const e = expectEvent(event, 'customer.identified');
     return steps.identify(ctx, e.customerId, e.profile, e.at, emit);
   }),
-  routeContact: contactAction((ctx, event, emit) => steps.route(ctx, expectEvent(event, 'routed').queue, event.at, emit)),
+  routeContact: contactAction((ctx, event, emit) =>
+    steps.route(ctx, expectEvent(event, 'routed').queue, event.at, emit),
+  ),
   deflectContact: contactAction((ctx, event) => steps.deflect(ctx, event.at)),
-  connectAgent: contactAction((ctx, event, emit) => steps.connect(ctx, expectEvent(event, 'agent.connected').agentId, event.at, emit)),
+  connectAgent: contactAction((ctx, event, emit) =>
+    steps.connect(ctx, expectEvent(event, 'agent.connected').agentId, event.at, emit),
+  ),
   startHold: contactAction((ctx, event, emit) => steps.hold(ctx, event.at, emit)),
   endHold: contactAction((ctx, event, emit) => steps.unhold(ctx, event.at, emit)),
-  transferContact: contactAction((ctx, event, emit) => steps.transfer(ctx, expectEvent(event, 'transfer').to, event.at, emit)),
+  transferContact: contactAction((ctx, event, emit) =>
+    steps.transfer(ctx, expectEvent(event, 'transfer').to, event.at, emit),
+  ),
   endContact: contactAction((ctx, event, emit) => steps.end(ctx, event.at, emit)),
   completeWrapUp: contactAction((ctx, event, emit) => {
     const e = expectEvent(event, 'wrapup.completed');

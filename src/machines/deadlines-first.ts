@@ -48,15 +48,25 @@ export function rawTransitionOf(machine: AnyStateMachine): Transition {
  * `process.send` reports `EVENT_NOT_ALLOWED` for it instead, or, for a `customer.reply` or
  * `reopen`, `followUp.requested`.
  */
-export function deadlinesFirst<TMachine extends AnyStateMachine>(machine: TMachine, reading: DeadlineReading = serviceDeadlines): TMachine {
+export function deadlinesFirst<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  reading: DeadlineReading = serviceDeadlines,
+): TMachine {
   const target = machine as unknown as Record<PropertyKey, unknown>;
   const raw = rawTransitionOf(machine);
-  const provide = (Object.getPrototypeOf(machine) as { provide: (this: AnyStateMachine, implementations: unknown) => AnyStateMachine }).provide;
+  const provide = (
+    Object.getPrototypeOf(machine) as { provide: (this: AnyStateMachine, implementations: unknown) => AnyStateMachine }
+  ).provide;
   const due = (context: unknown): number | null => reading.nextDeadline(context as never);
   const wake = (when: number, at: number) => reading.wake?.(when, at) ?? { type: 'tick', at };
   const transition: Transition = (snapshot, event, actorScope) => {
     const { type, at } = event as { type: string; at?: unknown };
-    if (typeof at !== 'number' || type === 'deadline' || type.startsWith('xstate.') || (snapshot as { status: string }).status !== 'active') {
+    if (
+      typeof at !== 'number' ||
+      type === 'deadline' ||
+      type.startsWith('xstate.') ||
+      (snapshot as { status: string }).status !== 'active'
+    ) {
       return raw(snapshot, event, actorScope);
     }
     let current = snapshot as ReturnType<Transition>;

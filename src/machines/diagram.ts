@@ -51,7 +51,8 @@ function guardName(guard: unknown): string | undefined {
   if (guard === undefined || guard === null) return undefined;
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'function') return guard.name === '' ? 'guard' : guard.name;
-  if (typeof guard === 'object' && typeof (guard as { type?: unknown }).type === 'string') return (guard as { type: string }).type;
+  if (typeof guard === 'object' && typeof (guard as { type?: unknown }).type === 'string')
+    return (guard as { type: string }).type;
   return 'guard';
 }
 
@@ -118,7 +119,8 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidOptions = {}
   const lines: string[] = ['stateDiagram-v2'];
   if (options.direction === 'LR') lines.push('  direction LR');
 
-  const edgeLine = (edge: Edge, indent: string) => `${indent}${idOf(edge.source)} --> ${idOf(edge.target)}: ${edge.label}`;
+  const edgeLine = (edge: Edge, indent: string) =>
+    `${indent}${idOf(edge.source)} --> ${idOf(edge.target)}: ${edge.label}`;
 
   const block = (node: NodeLike, indent: string): void => {
     const children = Object.values(node.states);

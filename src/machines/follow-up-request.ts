@@ -37,7 +37,9 @@ export function followUpId(inquiryId: string, at: number): string {
 }
 
 /** The events that ask for a follow-up when they can no longer reopen. */
-export function asksForFollowUp(event: { readonly type: string }): event is { type: 'customer.reply' | 'reopen'; at: number; reason?: string } {
+export function asksForFollowUp(event: {
+  readonly type: string;
+}): event is { type: 'customer.reply' | 'reopen'; at: number; reason?: string } {
   return event.type === 'customer.reply' || event.type === 'reopen';
 }
 
@@ -45,14 +47,28 @@ export function asksForFollowUp(event: { readonly type: string }): event is { ty
  * The `followUp.requested` effect of a message that can no longer reopen the inquiry whose
  * context is `ctx`.
  */
-export function followUpRequest(ctx: InquiryContext, event: { type: 'customer.reply' | 'reopen'; at: number; reason?: string | undefined }): FollowUpRequestedEffect {
+export function followUpRequest(
+  ctx: InquiryContext,
+  event: { type: 'customer.reply' | 'reopen'; at: number; reason?: string | undefined },
+): FollowUpRequestedEffect {
   // Built key by key in the schema's order, optional keys only when set (plain JSON, no undefined).
-  const input = { id: followUpId(ctx.id, event.at), channel: ctx.channel, customer: ctx.customer, priority: ctx.priority } as InquiryInput;
+  const input = {
+    id: followUpId(ctx.id, event.at),
+    channel: ctx.channel,
+    customer: ctx.customer,
+    priority: ctx.priority,
+  } as InquiryInput;
   setDefined(input, 'category', ctx.category);
   setDefined(input, 'subject', ctx.subject);
   input.followUpOf = ctx.id;
   input.at = event.at;
-  const effect: FollowUpRequestedEffect = { type: 'followUp.requested', inquiryId: ctx.id, at: event.at, by: event.type, input };
+  const effect: FollowUpRequestedEffect = {
+    type: 'followUp.requested',
+    inquiryId: ctx.id,
+    at: event.at,
+    by: event.type,
+    input,
+  };
   setDefined(effect, 'reason', event.reason);
   return effect;
 }

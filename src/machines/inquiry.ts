@@ -59,94 +59,109 @@ const stage = <S extends string>(name: S) => ({ type: 'enterStage', params: { st
  */
 export const inquiryMachine = deadlinesFirst(
   setup({
-  types: {
-    context: {} as InquiryContext,
-    events: {} as InquiryMachineEvent,
-    input: {} as InquiryInputInit,
-    emitted: {} as InquiryEffect,
-    tags: {} as 'active' | 'pending' | 'resolved',
-  },
-  schemas: { input: InquiryInput, events: InquiryEvent, context: InquiryContext },
-  actions: serviceActions(defaultPolicies),
-  guards: serviceGuards(defaultPolicies),
-}).createMachine({
-  id: 'inquiry',
-  version: '1',
-  context: pureContext(({ input }: { input: InquiryInputInit }) => receivedContext(parseInquiryInput(input))),
-  entry: 'receive',
-  initial: 'inquiry',
-  // Accepted in every open stage; stages refine some of them.
-  on: { ...serviceRootHandlers, cancel: { target: '.cancelled', actions: 'cancel' } },
-  states: {
-    inquiry: {
-      tags: ['active'],
-      entry: stage('inquiry'),
-      on: {
-        acknowledge: { actions: 'acknowledge' },
-        categorize: { target: 'identification', actions: 'categorize' },
-        prioritize: { target: 'identification', actions: 'prioritize' },
-        assign: { target: 'resolution', actions: 'assign' },
-        resolve: { target: 'followUp', actions: 'resolve' },
-      },
+    types: {
+      context: {} as InquiryContext,
+      events: {} as InquiryMachineEvent,
+      input: {} as InquiryInputInit,
+      emitted: {} as InquiryEffect,
+      tags: {} as 'active' | 'pending' | 'resolved',
     },
-    identification: {
-      tags: ['active'],
-      entry: stage('identification'),
-      on: {
-        acknowledge: { actions: 'acknowledge' },
-        assign: { target: 'resolution', actions: 'assign' },
-        resolve: { target: 'followUp', actions: 'resolve' },
-      },
-    },
-    resolution: {
-      tags: ['active'],
-      entry: stage('resolution'),
-      initial: 'working',
-      on: {
-        resolve: { target: 'followUp', actions: 'resolve' },
-      },
-      states: {
-        working: {
-          on: { pend: { target: 'pending', actions: 'pend' } },
+    schemas: { input: InquiryInput, events: InquiryEvent, context: InquiryContext },
+    actions: serviceActions(defaultPolicies),
+    guards: serviceGuards(defaultPolicies),
+  }).createMachine({
+    id: 'inquiry',
+    version: '1',
+    context: pureContext(({ input }: { input: InquiryInputInit }) => receivedContext(parseInquiryInput(input))),
+    entry: 'receive',
+    initial: 'inquiry',
+    // Accepted in every open stage; stages refine some of them.
+    on: { ...serviceRootHandlers, cancel: { target: '.cancelled', actions: 'cancel' } },
+    states: {
+      inquiry: {
+        tags: ['active'],
+        entry: stage('inquiry'),
+        on: {
+          acknowledge: { actions: 'acknowledge' },
+          categorize: { target: 'identification', actions: 'categorize' },
+          prioritize: { target: 'identification', actions: 'prioritize' },
+          assign: { target: 'resolution', actions: 'assign' },
+          resolve: { target: 'followUp', actions: 'resolve' },
         },
-        pending: {
-          tags: ['pending'],
-          on: {
-            pend: { actions: 'pend' },
-            resume: { target: 'working', actions: 'resumeWork' },
-            'customer.reply': [
-              { guard: 'pendingOnCustomer', target: 'working', actions: ['resumeWork', 'recordCustomerReply'] },
-              { actions: 'recordCustomerReply' },
-            ],
+      },
+      identification: {
+        tags: ['active'],
+        entry: stage('identification'),
+        on: {
+          acknowledge: { actions: 'acknowledge' },
+          assign: { target: 'resolution', actions: 'assign' },
+          resolve: { target: 'followUp', actions: 'resolve' },
+        },
+      },
+      resolution: {
+        tags: ['active'],
+        entry: stage('resolution'),
+        initial: 'working',
+        on: {
+          resolve: { target: 'followUp', actions: 'resolve' },
+        },
+        states: {
+          working: {
+            on: { pend: { target: 'pending', actions: 'pend' } },
+          },
+          pending: {
+            tags: ['pending'],
+            on: {
+              pend: { actions: 'pend' },
+              resume: { target: 'working', actions: 'resumeWork' },
+              'customer.reply': [
+                { guard: 'pendingOnCustomer', target: 'working', actions: ['resumeWork', 'recordCustomerReply'] },
+                { actions: 'recordCustomerReply' },
+              ],
+            },
           },
         },
       },
-    },
-    followUp: {
-      tags: ['resolved'],
-      entry: [stage('followUp'), 'openFollowUp'],
-      on: {
-        // Inside the reopen window a reply or reopen reopens; after it, it asks for a follow-up.
-        'customer.reply': [
-          { guard: 'withinReopenWindow', target: 'resolution', actions: [{ type: 'reopen', params: { by: 'customer.reply' } }, 'recordCustomerReply'] },
-          { actions: 'requestFollowUp' },
-        ],
-        reopen: [{ guard: 'withinReopenWindow', target: 'resolution', actions: { type: 'reopen', params: { by: 'reopen' } } }, { actions: 'requestFollowUp' }],
-        feedback: [
-          { guard: 'feedbackReopens', target: 'resolution', actions: ['recordFeedback', { type: 'reopen', params: { by: 'feedback' } }] },
-          { actions: 'recordFeedback' },
-        ],
-        close: { target: 'closed', actions: 'close' },
-        deadline: [
-          { guard: 'closesNow', target: 'closed', actions: ['fireDeadlines', 'closeAutomatically'] },
-          { actions: 'fireDeadlines' },
-        ],
+      followUp: {
+        tags: ['resolved'],
+        entry: [stage('followUp'), 'openFollowUp'],
+        on: {
+          // Inside the reopen window a reply or reopen reopens; after it, it asks for a follow-up.
+          'customer.reply': [
+            {
+              guard: 'withinReopenWindow',
+              target: 'resolution',
+              actions: [{ type: 'reopen', params: { by: 'customer.reply' } }, 'recordCustomerReply'],
+            },
+            { actions: 'requestFollowUp' },
+          ],
+          reopen: [
+            {
+              guard: 'withinReopenWindow',
+              target: 'resolution',
+              actions: { type: 'reopen', params: { by: 'reopen' } },
+            },
+            { actions: 'requestFollowUp' },
+          ],
+          feedback: [
+            {
+              guard: 'feedbackReopens',
+              target: 'resolution',
+              actions: ['recordFeedback', { type: 'reopen', params: { by: 'feedback' } }],
+            },
+            { actions: 'recordFeedback' },
+          ],
+          close: { target: 'closed', actions: 'close' },
+          deadline: [
+            { guard: 'closesNow', target: 'closed', actions: ['fireDeadlines', 'closeAutomatically'] },
+            { actions: 'fireDeadlines' },
+          ],
+        },
       },
+      closed: { type: 'final', entry: stage('closed') },
+      cancelled: { type: 'final', entry: stage('cancelled') },
     },
-    closed: { type: 'final', entry: stage('closed') },
-    cancelled: { type: 'final', entry: stage('cancelled') },
-  },
-}),
+  }),
 );
 
 /** The type of the built-in inquiry machine. */

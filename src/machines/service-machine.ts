@@ -21,13 +21,18 @@ import { deadlinesFirst } from './deadlines-first.js';
 
 type Shape = Record<string, z.ZodType>;
 
-type ParamsOf<F> = F extends ActionFunction<infer _C, infer _E, infer _T, infer P, infer _A, infer _B, infer _G, infer _D, infer _M> ? P : never;
+type ParamsOf<F> =
+  F extends ActionFunction<infer _C, infer _E, infer _T, infer P, infer _A, infer _B, infer _G, infer _D, infer _M>
+    ? P
+    : never;
 /** serviceflow's actions, typed for a machine whose context and events extend the service ones. */
 type RetypedActions<A, C extends InquiryContext, E extends EventObject> = {
   [K in keyof A]: ActionFunction<C, E, E, ParamsOf<A[K]>, never, never, never, never, InquiryEffect>;
 };
 /** serviceflow's guards, typed for such a machine. */
-type RetypedGuards<G, C extends InquiryContext, E extends EventObject> = { [K in keyof G]: (args: { context: C; event: E }) => boolean };
+type RetypedGuards<G, C extends InquiryContext, E extends EventObject> = {
+  [K in keyof G]: (args: { context: C; event: E }) => boolean;
+};
 type StandardEventType = InquiryEvent['type'];
 
 /** The events a custom machine adds: each named, with the fields it carries besides `type` and `at`. */
@@ -35,7 +40,9 @@ export type CustomEventShapes = Record<string, Shape>;
 
 /** The typed event union of a set of custom event shapes (`at` in epoch ms). */
 export type CustomEventsOf<TEvents extends CustomEventShapes> = {
-  [K in keyof TEvents & string]: { type: K; at: number } & ([keyof TEvents[K]] extends [never] ? unknown : z.infer<z.ZodObject<TEvents[K]>>);
+  [K in keyof TEvents & string]: { type: K; at: number } & ([keyof TEvents[K]] extends [never]
+    ? unknown
+    : z.infer<z.ZodObject<TEvents[K]>>);
 }[keyof TEvents & string];
 
 /** Options of {@link serviceSetup}. */
@@ -47,15 +54,20 @@ export interface ServiceSetupOptions<TEvents extends CustomEventShapes, TContext
 }
 
 // Duck-typed: every zod 4 schema carries `_zod`, whichever entry (classic, mini) made it.
-const isSchema = (value: unknown): boolean => typeof value === 'object' && value !== null && typeof (value as { _zod?: unknown })._zod === 'object';
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isSchema = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && typeof (value as { _zod?: unknown })._zod === 'object';
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function refuseSetup(path: string[], received: unknown, expected: string): never {
-  throw new InvalidConfigError(`Invalid serviceSetup options: ${path.length === 0 ? 'options' : path.join('.')} must be ${expected} (received ${abbreviate(received)})`, {
-    path,
-    received,
-    expected,
-  });
+  throw new InvalidConfigError(
+    `Invalid serviceSetup options: ${path.length === 0 ? 'options' : path.join('.')} must be ${expected} (received ${abbreviate(received)})`,
+    {
+      path,
+      received,
+      expected,
+    },
+  );
 }
 
 /** Options of the shape serviceSetup reads: records of zod schemas. */
@@ -73,7 +85,8 @@ function checkSetupOptions(options: unknown): void {
   }
   if (context !== undefined) {
     if (!isRecord(context)) refuseSetup(['context'], context, 'an object of zod schemas with defaults keyed by field');
-    for (const [field, schema] of Object.entries(context)) if (!isSchema(schema)) refuseSetup(['context', field], schema, 'a zod schema with a default');
+    for (const [field, schema] of Object.entries(context))
+      if (!isSchema(schema)) refuseSetup(['context', field], schema, 'a zod schema with a default');
   }
 }
 
@@ -121,17 +134,24 @@ export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext ex
   const customEvents = options.events ?? ({} as TEvents);
   for (const name of Object.keys(customEvents)) {
     if ((InquiryEvent.options.map((o) => o.shape.type.value) as string[]).includes(name) || name === 'deadline') {
-      throw new InvalidConfigError(`Custom event '${name}' clashes with a standard serviceflow event; give it another name`, {
-        path: ['events', name],
-        expected: 'a name that is not a standard event',
-      });
+      throw new InvalidConfigError(
+        `Custom event '${name}' clashes with a standard serviceflow event; give it another name`,
+        {
+          path: ['events', name],
+          expected: 'a name that is not a standard event',
+        },
+      );
     }
   }
   const extraContext = z.object(options.context ?? ({} as TContext));
   // The context factory fills in these defaults on every start: a field without one fails here.
   const defaults = extraContext.safeParse({});
   if (!defaults.success) {
-    const { message, details } = describeZodError('serviceSetup context (every field needs a default)', {}, defaults.error);
+    const { message, details } = describeZodError(
+      'serviceSetup context (every field needs a default)',
+      {},
+      defaults.error,
+    );
     throw new InvalidConfigError(message, { ...details, path: ['context', ...(details.path ?? [])] });
   }
   // Custom events take any zod shape: their strings are checked as the built-in events' are, at
@@ -155,8 +175,16 @@ export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext ex
       tags: {} as 'active' | 'pending' | 'resolved',
     },
     schemas: { input: InquiryInput, events, context },
-    actions: serviceActions(defaultPolicies) as unknown as RetypedActions<ReturnType<typeof serviceActions>, Context, Events>,
-    guards: serviceGuards(defaultPolicies) as unknown as RetypedGuards<ReturnType<typeof serviceGuards>, Context, Events>,
+    actions: serviceActions(defaultPolicies) as unknown as RetypedActions<
+      ReturnType<typeof serviceActions>,
+      Context,
+      Events
+    >,
+    guards: serviceGuards(defaultPolicies) as unknown as RetypedGuards<
+      ReturnType<typeof serviceGuards>,
+      Context,
+      Events
+    >,
   });
 
   const contextFactory = pureContext(({ input }: { input: InquiryInputInit }): Context => {
@@ -224,16 +252,28 @@ export function followUpState<TReopen extends string, TClose extends string>(opt
         { actions: 'requestFollowUp' as const },
       ],
       reopen: [
-        { guard: 'withinReopenWindow', target: reopenTo, actions: { type: 'reopen', params: { by: 'reopen' } } as const },
+        {
+          guard: 'withinReopenWindow',
+          target: reopenTo,
+          actions: { type: 'reopen', params: { by: 'reopen' } } as const,
+        },
         { actions: 'requestFollowUp' as const },
       ],
       feedback: [
-        { guard: 'feedbackReopens', target: reopenTo, actions: ['recordFeedback' as const, { type: 'reopen', params: { by: 'feedback' } } as const] },
+        {
+          guard: 'feedbackReopens',
+          target: reopenTo,
+          actions: ['recordFeedback' as const, { type: 'reopen', params: { by: 'feedback' } } as const],
+        },
         { actions: 'recordFeedback' as const },
       ],
       close: { target: options.closeTo, actions: 'close' as const },
       deadline: [
-        { guard: 'closesNow', target: options.closeTo, actions: ['fireDeadlines' as const, 'closeAutomatically' as const] },
+        {
+          guard: 'closesNow',
+          target: options.closeTo,
+          actions: ['fireDeadlines' as const, 'closeAutomatically' as const],
+        },
         { actions: 'fireDeadlines' as const },
       ],
     },
@@ -255,7 +295,11 @@ const isInside = (child: NodeLike, parent: NodeLike): boolean => {
 };
 
 const actionName = (action: unknown): string | undefined =>
-  typeof action === 'string' ? action : typeof action === 'object' && action !== null ? (action as { type?: string }).type : undefined;
+  typeof action === 'string'
+    ? action
+    : typeof action === 'object' && action !== null
+      ? (action as { type?: string }).type
+      : undefined;
 
 /**
  * Checks the contract a service machine keeps so that the process, the desk, the stores, the
@@ -282,7 +326,10 @@ export function checkServiceMachine(machine: AnyStateMachine): void {
   const root = machine.root as unknown as NodeLike;
   const problems: { path: string[]; message: string }[] = [];
   if (!root.entry.some((action) => actionName(action) === 'receive')) {
-    problems.push({ path: ['entry'], message: "the root entry must run 'receive' so that SLA clocks start and 'received' escalation rules apply" });
+    problems.push({
+      path: ['entry'],
+      message: "the root entry must run 'receive' so that SLA clocks start and 'received' escalation rules apply",
+    });
   }
   let finals = 0;
   const leavesFollowUp = ['reopen', 'close', 'closeAutomatically', 'cancel'];
@@ -291,7 +338,10 @@ export function checkServiceMachine(machine: AnyStateMachine): void {
     if (node.entry.some((action) => actionName(action) === 'openFollowUp')) {
       for (let n: NodeLike | undefined = node; n !== undefined; n = n.parent) {
         for (const [event, transitions] of n.transitions) {
-          for (const transition of transitions as readonly { target?: readonly NodeLike[]; actions: readonly unknown[] }[]) {
+          for (const transition of transitions as readonly {
+            target?: readonly NodeLike[];
+            actions: readonly unknown[];
+          }[]) {
             const leaves = (transition.target ?? []).some((target) => target !== node && !isInside(target, node));
             if (leaves && !transition.actions.some((action) => leavesFollowUp.includes(actionName(action) ?? ''))) {
               problems.push({
@@ -306,19 +356,28 @@ export function checkServiceMachine(machine: AnyStateMachine): void {
     if (node.type === 'atomic') {
       for (const event of ['tick', 'deadline']) {
         let handled = false;
-        for (let n: NodeLike | undefined = node; n !== undefined && !handled; n = n.parent) handled = (n.transitions.get(event)?.length ?? 0) > 0;
-        if (!handled) problems.push({ path: ['states', ...path], message: `state '${path.join('.')}' does not handle '${event}' (spread serviceSetup().on into the root 'on')` });
+        for (let n: NodeLike | undefined = node; n !== undefined && !handled; n = n.parent)
+          handled = (n.transitions.get(event)?.length ?? 0) > 0;
+        if (!handled)
+          problems.push({
+            path: ['states', ...path],
+            message: `state '${path.join('.')}' does not handle '${event}' (spread serviceSetup().on into the root 'on')`,
+          });
       }
     }
     for (const [key, child] of Object.entries(node.states)) visit(child, [...path, key]);
   };
   visit(root, []);
-  if (finals === 0) problems.push({ path: ['states'], message: 'the machine has no final state, so no instance could ever end' });
+  if (finals === 0)
+    problems.push({ path: ['states'], message: 'the machine has no final state, so no instance could ever end' });
   if (problems.length > 0) {
-    throw new InvalidConfigError(`Machine '${machine.id}' breaks the service machine contract: ${problems.map((p) => p.message).join('; ')}`, {
-      path: problems[0]?.path ?? [],
-      issues: problems.map((p) => ({ path: p.path, message: p.message })),
-      expected: 'see docs/custom-processes.md for the contract',
-    });
+    throw new InvalidConfigError(
+      `Machine '${machine.id}' breaks the service machine contract: ${problems.map((p) => p.message).join('; ')}`,
+      {
+        path: problems[0]?.path ?? [],
+        issues: problems.map((p) => ({ path: p.path, message: p.message })),
+        expected: 'see docs/custom-processes.md for the contract',
+      },
+    );
   }
 }

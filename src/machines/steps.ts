@@ -22,7 +22,17 @@ import {
 } from '../policies/sla-clocks.js';
 import type { FeedbackKind, PendingReason, Priority } from '../schemas/inquiry.js';
 import type { InquiryEffect } from '../schemas/effects.js';
-import type { Assignee, EscalationRecord, EscalationTrigger, FeedbackResponse, InquiryContext, SlaClock, SlaMetric, SlaState, Survey } from '../schemas/state.js';
+import type {
+  Assignee,
+  EscalationRecord,
+  EscalationTrigger,
+  FeedbackResponse,
+  InquiryContext,
+  SlaClock,
+  SlaMetric,
+  SlaState,
+  Survey,
+} from '../schemas/state.js';
 import { assignFields, copyRecord, setDefined, withFields } from '../internal/records.js';
 import { freezeNew, frozenJsonOf } from '../internal/json-copies.js';
 import type { ServicePolicies } from './policies.js';
@@ -87,7 +97,11 @@ export const inquiryContextCopy: ContextCopier = (c) =>
  * a fixed shape too, is copied; when it is the one of `earlier`, it is taken from `earlierCopy`,
  * that context's copy.
  */
-export function inquiryContextJson(c: InquiryContext, earlier?: InquiryContext, earlierCopy?: InquiryContext): InquiryContext {
+export function inquiryContextJson(
+  c: InquiryContext,
+  earlier?: InquiryContext,
+  earlierCopy?: InquiryContext,
+): InquiryContext {
   // The fields every context has in one literal, then the optional ones that are set: the key
   // order differs from the schema's, which neither JSON nor deep equality looks at.
   const copy: InquiryContext = {
@@ -102,7 +116,10 @@ export function inquiryContextJson(c: InquiryContext, earlier?: InquiryContext, 
     resolvedAt: c.resolvedAt,
     reopenCount: c.reopenCount,
     contacts: freezeNew(c.contacts, earlier?.contacts),
-    sla: earlierCopy !== undefined && c.sla === earlier?.sla ? earlierCopy.sla : slaJson(c.sla, earlier?.sla, earlierCopy?.sla),
+    sla:
+      earlierCopy !== undefined && c.sla === earlier?.sla
+        ? earlierCopy.sla
+        : slaJson(c.sla, earlier?.sla, earlierCopy?.sla),
     escalation: freezeNew(c.escalation, earlier?.escalation),
     feedback: freezeNew(c.feedback, earlier?.feedback),
     followUp: freezeNew(c.followUp, earlier?.followUp),
@@ -218,12 +235,21 @@ function updateClocks(
 }
 
 /** Starts a new clock for `metric`, moving a finished one of the same metric to the history. */
-function beginClock(ctx: InquiryContext, metric: SlaMetric, targetMs: number, startedAt: number, at: number, env: StepEnv): InquiryContext {
+function beginClock(
+  ctx: InquiryContext,
+  metric: SlaMetric,
+  targetMs: number,
+  startedAt: number,
+  at: number,
+  env: StepEnv,
+): InquiryContext {
   const previous = ctx.sla.clocks[metric];
   const clock = startClock(env.policies.sla, metric, targetMs, startedAt, at, clockEnv(ctx, env));
   const clocks = copyRecord(ctx.sla.clocks);
   clocks[metric] = clock;
-  return withContext(ctx, { sla: { clocks, history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous] } });
+  return withContext(ctx, {
+    sla: { clocks, history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous] },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,12 +297,26 @@ function signalEscalation(ctx: InquiryContext, signal: EscalationSignal, at: num
 }
 
 /** A manual escalation: one level up; the top caps. */
-export function escalateByHand(ctx: InquiryContext, reason: string | undefined, at: number, env: StepEnv): InquiryContext {
-  return applyEscalation(ctx, { level: ctx.escalation.level + 1, trigger: 'manual', reason: reason ?? 'manual escalation' }, at, env);
+export function escalateByHand(
+  ctx: InquiryContext,
+  reason: string | undefined,
+  at: number,
+  env: StepEnv,
+): InquiryContext {
+  return applyEscalation(
+    ctx,
+    { level: ctx.escalation.level + 1, trigger: 'manual', reason: reason ?? 'manual escalation' },
+    at,
+    env,
+  );
 }
 
 /** Runs an SLA mechanic and lets escalation rules react to the warnings and breaches it reports. */
-function withSlaEscalations(ctx: InquiryContext, env: StepEnv, run: (sink: EffectSink) => InquiryContext): InquiryContext {
+function withSlaEscalations(
+  ctx: InquiryContext,
+  env: StepEnv,
+  run: (sink: EffectSink) => InquiryContext,
+): InquiryContext {
   const signals: { signal: EscalationSignal; at: number }[] = [];
   const next = run((effect: InquiryEffect) => {
     env.emit(effect);
@@ -352,10 +392,15 @@ function retarget(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext
     const clock = next.sla.clocks[metric];
     const target = targets[metric];
     if (clock !== undefined && isOpenClock(clock)) {
-      next = withClock(next, metric, target === undefined ? cancelClock(policy, clock, at) : retargetClock(policy, clock, target, at));
+      next = withClock(
+        next,
+        metric,
+        target === undefined ? cancelClock(policy, clock, at) : retargetClock(policy, clock, target, at),
+      );
       continue;
     }
-    if (target === undefined || (clock !== undefined && clock.status !== 'cancelled') || ctx.resolvedAt !== null) continue;
+    if (target === undefined || (clock !== undefined && clock.status !== 'cancelled') || ctx.resolvedAt !== null)
+      continue;
     // A metric that gains a target counts from the moment it would have started.
     if (metric === 'firstResponse' && ctx.firstRespondedAt === undefined) {
       next = beginClock(next, metric, target, ctx.receivedAt, at, env);
@@ -380,7 +425,13 @@ export function acknowledge(ctx: InquiryContext, at: number): InquiryContext {
   return ctx.acknowledgedAt === undefined ? withContext(ctx, { acknowledgedAt: at }) : ctx;
 }
 
-export function categorize(ctx: InquiryContext, category: string, priority: Priority | undefined, at: number, env: StepEnv): InquiryContext {
+export function categorize(
+  ctx: InquiryContext,
+  category: string,
+  priority: Priority | undefined,
+  at: number,
+  env: StepEnv,
+): InquiryContext {
   const changed = ctx.category !== category || (priority !== undefined && priority !== ctx.priority);
   const next = withContext(ctx, priority === undefined ? { category } : { category, priority });
   return changed ? withSlaEscalations(next, env, (emit) => retarget(next, at, { ...env, emit })) : next;
@@ -415,7 +466,12 @@ export function recordAgentReply(ctx: InquiryContext, at: number, env: StepEnv):
 export function recordCustomerReply(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
   const next = withContext(ctx, { lastCustomerReplyAt: at });
   const current = next.sla.clocks.nextResponse;
-  if (next.firstRespondedAt === undefined || next.resolvedAt !== null || (current !== undefined && isOpenClock(current))) return next;
+  if (
+    next.firstRespondedAt === undefined ||
+    next.resolvedAt !== null ||
+    (current !== undefined && isOpenClock(current))
+  )
+    return next;
   const target = env.policies.sla.targetsFor(factsOf(next)).nextResponse;
   return target === undefined ? next : beginClock(next, 'nextResponse', target, at, at, env);
 }
@@ -425,7 +481,13 @@ export function contactCompleted(
   contact: { contactId: string; channel: InquiryContext['channel']; handleMs: number; resolved: boolean },
   at: number,
 ): InquiryContext {
-  const summary = { contactId: contact.contactId, channel: contact.channel, handleMs: contact.handleMs, resolved: contact.resolved, at };
+  const summary = {
+    contactId: contact.contactId,
+    channel: contact.channel,
+    handleMs: contact.handleMs,
+    resolved: contact.resolved,
+    at,
+  };
   return withContext(ctx, { contacts: [...ctx.contacts, summary] });
 }
 
@@ -441,8 +503,12 @@ export function pend(ctx: InquiryContext, reason: PendingReason, at: number, env
   const wasPaused = pausesFor(env, ctx.pendingReason);
   const pauses = pausesFor(env, reason);
   const next: InquiryContext = withContext(ctx, { pendingReason: reason });
-  if (pauses && !wasPaused) return mapClock(next, 'resolution', (c) => pauseClock(env.policies.sla, c, at, `pending.${reason}`, clockEnv(ctx, env)));
-  if (!pauses && wasPaused) return mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)));
+  if (pauses && !wasPaused)
+    return mapClock(next, 'resolution', (c) =>
+      pauseClock(env.policies.sla, c, at, `pending.${reason}`, clockEnv(ctx, env)),
+    );
+  if (!pauses && wasPaused)
+    return mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)));
   return next;
 }
 
@@ -459,7 +525,9 @@ export function resumeWork(ctx: InquiryContext, at: number, env: StepEnv): Inqui
 // Resolution, follow-up, reopen, close, cancel
 
 function cancelPendingSurvey(survey: Survey | null): Survey | null {
-  return survey !== null && (survey.status === 'scheduled' || survey.status === 'requested') ? { ...survey, status: 'cancelled', nextReminderAt: null } : survey;
+  return survey !== null && (survey.status === 'scheduled' || survey.status === 'requested')
+    ? { ...survey, status: 'cancelled', nextReminderAt: null }
+    : survey;
 }
 
 export function resolve(ctx: InquiryContext, resolution: string | undefined, at: number, env: StepEnv): InquiryContext {
@@ -469,7 +537,9 @@ export function resolve(ctx: InquiryContext, resolution: string | undefined, at:
     ctx,
     slaMetrics,
     (clock, metric) => (metric === 'nextResponse' ? cancelClock(sla, clock, at) : meetClock(sla, clock, at, c)),
-    resolution === undefined ? { resolvedAt: at, pendingReason: null } : { resolvedAt: at, pendingReason: null, resolution },
+    resolution === undefined
+      ? { resolvedAt: at, pendingReason: null }
+      : { resolvedAt: at, pendingReason: null, resolution },
   );
 }
 
@@ -512,7 +582,13 @@ export function reopen(
     followUp: null,
     feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
   });
-  const effect: Extract<InquiryEffect, { type: 'inquiry.reopened' }> = { type: 'inquiry.reopened', inquiryId: ctx.id, at, by, reopenCount };
+  const effect: Extract<InquiryEffect, { type: 'inquiry.reopened' }> = {
+    type: 'inquiry.reopened',
+    inquiryId: ctx.id,
+    at,
+    by,
+    reopenCount,
+  };
   setDefined(effect, 'reason', reason);
   env.emit(effect);
   next = mapClock(next, 'resolution', (clock) => reopenClock(env.policies.sla, clock, at, clockEnv(ctx, env)));
@@ -531,23 +607,39 @@ export function recordFeedback(
     survey !== null && (survey.status === 'scheduled' || survey.status === 'requested')
       ? withFields(survey, { status: 'answered', answeredAt: at, nextReminderAt: null })
       : survey;
-  const effect: Extract<InquiryEffect, { type: 'feedback.received' }> = { type: 'feedback.received', inquiryId: ctx.id, at, kind: feedback.kind, score: feedback.score, sentiment };
+  const effect: Extract<InquiryEffect, { type: 'feedback.received' }> = {
+    type: 'feedback.received',
+    inquiryId: ctx.id,
+    at,
+    kind: feedback.kind,
+    score: feedback.score,
+    sentiment,
+  };
   setDefined(effect, 'comment', feedback.comment);
   env.emit(effect);
   const response: FeedbackResponse = { kind: feedback.kind, score: feedback.score, sentiment, at };
   setDefined(response, 'comment', feedback.comment);
-  const next: InquiryContext = withContext(ctx, { feedback: { ...ctx.feedback, survey: answered, responses: [...ctx.feedback.responses, response] } });
+  const next: InquiryContext = withContext(ctx, {
+    feedback: { ...ctx.feedback, survey: answered, responses: [...ctx.feedback.responses, response] },
+  });
   if (sentiment !== 'negative') return next;
   const decision = env.policies.escalation.decide({ on: 'feedback.negative' }, factsOf(next), next.escalation.level);
   if (decision !== null) return applyEscalation(next, decision, at, env);
   return env.policies.feedback.onNegative.includes('escalate')
-    ? applyEscalation(next, { level: next.escalation.level + 1, trigger: 'feedback.negative', reason: 'feedback.negative' }, at, env)
+    ? applyEscalation(
+        next,
+        { level: next.escalation.level + 1, trigger: 'feedback.negative', reason: 'feedback.negative' },
+        at,
+        env,
+      )
     : next;
 }
 
 /** Whether a feedback score is negative and the policy reopens on negative feedback. */
 export function feedbackReopens(kind: FeedbackKind, score: number, env: Pick<StepEnv, 'policies'>): boolean {
-  return env.policies.feedback.onNegative.includes('reopen') && env.policies.feedback.sentiment(kind, score) === 'negative';
+  return (
+    env.policies.feedback.onNegative.includes('reopen') && env.policies.feedback.sentiment(kind, score) === 'negative'
+  );
 }
 
 export function close(ctx: InquiryContext, reason: 'manual' | 'auto', at: number, env: StepEnv): InquiryContext {
@@ -567,7 +659,11 @@ export function cancel(ctx: InquiryContext, reason: string | undefined, at: numb
   fields.followUp = null;
   fields.feedback = { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) };
   const next = updateClocks(withContext(ctx, fields), slaMetrics, (clock) => cancelClock(env.policies.sla, clock, at));
-  const effect: Extract<InquiryEffect, { type: 'inquiry.cancelled' }> = { type: 'inquiry.cancelled', inquiryId: ctx.id, at };
+  const effect: Extract<InquiryEffect, { type: 'inquiry.cancelled' }> = {
+    type: 'inquiry.cancelled',
+    inquiryId: ctx.id,
+    at,
+  };
   setDefined(effect, 'reason', reason);
   env.emit(effect);
   return next;
@@ -589,7 +685,8 @@ export function closeDueAt(ctx: InquiryContext): number | null {
   if (ctx.followUp === null) return null;
   const survey = ctx.feedback.survey;
   if (survey === null || survey.status === 'cancelled') return ctx.followUp.closeAt;
-  if (survey.status === 'scheduled' || survey.status === 'requested') return Math.max(ctx.followUp.closeAt, survey.expiresAt);
+  if (survey.status === 'scheduled' || survey.status === 'requested')
+    return Math.max(ctx.followUp.closeAt, survey.expiresAt);
   return Math.max(ctx.followUp.closeAt, survey.answeredAt ?? survey.expiredAt ?? 0);
 }
 
@@ -600,7 +697,8 @@ function surveyDeadline(survey: Survey | null): number | null {
   return survey.nextReminderAt === null ? survey.expiresAt : Math.min(survey.nextReminderAt, survey.expiresAt);
 }
 
-const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+const earliest = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.min(a, b);
 
 /**
  * The earliest instant at which a `tick` would change this context: an SLA warning or breach, a
@@ -634,22 +732,45 @@ function fireSurvey(ctx: InquiryContext, at: number, env: StepEnv): InquiryConte
     const sentAt = survey.sendAt;
     const firstReminder = policy.reminders.count > 0 ? sentAt + policy.reminders.every : null;
     const expiresAt = sentAt + policy.expireAfter;
-    survey = withFields(survey, { status: 'requested', requestedAt: sentAt, expiresAt, nextReminderAt: firstReminder !== null && firstReminder < expiresAt ? firstReminder : null });
+    survey = withFields(survey, {
+      status: 'requested',
+      requestedAt: sentAt,
+      expiresAt,
+      nextReminderAt: firstReminder !== null && firstReminder < expiresAt ? firstReminder : null,
+    });
     requestedAt = sentAt;
     env.emit({ type: 'survey.requested', inquiryId: ctx.id, at: sentAt, kind: survey.kind, expiresAt });
   }
-  while (survey.status === 'requested' && survey.nextReminderAt !== null && survey.nextReminderAt <= at && survey.nextReminderAt < survey.expiresAt) {
+  while (
+    survey.status === 'requested' &&
+    survey.nextReminderAt !== null &&
+    survey.nextReminderAt <= at &&
+    survey.nextReminderAt < survey.expiresAt
+  ) {
     const remindedAt: number = survey.nextReminderAt;
     const remindersSent: number = survey.remindersSent + 1;
     const following = remindersSent < policy.reminders.count ? remindedAt + policy.reminders.every : null;
-    survey = { ...survey, remindersSent, nextReminderAt: following !== null && following < survey.expiresAt ? following : null };
-    env.emit({ type: 'survey.reminder', inquiryId: ctx.id, at: remindedAt, kind: survey.kind, reminder: remindersSent });
+    survey = {
+      ...survey,
+      remindersSent,
+      nextReminderAt: following !== null && following < survey.expiresAt ? following : null,
+    };
+    env.emit({
+      type: 'survey.reminder',
+      inquiryId: ctx.id,
+      at: remindedAt,
+      kind: survey.kind,
+      reminder: remindersSent,
+    });
   }
   if (survey.status === 'requested' && survey.expiresAt <= at) {
     survey = withFields(survey, { status: 'expired', expiredAt: survey.expiresAt, nextReminderAt: null });
     env.emit({ type: 'survey.expired', inquiryId: ctx.id, at: survey.expiresAt, kind: survey.kind });
   }
-  return withContext(ctx, { feedback: requestedAt === undefined ? { ...ctx.feedback, survey } : withFields(ctx.feedback, { survey, requestedAt }) });
+  return withContext(ctx, {
+    feedback:
+      requestedAt === undefined ? { ...ctx.feedback, survey } : withFields(ctx.feedback, { survey, requestedAt }),
+  });
 }
 
 /** Fires what is due at exactly the instant `at` (the earliest pending deadline). */
@@ -697,5 +818,7 @@ export function fireDue(ctx: InquiryContext, limit: number, env: StepEnv): Inqui
     if (clockDue === null || clockDue > limit) return next;
     next = fireAt(next, clockDue, env);
   }
-  throw new RangeError(`serviceflow: deadlines of inquiry '${ctx.id}' did not settle by ${new Date(limit).toISOString()}`);
+  throw new RangeError(
+    `serviceflow: deadlines of inquiry '${ctx.id}' did not settle by ${new Date(limit).toISOString()}`,
+  );
 }

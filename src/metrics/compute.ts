@@ -70,7 +70,16 @@ export type MetricsInquiryView = Pick<
  */
 export type MetricsContactView = Pick<
   ContactView,
-  'id' | 'inquiryId' | 'channel' | 'stage' | 'outcome' | 'resolved' | 'handleMs' | 'connectedAt' | 'completedAt' | 'lastEventAt'
+  | 'id'
+  | 'inquiryId'
+  | 'channel'
+  | 'stage'
+  | 'outcome'
+  | 'resolved'
+  | 'handleMs'
+  | 'connectedAt'
+  | 'completedAt'
+  | 'lastEventAt'
 >;
 
 /**
@@ -293,7 +302,11 @@ function contactViewsById(contacts: readonly MetricsContactView[]): Map<string, 
   return byId;
 }
 
-function completedFromView(view: MetricsContactView, completedAt: number, calendar: BusinessCalendar): CompletedContact {
+function completedFromView(
+  view: MetricsContactView,
+  completedAt: number,
+  calendar: BusinessCalendar,
+): CompletedContact {
   const handled = view.outcome === 'handled';
   return {
     channel: view.channel,
@@ -305,7 +318,10 @@ function completedFromView(view: MetricsContactView, completedAt: number, calend
 }
 
 /** The contacts an inquiry recorded that no contact view describes (a contact view takes precedence). */
-function recordedContacts(view: MetricsInquiryView, contactViews: ReadonlyMap<string, MetricsContactView>): readonly RecordedContact[] {
+function recordedContacts(
+  view: MetricsInquiryView,
+  contactViews: ReadonlyMap<string, MetricsContactView>,
+): readonly RecordedContact[] {
   const contacts = view.contacts;
   if (contactViews.size === 0 || contacts.length === 0) return contacts;
   return contacts.filter((contact) => !contactViews.has(contact.contactId));
@@ -370,7 +386,8 @@ function sharedContacts(
     const entry = shared.get(view.id);
     if (entry === undefined) continue;
     entry.priority = view.priority;
-    for (const contact of recordedContacts(view, contactViews)) entry.completed.push(completedFromRecord(contact, calendar));
+    for (const contact of recordedContacts(view, contactViews))
+      entry.completed.push(completedFromRecord(contact, calendar));
   }
   return { shared, unlinked };
 }
@@ -385,13 +402,25 @@ function addCompletedContact(shares: Shares, contact: CompletedContact, priority
  * Counts a contact an inquiry recorded, as {@link addCompletedContact} does, straight from the
  * record: most inquiries share their id with no other view, and their contacts need no copy.
  */
-function addRecordedContact(shares: Shares, contact: RecordedContact, priority: Priority, calendar: BusinessCalendar): void {
+function addRecordedContact(
+  shares: Shares,
+  contact: RecordedContact,
+  priority: Priority,
+  calendar: BusinessCalendar,
+): void {
   const channelShare = shares.byChannel.of(contact.channel);
   const { handleMs, at } = contact;
-  if (handleMs > 0) addHandleTime(shares, channelShare, priority, handleMs, calendar.businessTimeBetween(at - handleMs, at));
+  if (handleMs > 0)
+    addHandleTime(shares, channelShare, priority, handleMs, calendar.businessTimeBetween(at - handleMs, at));
 }
 
-function addHandleTime(shares: Shares, channelShare: ShareTotals, priority: Priority | undefined, handleMs: number, handleBusinessMs: number): void {
+function addHandleTime(
+  shares: Shares,
+  channelShare: ShareTotals,
+  priority: Priority | undefined,
+  handleMs: number,
+  handleBusinessMs: number,
+): void {
   addHandledContact(shares.overall, handleMs, handleBusinessMs);
   addHandledContact(channelShare, handleMs, handleBusinessMs);
   const priorityShare = priority === undefined ? undefined : shares.byPriority.find(priority);
@@ -399,7 +428,11 @@ function addHandleTime(shares: Shares, channelShare: ShareTotals, priority: Prio
 }
 
 /** Counts every contact view: in its own channel's share, and under its inquiry's priority. */
-function addContactViews(shares: Shares, contactViews: ReadonlyMap<string, MetricsContactView>, shared: ReadonlyMap<string, SharedInquiry>): void {
+function addContactViews(
+  shares: Shares,
+  contactViews: ReadonlyMap<string, MetricsContactView>,
+  shared: ReadonlyMap<string, SharedInquiry>,
+): void {
   for (const view of contactViews.values()) {
     addContactView(shares.overall, view);
     addContactView(shares.byChannel.of(view.channel), view);
@@ -414,7 +447,11 @@ function addContactViews(shares: Shares, contactViews: ReadonlyMap<string, Metri
  * (all of them without): `undefined` when there are none, `true` when the only one resolved it
  * and the inquiry was never reopened.
  */
-function firstContactOutcome(contacts: readonly ContactOutcome[], channel: Channel | undefined, reopened: boolean): FirstContactOutcome {
+function firstContactOutcome(
+  contacts: readonly ContactOutcome[],
+  channel: Channel | undefined,
+  reopened: boolean,
+): FirstContactOutcome {
   let count = 0;
   let onlyResolved = false;
   for (const contact of contacts) {
@@ -468,7 +505,10 @@ export function computeMetrics(views: readonly MetricsInquiryView[], options: Me
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 function refuseMetricsInput(path: (string | number)[], received: unknown, expected: string): never {
-  throw new InvalidInputError(`computeMetrics: ${path.join('.')} must be ${expected} (received ${abbreviate(received)})`, { path, received, expected });
+  throw new InvalidInputError(
+    `computeMetrics: ${path.join('.')} must be ${expected} (received ${abbreviate(received)})`,
+    { path, received, expected },
+  );
 }
 
 /** The shape computeMetrics needs before it reads anything: arrays of objects, a calendar. */
@@ -481,9 +521,17 @@ function checkMetricsInput(views: unknown, options: unknown): void {
   if (contacts !== undefined) {
     if (!Array.isArray(contacts)) refuseMetricsInput(['options', 'contacts'], contacts, 'an array of contact views');
     const contact = contacts.findIndex((entry) => !isObject(entry));
-    if (contact >= 0) refuseMetricsInput(['options', 'contacts', contact], contacts[contact], 'a contact view (an object from contactView)');
+    if (contact >= 0)
+      refuseMetricsInput(
+        ['options', 'contacts', contact],
+        contacts[contact],
+        'a contact view (an object from contactView)',
+      );
   }
-  if (calendar !== undefined && (!isObject(calendar) || typeof (calendar as { businessTimeBetween?: unknown }).businessTimeBetween !== 'function')) {
+  if (
+    calendar !== undefined &&
+    (!isObject(calendar) || typeof (calendar as { businessTimeBetween?: unknown }).businessTimeBetween !== 'function')
+  ) {
     refuseMetricsInput(['options', 'calendar'], calendar, 'a business calendar');
   }
 }
@@ -522,11 +570,21 @@ function metricsOf(views: readonly MetricsInquiryView[], options: MetricsOptions
     const samePriority = entry === undefined || entry.priority === view.priority;
     addInquiry(shares.overall, figures, firstContactOutcome(own, undefined, figures.reopened));
     addInquiry(channelShare, figures, firstContactOutcome(own, view.channel, figures.reopened));
-    addInquiry(priorityShare, figures, samePriority ? firstContactOutcome(own, undefined, figures.reopened) : undefined);
+    addInquiry(
+      priorityShare,
+      figures,
+      samePriority ? firstContactOutcome(own, undefined, figures.reopened) : undefined,
+    );
   }
-  for (const entry of shared.values()) for (const contact of entry.completed) addCompletedContact(shares, contact, entry.priority);
+  for (const entry of shared.values())
+    for (const contact of entry.completed) addCompletedContact(shares, contact, entry.priority);
   for (const contact of unlinked) addCompletedContact(shares, contact, undefined);
 
   addContactViews(shares, contactViews, shared);
-  return { ...shareKpis(shares.overall), ...customerKpis(views, repeatWindow), byChannel: shares.byChannel.kpis(), byPriority: shares.byPriority.kpis() };
+  return {
+    ...shareKpis(shares.overall),
+    ...customerKpis(views, repeatWindow),
+    byChannel: shares.byChannel.kpis(),
+    byPriority: shares.byPriority.kpis(),
+  };
 }

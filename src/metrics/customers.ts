@@ -86,7 +86,13 @@ export function customerKpis(views: readonly CustomerFacts[], windowMs: number):
   let resolved = 0;
   let repeated = 0;
   for (const view of views) {
-    if (view.resolvedAt === undefined || view.stage === 'cancelled' || view.cancelledAt !== undefined || view.customer === undefined) continue;
+    if (
+      view.resolvedAt === undefined ||
+      view.stage === 'cancelled' ||
+      view.cancelledAt !== undefined ||
+      view.customer === undefined
+    )
+      continue;
     resolved++;
     const times = arrivals.get(view.customer.id);
     if (times === undefined || times.length < 2) continue;

@@ -67,7 +67,8 @@ export class InquiryFigures {
     this.resolved = resolvedAt !== undefined;
     this.reopened = view.reopenCount > 0;
     this.firstResponseMs = firstRespondedAt === undefined ? undefined : firstRespondedAt - receivedAt;
-    this.firstResponseBusinessMs = firstRespondedAt === undefined ? 0 : calendar.businessTimeBetween(receivedAt, firstRespondedAt);
+    this.firstResponseBusinessMs =
+      firstRespondedAt === undefined ? 0 : calendar.businessTimeBetween(receivedAt, firstRespondedAt);
     this.resolutionMs = resolvedAt === undefined ? undefined : resolvedAt - receivedAt;
     this.resolutionBusinessMs = resolvedAt === undefined ? 0 : calendar.businessTimeBetween(receivedAt, resolvedAt);
     this.countClocks(view, calendar);
@@ -88,7 +89,8 @@ export class InquiryFigures {
     this.nextResponses = 0;
     for (const clock of view.slaHistory) {
       countClock(sla[clock.metric], clock.status);
-      if (clock.metric === 'nextResponse' && clock.metAt !== undefined) this.addCycle(clock.startedAt, clock.metAt, calendar);
+      if (clock.metric === 'nextResponse' && clock.metAt !== undefined)
+        this.addCycle(clock.startedAt, clock.metAt, calendar);
     }
     // Named reads rather than a loop over the metrics: a computed key is a slower lookup.
     const { firstResponse, nextResponse, resolution } = view.sla;
@@ -116,7 +118,10 @@ function countClock(counts: SlaCounts, status: string): void {
 }
 
 /** The latest score of a kind in an inquiry's responses, or `undefined`. */
-function latestScore(responses: MetricsInquiryView['feedback']['responses'], kind: 'csat' | 'nps' | 'ces'): number | undefined {
+function latestScore(
+  responses: MetricsInquiryView['feedback']['responses'],
+  kind: 'csat' | 'nps' | 'ces',
+): number | undefined {
   let latest: { score: number; at: number } | undefined;
   for (const response of responses) {
     if (response.kind === kind && (latest === undefined || response.at >= latest.at)) latest = response;

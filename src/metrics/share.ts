@@ -97,8 +97,10 @@ export function addCancelledInquiry(share: ShareTotals): void {
 /** Adds one (not cancelled) inquiry's figures, with its first-contact outcome as this share sees its contacts. */
 export function addInquiry(share: ShareTotals, figures: InquiryFigures, firstContact: FirstContactOutcome): void {
   share.inquiries++;
-  if (figures.firstResponseMs !== undefined) addDuration(share.firstResponse, figures.firstResponseMs, figures.firstResponseBusinessMs);
-  if (figures.resolutionMs !== undefined) addDuration(share.resolution, figures.resolutionMs, figures.resolutionBusinessMs);
+  if (figures.firstResponseMs !== undefined)
+    addDuration(share.firstResponse, figures.firstResponseMs, figures.firstResponseBusinessMs);
+  if (figures.resolutionMs !== undefined)
+    addDuration(share.resolution, figures.resolutionMs, figures.resolutionBusinessMs);
   for (let cycle = 0; cycle < figures.nextResponses; cycle++) {
     addDuration(share.nextResponse, figures.nextResponseMs[cycle] ?? 0, figures.nextResponseBusinessMs[cycle] ?? 0);
   }
@@ -164,7 +166,11 @@ export function addContactView(share: ShareTotals, view: MetricsContactView): vo
   else if (view.outcome === 'abandoned') share.contactsAbandoned++;
 }
 
-const attainment = (counts: SlaCounts): SlaAttainment => ({ met: counts.met, breached: counts.breached, rate: rate(counts.met, counts.met + counts.breached) });
+const attainment = (counts: SlaCounts): SlaAttainment => ({
+  met: counts.met,
+  breached: counts.breached,
+  rate: rate(counts.met, counts.met + counts.breached),
+});
 
 function contactKpis(share: ShareTotals): ContactKpis {
   const { contactsHandled: handled, contactsSelfService: selfService, contactsAbandoned: abandoned } = share;

@@ -52,7 +52,12 @@ function selectInPlace(values: number[], k: number, left: number, right: number)
       const z = Math.log(n);
       const s = 0.5 * Math.exp((2 * z) / 3);
       const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
-      selectInPlace(values, k, Math.max(left, Math.floor(k - (m * s) / n + sd)), Math.min(right, Math.floor(k + ((n - m) * s) / n + sd)));
+      selectInPlace(
+        values,
+        k,
+        Math.max(left, Math.floor(k - (m * s) / n + sd)),
+        Math.min(right, Math.floor(k + ((n - m) * s) / n + sd)),
+      );
     }
     const pivot = values[k] ?? 0;
     let i = left;
@@ -134,10 +139,13 @@ function exactSum(values: readonly number[]): number | undefined {
  */
 export function durationStats(samples: readonly number[]): DurationStats {
   if (!Array.isArray(samples) || !samples.every((sample) => typeof sample === 'number')) {
-    throw new InvalidInputError(`durationStats: samples must be an array of numbers (received ${abbreviate(samples)})`, {
-      received: samples,
-      expected: 'an array of durations in ms',
-    });
+    throw new InvalidInputError(
+      `durationStats: samples must be an array of numbers (received ${abbreviate(samples)})`,
+      {
+        received: samples,
+        expected: 'an array of durations in ms',
+      },
+    );
   }
   return summariseInPlace(samples.slice());
 }
@@ -161,5 +169,10 @@ export function summariseInPlace(samples: number[]): DurationStats {
   const sorted = Float64Array.from(samples).sort();
   let sortedSum = 0;
   for (const sample of sorted) sortedSum += sample;
-  return { count: sorted.length, mean: sortedSum / sorted.length, median: quantile(sorted, 0.5), p90: quantile(sorted, 0.9) };
+  return {
+    count: sorted.length,
+    mean: sortedSum / sorted.length,
+    median: quantile(sorted, 0.5),
+    p90: quantile(sorted, 0.9),
+  };
 }

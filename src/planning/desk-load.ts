@@ -21,7 +21,8 @@ const Z90 = 1.2815515655446004;
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 /** `'Mon 08:00'` for hour 8 of the week. */
-export const hourLabel = (hour: number): string => `${DAYS[Math.floor(hour / 24)] ?? '?'} ${String(hour % 24).padStart(2, '0')}:00`;
+export const hourLabel = (hour: number): string =>
+  `${DAYS[Math.floor(hour / 24)] ?? '?'} ${String(hour % 24).padStart(2, '0')}:00`;
 
 /** The load a desk is offered, hour by hour of its local week. */
 export interface DeskLoad {
@@ -44,7 +45,20 @@ function erfc(x: number): number {
   const t = 1 / (1 + 0.5 * z);
   const r =
     t *
-    Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -123,7 +137,12 @@ function meanSessionMs(config: SimulationConfig): number {
 /** The arrival profile's expected inquiries an hour for each hour of the local week. */
 function weeklyArrivals(config: SimulationConfig): number[] {
   const end = config.start + Math.round(config.days * DAY);
-  const { hours, weights } = hourSlots(config.start, end, config.arrivals.profile ?? standardProfile(), config.arrivals.timezone);
+  const { hours, weights } = hourSlots(
+    config.start,
+    end,
+    config.arrivals.profile ?? standardProfile(),
+    config.arrivals.timezone,
+  );
   const total = weights.reduce((sum, w) => sum + w, 0);
   const expected = new Array<number>(WEEK_HOURS).fill(0);
   const exposure = new Array<number>(WEEK_HOURS).fill(0);
@@ -131,7 +150,8 @@ function weeklyArrivals(config: SimulationConfig): number[] {
     const hour = hours[slot] ?? 0;
     const length = Math.min(HOUR, end - (config.start + slot * HOUR)) / HOUR;
     // A profile that is zero over the whole period spreads arrivals evenly (as `arrivalTimes` does).
-    expected[hour] = (expected[hour] ?? 0) + (total > 0 ? (config.inquiries * weight) / total : config.inquiries / weights.length);
+    expected[hour] =
+      (expected[hour] ?? 0) + (total > 0 ? (config.inquiries * weight) / total : config.inquiries / weights.length);
     exposure[hour] = (exposure[hour] ?? 0) + length;
   });
   return expected.map((count, hour) => {
@@ -146,7 +166,11 @@ function weeklyArrivals(config: SimulationConfig): number[] {
  * @internal
  */
 export function deskLoad(config: SimulationConfig): DeskLoad {
-  return { arrivalsPerHour: weeklyArrivals(config), sessionsPerInquiry: sessionsPerInquiry(config), sessionMs: meanSessionMs(config) };
+  return {
+    arrivalsPerHour: weeklyArrivals(config),
+    sessionsPerInquiry: sessionsPerInquiry(config),
+    sessionMs: meanSessionMs(config),
+  };
 }
 
 /**
@@ -175,7 +199,9 @@ export function deskStaffing(config: SimulationConfig): { agents: number[]; capa
   const groups = agentGroups(config);
   const instants = weekInstants(config.start, config.arrivals.timezone);
   const shifts = groups.map((group) => calendarOf(group.shift));
-  const agents = instants.map((at) => groups.reduce((sum, group, i) => (Number.isNaN(at) || shifts[i]?.isOpen(at) !== true ? sum : sum + group.count), 0));
+  const agents = instants.map((at) =>
+    groups.reduce((sum, group, i) => (Number.isNaN(at) || shifts[i]?.isOpen(at) !== true ? sum : sum + group.count), 0),
+  );
   const first = groups[0];
   return { agents, capacity: first?.capacity ?? 1, team: first?.team ?? 'support' };
 }

@@ -10,9 +10,15 @@ import { erlangAFigures, erlangB, erlangCFigures, nextErlangB, type QueueFigures
 const HOUR = 3_600_000;
 
 /** @internal */
-export const ArrivalsPerHour = z.number().nonnegative('must be 0 or more arrivals an hour').finite('must be a finite number of arrivals an hour');
+export const ArrivalsPerHour = z
+  .number()
+  .nonnegative('must be 0 or more arrivals an hour')
+  .finite('must be a finite number of arrivals an hour');
 /** @internal */
-export const Share = z.number().gt(0, 'must be a share above 0').lt(1, 'must be a share below 1 (no queue answers everyone within a time)');
+export const Share = z
+  .number()
+  .gt(0, 'must be a share above 0')
+  .lt(1, 'must be a share below 1 (no queue answers everyone within a time)');
 
 /**
  * The load of a queue: arrivals an hour and the average handling time (`aht`, milliseconds or a
@@ -53,9 +59,13 @@ export type QueueLoad = z.input<typeof QueueLoad>;
  * StaffingTarget.parse({ asa: '30s' }); // { asa: 30000 }
  * ```
  */
-export const StaffingTarget = z.union([z.strictObject({ answeredWithin: Duration, share: Share }), z.strictObject({ asa: Duration })], {
-  error: "must be { answeredWithin: '20s', share: 0.8 } (a share below 1) or { asa: '30s' }, durations as milliseconds or text",
-});
+export const StaffingTarget = z.union(
+  [z.strictObject({ answeredWithin: Duration, share: Share }), z.strictObject({ asa: Duration })],
+  {
+    error:
+      "must be { answeredWithin: '20s', share: 0.8 } (a share below 1) or { asa: '30s' }, durations as milliseconds or text",
+  },
+);
 /**
  * What {@link StaffingTarget} accepts.
  *
@@ -122,10 +132,13 @@ export function parse<S extends z.ZodType>(schema: S, what: string, value: unkno
 function withinMs(value: DurationInput): number {
   const ms = parseDuration(value);
   if (ms === undefined) {
-    throw new InvalidInputError(`Invalid service level threshold: must be a duration such as '20s' or milliseconds (received ${JSON.stringify(value)})`, {
-      received: value,
-      expected: "a duration: milliseconds (a number >= 0) or text such as '20s'",
-    });
+    throw new InvalidInputError(
+      `Invalid service level threshold: must be a duration such as '20s' or milliseconds (received ${JSON.stringify(value)})`,
+      {
+        received: value,
+        expected: "a duration: milliseconds (a number >= 0) or text such as '20s'",
+      },
+    );
   }
   return ms;
 }
@@ -143,9 +156,17 @@ function performance(agents: number, load: number, figures: QueueFigures): Queue
 }
 
 /** The figures of `servers` agents, by Erlang A with a patience, else Erlang C. */
-function figuresFor(rate: number, ahtMs: number, servers: number, patienceMs: number | undefined, blocking: number): QueueFigures {
+function figuresFor(
+  rate: number,
+  ahtMs: number,
+  servers: number,
+  patienceMs: number | undefined,
+  blocking: number,
+): QueueFigures {
   const load = rate * ahtMs;
-  return patienceMs === undefined ? erlangCFigures(load, servers, ahtMs, blocking) : erlangAFigures(rate, servers, ahtMs, patienceMs, blocking);
+  return patienceMs === undefined
+    ? erlangCFigures(load, servers, ahtMs, blocking)
+    : erlangAFigures(rate, servers, ahtMs, patienceMs, blocking);
 }
 
 /**
@@ -247,7 +268,12 @@ export type StaffingQuestion = z.input<typeof StaffingQuestion>;
  * c/AHT an hour, so the share answered (at least the target share, or 1 − ASA/patience by Little's
  * law, or 1 − maxAbandon) times the load bounds c from below.
  */
-function servedFloor(load: number, target: z.output<typeof StaffingTarget>, patience: number, maxAbandon: number): number {
+function servedFloor(
+  load: number,
+  target: z.output<typeof StaffingTarget>,
+  patience: number,
+  maxAbandon: number,
+): number {
   const answered = Math.max('asa' in target ? 1 - target.asa / patience : target.share, 1 - maxAbandon, 0);
   return Math.max(1, Math.floor(load * answered));
 }
@@ -268,22 +294,36 @@ export function solveStaffing(question: z.output<typeof StaffingQuestion>): Staf
   const maxAbandon = question.maxAbandon ?? 1;
   const within = 'asa' in target ? target.asa : target.answeredWithin;
   // Below the load Erlang C has no finite wait, and its occupancy is the load over the agents.
-  let agents = patience === undefined ? Math.max(Math.floor(load) + 1, Math.ceil(load / maxOccupancy - 1e-9)) : servedFloor(load, target, patience, maxAbandon);
+  let agents =
+    patience === undefined
+      ? Math.max(Math.floor(load) + 1, Math.ceil(load / maxOccupancy - 1e-9))
+      : servedFloor(load, target, patience, maxAbandon);
   let blocking = erlangB(load, agents);
   for (; agents <= SEARCH_LIMIT; agents++) {
     const figures = figuresFor(rate, aht, agents, patience, blocking);
     const level = figures.serviceLevel(within);
     const meets = 'asa' in target ? figures.asaMs <= target.asa : level >= target.share;
     if (meets && figures.occupancy <= maxOccupancy && figures.pAbandon <= maxAbandon) {
-      return { agents, load, pWait: figures.pWait, asaMs: figures.asaMs, occupancy: figures.occupancy, pAbandon: figures.pAbandon, serviceLevel: level };
+      return {
+        agents,
+        load,
+        pWait: figures.pWait,
+        asaMs: figures.asaMs,
+        occupancy: figures.occupancy,
+        pAbandon: figures.pAbandon,
+        serviceLevel: level,
+      };
     }
     blocking = nextErlangB(load, agents, blocking);
   }
-  throw new InvalidInputError(`Invalid staffing question: no staff up to ${SEARCH_LIMIT.toLocaleString('en-US')} agents meets the target`, {
-    path: ['target'],
-    received: target,
-    expected: 'a target some number of agents can meet',
-  });
+  throw new InvalidInputError(
+    `Invalid staffing question: no staff up to ${SEARCH_LIMIT.toLocaleString('en-US')} agents meets the target`,
+    {
+      path: ['target'],
+      received: target,
+      expected: 'a target some number of agents can meet',
+    },
+  );
 }
 
 /**

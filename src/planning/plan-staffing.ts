@@ -7,7 +7,12 @@ import * as z from 'zod';
 import type { Channel, Priority } from '../schemas/inquiry.js';
 import { SlaMetric } from '../schemas/state.js';
 import { Duration } from '../schemas/time.js';
-import { parseSimulationOptions, type AgentGroup, type SimulationConfig, type SimulationOptions } from '../testing/simulation-options.js';
+import {
+  parseSimulationOptions,
+  type AgentGroup,
+  type SimulationConfig,
+  type SimulationOptions,
+} from '../testing/simulation-options.js';
 import { processFor } from '../testing/simulation-process.js';
 import { deskLoad, deskStaffing, hourLabel, WEEK_HOURS, type DeskLoad } from './desk-load.js';
 import { parse, Share, solveStaffing } from './erlang.js';
@@ -31,7 +36,11 @@ const HOUR = 3_600_000;
  * ```
  */
 export const PlanTarget = z.union(
-  [z.strictObject({ answeredWithin: Duration, share: Share }), z.strictObject({ asa: Duration }), z.strictObject({ sla: SlaMetric, attainment: Share })],
+  [
+    z.strictObject({ answeredWithin: Duration, share: Share }),
+    z.strictObject({ asa: Duration }),
+    z.strictObject({ sla: SlaMetric, attainment: Share }),
+  ],
   {
     error:
       "must be { answeredWithin: '20s', share: 0.8 }, { asa: '30s' } or { sla: 'firstResponse' | 'nextResponse' | 'resolution', attainment: 0.95 } (shares below 1)",
@@ -72,7 +81,11 @@ export const PlanOptions = z.strictObject({
   /** Once every hour meets the target, try fewer agents where the simulation shows clear room (down to none). */
   trim: z.boolean().default(true),
   /** Told after each check: the round, the hours short of the target, the agent-hours a week. */
-  onRound: z.custom<(round: PlanRound) => void>((value) => typeof value === 'function', { message: 'onRound must be a function' }).optional(),
+  onRound: z
+    .custom<(round: PlanRound) => void>((value) => typeof value === 'function', {
+      message: 'onRound must be a function',
+    })
+    .optional(),
 });
 /**
  * What {@link PlanOptions} accepts.
@@ -166,7 +179,8 @@ export interface StaffingPlan {
 }
 
 const isShareTarget = (target: Target): boolean => !('asa' in target);
-const goalOf = (target: Target): number => ('asa' in target ? target.asa : 'share' in target ? target.share : target.attainment);
+const goalOf = (target: Target): number =>
+  'asa' in target ? target.asa : 'share' in target ? target.share : target.attainment;
 
 /** The closed form's reading of one hour: Erlang C on work sessions, agents × capacity servers. */
 function closedForm(load: DeskLoad, hour: number, threshold: number) {
@@ -177,7 +191,8 @@ function closedForm(load: DeskLoad, hour: number, threshold: number) {
     rate,
     at: (agents: number, capacity: number) => {
       const servers = agents * capacity;
-      if (servers === 0) return { occupancy: offered > 0 ? 1 : 0, serviceLevel: offered > 0 ? 0 : 1, asaMs: offered > 0 ? Infinity : 0 };
+      if (servers === 0)
+        return { occupancy: offered > 0 ? 1 : 0, serviceLevel: offered > 0 ? 0 : 1, asaMs: offered > 0 ? Infinity : 0 };
       const figures = erlangCFigures(offered, servers, load.sessionMs, erlangB(offered, servers));
       return { occupancy: figures.occupancy, serviceLevel: figures.serviceLevel(threshold), asaMs: figures.asaMs };
     },
@@ -201,7 +216,13 @@ function thresholdOf(target: Target, config: SimulationConfig): number {
 }
 
 /** Erlang C's first guess: the agents each hour needs, by the closed form. */
-function firstGuess(load: DeskLoad, target: Target, threshold: number, capacity: number, maxOccupancy: number): number[] {
+function firstGuess(
+  load: DeskLoad,
+  target: Target,
+  threshold: number,
+  capacity: number,
+  maxOccupancy: number,
+): number[] {
   return load.arrivalsPerHour.map((arrivals) => {
     if (arrivals <= 0) return 0;
     const servers = solveStaffing({
@@ -240,7 +261,8 @@ function shortfalls(figures: Figures, target: Target, strict: ReadonlySet<number
   const short = new Map<number, number>();
   for (let hour = 0; hour < WEEK_HOURS; hour++) {
     const figure = figures[hour] ?? null;
-    if (figure !== null && !meetsWithinNoise(target, figure, strict.has(hour))) short.set(hour, Math.abs(figure.mean - goalOf(target)));
+    if (figure !== null && !meetsWithinNoise(target, figure, strict.has(hour)))
+      short.set(hour, Math.abs(figure.mean - goalOf(target)));
   }
   return short;
 }
@@ -253,7 +275,13 @@ function pooled(figures: readonly SimulatedAttainment[]): SimulatedAttainment {
   const inquiries = figures.reduce((sum, f) => sum + f.inquiries, 0);
   const mean = figures.reduce((sum, f) => sum + f.mean * f.inquiries, 0) / inquiries;
   const variance = figures.reduce((sum, f) => sum + (f.standardError * f.inquiries) ** 2, 0) / inquiries ** 2;
-  return { mean, inquiries, standardError: Math.sqrt(variance), min: Math.min(...figures.map((f) => f.min)), max: Math.max(...figures.map((f) => f.max)) };
+  return {
+    mean,
+    inquiries,
+    standardError: Math.sqrt(variance),
+    min: Math.min(...figures.map((f) => f.min)),
+    max: Math.max(...figures.map((f) => f.max)),
+  };
 }
 
 /**
@@ -268,7 +296,13 @@ function roomy(figures: Figures, target: Target, agents: readonly number[], boun
   for (let hour = 0; hour < WEEK_HOURS; hour++) {
     const n = agents[hour] ?? 0;
     const figure = figures[hour] ?? null;
-    if (n <= (bounds.floors[hour] ?? 0) || bounds.locked.has(hour) || figure === null || !meetsWithinNoise(target, figure, true)) continue;
+    if (
+      n <= (bounds.floors[hour] ?? 0) ||
+      bounds.locked.has(hour) ||
+      figure === null ||
+      !meetsWithinNoise(target, figure, true)
+    )
+      continue;
     const key = `${bounds.arrivals[hour] ?? 0}|${n}`;
     alike.set(key, [...(alike.get(key) ?? []), hour]);
   }
@@ -281,7 +315,9 @@ function roomy(figures: Figures, target: Target, agents: readonly number[], boun
     const far = isShareTarget(target) ? figure.mean - goal > (1 - goal) / 2 : figure.mean < goal / 2;
     const cut = Math.min(...hours.map((h) => n - (bounds.floors[h] ?? 0)), far && n >= 5 ? Math.floor(n / 5) : 1);
     const cost = bounds.cost(hour, n, n - cut);
-    const room = isShareTarget(target) ? figure.mean - allowance(target, figure) - cost - goal : goal - figure.mean - allowance(target, figure) - cost;
+    const room = isShareTarget(target)
+      ? figure.mean - allowance(target, figure) - cost - goal
+      : goal - figure.mean - allowance(target, figure) - cost;
     if (room > 0) for (const h of hours) fewer.set(h, cut);
   }
   return fewer;
@@ -323,7 +359,11 @@ interface TrimBounds {
  * console.log(plan.agentHours, 'agent-hours a week; had', plan.hadAgentHours);
  * ```
  */
-export function planStaffing(simulation: SimulationOptions, target: PlanTarget, options: PlanOptions = {}): StaffingPlan {
+export function planStaffing(
+  simulation: SimulationOptions,
+  target: PlanTarget,
+  options: PlanOptions = {},
+): StaffingPlan {
   const config = parseSimulationOptions(simulation);
   const goal = parse(PlanTarget, 'staffing target', target);
   const settings = parse(PlanOptions, 'plan options', options);
@@ -340,7 +380,9 @@ export function planStaffing(simulation: SimulationOptions, target: PlanTarget, 
   // that spills into the next hours: trimming stops there.
   const floors = load.arrivalsPerHour.map((_, hour) => {
     const offered = closedForm(load, hour, threshold).offered;
-    return offered <= 0 ? 0 : Math.max(Math.floor(offered / capacity) + 1, Math.ceil(offered / (capacity * settings.maxOccupancy) - 1e-9));
+    return offered <= 0
+      ? 0
+      : Math.max(Math.floor(offered / capacity) + 1, Math.ceil(offered / (capacity * settings.maxOccupancy) - 1e-9));
   });
   let measured = summarise([]);
   /** The last staffing that met the target everywhere, with its check. */
@@ -377,11 +419,17 @@ export function planStaffing(simulation: SimulationOptions, target: PlanTarget, 
       for (const hour of short.keys()) locked.add(hour);
       // An hour trimmed too far goes back to what last met the target; others get more.
       const before = metPlan?.agents;
-      agents = agents.map((n, hour) => (before !== undefined && n < (before[hour] ?? 0) && short.has(hour) ? (before[hour] ?? 0) : n + step(short.get(hour), n, goal)));
+      agents = agents.map((n, hour) =>
+        before !== undefined && n < (before[hour] ?? 0) && short.has(hour)
+          ? (before[hour] ?? 0)
+          : n + step(short.get(hour), n, goal),
+      );
       continue;
     }
     metPlan = { agents, measured };
-    const fewer = settings.trim ? roomy(measured.hours, goal, agents, { arrivals: load.arrivalsPerHour, floors, locked, cost }) : new Map<number, number>();
+    const fewer = settings.trim
+      ? roomy(measured.hours, goal, agents, { arrivals: load.arrivalsPerHour, floors, locked, cost })
+      : new Map<number, number>();
     pending = fewer.size > 0;
     trimmed = new Set(fewer.keys());
     agents = agents.map((n, hour) => n - (fewer.get(hour) ?? 0));

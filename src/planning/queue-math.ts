@@ -98,7 +98,13 @@ export function logSeries(a: number, z: number): LogSums {
  * with the probability a tagged-customer argument gives in closed form, summed over j into two
  * series of the same kind.
  */
-export function erlangAFigures(rate: number, servers: number, ahtMs: number, patienceMs: number, blocking: number): QueueFigures {
+export function erlangAFigures(
+  rate: number,
+  servers: number,
+  ahtMs: number,
+  patienceMs: number,
+  blocking: number,
+): QueueFigures {
   if (rate <= 0) return { pWait: 0, asaMs: 0, occupancy: 0, pAbandon: 0, serviceLevel: () => 1 };
   const x = (servers * patienceMs) / ahtMs;
   const g = rate * patienceMs;

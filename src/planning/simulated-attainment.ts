@@ -18,7 +18,8 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 /** A target as the measurement needs it: durations in ms. */
-export type MeasuredTarget = { answeredWithin: number; share: number } | { asa: number } | { sla: SlaMetric; attainment: number };
+export type MeasuredTarget =
+  { answeredWithin: number; share: number } | { asa: number } | { sla: SlaMetric; attainment: number };
 
 /**
  * What the simulations measured in one hour of the week (or the whole week), over the seeds: the
@@ -72,11 +73,21 @@ function scoreOf(target: MeasuredTarget, view: InquiryView): number | null {
  *
  * @internal
  */
-export function simulateTallies(options: SimulationOptions, config: SimulationConfig, agents: readonly AgentGroup[], target: MeasuredTarget, seeds: readonly number[]): RunTally[] {
+export function simulateTallies(
+  options: SimulationOptions,
+  config: SimulationConfig,
+  agents: readonly AgentGroup[],
+  target: MeasuredTarget,
+  seeds: readonly number[],
+): RunTally[] {
   const zone = zoneOffsets(config.arrivals.timezone);
   const slots = Math.max(1, Math.ceil((config.days * DAY) / HOUR));
   return seeds.map((seed) => {
-    const tally: RunTally = { hourOfWeek: new Int16Array(slots).fill(-1), count: new Float64Array(slots), sum: new Float64Array(slots) };
+    const tally: RunTally = {
+      hourOfWeek: new Int16Array(slots).fill(-1),
+      count: new Float64Array(slots),
+      sum: new Float64Array(slots),
+    };
     simulate({
       ...options,
       seed,
@@ -127,7 +138,13 @@ class Accumulator {
     let squares = 0;
     for (const [c, s] of this.clusters) squares += (s - mean * c) ** 2;
     const variance = k > 1 ? (squares / (count * count)) * (k / (k - 1)) : 0;
-    return { mean, min: Math.min(...perSeed), max: Math.max(...perSeed), inquiries: count, standardError: Math.sqrt(variance) };
+    return {
+      mean,
+      min: Math.min(...perSeed),
+      max: Math.max(...perSeed),
+      inquiries: count,
+      standardError: Math.sqrt(variance),
+    };
   }
 }
 
@@ -136,7 +153,10 @@ class Accumulator {
  *
  * @internal
  */
-export function summarise(tallies: readonly RunTally[]): { hours: (SimulatedAttainment | null)[]; overall: SimulatedAttainment | null } {
+export function summarise(tallies: readonly RunTally[]): {
+  hours: (SimulatedAttainment | null)[];
+  overall: SimulatedAttainment | null;
+} {
   const hours = Array.from({ length: WEEK_HOURS }, () => new Accumulator(tallies.length));
   const overall = new Accumulator(tallies.length);
   tallies.forEach((tally, seed) => {

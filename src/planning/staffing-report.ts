@@ -10,12 +10,23 @@ import { describeTarget, formatFigure } from './staffing-table.js';
 /** Every day's midnight as an x-axis label. */
 function dayLabels(x: (hour: number) => number): string {
   return ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
-    .map((day, d) => `<line x1="${fixed(x(d * 24))}" x2="${fixed(x(d * 24))}" y1="${PAD.top}" y2="${H - PAD.bottom}" class="grid"/><text x="${fixed(x(d * 24 + 12))}" y="${H - PAD.bottom + 14}" text-anchor="middle">${day}</text>`)
+    .map(
+      (day, d) =>
+        `<line x1="${fixed(x(d * 24))}" x2="${fixed(x(d * 24))}" y1="${PAD.top}" y2="${H - PAD.bottom}" class="grid"/><text x="${fixed(x(d * 24 + 12))}" y="${H - PAD.bottom + 14}" text-anchor="middle">${day}</text>`,
+    )
     .join('');
 }
 
-const line = (values: readonly (number | null)[], x: (hour: number) => number, y: (v: number) => number, color: string, series: string): string => {
-  const points = values.flatMap((v, hour) => (v === null || !Number.isFinite(v) ? [] : [`${fixed(x(hour + 0.5))},${fixed(y(v))}`]));
+const line = (
+  values: readonly (number | null)[],
+  x: (hour: number) => number,
+  y: (v: number) => number,
+  color: string,
+  series: string,
+): string => {
+  const points = values.flatMap((v, hour) =>
+    v === null || !Number.isFinite(v) ? [] : [`${fixed(x(hour + 0.5))},${fixed(y(v))}`],
+  );
   const max = Math.max(0, ...values.flatMap((v) => (v === null || !Number.isFinite(v) ? [] : [v])));
   return `<polyline class="series" data-series="${series}" data-max="${max}" fill="none" stroke="${color}" stroke-width="1.5" points="${points.join(' ')}"/>`;
 };
@@ -27,16 +38,31 @@ function agentsChart(plan: StaffingPlan): string {
   const x = (hour: number) => PAD.left + hour * width;
   const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / max);
   const bars = plan.intervals
-    .map((i) => `<rect class="mark" data-value="${i.agents}" x="${fixed(x(i.hour))}" y="${fixed(y(i.agents))}" width="${fixed(Math.max(0.5, width - 0.4))}" height="${fixed(H - PAD.bottom - y(i.agents))}" fill="${i.met ? '#4c78a8' : '#e45756'}"><title>${escape(i.label)}: ${i.agents} agents (had ${i.had}), ${i.arrivalsPerHour.toFixed(1)} arrivals/h</title></rect>`)
+    .map(
+      (i) =>
+        `<rect class="mark" data-value="${i.agents}" x="${fixed(x(i.hour))}" y="${fixed(y(i.agents))}" width="${fixed(Math.max(0.5, width - 0.4))}" height="${fixed(H - PAD.bottom - y(i.agents))}" fill="${i.met ? '#4c78a8' : '#e45756'}"><title>${escape(i.label)}: ${i.agents} agents (had ${i.had}), ${i.arrivalsPerHour.toFixed(1)} arrivals/h</title></rect>`,
+    )
     .join('');
   const legend = `<text x="${W - PAD.right}" y="${PAD.top + 4}" text-anchor="end"><tspan fill="#4c78a8">■ agents planned</tspan>  <tspan fill="#f58518">— agents the desk had</tspan></text>`;
-  return svg('agents', 'Agents per hour of the week', `${axis(max, y)}${dayLabels(x)}${bars}${line(plan.intervals.map((i) => i.had), x, y, '#f58518', 'had')}${legend}`, 168);
+  return svg(
+    'agents',
+    'Agents per hour of the week',
+    `${axis(max, y)}${dayLabels(x)}${bars}${line(
+      plan.intervals.map((i) => i.had),
+      x,
+      y,
+      '#f58518',
+      'had',
+    )}${legend}`,
+    168,
+  );
 }
 
 /** The simulated figure per hour with its spread over seeds, the closed form's prediction, the target. */
 function attainmentChart(plan: StaffingPlan): string {
   const asa = 'asa' in plan.target;
-  const goal = 'asa' in plan.target ? plan.target.asa : 'share' in plan.target ? plan.target.share : plan.target.attainment;
+  const goal =
+    'asa' in plan.target ? plan.target.asa : 'share' in plan.target ? plan.target.share : plan.target.attainment;
   const simulated = plan.intervals.map((i) => i.simulated);
   const top = asa ? Math.max(goal * 1.5, ...simulated.map((s) => s?.max ?? 0)) : 1;
   const width = (W - PAD.left - PAD.right) / 168;
@@ -53,23 +79,52 @@ function attainmentChart(plan: StaffingPlan): string {
     .join('');
   const target = `<line class="target" data-value="${goal}" x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(goal))}" y2="${fixed(y(goal))}" stroke="#e45756" stroke-dasharray="4 3"/>`;
   const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(top * f))}" y2="${fixed(y(top * f))}" class="grid"/><text x="${PAD.left - 6}" y="${fixed(y(top * f) + 4)}" text-anchor="end">${escape(formatFigure(plan, top * f))}</text>`)
+    .map(
+      (f) =>
+        `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(top * f))}" y2="${fixed(y(top * f))}" class="grid"/><text x="${PAD.left - 6}" y="${fixed(y(top * f) + 4)}" text-anchor="end">${escape(formatFigure(plan, top * f))}</text>`,
+    )
     .join('');
-  const caption = asa ? 'Mean wait for a first response per hour of arrival' : `${describeTarget(plan.target)}: attainment per hour of arrival`;
-  const legend = ' (<span style="color:#54a24b">● simulated</span>, <span style="color:#9ecae9">| lowest to highest seed</span>, <span style="color:#888">— Erlang C</span>, <span style="color:#e45756">- - target</span>)';
-  return svg('attainment', caption, `${ticks}${dayLabels(x)}${line(plan.intervals.map((i) => i.predicted), x, y, '#bab0ac', 'predicted')}${target}${marks}`, 168).replace('</figcaption>', `${legend}</figcaption>`);
+  const caption = asa
+    ? 'Mean wait for a first response per hour of arrival'
+    : `${describeTarget(plan.target)}: attainment per hour of arrival`;
+  const legend =
+    ' (<span style="color:#54a24b">● simulated</span>, <span style="color:#9ecae9">| lowest to highest seed</span>, <span style="color:#888">— Erlang C</span>, <span style="color:#e45756">- - target</span>)';
+  return svg(
+    'attainment',
+    caption,
+    `${ticks}${dayLabels(x)}${line(
+      plan.intervals.map((i) => i.predicted),
+      x,
+      y,
+      '#bab0ac',
+      'predicted',
+    )}${target}${marks}`,
+    168,
+  ).replace('</figcaption>', `${legend}</figcaption>`);
 }
 
 function summaryRows(plan: StaffingPlan): string {
   const short = plan.intervals.filter((i) => !i.met).length;
   const rows: [string, string][] = [
     ['Target (every hour of the week)', describeTarget(plan.target)],
-    ['Agent-hours a week: planned / had', `${plan.agentHours.toLocaleString('en-US')} / ${plan.hadAgentHours.toLocaleString('en-US')}`],
-    ['Peak agents: planned / had', `${Math.max(...plan.intervals.map((i) => i.agents))} / ${Math.max(...plan.intervals.map((i) => i.had))}`],
-    ['Simulated over the week (lowest – highest seed)', `${formatFigure(plan, plan.overall.mean)} (${formatFigure(plan, plan.overall.min)} – ${formatFigure(plan, plan.overall.max)})`],
+    [
+      'Agent-hours a week: planned / had',
+      `${plan.agentHours.toLocaleString('en-US')} / ${plan.hadAgentHours.toLocaleString('en-US')}`,
+    ],
+    [
+      'Peak agents: planned / had',
+      `${Math.max(...plan.intervals.map((i) => i.agents))} / ${Math.max(...plan.intervals.map((i) => i.had))}`,
+    ],
+    [
+      'Simulated over the week (lowest – highest seed)',
+      `${formatFigure(plan, plan.overall.mean)} (${formatFigure(plan, plan.overall.min)} – ${formatFigure(plan, plan.overall.max)})`,
+    ],
     ['Hours meeting the target', short === 0 ? 'all 168' : `${168 - short} of 168`],
     ['Seeds; checks made', `${plan.seeds.join(', ')}; ${plan.rounds}`],
-    ['Work sessions per inquiry, mean session', `${plan.sessionsPerInquiry.toFixed(2)}, ${formatDuration(Math.round(plan.sessionMs))}`],
+    [
+      'Work sessions per inquiry, mean session',
+      `${plan.sessionsPerInquiry.toFixed(2)}, ${formatDuration(Math.round(plan.sessionMs))}`,
+    ],
     ['Inquiries an agent works at once', String(plan.capacity)],
   ];
   return `<table class="kpis">${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`;
@@ -80,7 +135,17 @@ function hourRows(plan: StaffingPlan): string {
   const body = plan.intervals
     .filter((i) => i.arrivalsPerHour > 0 || i.agents > 0 || i.had > 0)
     .map((i) => {
-      const cells = [i.label, i.arrivalsPerHour.toFixed(1), i.load.toFixed(2), String(i.had), String(i.agents), `${(i.occupancy * 100).toFixed(0)} %`, formatFigure(plan, i.predicted), formatFigure(plan, i.simulated?.mean), i.simulated === null ? '–' : `${formatFigure(plan, i.simulated.min)}–${formatFigure(plan, i.simulated.max)}`];
+      const cells = [
+        i.label,
+        i.arrivalsPerHour.toFixed(1),
+        i.load.toFixed(2),
+        String(i.had),
+        String(i.agents),
+        `${(i.occupancy * 100).toFixed(0)} %`,
+        formatFigure(plan, i.predicted),
+        formatFigure(plan, i.simulated?.mean),
+        i.simulated === null ? '–' : `${formatFigure(plan, i.simulated.min)}–${formatFigure(plan, i.simulated.max)}`,
+      ];
       return `<tr${i.met ? '' : ' class="short"'}>${cells.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`;
     })
     .join('');

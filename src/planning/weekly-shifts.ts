@@ -37,7 +37,10 @@ function shiftOf(open: (hour: number) => boolean, timezone: string): BusinessCal
  *
  * @internal
  */
-export function weeklyAgentGroups(agents: readonly number[], options: { timezone: string; team: string; capacity: number }): AgentGroup[] {
+export function weeklyAgentGroups(
+  agents: readonly number[],
+  options: { timezone: string; team: string; capacity: number },
+): AgentGroup[] {
   const peak = Math.max(0, ...agents);
   const groups: AgentGroup[] = [];
   let level = 1;
@@ -59,4 +62,5 @@ export function weeklyAgentGroups(agents: readonly number[], options: { timezone
 }
 
 /** Agent-hours a week of a staffing by hour. */
-export const agentHours = (agents: readonly number[]): number => agents.slice(0, WEEK_HOURS).reduce((sum, n) => sum + n, 0);
+export const agentHours = (agents: readonly number[]): number =>
+  agents.slice(0, WEEK_HOURS).reduce((sum, n) => sum + n, 0);

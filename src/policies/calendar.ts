@@ -3,14 +3,7 @@
  */
 import * as z from 'zod';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
-import {
-  DAY_MS,
-  WEEKDAYS,
-  formatTimeOfDay,
-  parseIsoDate,
-  parseTimeOfDay,
-  type Weekday,
-} from './calendar/civil.js';
+import { DAY_MS, WEEKDAYS, formatTimeOfDay, parseIsoDate, parseTimeOfDay, type Weekday } from './calendar/civil.js';
 import { BusinessDays, type OpenTime } from './calendar/business-days.js';
 import { LocalSchedule, type LocalSpans } from './calendar/schedule.js';
 import { Timeline } from './calendar/timeline.js';
@@ -33,7 +26,11 @@ const Span = z.tuple([TimeOfDay, TimeOfDay]).superRefine(([start, end], ctx) => 
   const to = parseTimeOfDay(end);
   if (!('ms' in from) || !('ms' in to)) return;
   if (from.ms === DAY_MS) {
-    ctx.addIssue({ code: 'custom', path: [0], message: "a span cannot start at '24:00' (start at '00:00' of the next day)" });
+    ctx.addIssue({
+      code: 'custom',
+      path: [0],
+      message: "a span cannot start at '24:00' (start at '00:00' of the next day)",
+    });
   } else if (from.ms === to.ms) {
     ctx.addIssue({
       code: 'custom',
@@ -76,12 +73,14 @@ const Exceptions = z.record(z.string(), DaySpans).superRefine((exceptions, ctx) 
 
 const TimeZone = z.string().superRefine((name, ctx) => {
   if (!isTimeZone(name)) {
-    ctx.addIssue({ code: 'custom', message: "must be an IANA time zone known to Intl, such as 'America/New_York' or 'UTC'" });
+    ctx.addIssue({
+      code: 'custom',
+      message: "must be an IANA time zone known to Intl, such as 'America/New_York' or 'UTC'",
+    });
   }
 });
 
 type Spans = [string, string][];
-
 
 /** Canonical spans: times as 'HH:MM' (or 'HH:MM:SS'), sorted, exact duplicates dropped. */
 function normaliseSpans(spans: readonly (readonly [string, string])[]): Spans {
@@ -156,16 +155,19 @@ export const BusinessCalendarConfig = z
       sun: spansOf('sun'),
     };
     const holidays = [...new Set(config.holidays ?? [])].sort();
-    const normalised: { timezone: string; week: typeof week; holidays: string[]; exceptions?: Record<string, Spans> } = {
-      timezone: config.timezone ?? 'UTC',
-      week,
-      holidays,
-    };
+    const normalised: { timezone: string; week: typeof week; holidays: string[]; exceptions?: Record<string, Spans> } =
+      {
+        timezone: config.timezone ?? 'UTC',
+        week,
+        holidays,
+      };
     const exceptions = config.exceptions ?? {};
     const dates = Object.keys(exceptions).sort();
     // Left out when empty, so that configs without exceptions keep their shape.
     if (dates.length > 0) {
-      normalised.exceptions = Object.fromEntries(dates.map((date): [string, Spans] => [date, normaliseSpans(exceptions[date] ?? [])]));
+      normalised.exceptions = Object.fromEntries(
+        dates.map((date): [string, Spans] => [date, normaliseSpans(exceptions[date] ?? [])]),
+      );
     }
     return normalised;
   });
@@ -347,7 +349,9 @@ function beforeRange(method: string): InvalidInputError {
 }
 
 /** The business-day members of a calendar, with their input checks, over its business days. */
-function businessDayMethods(days: () => BusinessDays): Pick<Required<BusinessCalendar>, 'addBusinessDays' | 'businessDaysBetween'> {
+function businessDayMethods(
+  days: () => BusinessDays,
+): Pick<Required<BusinessCalendar>, 'addBusinessDays' | 'businessDaysBetween'> {
   return {
     addBusinessDays(at: number, n: number): number {
       if (!isInstant(at)) throw invalidInstant('addBusinessDays', 'at', at);
@@ -437,7 +441,8 @@ const ALWAYS_OPEN: OpenTime = {
 function plainCalendar(config: NormalisedCalendarConfig, schedule: LocalSchedule): Required<BusinessCalendar> {
   // Built on first use: only business days need the zone's offsets.
   let businessDays: BusinessDays | undefined;
-  const days = (): BusinessDays => (businessDays ??= new BusinessDays(zoneOffsets(config.timezone), schedule, ALWAYS_OPEN));
+  const days = (): BusinessDays =>
+    (businessDays ??= new BusinessDays(zoneOffsets(config.timezone), schedule, ALWAYS_OPEN));
   return Object.freeze({
     timezone: config.timezone,
     alwaysOpen: true,
@@ -466,7 +471,10 @@ function plainCalendar(config: NormalisedCalendarConfig, schedule: LocalSchedule
   });
 }
 
-function zonedCalendar(config: NormalisedCalendarConfig, { timeline, businessDays }: SharedTables): Required<BusinessCalendar> {
+function zonedCalendar(
+  config: NormalisedCalendarConfig,
+  { timeline, businessDays }: SharedTables,
+): Required<BusinessCalendar> {
   return Object.freeze({
     timezone: config.timezone,
     alwaysOpen: false,

@@ -22,7 +22,13 @@ export const EscalationLevel = z.strictObject({
 export type EscalationLevel = z.infer<typeof EscalationLevel>;
 
 /** What can set off an automatic escalation. */
-export const EscalationRuleTrigger = z.enum(['received', 'sla.warning', 'sla.breached', 'feedback.negative', 'reopened']);
+export const EscalationRuleTrigger = z.enum([
+  'received',
+  'sla.warning',
+  'sla.breached',
+  'feedback.negative',
+  'reopened',
+]);
 export type EscalationRuleTrigger = z.infer<typeof EscalationRuleTrigger>;
 
 /**
@@ -76,13 +82,22 @@ export const EscalationPolicyConfig = z
   .superRefine((config, ctx) => {
     const names = new Set<string>();
     config.levels.forEach((level, index) => {
-      if (names.has(level.name)) ctx.addIssue({ code: 'custom', path: ['levels', index, 'name'], message: `duplicate level name '${level.name}'` });
+      if (names.has(level.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', index, 'name'],
+          message: `duplicate level name '${level.name}'`,
+        });
       names.add(level.name);
     });
     config.rules.forEach((rule, index) => {
       const path = (field: string) => ['rules', index, field];
       if (rule.escalateTo === undefined && rule.routeTo === undefined) {
-        ctx.addIssue({ code: 'custom', path: path('escalateTo'), message: "a rule needs escalateTo ('+1' or a level name), routeTo (a team), or both" });
+        ctx.addIssue({
+          code: 'custom',
+          path: path('escalateTo'),
+          message: "a rule needs escalateTo ('+1' or a level name), routeTo (a team), or both",
+        });
       }
       if (rule.escalateTo !== undefined && rule.escalateTo !== '+1' && !names.has(rule.escalateTo)) {
         ctx.addIssue({
@@ -92,10 +107,18 @@ export const EscalationPolicyConfig = z
         });
       }
       if (rule.metric !== undefined && rule.on !== 'sla.warning' && rule.on !== 'sla.breached') {
-        ctx.addIssue({ code: 'custom', path: path('metric'), message: `metric only applies to sla.warning and sla.breached rules, not '${rule.on}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: path('metric'),
+          message: `metric only applies to sla.warning and sla.breached rules, not '${rule.on}'`,
+        });
       }
       if (rule.count !== undefined && rule.on !== 'reopened') {
-        ctx.addIssue({ code: 'custom', path: path('count'), message: `count only applies to reopened rules, not '${rule.on}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: path('count'),
+          message: `count only applies to reopened rules, not '${rule.on}'`,
+        });
       }
     });
   });

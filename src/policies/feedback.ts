@@ -9,7 +9,9 @@ import { Condition, matchesCondition, type InquiryFacts } from './conditions.js'
 export const NegativeFeedbackAction = z.enum(['reopen', 'escalate', 'none']);
 export type NegativeFeedbackAction = z.infer<typeof NegativeFeedbackAction>;
 
-const SurveyChoice = z.union([FeedbackKind, z.literal(false)], { error: "expected 'csat', 'nps', 'ces' or false (no survey)" });
+const SurveyChoice = z.union([FeedbackKind, z.literal(false)], {
+  error: "expected 'csat', 'nps', 'ces' or false (no survey)",
+});
 
 /**
  * One rule of `feedbackPolicy({ surveys })`: the survey (`kind`, or `false` for none) for the
@@ -44,7 +46,11 @@ export type SurveyRule = z.infer<typeof SurveyRule>;
 export const FeedbackPolicyConfig = z
   .strictObject({
     survey: SurveyChoice.optional(),
-    surveys: z.array(SurveyRule).min(1, "must list at least one rule (for no survey at all, use survey: false)").readonly().optional(),
+    surveys: z
+      .array(SurveyRule)
+      .min(1, 'must list at least one rule (for no survey at all, use survey: false)')
+      .readonly()
+      .optional(),
     sendAfter: Duration.default(3_600_000),
     reminders: z
       .strictObject({
@@ -63,7 +69,11 @@ export const FeedbackPolicyConfig = z
   })
   .superRefine((config, ctx) => {
     if (config.survey !== undefined && config.surveys !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['surveys'], message: 'give either survey (one kind for every inquiry) or surveys (rules), not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['surveys'],
+        message: 'give either survey (one kind for every inquiry) or surveys (rules), not both',
+      });
     }
     if (config.reminders !== undefined && config.reminders.count > 0 && config.reminders.every >= config.expireAfter) {
       ctx.addIssue({
@@ -115,19 +125,25 @@ export interface FeedbackPolicy {
  */
 export function scoreSentiment(kind: FeedbackKind, score: number): Sentiment {
   if (!FeedbackKind.options.includes(kind)) {
-    throw new InvalidInputError(`scoreSentiment: kind must be one of ${FeedbackKind.options.join(', ')} (received ${abbreviate(kind)})`, {
-      path: ['kind'],
-      received: kind,
-      expected: FeedbackKind.options.join(' | '),
-    });
+    throw new InvalidInputError(
+      `scoreSentiment: kind must be one of ${FeedbackKind.options.join(', ')} (received ${abbreviate(kind)})`,
+      {
+        path: ['kind'],
+        received: kind,
+        expected: FeedbackKind.options.join(' | '),
+      },
+    );
   }
   const [min, max] = feedbackScales[kind];
   if (!Number.isInteger(score) || score < min || score > max) {
-    throw new InvalidInputError(`scoreSentiment: a ${kind.toUpperCase()} score must be an integer from ${min} to ${max} (received ${abbreviate(score)})`, {
-      path: ['score'],
-      received: score,
-      expected: `an integer from ${min} to ${max}`,
-    });
+    throw new InvalidInputError(
+      `scoreSentiment: a ${kind.toUpperCase()} score must be an integer from ${min} to ${max} (received ${abbreviate(score)})`,
+      {
+        path: ['score'],
+        received: score,
+        expected: `an integer from ${min} to ${max}`,
+      },
+    );
   }
   switch (kind) {
     case 'csat':
@@ -175,10 +191,15 @@ export function feedbackPolicy(config: FeedbackPolicyConfig = {}): FeedbackPolic
     (action): action is 'reopen' | 'escalate' => action !== 'none',
   );
   const rules = c.surveys;
-  const survey = rules === undefined ? (c.survey ?? 'csat') : (rules.find((rule) => rule.when === undefined)?.kind ?? false);
+  const survey =
+    rules === undefined ? (c.survey ?? 'csat') : (rules.find((rule) => rule.when === undefined)?.kind ?? false);
   return {
     survey,
-    ...(rules === undefined ? {} : { surveyFor: (facts: InquiryFacts) => rules.find((rule) => matchesCondition(rule.when, facts))?.kind ?? false }),
+    ...(rules === undefined
+      ? {}
+      : {
+          surveyFor: (facts: InquiryFacts) => rules.find((rule) => matchesCondition(rule.when, facts))?.kind ?? false,
+        }),
     sendAfter: c.sendAfter,
     reminders: c.reminders ?? { count: 0, every: 86_400_000 },
     expireAfter: c.expireAfter,

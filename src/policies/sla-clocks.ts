@@ -89,11 +89,15 @@ export function slaJson(sla: SlaState, earlier: SlaState | undefined, earlierCop
 const isCounting = (clock: SlaClock): boolean => clock.since !== null;
 /** Whether a clock still owes something (not met or cancelled; a breached clock may still count). */
 export const isOpenClock = (clock: SlaClock): boolean =>
-  clock.status === 'running' || clock.status === 'paused' || (clock.status === 'breached' && clock.metAt === undefined && clock.stoppedAt === undefined);
+  clock.status === 'running' ||
+  clock.status === 'paused' ||
+  (clock.status === 'breached' && clock.metAt === undefined && clock.stoppedAt === undefined);
 
 /** Business time a clock has counted up to `at`. */
 export function elapsedAt(policy: SlaPolicy, clock: SlaClock, at: number): number {
-  return clock.since === null ? clock.elapsedMs : clock.elapsedMs + policy.calendar.businessTimeBetween(clock.since, at);
+  return clock.since === null
+    ? clock.elapsedMs
+    : clock.elapsedMs + policy.calendar.businessTimeBetween(clock.since, at);
 }
 
 /** Recomputes `dueAt` and `warnAt` of a counting clock from its `since` and `elapsedMs`. */
@@ -127,9 +131,15 @@ export function startClock(
   context: { inquiryId: string; emit: EffectSink },
 ): SlaClock {
   const elapsedMs = startedAt < at ? policy.calendar.businessTimeBetween(startedAt, at) : 0;
-  let clock = clockWith({ metric, status: 'running', startedAt, targetMs, elapsedMs, since: at, dueAt: null, warnAt: null, warnings: 0 }, {});
+  let clock = clockWith(
+    { metric, status: 'running', startedAt, targetMs, elapsedMs, since: at, dueAt: null, warnAt: null, warnings: 0 },
+    {},
+  );
   // Warnings whose moment already passed before the clock existed are skipped, not replayed.
-  while (policy.warnAt[clock.warnings] !== undefined && Math.round(policy.warnAt[clock.warnings]! * targetMs) < elapsedMs) {
+  while (
+    policy.warnAt[clock.warnings] !== undefined &&
+    Math.round(policy.warnAt[clock.warnings]! * targetMs) < elapsedMs
+  ) {
     clock = clockWith(clock, { warnings: clock.warnings + 1 });
   }
   clock = schedule(policy, clock);
@@ -138,7 +148,13 @@ export function startClock(
 }
 
 /** Stops a counting clock for a while. A breached clock stays breached. */
-export function pauseClock(policy: SlaPolicy, clock: SlaClock, at: number, reason: string, context: { inquiryId: string; emit: EffectSink }): SlaClock {
+export function pauseClock(
+  policy: SlaPolicy,
+  clock: SlaClock,
+  at: number,
+  reason: string,
+  context: { inquiryId: string; emit: EffectSink },
+): SlaClock {
   if (!isCounting(clock) || !isOpenClock(clock)) return clock;
   const settled = settle(policy, clock, at);
   const paused = clockWith(settled, {
@@ -153,15 +169,28 @@ export function pauseClock(policy: SlaPolicy, clock: SlaClock, at: number, reaso
 }
 
 /** Lets a paused clock count again from `at`. */
-export function resumeClock(policy: SlaPolicy, clock: SlaClock, at: number, context: { inquiryId: string; emit: EffectSink }): SlaClock {
+export function resumeClock(
+  policy: SlaPolicy,
+  clock: SlaClock,
+  at: number,
+  context: { inquiryId: string; emit: EffectSink },
+): SlaClock {
   if (isCounting(clock) || !isOpenClock(clock)) return clock;
-  const resumed = schedule(policy, clockWith(clock, { pausedAt: undefined, since: at, status: clock.status === 'breached' ? 'breached' : 'running' }));
+  const resumed = schedule(
+    policy,
+    clockWith(clock, { pausedAt: undefined, since: at, status: clock.status === 'breached' ? 'breached' : 'running' }),
+  );
   context.emit({ type: 'sla.resumed', inquiryId: context.inquiryId, at, metric: clock.metric, dueAt: resumed.dueAt });
   return resumed;
 }
 
 /** Completes a clock at `at`: `met`, or still `breached` with `metAt` when late. */
-export function meetClock(policy: SlaPolicy, clock: SlaClock, at: number, context: { inquiryId: string; emit: EffectSink }): SlaClock {
+export function meetClock(
+  policy: SlaPolicy,
+  clock: SlaClock,
+  at: number,
+  context: { inquiryId: string; emit: EffectSink },
+): SlaClock {
   if (!isOpenClock(clock)) return clock;
   const late = clock.status === 'breached';
   // Settles and stops in one copy (`settle` then this would copy the clock twice).
@@ -200,9 +229,22 @@ export function cancelClock(policy: SlaPolicy, clock: SlaClock, at: number): Sla
 }
 
 /** Reopens a completed clock (the resolution clock on reopen): it counts again from `at`. */
-export function reopenClock(policy: SlaPolicy, clock: SlaClock, at: number, context: { inquiryId: string; emit: EffectSink }): SlaClock {
+export function reopenClock(
+  policy: SlaPolicy,
+  clock: SlaClock,
+  at: number,
+  context: { inquiryId: string; emit: EffectSink },
+): SlaClock {
   if (clock.status !== 'met' && !(clock.status === 'breached' && clock.stoppedAt !== undefined)) return clock;
-  const reopened = schedule(policy, clockWith(clock, { metAt: undefined, stoppedAt: undefined, since: at, status: clock.status === 'breached' ? 'breached' : 'running' }));
+  const reopened = schedule(
+    policy,
+    clockWith(clock, {
+      metAt: undefined,
+      stoppedAt: undefined,
+      since: at,
+      status: clock.status === 'breached' ? 'breached' : 'running',
+    }),
+  );
   context.emit({ type: 'sla.resumed', inquiryId: context.inquiryId, at, metric: clock.metric, dueAt: reopened.dueAt });
   return reopened;
 }
@@ -213,7 +255,8 @@ export function retargetClock(policy: SlaPolicy, clock: SlaClock, targetMs: numb
   const settled = settle(policy, clock, at);
   // Warning fractions already passed under the new target count as fired: no burst of stale warnings.
   let warnings = 0;
-  while (policy.warnAt[warnings] !== undefined && Math.round(policy.warnAt[warnings]! * targetMs) < settled.elapsedMs) warnings++;
+  while (policy.warnAt[warnings] !== undefined && Math.round(policy.warnAt[warnings]! * targetMs) < settled.elapsedMs)
+    warnings++;
   return schedule(policy, clockWith(settled, { targetMs, warnings }));
 }
 
@@ -250,7 +293,13 @@ export function fireClock(
   }
   if (current.since !== null && current.status === 'running' && current.dueAt !== null && current.dueAt <= at) {
     current = clockWith(current, { status: 'breached', breachedAt: at, warnAt: null });
-    context.emit({ type: 'sla.breached', inquiryId: context.inquiryId, at, metric: current.metric, dueAt: current.dueAt ?? at });
+    context.emit({
+      type: 'sla.breached',
+      inquiryId: context.inquiryId,
+      at,
+      metric: current.metric,
+      dueAt: current.dueAt ?? at,
+    });
   }
   return current;
 }

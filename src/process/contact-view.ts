@@ -96,7 +96,11 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]
  * contactView(state.value, state.context, { at: undefined, wakeAt: null }).direction; // 'outbound'
  * ```
  */
-export function contactView(value: StateValue, ctx: ContactContext, options: { readonly at: number | undefined; readonly wakeAt: number | null }): ContactView {
+export function contactView(
+  value: StateValue,
+  ctx: ContactContext,
+  options: { readonly at: number | undefined; readonly wakeAt: number | null },
+): ContactView {
   const at = Math.max(options.at ?? ctx.lastEventAt, ctx.lastEventAt);
   const { stage, status } = stageOf(value);
   const timings = contactTimings(ctx, at);
@@ -122,7 +126,11 @@ export function contactView(value: StateValue, ctx: ContactContext, options: { r
     ...optional('agentId', ctx.agents.at(-1)?.agentId),
     agents: ctx.agents.map((agent) => agent.agentId),
     transfers: ctx.transfers,
-    holds: ctx.holds.map((hold) => ({ startedAt: hold.startedAt, ...optional('endedAt', hold.endedAt), durationMs: holdLength(hold, holdEnd) })),
+    holds: ctx.holds.map((hold) => ({
+      startedAt: hold.startedAt,
+      ...optional('endedAt', hold.endedAt),
+      durationMs: holdLength(hold, holdEnd),
+    })),
     ...optional('outcome', ctx.outcome),
     ...optional('disposition', ctx.disposition),
     ...optional('resolved', ctx.resolved),

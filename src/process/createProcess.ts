@@ -43,7 +43,9 @@ export type AnyServiceMachine = AnyStateMachine;
 type WithLooseAt<E> = E extends { at: number } ? Omit<E, 'at'> & { at: TimestampInput } : never;
 
 /** The events a process accepts from outside: the machine's events minus internal ones, `at` loose. */
-export type ProcessEventOf<TMachine extends AnyServiceMachine> = WithLooseAt<Exclude<EventFromLogic<TMachine>, { type: 'deadline' }>>;
+export type ProcessEventOf<TMachine extends AnyServiceMachine> = WithLooseAt<
+  Exclude<EventFromLogic<TMachine>, { type: 'deadline' }>
+>;
 /** The start input of a process (`at` loose). */
 export type ProcessInputOf<TMachine extends AnyServiceMachine> = InputFrom<TMachine>;
 /** The effects a process reports. */
@@ -67,10 +69,18 @@ export interface ProcessStep<TContext = InquiryContext, TEffect = unknown> {
 
 /** The stages of a machine: the names of its top-level states. */
 export type StageOf<TMachine extends AnyServiceMachine> =
-  StateValueFrom<TMachine> extends infer V ? (V extends string ? V : V extends object ? Extract<keyof V, string> : never) : never;
+  StateValueFrom<TMachine> extends infer V
+    ? V extends string
+      ? V
+      : V extends object
+        ? Extract<keyof V, string>
+        : never
+    : never;
 
 /** The read model of a machine's process: a `ServiceView` of its stages for service machines. */
-export type ProcessViewOf<TMachine extends AnyServiceMachine> = TMachine extends { readonly __serviceflowView?: infer V }
+export type ProcessViewOf<TMachine extends AnyServiceMachine> = TMachine extends {
+  readonly __serviceflowView?: infer V;
+}
   ? V
   : ServiceView<StageOf<TMachine>>;
 
@@ -96,7 +106,9 @@ export interface ProcessOptions extends ServicePolicyOptions {
 }
 
 /** Turns a persisted state of an earlier machine version into one of a later version. */
-export type StateMigration = (state: PersistedState<Record<string, unknown>>) => PersistedState<Record<string, unknown>>;
+export type StateMigration = (
+  state: PersistedState<Record<string, unknown>>,
+) => PersistedState<Record<string, unknown>>;
 
 /** A process: pure functions over persisted JSON state. */
 export interface ServiceProcess<TMachine extends AnyServiceMachine = AnyServiceMachine> {
@@ -179,11 +191,18 @@ interface MachineSchemas {
 }
 
 function schemasOf(machine: AnyStateMachine): MachineSchemas {
-  if (typeof machine !== 'object' || machine === null || typeof (machine as { provide?: unknown }).provide !== 'function') {
-    throw new InvalidConfigError(`createProcess needs an XState machine (from setup().createMachine or serviceSetup), received ${abbreviate(machine)}`, {
-      received: machine,
-      expected: 'an XState v5 state machine',
-    });
+  if (
+    typeof machine !== 'object' ||
+    machine === null ||
+    typeof (machine as { provide?: unknown }).provide !== 'function'
+  ) {
+    throw new InvalidConfigError(
+      `createProcess needs an XState machine (from setup().createMachine or serviceSetup), received ${abbreviate(machine)}`,
+      {
+        received: machine,
+        expected: 'an XState v5 state machine',
+      },
+    );
   }
   const schemas = machine.schemas as Partial<MachineSchemas> | undefined;
   const isSchema = (value: unknown): value is z.ZodType =>
@@ -194,28 +213,44 @@ function schemasOf(machine: AnyStateMachine): MachineSchemas {
       { path: ['schemas'], expected: 'zod schemas for input and events' },
     );
   }
-  return { input: schemas.input, events: schemas.events, ...(isSchema(schemas.context) ? { context: schemas.context } : {}) };
+  return {
+    input: schemas.input,
+    events: schemas.events,
+    ...(isSchema(schemas.context) ? { context: schemas.context } : {}),
+  };
 }
 
 function refuseOption(path: string[], received: unknown, expected: string): never {
-  throw new InvalidConfigError(`Invalid createProcess options: ${path.length === 0 ? 'options' : path.join('.')} must be ${expected} (received ${abbreviate(received)})`, {
-    path,
-    received,
-    expected,
-  });
+  throw new InvalidConfigError(
+    `Invalid createProcess options: ${path.length === 0 ? 'options' : path.join('.')} must be ${expected} (received ${abbreviate(received)})`,
+    {
+      path,
+      received,
+      expected,
+    },
+  );
 }
 
 /** The options' shape (the policies are checked by resolvePolicies). */
 function checkOptions(options: unknown): asserts options is ProcessOptions {
-  if (typeof options !== 'object' || options === null) refuseOption([], options, 'an object such as { sla, escalation, feedback }');
+  if (typeof options !== 'object' || options === null)
+    refuseOption([], options, 'an object such as { sla, escalation, feedback }');
   const { definition, migrations, fastPath } = options as Record<string, unknown>;
-  if (definition !== undefined && (typeof definition !== 'object' || definition === null || typeof (definition as ProcessDefinition<never, unknown>).view !== 'function' || typeof (definition as ProcessDefinition<never, unknown>).nextDeadline !== 'function')) {
+  if (
+    definition !== undefined &&
+    (typeof definition !== 'object' ||
+      definition === null ||
+      typeof (definition as ProcessDefinition<never, unknown>).view !== 'function' ||
+      typeof (definition as ProcessDefinition<never, unknown>).nextDeadline !== 'function')
+  ) {
     refuseOption(['definition'], definition, 'a process definition { view, nextDeadline, wake? }');
   }
   if (migrations !== undefined) {
-    if (typeof migrations !== 'object' || migrations === null) refuseOption(['migrations'], migrations, 'an object of migrations keyed by version');
+    if (typeof migrations !== 'object' || migrations === null)
+      refuseOption(['migrations'], migrations, 'an object of migrations keyed by version');
     for (const [from, migration] of Object.entries(migrations)) {
-      if (typeof migration !== 'function') refuseOption(['migrations', from], migration, 'a function from a state of that version to a later one');
+      if (typeof migration !== 'function')
+        refuseOption(['migrations', from], migration, 'a function from a state of that version to a later one');
     }
   }
   if (fastPath !== undefined && typeof fastPath !== 'boolean') refuseOption(['fastPath'], fastPath, 'true or false');
@@ -236,7 +271,10 @@ const stageOf = (value: StateValue): string => (typeof value === 'string' ? valu
  * process.view(step.state).sla.firstResponse?.status; // 'met'
  * ```
  */
-export function createProcess<TMachine extends AnyServiceMachine>(machine: TMachine, options: ProcessOptions = {}): ServiceProcess<TMachine> {
+export function createProcess<TMachine extends AnyServiceMachine>(
+  machine: TMachine,
+  options: ProcessOptions = {},
+): ServiceProcess<TMachine> {
   type Context = ProcessContextOf<TMachine>;
   type Effect = ProcessEffectOf<TMachine>;
   type Snapshot = AnyMachineSnapshot;
@@ -249,8 +287,15 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   // cheaper for V8; any other machine's keep every field they have.
   const builtInContext = schemas.context === InquiryContext && isInquiryConfig(machine.config);
   const copier = builtInContext ? inquiryContextCopy : genericContextCopy;
-  const contextJson = (builtInContext ? inquiryContextJson : frozenJsonOf) as <T>(context: T, earlier?: T, earlierCopy?: T) => T;
-  const bound = machine.provide({ actions: bindServiceActions(policies, copier), guards: serviceGuards(policies) }) as TMachine;
+  const contextJson = (builtInContext ? inquiryContextJson : frozenJsonOf) as <T>(
+    context: T,
+    earlier?: T,
+    earlierCopy?: T,
+  ) => T;
+  const bound = machine.provide({
+    actions: bindServiceActions(policies, copier),
+    guards: serviceGuards(policies),
+  }) as TMachine;
   const machineId = bound.id;
   const version = bound.version ?? '0';
   const migrations = options.migrations ?? {};
@@ -348,7 +393,12 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   // views): the cell's own context, neither copied nor frozen; a later step on such a state gives
   // a state to hand out built without it (see `persist`).
   const persistPrivately = (cell: Cell): State => {
-    const state = { format: PERSISTED_FORMAT, machine: machineRef, value: cell.snapshot.value as StateValue, context: cell.context as Context };
+    const state = {
+      format: PERSISTED_FORMAT,
+      machine: machineRef,
+      value: cell.snapshot.value as StateValue,
+      context: cell.context as Context,
+    };
     new CellStamp(state, cell, false);
     return Object.freeze(state);
   };
@@ -370,20 +420,30 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       try {
         next = step(current);
       } catch (error) {
-        throw new IncompatibleStateError(`The migration from version '${from}' of machine '${machineId}' failed: ${error instanceof Error ? error.message : abbreviate(error)}`, {
-          path: ['machine', 'version'],
-          received: from,
-          expected: `a state the migration from '${from}' can read`,
-          cause: error,
-        });
+        throw new IncompatibleStateError(
+          `The migration from version '${from}' of machine '${machineId}' failed: ${error instanceof Error ? error.message : abbreviate(error)}`,
+          {
+            path: ['machine', 'version'],
+            received: from,
+            expected: `a state the migration from '${from}' can read`,
+            cause: error,
+          },
+        );
       }
       const machine = typeof next === 'object' && next !== null ? (next as { machine?: unknown }).machine : undefined;
-      if (typeof machine !== 'object' || machine === null || typeof (machine as { version?: unknown }).version !== 'string') {
-        throw new IncompatibleStateError(`The migration from version '${from}' of machine '${machineId}' returned ${abbreviate(next)}, not a persisted state`, {
-          path: ['machine', 'version'],
-          received: next,
-          expected: 'a persisted state { format, machine: { id, version }, value, context }',
-        });
+      if (
+        typeof machine !== 'object' ||
+        machine === null ||
+        typeof (machine as { version?: unknown }).version !== 'string'
+      ) {
+        throw new IncompatibleStateError(
+          `The migration from version '${from}' of machine '${machineId}' returned ${abbreviate(next)}, not a persisted state`,
+          {
+            path: ['machine', 'version'],
+            received: next,
+            expected: 'a persisted state { format, machine: { id, version }, value, context }',
+          },
+        );
       }
       current = next as PersistedState<Record<string, unknown>>;
     }
@@ -396,12 +456,15 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       return frozenJsonOf(part);
     } catch (error) {
       // A cycle (a RangeError here), a bigint or a throwing toJSON: nothing a store could have kept.
-      throw new IncompatibleStateError(`State ${name} is not JSON: ${error instanceof Error ? error.message : abbreviate(error)}`, {
-        path: [name],
-        received: part,
-        expected: 'plain JSON',
-        cause: error,
-      });
+      throw new IncompatibleStateError(
+        `State ${name} is not JSON: ${error instanceof Error ? error.message : abbreviate(error)}`,
+        {
+          path: [name],
+          received: part,
+          expected: 'plain JSON',
+          cause: error,
+        },
+      );
     }
   };
 
@@ -411,11 +474,19 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     // have changed since.
     if (cached !== undefined && cached.snapshot.machine === bound) return { state: state as State, cell: cached };
     const envelope = state as Partial<PersistedState<unknown>> | null;
-    if (typeof envelope !== 'object' || envelope === null || typeof envelope.machine !== 'object' || envelope.machine === null) {
-      throw new IncompatibleStateError(`Expected a persisted state { format, machine, value, context }, received ${abbreviate(state)}`, {
-        received: state,
-        expected: 'a state returned by process.start or process.send',
-      });
+    if (
+      typeof envelope !== 'object' ||
+      envelope === null ||
+      typeof envelope.machine !== 'object' ||
+      envelope.machine === null
+    ) {
+      throw new IncompatibleStateError(
+        `Expected a persisted state { format, machine, value, context }, received ${abbreviate(state)}`,
+        {
+          received: state,
+          expected: 'a state returned by process.start or process.send',
+        },
+      );
     }
     if (envelope.format !== PERSISTED_FORMAT) {
       const newer = typeof envelope.format === 'number' && envelope.format > PERSISTED_FORMAT;
@@ -427,11 +498,14 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       );
     }
     if (typeof envelope.machine.version !== 'string') {
-      throw new IncompatibleStateError(`State names machine version ${abbreviate(envelope.machine.version)}; a version is a string`, {
-        path: ['machine', 'version'],
-        received: envelope.machine.version,
-        expected: `a version string such as '${version}'`,
-      });
+      throw new IncompatibleStateError(
+        `State names machine version ${abbreviate(envelope.machine.version)}; a version is a string`,
+        {
+          path: ['machine', 'version'],
+          received: envelope.machine.version,
+          expected: `a version string such as '${version}'`,
+        },
+      );
     }
     if (envelope.machine.id !== machineId) {
       throw new IncompatibleStateError(
@@ -445,7 +519,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     const value = jsonOfStored(migrated.value, 'value');
     const valueProblem = stateValueProblem(bound.root, value);
     if (valueProblem !== undefined) {
-      throw new IncompatibleStateError(`State value ${abbreviate(value)} is not a state of machine '${machineId}': ${valueProblem.message}`, valueProblem);
+      throw new IncompatibleStateError(
+        `State value ${abbreviate(value)} is not a state of machine '${machineId}': ${valueProblem.message}`,
+        valueProblem,
+      );
     }
     // Validation only: a custom machine's context is kept as stored (key order, fields its schema
     // omits). The built-in machine's is put in its fixed shape, as its steps would copy it (fields
@@ -475,7 +552,11 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     if (definition === serviceDefinition && contextSchema !== undefined) {
       const nodes = (snapshot as unknown as { _nodes: readonly unknown[] })._nodes;
       const problem = serviceContextProblem(context as InquiryContext, nodes, policies);
-      if (problem !== undefined) throw new IncompatibleStateError(`Stored state of machine '${machineId}' cannot be restored: ${problem.message}`, problem);
+      if (problem !== undefined)
+        throw new IncompatibleStateError(
+          `Stored state of machine '${machineId}' cannot be restored: ${problem.message}`,
+          problem,
+        );
     }
     const cell = cellOf(snapshot);
     // The stored context is its own copy: the copy of the restored one reuses its members.
@@ -493,13 +574,24 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   };
 
   /** The step after an event: fires what its own instant made due, then reports the next wake-up. */
-  const finish = (cell: Cell, at: number, effects: unknown[], handOut: boolean, earlierCell?: Cell, earlier?: State) => {
+  const finish = (
+    cell: Cell,
+    at: number,
+    effects: unknown[],
+    handOut: boolean,
+    earlierCell?: Cell,
+    earlier?: State,
+  ) => {
     let due = deadlineOf(cell);
     if (due !== null && due <= at) {
       cell = advance(cell, at, effects, due);
       due = deadlineOf(cell);
     }
-    return { state: handOut ? persist(cell, earlierCell, earlier) : persistPrivately(cell), effects: effects as Effect[], wakeAt: due };
+    return {
+      state: handOut ? persist(cell, earlierCell, earlier) : persistPrivately(cell),
+      effects: effects as Effect[],
+      wakeAt: due,
+    };
   };
 
   const parseInstant = (at: unknown): number => {
@@ -531,10 +623,13 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
       parsed = schema.safeParse(value);
     } catch (error) {
       // A schema that throws (a custom machine's z.json() on a value nested too deep) cannot read it.
-      throw new refusal(`Invalid ${what}: its schema could not read it (${error instanceof Error ? error.message : abbreviate(error)})`, {
-        received: value,
-        cause: error,
-      });
+      throw new refusal(
+        `Invalid ${what}: its schema could not read it (${error instanceof Error ? error.message : abbreviate(error)})`,
+        {
+          received: value,
+          cause: error,
+        },
+      );
     }
     if (!parsed.success) {
       const { message, details } = describeZodError(what, value, parsed.error);
@@ -543,7 +638,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     const data = parsed.data as T;
     const problem = checkText ? textProblem(data, { maxText: textLimits.text, json: false }) : undefined;
     if (problem !== undefined) {
-      throw new refusal(`Invalid ${what}: ${problem.path.join('.')}: ${problem.message}`, { path: problem.path, expected: problem.message });
+      throw new refusal(`Invalid ${what}: ${problem.path.join('.')}: ${problem.message}`, {
+        path: problem.path,
+        expected: problem.message,
+      });
     }
     if (!isInstant(data.at)) {
       throw new refusal(`Invalid ${what}: at: must be ${INSTANT_EXPECTED} (received ${abbreviate(data.at)})`, {
@@ -565,7 +663,8 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
         ? ''
         : ` (deadlines due by ${new Date(event.at).toISOString()} moved it from '${stageOf(before.snapshot.value as StateValue)}' to '${stage}' first)`;
     const nodes = (after.snapshot as unknown as { _nodes: { ownEvents: string[] }[] })._nodes;
-    const handled = after.snapshot.status === 'active' ? new Set(nodes.flatMap((node) => node.ownEvents)) : new Set<string>();
+    const handled =
+      after.snapshot.status === 'active' ? new Set(nodes.flatMap((node) => node.ownEvents)) : new Set<string>();
     // The state has transitions for the event, and none of their conditions held: it is not
     // "accepted here", whatever the state's event list says.
     const guarded = handled.has(event.type);
@@ -578,9 +677,22 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     const ended = after.snapshot.status !== 'active';
     return new EventNotAllowedError(
       `Event '${event.type}' is not allowed in stage '${stage}'${movedBy}${guarded ? ' now: no condition for it holds' : ''}${hint}; ${
-        accepted.length > 0 ? `${guarded ? 'other events ' : ''}accepted here: ${accepted.join(', ')}` : ended ? 'the process has ended and accepts no events' : 'no other event is accepted here'
+        accepted.length > 0
+          ? `${guarded ? 'other events ' : ''}accepted here: ${accepted.join(', ')}`
+          : ended
+            ? 'the process has ended and accepts no events'
+            : 'no other event is accepted here'
       }`,
-      { path: ['type'], received: event.type, expected: accepted.length > 0 ? `one of ${accepted.join(', ')}` : ended ? 'no event (final stage)' : 'no event in this state' },
+      {
+        path: ['type'],
+        received: event.type,
+        expected:
+          accepted.length > 0
+            ? `one of ${accepted.join(', ')}`
+            : ended
+              ? 'no event (final stage)'
+              : 'no event in this state',
+      },
     );
   };
 
@@ -588,10 +700,15 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   const afterEnd = (cell: Cell, event: { type: string; at: number }): unknown =>
     cell.snapshot.status === 'active' ? null : (definition.afterEnd?.(cell.context as never, event) ?? null);
 
-  const sendParsed = (state: State, parsed: { type: string; at: number }, handOut = true): ProcessStep<Context, Effect> => {
+  const sendParsed = (
+    state: State,
+    parsed: { type: string; at: number },
+    handOut = true,
+  ): ProcessStep<Context, Effect> => {
     const restored = restoreState(state);
     const current = restored.cell;
-    if (current.snapshot.status !== 'active' && afterEnd(current, parsed) === null) throw notAllowed(current, current, parsed);
+    if (current.snapshot.status !== 'active' && afterEnd(current, parsed) === null)
+      throw notAllowed(current, current, parsed);
     const lastEventAt = (current.context as InquiryContext).lastEventAt;
     if (parsed.at < lastEventAt) {
       throw new OutOfOrderError(
@@ -623,7 +740,8 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
   };
 
   const startParsed = (input: { at: number }): ProcessStep<Context, Effect> => withValidated(input, startValidated);
-  const startPrivately = (input: { at: number }): ProcessStep<Context, Effect> => withValidated(input, (data) => startValidated(data, false));
+  const startPrivately = (input: { at: number }): ProcessStep<Context, Effect> =>
+    withValidated(input, (data) => startValidated(data, false));
 
   const startValidated = (data: { at: number }, handOut = true): ProcessStep<Context, Effect> => {
     const effects: unknown[] = [];
@@ -656,13 +774,20 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     view(state, options = {}) {
       const { cell } = restoreState(state);
       if (typeof options !== 'object' || options === null) {
-        throw new InvalidInputError(`view: options must be an object such as { at } (received ${abbreviate(options)})`, {
-          received: options,
-          expected: '{ at?: an instant }',
-        });
+        throw new InvalidInputError(
+          `view: options must be an object such as { at } (received ${abbreviate(options)})`,
+          {
+            received: options,
+            expected: '{ at?: an instant }',
+          },
+        );
       }
       const at = options.at === undefined ? undefined : parseInstant(options.at);
-      return definition.view(cell.snapshot.value as StateValue, cell.context as never, { at, wakeAt: deadlineOf(cell), policies }) as ProcessViewOf<TMachine>;
+      return definition.view(cell.snapshot.value as StateValue, cell.context as never, {
+        at,
+        wakeAt: deadlineOf(cell),
+        policies,
+      }) as ProcessViewOf<TMachine>;
     },
 
     can(state, event) {
@@ -691,7 +816,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(machine: TMach
     },
   };
   // For callers that build inputs and events themselves (the simulator): valid and normalised.
-  Object.defineProperty(process, TRUSTED_SEND, { value: (state: State, event: { type: string; at: number }) => sendParsed(state, event, false), enumerable: false });
+  Object.defineProperty(process, TRUSTED_SEND, {
+    value: (state: State, event: { type: string; at: number }) => sendParsed(state, event, false),
+    enumerable: false,
+  });
   Object.defineProperty(process, TRUSTED_START, { value: startPrivately, enumerable: false });
   return process;
 }

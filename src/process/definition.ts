@@ -18,7 +18,11 @@ import { contactDefinition } from './contact-view.js';
  */
 export interface ProcessDefinition<TContext = never, TView = unknown> {
   /** The read model of a state; `at` is the instant at which running clocks are read. */
-  view(value: StateValue, context: TContext, options: { readonly at: number | undefined; readonly wakeAt: number | null; readonly policies: ServicePolicies }): TView;
+  view(
+    value: StateValue,
+    context: TContext,
+    options: { readonly at: number | undefined; readonly wakeAt: number | null; readonly policies: ServicePolicies },
+  ): TView;
   /** The earliest instant at which a `tick` would change this context, or `null`. */
   nextDeadline(context: TContext): number | null;
   /**
@@ -52,7 +56,10 @@ const definitions = new Map<string, ProcessDefinition<never, unknown>>([
 ]);
 
 /** Registers the reading of a machine kind (for machines whose root `meta.serviceflow` names it). */
-export function registerProcessDefinition<TContext, TView>(kind: string, definition: ProcessDefinition<TContext, TView>): void {
+export function registerProcessDefinition<TContext, TView>(
+  kind: string,
+  definition: ProcessDefinition<TContext, TView>,
+): void {
   definitions.set(kind, definition as unknown as ProcessDefinition<never, unknown>);
 }
 

@@ -70,7 +70,13 @@ export class ServiceFlowError extends Error {
   }
 
   /** A plain, JSON-serialisable description (for logs, dead-letter lists and HTTP answers). */
-  toJSON(): { name: string; code: ServiceFlowErrorCode; message: string; path: (string | number)[]; issues: ServiceFlowIssue[] } {
+  toJSON(): {
+    name: string;
+    code: ServiceFlowErrorCode;
+    message: string;
+    path: (string | number)[];
+    issues: ServiceFlowIssue[];
+  } {
     return { name: this.name, code: this.code, message: this.message, path: [...this.path], issues: [...this.issues] };
   }
 }
@@ -246,7 +252,11 @@ export function abbreviate(value: unknown, max = 80): string {
           ? `${value}n`
           : (JSON.stringify(value, (_key, inner: unknown) =>
               // Long strings are cut before they are quoted: a refused 10 MB field costs no 10 MB copy.
-              typeof inner === 'bigint' ? `${inner}n` : typeof inner === 'string' && inner.length > max ? inner.slice(0, max) : inner,
+              typeof inner === 'bigint'
+                ? `${inner}n`
+                : typeof inner === 'string' && inner.length > max
+                  ? inner.slice(0, max)
+                  : inner,
             ) ?? String(value));
   } catch {
     text = describeUnprintable(value);

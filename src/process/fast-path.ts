@@ -62,7 +62,9 @@ export const cellOf = (snapshot: AnyMachineSnapshot): Cell => ({ snapshot, conte
 
 /** The XState snapshot a cell stands for (built only when its context is not the snapshot's own). */
 export const snapshotOf = (cell: Cell): AnyMachineSnapshot =>
-  cell.snapshot.context === cell.context ? cell.snapshot : ({ ...cell.snapshot, context: cell.context } as AnyMachineSnapshot);
+  cell.snapshot.context === cell.context
+    ? cell.snapshot
+    : ({ ...cell.snapshot, context: cell.context } as AnyMachineSnapshot);
 
 /** One pure step of a plan. */
 interface PlannedStep {
@@ -94,9 +96,7 @@ export interface FastStepOutput {
 
 /** The outcome of one event on the fast path. */
 export type FastStep =
-  | { readonly kind: 'handled'; readonly cell: Cell }
-  | { readonly kind: 'unhandled' }
-  | { readonly kind: 'interpret' };
+  { readonly kind: 'handled'; readonly cell: Cell } | { readonly kind: 'unhandled' } | { readonly kind: 'interpret' };
 
 function nodesOf(root: NodeLike): NodeLike[] {
   const all: NodeLike[] = [];
@@ -139,7 +139,10 @@ const properAncestors = (node: NodeLike, upTo: NodeLike | undefined): NodeLike[]
 const configurationOf = (atomic: NodeLike): NodeLike[] => [atomic, ...properAncestors(atomic, undefined)];
 
 const valueOf = (atomic: NodeLike): StateValue => {
-  const path = configurationOf(atomic).reverse().slice(1).map((node) => node.key);
+  const path = configurationOf(atomic)
+    .reverse()
+    .slice(1)
+    .map((node) => node.key);
   return path.reduceRight<StateValue>((inner, key) => (inner === '' ? key : { [key]: inner }), '');
 };
 
@@ -151,7 +154,11 @@ function plannedSteps(list: readonly unknown[], actions: Record<string, unknown>
   const steps: PlannedStep[] = [];
   for (const action of list) {
     const implementation =
-      typeof action === 'string' ? actions[action] : typeof action === 'function' ? action : actions[(action as { type: string }).type];
+      typeof action === 'string'
+        ? actions[action]
+        : typeof action === 'function'
+          ? action
+          : actions[(action as { type: string }).type];
     const params = typeof action === 'object' && action !== null ? (action as { params?: unknown }).params : undefined;
     const run = serviceStepOf(implementation);
     if (run === undefined || typeof params === 'function') return null;
@@ -164,7 +171,9 @@ function plannedSteps(list: readonly unknown[], actions: Record<string, unknown>
  * Compiles the fast path of a machine: `(cell, event) → FastStep`, or `null` when the machine's
  * shape rules it out (every event then goes through XState).
  */
-export function compileFastPath(machine: AnyStateMachine): ((cell: Cell, event: { type: string }, out: FastStepOutput) => FastStep) | null {
+export function compileFastPath(
+  machine: AnyStateMachine,
+): ((cell: Cell, event: { type: string }, out: FastStepOutput) => FastStep) | null {
   const root = machine.root as unknown as NodeLike;
   if (!machineFits(machine, root)) return null;
   const actions = (machine.implementations.actions ?? {}) as Record<string, unknown>;
@@ -200,7 +209,7 @@ export function compileFastPath(machine: AnyStateMachine): ((cell: Cell, event: 
     const exited = active.filter((node) => isDescendant(node, domain)).sort((a, b) => b.order - a.order);
     const entered = new Set<NodeLike>();
     if (source !== target || source !== domain) entered.add(target);
-    for (let node = target; node.type === 'compound'; ) {
+    for (let node = target; node.type === 'compound';) {
       const initial = node.initial?.target[0];
       if (initial === undefined) return null;
       entered.add(initial);
@@ -220,7 +229,12 @@ export function compileFastPath(machine: AnyStateMachine): ((cell: Cell, event: 
 
   const guardOf = (guard: unknown): Candidate['guard'] | undefined => {
     if (guard === undefined) return null;
-    const implementation = typeof guard === 'string' ? guards[guard] : typeof guard === 'function' ? guard : guards[(guard as { type: string }).type];
+    const implementation =
+      typeof guard === 'string'
+        ? guards[guard]
+        : typeof guard === 'function'
+          ? guard
+          : guards[(guard as { type: string }).type];
     const params = typeof guard === 'object' && guard !== null ? (guard as { params?: unknown }).params : undefined;
     const check = serviceGuardOf(implementation);
     return check === undefined || typeof params === 'function' ? undefined : { check, params };
@@ -259,7 +273,8 @@ export function compileFastPath(machine: AnyStateMachine): ((cell: Cell, event: 
     if (selector === null) return { kind: 'interpret' };
     for (const candidates of selector) {
       for (const { guard, plan } of candidates) {
-        if (guard !== null && !guard.check({ context: cell.context as never, event: event as never }, guard.params)) continue;
+        if (guard !== null && !guard.check({ context: cell.context as never, event: event as never }, guard.params))
+          continue;
         return { kind: 'handled', cell: applyPlan(cell, event, plan, out) };
       }
     }
@@ -290,16 +305,24 @@ export function pureContext<F extends (args: { input: never }) => unknown>(facto
 export function compileFastStart(machine: AnyStateMachine): ((input: unknown, out: FastStepOutput) => Cell) | null {
   const root = machine.root as unknown as NodeLike;
   const factory = (machine.config as { context?: unknown }).context;
-  if (!machineFits(machine, root) || typeof factory !== 'function' || (factory as { [PURE_CONTEXT]?: boolean })[PURE_CONTEXT] !== true) return null;
+  if (
+    !machineFits(machine, root) ||
+    typeof factory !== 'function' ||
+    (factory as { [PURE_CONTEXT]?: boolean })[PURE_CONTEXT] !== true
+  )
+    return null;
   const actions = (machine.implementations.actions ?? {}) as Record<string, unknown>;
   const entered: NodeLike[] = [root];
-  for (let node = root; node.type === 'compound'; ) {
+  for (let node = root; node.type === 'compound';) {
     const initial = node.initial?.target[0];
     if (initial === undefined) return null;
     entered.push(initial);
     node = initial;
   }
-  const steps = plannedSteps(entered.flatMap((node) => node.entry), actions);
+  const steps = plannedSteps(
+    entered.flatMap((node) => node.entry),
+    actions,
+  );
   if (steps === null) return null;
   const atomic = entered[entered.length - 1] as NodeLike;
   const template = machine.resolveState({ value: valueOf(atomic), context: {} } as never) as AnyMachineSnapshot;

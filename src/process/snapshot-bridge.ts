@@ -21,28 +21,46 @@ export function persistedSnapshotOf(machine: AnyStateMachine, snapshot: AnyMachi
  * that is not a machine's (no `value` or `context`), one of an actor that failed, or one with
  * spawned children (a process state holds none) is `INCOMPATIBLE_STATE`.
  */
-export function envelopeOfSnapshot(snapshot: unknown, machine: { readonly id: string; readonly version: string }): PersistedState<unknown> {
+export function envelopeOfSnapshot(
+  snapshot: unknown,
+  machine: { readonly id: string; readonly version: string },
+): PersistedState<unknown> {
   const candidate = snapshot as { status?: unknown; value?: unknown; context?: unknown; children?: unknown } | null;
-  if (typeof candidate !== 'object' || candidate === null || !('value' in candidate) || typeof candidate.context !== 'object' || candidate.context === null) {
-    throw new IncompatibleStateError(`Expected an XState persisted snapshot { status, value, context, … }, received ${abbreviate(snapshot)}`, {
-      received: snapshot,
-      expected: `actor.getPersistedSnapshot() of an actor of machine '${machine.id}'`,
-    });
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    !('value' in candidate) ||
+    typeof candidate.context !== 'object' ||
+    candidate.context === null
+  ) {
+    throw new IncompatibleStateError(
+      `Expected an XState persisted snapshot { status, value, context, … }, received ${abbreviate(snapshot)}`,
+      {
+        received: snapshot,
+        expected: `actor.getPersistedSnapshot() of an actor of machine '${machine.id}'`,
+      },
+    );
   }
   if (candidate.status !== 'active' && candidate.status !== 'done') {
-    throw new IncompatibleStateError(`Snapshot has status ${abbreviate(candidate.status)}; a process state is made from an 'active' or 'done' one`, {
-      path: ['status'],
-      received: candidate.status,
-      expected: "'active' or 'done'",
-    });
+    throw new IncompatibleStateError(
+      `Snapshot has status ${abbreviate(candidate.status)}; a process state is made from an 'active' or 'done' one`,
+      {
+        path: ['status'],
+        received: candidate.status,
+        expected: "'active' or 'done'",
+      },
+    );
   }
   const children = candidate.children;
   if (typeof children === 'object' && children !== null && Object.keys(children).length > 0) {
-    throw new IncompatibleStateError(`Snapshot has child actors (${Object.keys(children).join(', ')}); a process state holds none`, {
-      path: ['children'],
-      received: Object.keys(children),
-      expected: 'no children',
-    });
+    throw new IncompatibleStateError(
+      `Snapshot has child actors (${Object.keys(children).join(', ')}); a process state holds none`,
+      {
+        path: ['children'],
+        received: Object.keys(children),
+        expected: 'no children',
+      },
+    );
   }
   return { format: PERSISTED_FORMAT, machine, value: candidate.value as StateValue, context: candidate.context };
 }

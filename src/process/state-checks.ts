@@ -27,25 +27,44 @@ interface NodeLike {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const childrenOf = (node: NodeLike): string[] => Object.keys(node.states).filter((key) => node.states[key]?.type !== 'history');
+const childrenOf = (node: NodeLike): string[] =>
+  Object.keys(node.states).filter((key) => node.states[key]?.type !== 'history');
 
 const quoted = (names: readonly string[]): string => names.map((name) => `'${name}'`).join(', ');
 
 /** How a value naming `child` of a compound state must look. */
 const shapeOf = (key: string, child: NodeLike): string =>
-  child.type === 'compound' || child.type === 'parallel' ? `{ ${key}: <one of ${quoted(childrenOf(child))}> }` : `'${key}'`;
+  child.type === 'compound' || child.type === 'parallel'
+    ? `{ ${key}: <one of ${quoted(childrenOf(child))}> }`
+    : `'${key}'`;
 
 function valueProblem(node: NodeLike, value: unknown, path: (string | number)[]): StateProblem | undefined {
   const children = childrenOf(node);
-  const problem = (message: string, received: unknown, expected: string, at = path): StateProblem => ({ path: at, message, received, expected });
+  const problem = (message: string, received: unknown, expected: string, at = path): StateProblem => ({
+    path: at,
+    message,
+    received,
+    expected,
+  });
   const where = path.length === 1 ? 'at the top level' : `inside '${path.slice(1).join('.')}'`;
   if (node.type === 'parallel') {
-    if (!isRecord(value)) return problem(`${abbreviate(value)} is not a value of the parallel state ${where}`, value, `an object with the regions ${quoted(children)}`);
+    if (!isRecord(value))
+      return problem(
+        `${abbreviate(value)} is not a value of the parallel state ${where}`,
+        value,
+        `an object with the regions ${quoted(children)}`,
+      );
     for (const key of Object.keys(value)) {
-      if (!children.includes(key)) return problem(`'${key}' is not a region ${where}`, key, `one of ${quoted(children)}`, [...path, key]);
+      if (!children.includes(key))
+        return problem(`'${key}' is not a region ${where}`, key, `one of ${quoted(children)}`, [...path, key]);
     }
     for (const key of children) {
-      if (!(key in value)) return problem(`the region '${key}' is missing ${where}`, value, `an object with the regions ${quoted(children)}`);
+      if (!(key in value))
+        return problem(
+          `the region '${key}' is missing ${where}`,
+          value,
+          `an object with the regions ${quoted(children)}`,
+        );
       const inner = valueProblem(node.states[key] as NodeLike, value[key], [...path, key]);
       if (inner !== undefined) return inner;
     }
@@ -54,7 +73,8 @@ function valueProblem(node: NodeLike, value: unknown, path: (string | number)[])
   const expected = `one of ${children.map((key) => shapeOf(key, node.states[key] as NodeLike)).join(', ')}`;
   if (typeof value === 'string') {
     const child = node.states[value];
-    if (child === undefined || child.type === 'history') return problem(`'${value}' is not a state ${where}`, value, expected);
+    if (child === undefined || child.type === 'history')
+      return problem(`'${value}' is not a state ${where}`, value, expected);
     if (child.type === 'compound' || child.type === 'parallel') {
       return problem(`'${value}' has sub-states, and the value names none of them`, value, shapeOf(value, child));
     }
@@ -62,11 +82,18 @@ function valueProblem(node: NodeLike, value: unknown, path: (string | number)[])
   }
   if (isRecord(value)) {
     const keys = Object.keys(value);
-    if (keys.length !== 1) return problem(`${abbreviate(value)} names ${keys.length} states ${where}, where exactly one is active`, value, expected);
+    if (keys.length !== 1)
+      return problem(
+        `${abbreviate(value)} names ${keys.length} states ${where}, where exactly one is active`,
+        value,
+        expected,
+      );
     const key = keys[0] as string;
     const child = node.states[key];
-    if (child === undefined || child.type === 'history') return problem(`'${key}' is not a state ${where}`, key, expected);
-    if (child.type !== 'compound' && child.type !== 'parallel') return problem(`'${key}' has no sub-states`, value, `'${key}'`);
+    if (child === undefined || child.type === 'history')
+      return problem(`'${key}' is not a state ${where}`, key, expected);
+    if (child.type !== 'compound' && child.type !== 'parallel')
+      return problem(`'${key}' has no sub-states`, value, `'${key}'`);
     return valueProblem(child, value[key], [...path, key]);
   }
   return problem(`${abbreviate(value)} is not a state value ${where}`, value, expected);
@@ -84,7 +111,11 @@ export function stateValueProblem(root: unknown, value: unknown): StateProblem |
 }
 
 const actionName = (action: unknown): string | undefined =>
-  typeof action === 'string' ? action : typeof action === 'object' && action !== null ? (action as { type?: string }).type : undefined;
+  typeof action === 'string'
+    ? action
+    : typeof action === 'object' && action !== null
+      ? (action as { type?: string }).type
+      : undefined;
 
 /**
  * Why a service machine's context could not have been made by the process's steps under its
@@ -93,7 +124,11 @@ const actionName = (action: unknown): string | undefined =>
  * a running clock has a pending warning), and the follow-up is present exactly in a follow-up
  * stage (`nodes`: the active state nodes).
  */
-export function serviceContextProblem(ctx: InquiryContext, nodes: readonly unknown[], policies: ServicePolicies): StateProblem | undefined {
+export function serviceContextProblem(
+  ctx: InquiryContext,
+  nodes: readonly unknown[],
+  policies: ServicePolicies,
+): StateProblem | undefined {
   const problem = (path: (string | number)[], message: string, received: unknown, expected: string): StateProblem => ({
     path: ['context', ...path],
     message,
@@ -113,26 +148,64 @@ export function serviceContextProblem(ctx: InquiryContext, nodes: readonly unkno
     const clock = ctx.sla.clocks[metric];
     if (clock === undefined) continue;
     const path = ['sla', 'clocks', metric];
-    if (clock.metric !== metric) return problem([...path, 'metric'], `the ${metric} clock says it measures '${clock.metric}'`, clock.metric, `'${metric}'`);
+    if (clock.metric !== metric)
+      return problem(
+        [...path, 'metric'],
+        `the ${metric} clock says it measures '${clock.metric}'`,
+        clock.metric,
+        `'${metric}'`,
+      );
     if (clock.status === 'running' && clock.since === null) {
-      return problem([...path, 'since'], `the running ${metric} clock has no start (since: null)`, null, 'the instant it started counting');
+      return problem(
+        [...path, 'since'],
+        `the running ${metric} clock has no start (since: null)`,
+        null,
+        'the instant it started counting',
+      );
     }
     if (clock.status === 'running' && clock.dueAt === null) {
-      return problem([...path, 'dueAt'], `the running ${metric} clock has no due time (dueAt: null)`, null, 'the instant it breaches');
+      return problem(
+        [...path, 'dueAt'],
+        `the running ${metric} clock has no due time (dueAt: null)`,
+        null,
+        'the instant it breaches',
+      );
     }
     if ((clock.status === 'paused' || clock.status === 'met' || clock.status === 'cancelled') && clock.since !== null) {
-      return problem([...path, 'since'], `the ${clock.status} ${metric} clock is still counting (since: ${clock.since})`, clock.since, `null for a ${clock.status} clock`);
+      return problem(
+        [...path, 'since'],
+        `the ${clock.status} ${metric} clock is still counting (since: ${clock.since})`,
+        clock.since,
+        `null for a ${clock.status} clock`,
+      );
     }
     if (clock.status !== 'running' && clock.warnAt !== null) {
-      return problem([...path, 'warnAt'], `the ${clock.status} ${metric} clock has a pending warning (warnAt: ${clock.warnAt})`, clock.warnAt, `null for a ${clock.status} clock`);
+      return problem(
+        [...path, 'warnAt'],
+        `the ${clock.status} ${metric} clock has a pending warning (warnAt: ${clock.warnAt})`,
+        clock.warnAt,
+        `null for a ${clock.status} clock`,
+      );
     }
   }
-  const inFollowUp = nodes.some((node) => (node as NodeLike).entry.some((action) => actionName(action) === 'openFollowUp'));
+  const inFollowUp = nodes.some((node) =>
+    (node as NodeLike).entry.some((action) => actionName(action) === 'openFollowUp'),
+  );
   if (inFollowUp && ctx.followUp === null) {
-    return problem(['followUp'], 'the state is in a follow-up stage, and the context has no follow-up (followUp: null)', null, '{ resolvedAt, reopenUntil, closeAt }');
+    return problem(
+      ['followUp'],
+      'the state is in a follow-up stage, and the context has no follow-up (followUp: null)',
+      null,
+      '{ resolvedAt, reopenUntil, closeAt }',
+    );
   }
   if (!inFollowUp && ctx.followUp !== null) {
-    return problem(['followUp'], `the context has a follow-up outside a follow-up stage ('${ctx.stage}')`, ctx.followUp, 'null outside the follow-up stage');
+    return problem(
+      ['followUp'],
+      `the context has a follow-up outside a follow-up stage ('${ctx.stage}')`,
+      ctx.followUp,
+      'null outside the follow-up stage',
+    );
   }
   return undefined;
 }

@@ -54,7 +54,12 @@ export interface ServiceView<TStage extends string = string> {
   readonly slaHistory: readonly (SlaClockView & { readonly metric: SlaMetric })[];
   readonly feedback: {
     readonly requestedAt?: number;
-    readonly survey?: { readonly kind: FeedbackKind; readonly status: Survey['status']; readonly remindersSent: number; readonly expiresAt: number };
+    readonly survey?: {
+      readonly kind: FeedbackKind;
+      readonly status: Survey['status'];
+      readonly remindersSent: number;
+      readonly expiresAt: number;
+    };
     readonly responses: readonly FeedbackResponse[];
   };
   readonly contacts: readonly ContactSummary[];
@@ -137,7 +142,13 @@ export function inquiryView(
   view.slaHistory = ctx.sla.history.map((clock) => historyView(options.sla, clock, at));
   const feedback = {} as Mutable<InquiryView['feedback']>;
   setDefined(feedback, 'requestedAt', ctx.feedback.requestedAt);
-  if (survey !== null) feedback.survey = { kind: survey.kind, status: survey.status, remindersSent: survey.remindersSent, expiresAt: survey.expiresAt };
+  if (survey !== null)
+    feedback.survey = {
+      kind: survey.kind,
+      status: survey.status,
+      remindersSent: survey.remindersSent,
+      expiresAt: survey.expiresAt,
+    };
   feedback.responses = ctx.feedback.responses;
   view.feedback = feedback;
   view.contacts = ctx.contacts;

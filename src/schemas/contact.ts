@@ -64,7 +64,10 @@ export const CustomerProfile = z
     }
     const json = JSON.stringify(profile);
     if (json.length > textLimits.profile) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${textLimits.profile} characters as JSON (is ${json.length})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${textLimits.profile} characters as JSON (is ${json.length})`,
+      });
       return z.NEVER;
     }
     // A copy: the caller's object may change after the event; the contact's record must not.
@@ -86,14 +89,16 @@ export type CustomerProfile = z.infer<typeof CustomerProfile>;
  * input.at; // 1772442000000
  * ```
  */
-export const ContactInput = vouchStorable(z.strictObject({
-  id: Id,
-  inquiryId: Id.optional(),
-  channel: Channel,
-  direction: ContactDirection,
-  customer: ContactCustomer,
-  at: Timestamp,
-}));
+export const ContactInput = vouchStorable(
+  z.strictObject({
+    id: Id,
+    inquiryId: Id.optional(),
+    channel: Channel,
+    direction: ContactDirection,
+    customer: ContactCustomer,
+    at: Timestamp,
+  }),
+);
 /**
  * A validated, normalised {@link ContactInput}.
  *
@@ -128,7 +133,10 @@ const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
  * CustomerIdentifiedEvent.parse({ type: 'customer.identified', customerId: 'C-1', profile: { tier: 'gold' }, at: 0 });
  * ```
  */
-export const CustomerIdentifiedEvent = event('customer.identified', { customerId: Id, profile: CustomerProfile.optional() });
+export const CustomerIdentifiedEvent = event('customer.identified', {
+  customerId: Id,
+  profile: CustomerProfile.optional(),
+});
 /**
  * The contact was routed to a queue and waits there for an agent. Routing again re-routes it;
  * the queue wait keeps counting from the first routing.
@@ -235,19 +243,21 @@ export const AbandonEvent = event('abandon', {});
  * ContactEvent.parse({ type: 'transfer', to: 'ben', at: '2026-03-02T09:12:00Z' }).at; // 1772442720000
  * ```
  */
-export const ContactEvent = vouchStorable(z.discriminatedUnion('type', [
-  CustomerIdentifiedEvent,
-  RoutedEvent,
-  SelfServiceResolvedEvent,
-  AgentConnectedEvent,
-  HoldEvent,
-  UnholdEvent,
-  TransferEvent,
-  ContactEndedEvent,
-  WrapUpCompletedEvent,
-  AbandonEvent,
-  TickEvent,
-]));
+export const ContactEvent = vouchStorable(
+  z.discriminatedUnion('type', [
+    CustomerIdentifiedEvent,
+    RoutedEvent,
+    SelfServiceResolvedEvent,
+    AgentConnectedEvent,
+    HoldEvent,
+    UnholdEvent,
+    TransferEvent,
+    ContactEndedEvent,
+    WrapUpCompletedEvent,
+    AbandonEvent,
+    TickEvent,
+  ]),
+);
 /**
  * A validated, normalised contact event.
  *
@@ -287,7 +297,9 @@ export type ContactEventType = ContactEvent['type'];
  * contactEventTypes.includes('hold'); // true
  * ```
  */
-export const contactEventTypes = ContactEvent.options.map((option) => option.shape.type.value) as readonly ContactEventType[];
+export const contactEventTypes = ContactEvent.options.map(
+  (option) => option.shape.type.value,
+) as readonly ContactEventType[];
 
 /**
  * The stages of a contact: `preContact` (identification, self-service, routing and queue) →

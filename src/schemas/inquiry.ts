@@ -53,7 +53,6 @@ export type FeedbackKind = z.infer<typeof FeedbackKind>;
 export const PendingReason = z.enum(['customer', 'third-party']);
 export type PendingReason = z.infer<typeof PendingReason>;
 
-
 /**
  * The customer an inquiry belongs to: an id, and optionally a tier (for SLA and escalation
  * conditions) and a time zone. Unknown keys are rejected.
@@ -85,17 +84,19 @@ export type Customer = z.infer<typeof Customer>;
  * // { id: 'T-1', channel: 'chat', customer: { id: 'C-1' }, priority: 'normal', at: 1772442000000 }
  * ```
  */
-export const InquiryInput = vouchStorable(z.strictObject({
-  id: Id,
-  channel: Channel,
-  customer: Customer,
-  priority: Priority.default('normal'),
-  category: Label.optional(),
-  subject: storableText(textLimits.note).optional(),
-  /** The inquiry this one follows up: a customer wrote after it closed or its reopen window ended. */
-  followUpOf: Id.optional(),
-  at: Timestamp,
-}));
+export const InquiryInput = vouchStorable(
+  z.strictObject({
+    id: Id,
+    channel: Channel,
+    customer: Customer,
+    priority: Priority.default('normal'),
+    category: Label.optional(),
+    subject: storableText(textLimits.note).optional(),
+    /** The inquiry this one follows up: a customer wrote after it closed or its reopen window ended. */
+    followUpOf: Id.optional(),
+    at: Timestamp,
+  }),
+);
 /** A validated, normalised {@link InquiryInput}. */
 export type InquiryInput = z.infer<typeof InquiryInput>;
 /** What callers may pass as an {@link InquiryInput} (before defaults and normalisation). */
@@ -209,7 +210,10 @@ export const EscalateEvent = event('escalate', { reason: Note.optional() });
  */
 export const ResolveEvent = event('resolve', { resolution: Note.optional() });
 
-const SCALES = { csat: [1, 5], nps: [0, 10], ces: [1, 7] } as const satisfies Record<FeedbackKind, readonly [number, number]>;
+const SCALES = { csat: [1, 5], nps: [0, 10], ces: [1, 7] } as const satisfies Record<
+  FeedbackKind,
+  readonly [number, number]
+>;
 
 /**
  * The customer answered a survey (asked for or not). Scores are integers on the kind's scale
@@ -315,24 +319,26 @@ export const feedbackScales: Readonly<Record<FeedbackKind, readonly [min: number
  * if (event.type === 'pend') event.reason; // 'customer'
  * ```
  */
-export const InquiryEvent = vouchStorable(z.discriminatedUnion('type', [
-  AcknowledgeEvent,
-  CategorizeEvent,
-  PrioritizeEvent,
-  AssignEvent,
-  AgentReplyEvent,
-  CustomerReplyEvent,
-  PendEvent,
-  ResumeEvent,
-  EscalateEvent,
-  ResolveEvent,
-  FeedbackEvent,
-  ReopenEvent,
-  CloseEvent,
-  CancelEvent,
-  ContactCompletedEvent,
-  TickEvent,
-]));
+export const InquiryEvent = vouchStorable(
+  z.discriminatedUnion('type', [
+    AcknowledgeEvent,
+    CategorizeEvent,
+    PrioritizeEvent,
+    AssignEvent,
+    AgentReplyEvent,
+    CustomerReplyEvent,
+    PendEvent,
+    ResumeEvent,
+    EscalateEvent,
+    ResolveEvent,
+    FeedbackEvent,
+    ReopenEvent,
+    CloseEvent,
+    CancelEvent,
+    ContactCompletedEvent,
+    TickEvent,
+  ]),
+);
 /** A validated, normalised inquiry event. */
 export type InquiryEvent = z.infer<typeof InquiryEvent>;
 /** What callers may send as an inquiry event (`at` as epoch ms, ISO string or `Date`). */
@@ -349,4 +355,6 @@ export type InquiryEventType = InquiryEvent['type'];
  * inquiryEventTypes.length; // 16
  * ```
  */
-export const inquiryEventTypes = InquiryEvent.options.map((option) => option.shape.type.value) as readonly InquiryEventType[];
+export const inquiryEventTypes = InquiryEvent.options.map(
+  (option) => option.shape.type.value,
+) as readonly InquiryEventType[];

@@ -91,7 +91,14 @@ export type SlaState = z.infer<typeof SlaState>;
  * EscalationTrigger.options; // ['manual', 'received', 'sla.warning', 'sla.breached', 'feedback.negative', 'reopened']
  * ```
  */
-export const EscalationTrigger = z.enum(['manual', 'received', 'sla.warning', 'sla.breached', 'feedback.negative', 'reopened']);
+export const EscalationTrigger = z.enum([
+  'manual',
+  'received',
+  'sla.warning',
+  'sla.breached',
+  'feedback.negative',
+  'reopened',
+]);
 export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
 
 /**

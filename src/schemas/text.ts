@@ -52,7 +52,10 @@ export const isStorableText = (text: string): boolean => !UNSTORABLE_TEXT.test(t
  * Approver.safeParse('x'.repeat(300)).success; // false: longer than 256
  * ```
  */
-export function storableText(max: number, options: { readonly trim?: boolean; readonly min?: number } = {}): z.ZodString {
+export function storableText(
+  max: number,
+  options: { readonly trim?: boolean; readonly min?: number } = {},
+): z.ZodString {
   let schema = z.string();
   if (options.trim === true) schema = schema.trim().min(1, 'must be a non-empty string');
   if (options.min !== undefined && options.min > 0) schema = schema.min(options.min, 'must be a non-empty string');
@@ -90,14 +93,27 @@ const isPlainObject = (value: object): boolean => {
  * non-finite number, a class instance, a function). `undefined` when there is none. Never recurses
  * deeper than the depth limit, whatever it is given.
  */
-export function textProblem(value: unknown, options: { readonly maxText: number; readonly json: boolean }, path: (string | number)[] = []): TextProblem | undefined {
+export function textProblem(
+  value: unknown,
+  options: { readonly maxText: number; readonly json: boolean },
+  path: (string | number)[] = [],
+): TextProblem | undefined {
   if (typeof value === 'string') {
     if (value.length > options.maxText) return { path, message: `must be at most ${options.maxText} characters` };
     return isStorableText(value) ? undefined : { path, message: UNSTORABLE_MESSAGE };
   }
   if (typeof value !== 'object' || value === null) {
-    if (!options.json || value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return undefined;
-    return { path, message: `must be JSON: a string, a finite number, a boolean, null, an array or a plain object (received ${typeof value === 'number' ? String(value) : typeof value})` };
+    if (
+      !options.json ||
+      value === null ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value))
+    )
+      return undefined;
+    return {
+      path,
+      message: `must be JSON: a string, a finite number, a boolean, null, an array or a plain object (received ${typeof value === 'number' ? String(value) : typeof value})`,
+    };
   }
   if (path.length >= MAX_JSON_DEPTH) return { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
   if (Array.isArray(value)) {
@@ -107,10 +123,14 @@ export function textProblem(value: unknown, options: { readonly maxText: number;
     }
     return undefined;
   }
-  if (options.json && !isPlainObject(value)) return { path, message: 'must be JSON: a plain object, not a class instance' };
+  if (options.json && !isPlainObject(value))
+    return { path, message: 'must be JSON: a plain object, not a class instance' };
   for (const key of Object.keys(value)) {
     if (key.length > textLimits.label || !isStorableText(key)) {
-      return { path: [...path, key], message: `a key must be at most ${textLimits.label} characters, without NUL characters or unpaired surrogates` };
+      return {
+        path: [...path, key],
+        message: `a key must be at most ${textLimits.label} characters, without NUL characters or unpaired surrogates`,
+      };
     }
     const problem = textProblem((value as Record<string, unknown>)[key], options, [...path, key]);
     if (problem !== undefined) return problem;

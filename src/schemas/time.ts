@@ -26,7 +26,8 @@ const LATEST = 253_402_300_799_999;
 export const instantRange = Object.freeze({ min: EARLIEST, max: LATEST } as const);
 
 /** What an instant must be, for messages. */
-export const INSTANT_EXPECTED = 'an instant from 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (epoch ms 0 to 253402300799999)';
+export const INSTANT_EXPECTED =
+  'an instant from 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (epoch ms 0 to 253402300799999)';
 
 /** Whether `ms` is whole epoch milliseconds within {@link instantRange}. */
 export const isInstant = (ms: number): boolean => Number.isInteger(ms) && ms >= EARLIEST && ms <= LATEST;
@@ -49,20 +50,37 @@ export function daysInMonth(year: number, month: number): number {
 function parseIsoInstant(text: string): { ms: number } | { problem: string } {
   const match = ISO_INSTANT.exec(text);
   if (match === null) return { problem: ISO_EXPECTED };
-  const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone, sign, offsetHours = '00', offsetMinutes = '00'] = match;
+  const [
+    ,
+    y,
+    mo,
+    d,
+    h = '00',
+    mi = '00',
+    s = '00',
+    fraction = '',
+    zone,
+    sign,
+    offsetHours = '00',
+    offsetMinutes = '00',
+  ] = match;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
   if (month < 1 || month > 12) return { problem: `${text} is not a date: there is no month ${mo}` };
-  if (day < 1 || day > daysInMonth(year, month)) return { problem: `${text} is not a date: ${y}-${mo} has no day ${d}` };
-  if (Number(h) > 23) return { problem: `${text} is not a time of day: hours run from 00 to 23 (write 00:00 of the next day for 24:00)` };
-  if (Number(mi) > 59 || Number(s) > 59) return { problem: `${text} is not a time of day: minutes and seconds run from 00 to 59` };
+  if (day < 1 || day > daysInMonth(year, month))
+    return { problem: `${text} is not a date: ${y}-${mo} has no day ${d}` };
+  if (Number(h) > 23)
+    return { problem: `${text} is not a time of day: hours run from 00 to 23 (write 00:00 of the next day for 24:00)` };
+  if (Number(mi) > 59 || Number(s) > 59)
+    return { problem: `${text} is not a time of day: minutes and seconds run from 00 to 59` };
   if (zone !== undefined && zone !== 'Z' && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) {
     return { problem: `${text} has no valid UTC offset: at most ±23:59` };
   }
   // Years before 100 are out of range whatever the offset; Date.UTC would read them as 19xx.
   if (year < 100) return { ms: Number.NaN };
-  const offsetMs = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  const offsetMs =
+    sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
   const ms = Number(fraction.slice(0, 3).padEnd(3, '0'));
   return { ms: Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s), ms) - offsetMs };
 }
@@ -85,7 +103,9 @@ function parseIsoInstant(text: string): { ms: number } | { problem: string } {
  * ```
  */
 export const Timestamp = z
-  .union([z.number(), z.string(), z.date()], { error: `must be ${INSTANT_EXPECTED}: epoch milliseconds, an ISO-8601 string or a Date` })
+  .union([z.number(), z.string(), z.date()], {
+    error: `must be ${INSTANT_EXPECTED}: epoch milliseconds, an ISO-8601 string or a Date`,
+  })
   .transform((value, ctx): EpochMs => {
     let ms: number;
     if (typeof value === 'number') {
@@ -173,7 +193,8 @@ export const Duration = z.union([z.number(), z.string()]).transform((value, ctx)
   if (ms === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: "must be a duration: milliseconds (a number >= 0) or text such as '30m', '4h', '2d' or '1h 30m' (largest unit first)",
+      message:
+        "must be a duration: milliseconds (a number >= 0) or text such as '30m', '4h', '2d' or '1h 30m' (largest unit first)",
     });
     return z.NEVER;
   }

@@ -73,7 +73,9 @@ interface MemoryJournalRow extends Omit<JournalEntry, 'effect' | 'dispatchedAt'>
  * saved.version; // 2
  * ```
  */
-export function memoryStore<State = unknown, Effect = unknown>(options: MemoryStoreOptions = {}): SnapshotStore<State, Effect> {
+export function memoryStore<State = unknown, Effect = unknown>(
+  options: MemoryStoreOptions = {},
+): SnapshotStore<State, Effect> {
   const snapshots = new Map<string, MemorySnapshot>();
   const journals = new Map<string, MemoryJournalRow[]>();
   const outbox = new Map<string, MemoryJournalRow>();
@@ -189,7 +191,8 @@ export function memoryStore<State = unknown, Effect = unknown>(options: MemorySt
     async park(request) {
       const entry = parkEntry(request);
       const stored = snapshots.get(request.id);
-      if (stored?.version !== request.expectedVersion) throw saveConflict(request.id, request.expectedVersion, stored?.version);
+      if (stored?.version !== request.expectedVersion)
+        throw saveConflict(request.id, request.expectedVersion, stored?.version);
       const parked = { at: request.at, reason: entry.effect.reason };
       mark(stored, parked, entry);
       return toParked({ ...stored, version: entry.version }, parked);
@@ -211,7 +214,10 @@ export function memoryStore<State = unknown, Effect = unknown>(options: MemorySt
         if (options.after !== undefined && compareSnapshotIds(snapshot.id, options.after) <= 0) continue;
         found.push(toParked(snapshot, snapshot.parked));
       }
-      return take(found.sort((a, b) => compareSnapshotIds(a.id, b.id)), limit);
+      return take(
+        found.sort((a, b) => compareSnapshotIds(a.id, b.id)),
+        limit,
+      );
     },
 
     async journal(id, options = {}) {

@@ -126,11 +126,14 @@ function tableNames(options: PostgresStoreOptions): TableNames {
   }
   const schema = options.schema;
   if (schema !== undefined && (typeof schema !== 'string' || !IDENTIFIER.test(schema) || schema.length > 63)) {
-    throw new InvalidConfigError(`Invalid postgres store option schema: ${abbreviate(schema)} is not a plain SQL identifier`, {
-      path: ['schema'],
-      received: schema,
-      expected: 'lower-case letters, digits and _ (not starting with a digit), at most 63 characters',
-    });
+    throw new InvalidConfigError(
+      `Invalid postgres store option schema: ${abbreviate(schema)} is not a plain SQL identifier`,
+      {
+        path: ['schema'],
+        received: schema,
+        expected: 'lower-case letters, digits and _ (not starting with a digit), at most 63 characters',
+      },
+    );
   }
   const qualified = (table: string): string => (schema === undefined ? `"${table}"` : `"${schema}"."${table}"`);
   return { snapshots: qualified(`${prefix}snapshots`), journal: qualified(`${prefix}journal`), schema, prefix };
@@ -239,14 +242,19 @@ export function postgresStore<State = unknown, Effect = unknown>(
   const sql = statementsFor(snapshots, journal);
   const prepared = options.preparedStatements ?? isPg(client);
   if (prepared && !isPg(client)) {
-    throw new InvalidConfigError('Invalid postgres store option preparedStatements: only a pg Pool or Client can prepare statements', {
-      path: ['preparedStatements'],
-      received: true,
-      expected: 'false (or a pg Pool / Client as the client)',
-    });
+    throw new InvalidConfigError(
+      'Invalid postgres store option preparedStatements: only a pg Pool or Client can prepare statements',
+      {
+        path: ['preparedStatements'],
+        received: true,
+        expected: 'false (or a pg Pool / Client as the client)',
+      },
+    );
   }
   const query = (text: string, params: unknown[]): Promise<PostgresQueryResult> =>
-    prepared && isPg(client) ? client.query({ name: statementName(text), text, values: params }) : client.query(text, params);
+    prepared && isPg(client)
+      ? client.query({ name: statementName(text), text, values: params })
+      : client.query(text, params);
 
   async function run(text: string, params: unknown[]): Promise<readonly unknown[]> {
     try {
@@ -262,7 +270,8 @@ export function postgresStore<State = unknown, Effect = unknown>(
     }
   }
 
-  const journalParam = (checked: CheckedSnapshotWrite): string => `[${checked.effects.map((effect) => effect.json).join(',')}]`;
+  const journalParam = (checked: CheckedSnapshotWrite): string =>
+    `[${checked.effects.map((effect) => effect.json).join(',')}]`;
   const written = (write: SnapshotWrite, version: number, checked: CheckedSnapshotWrite): StoredSnapshot<State> => ({
     id: write.id,
     version,
@@ -299,11 +308,23 @@ export function postgresStore<State = unknown, Effect = unknown>(
     async save(write) {
       const expectedVersion = checkQueryInteger(write.expectedVersion, 'save', 'expectedVersion', 1);
       const checked = checkSnapshotWrite(write);
-      const params = [write.id, expectedVersion, checked.stateJson, write.stage, write.wakeAt, write.lastEventAt, journalParam(checked)];
+      const params = [
+        write.id,
+        expectedVersion,
+        checked.stateJson,
+        write.stage,
+        write.wakeAt,
+        write.lastEventAt,
+        journalParam(checked),
+      ];
       const [row] = await run(sql.save, params);
       if (row === undefined) {
         const [current] = await run(sql.version, [write.id]);
-        throw saveConflict(write.id, expectedVersion, current === undefined ? undefined : toInteger((current as { version: unknown }).version));
+        throw saveConflict(
+          write.id,
+          expectedVersion,
+          current === undefined ? undefined : toInteger((current as { version: unknown }).version),
+        );
       }
       return written(write, toInteger((row as { version: unknown }).version), checked);
     },
@@ -319,14 +340,31 @@ export function postgresStore<State = unknown, Effect = unknown>(
 
     async park(request) {
       const entry = parkEntry(request);
-      const params = [request.id, request.expectedVersion, request.at, JSON.stringify(entry.effect.reason), JSON.stringify(entry.effect)];
+      const params = [
+        request.id,
+        request.expectedVersion,
+        request.at,
+        JSON.stringify(entry.effect.reason),
+        JSON.stringify(entry.effect),
+      ];
       const [row] = await run(sql.park, params);
       if (row === undefined) {
         const [current] = await run(sql.version, [request.id]);
-        throw saveConflict(request.id, request.expectedVersion, current === undefined ? undefined : toInteger((current as { version: unknown }).version));
+        throw saveConflict(
+          request.id,
+          request.expectedVersion,
+          current === undefined ? undefined : toInteger((current as { version: unknown }).version),
+        );
       }
       const { version, stage, wake_at } = row as { version: unknown; stage: string; wake_at: unknown };
-      return { id: request.id, version: toInteger(version), stage, wakeAt: wake_at === null ? null : toInteger(wake_at), parkedAt: request.at, reason: entry.effect.reason };
+      return {
+        id: request.id,
+        version: toInteger(version),
+        stage,
+        wakeAt: wake_at === null ? null : toInteger(wake_at),
+        parkedAt: request.at,
+        reason: entry.effect.reason,
+      };
     },
 
     async unpark(id, at) {
@@ -506,11 +544,20 @@ function errorCode(error: unknown): unknown {
 }
 
 function withCause(conflict: ConflictError, cause: unknown): ConflictError {
-  return new ConflictError(conflict.message, { path: conflict.path, received: conflict.received, expected: conflict.expected, cause });
+  return new ConflictError(conflict.message, {
+    path: conflict.path,
+    received: conflict.received,
+    expected: conflict.expected,
+    cause,
+  });
 }
 
 interface PgQueryConfigClient {
-  query(config: { readonly name: string; readonly text: string; readonly values: unknown[] }): Promise<PostgresQueryResult>;
+  query(config: {
+    readonly name: string;
+    readonly text: string;
+    readonly values: unknown[];
+  }): Promise<PostgresQueryResult>;
 }
 
 // pg's Pool, Client and PoolClient accept a query config with a statement name; PGlite does not.
@@ -556,7 +603,10 @@ function isPool(client: PostgresClient): client is PostgresClient & PoolLike {
   return typeof (client as Partial<PoolLike>).connect === 'function' && 'totalCount' in client;
 }
 
-async function inTransaction(client: PostgresClient, work: (connection: PostgresClient) => Promise<void>): Promise<void> {
+async function inTransaction(
+  client: PostgresClient,
+  work: (connection: PostgresClient) => Promise<void>,
+): Promise<void> {
   if (isPglite(client)) return client.transaction(work);
   if (!isPool(client)) return beginCommit(client, work);
   const connection = await client.connect();

@@ -241,18 +241,36 @@ export function checkSnapshotWrite(write: SnapshotWrite): CheckedSnapshotWrite {
  * entry.type; // 'inquiry.parked'
  * ```
  */
-export function parkEntry(request: ParkRequest): JournalEntry<{ type: 'inquiry.parked'; inquiryId: string; at: number; reason: ParkReason }> {
-  if (typeof request !== 'object' || request === null) refuse([], request, 'a park request object', undefined, 'park request');
+export function parkEntry(
+  request: ParkRequest,
+): JournalEntry<{ type: 'inquiry.parked'; inquiryId: string; at: number; reason: ParkReason }> {
+  if (typeof request !== 'object' || request === null)
+    refuse([], request, 'a park request object', undefined, 'park request');
   checkText(request.id, ['id'], 'a non-empty string', true, 'park request');
   const expectedVersion = checkQueryInteger(request.expectedVersion, 'park', 'expectedVersion', 1);
   checkQueryInteger(request.at, 'park', 'at');
   const reason = request.reason as Partial<ParkReason> | null;
-  if (typeof reason !== 'object' || reason === null) refuse(['reason'], reason, 'a reason { code, message }', undefined, 'park request');
+  if (typeof reason !== 'object' || reason === null)
+    refuse(['reason'], reason, 'a reason { code, message }', undefined, 'park request');
   checkText(reason.code, ['reason', 'code'], 'a non-empty string', true, 'park request');
   checkText(reason.message, ['reason', 'message'], 'a string', false, 'park request');
   const version = expectedVersion + 1;
-  const effect = { type: 'inquiry.parked' as const, inquiryId: request.id, at: request.at, reason: { code: reason.code, message: reason.message } };
-  return { id: journalEntryId(request.id, version, 0), snapshotId: request.id, version, index: 0, type: effect.type, at: request.at, effect, dispatchedAt: request.at };
+  const effect = {
+    type: 'inquiry.parked' as const,
+    inquiryId: request.id,
+    at: request.at,
+    reason: { code: reason.code, message: reason.message },
+  };
+  return {
+    id: journalEntryId(request.id, version, 0),
+    snapshotId: request.id,
+    version,
+    index: 0,
+    type: effect.type,
+    at: request.at,
+    effect,
+    dispatchedAt: request.at,
+  };
 }
 
 /**
@@ -264,9 +282,22 @@ export function parkEntry(request: ParkRequest): JournalEntry<{ type: 'inquiry.p
  * unparkEntry('inq-1', 5, 2_000).effect; // { type: 'inquiry.unparked', inquiryId: 'inq-1', at: 2_000 }
  * ```
  */
-export function unparkEntry(id: string, version: number, at: number): JournalEntry<{ type: 'inquiry.unparked'; inquiryId: string; at: number }> {
+export function unparkEntry(
+  id: string,
+  version: number,
+  at: number,
+): JournalEntry<{ type: 'inquiry.unparked'; inquiryId: string; at: number }> {
   const effect = { type: 'inquiry.unparked' as const, inquiryId: id, at };
-  return { id: journalEntryId(id, version, 0), snapshotId: id, version, index: 0, type: effect.type, at, effect, dispatchedAt: at };
+  return {
+    id: journalEntryId(id, version, 0),
+    snapshotId: id,
+    version,
+    index: 0,
+    type: effect.type,
+    at,
+    effect,
+    dispatchedAt: at,
+  };
 }
 
 /**
@@ -302,14 +333,22 @@ export function compareSnapshotIds(a: string, b: string): number {
  * checkQueryInteger(-1, 'due', 'limit', 0); // throws INVALID_INPUT
  * ```
  */
-export function checkQueryInteger(value: unknown, method: string, field: string, min = Number.MIN_SAFE_INTEGER): number {
+export function checkQueryInteger(
+  value: unknown,
+  method: string,
+  field: string,
+  min = Number.MIN_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
     const expected = min === Number.MIN_SAFE_INTEGER ? 'a safe integer' : `an integer >= ${min}`;
-    throw new InvalidInputError(`Invalid ${method} call: ${field} must be ${expected} (received ${abbreviate(value)})`, {
-      path: [field],
-      received: value,
-      expected,
-    });
+    throw new InvalidInputError(
+      `Invalid ${method} call: ${field} must be ${expected} (received ${abbreviate(value)})`,
+      {
+        path: [field],
+        received: value,
+        expected,
+      },
+    );
   }
   return value;
 }
@@ -346,11 +385,14 @@ export function createConflict(id: string): ConflictError {
  */
 export function saveConflict(id: string, expectedVersion: number, storedVersion: number | undefined): ConflictError {
   if (storedVersion === undefined) {
-    return new ConflictError(`Cannot save snapshot ${abbreviate(id)}: no snapshot with this id exists (create it first)`, {
-      path: ['id'],
-      received: id,
-      expected: 'the id of an existing snapshot',
-    });
+    return new ConflictError(
+      `Cannot save snapshot ${abbreviate(id)}: no snapshot with this id exists (create it first)`,
+      {
+        path: ['id'],
+        received: id,
+        expected: 'the id of an existing snapshot',
+      },
+    );
   }
   return new ConflictError(
     `Cannot save snapshot ${abbreviate(id)}: expected version ${expectedVersion} but the store holds version ${storedVersion} (another writer saved first; reload and retry)`,
@@ -365,9 +407,16 @@ function codePointRank(unit: number): number {
   return unit;
 }
 
-function checkText(value: unknown, path: (string | number)[], expected: string, nonEmpty: boolean, what?: string): asserts value is string {
+function checkText(
+  value: unknown,
+  path: (string | number)[],
+  expected: string,
+  nonEmpty: boolean,
+  what?: string,
+): asserts value is string {
   if (typeof value !== 'string' || (nonEmpty && value === '')) refuse(path, value, expected, undefined, what);
-  if (UNSTORABLE_TEXT.test(value)) refuse(path, value, `${expected} without NUL characters or unpaired surrogates`, undefined, what);
+  if (UNSTORABLE_TEXT.test(value))
+    refuse(path, value, `${expected} without NUL characters or unpaired surrogates`, undefined, what);
 }
 
 function checkEpochMs(value: unknown, path: (string | number)[], expected: string): asserts value is number {
@@ -382,11 +431,18 @@ function toStorableJson(value: unknown, path: (string | number)[]): string {
     refuse(path, value, 'a JSON-serialisable value (no bigint, no cycles)', error);
   }
   if (json === undefined) refuse(path, value, 'a JSON-serialisable value');
-  if (UNSTORABLE_JSON.test(json)) refuse(path, value, 'JSON whose strings hold no NUL characters or unpaired surrogates');
+  if (UNSTORABLE_JSON.test(json))
+    refuse(path, value, 'JSON whose strings hold no NUL characters or unpaired surrogates');
   return json;
 }
 
-function refuse(path: (string | number)[], received: unknown, expected: string, cause?: unknown, what = 'snapshot write'): never {
+function refuse(
+  path: (string | number)[],
+  received: unknown,
+  expected: string,
+  cause?: unknown,
+  what = 'snapshot write',
+): never {
   const where = path.length === 0 ? `the ${what === 'snapshot write' ? 'write' : 'request'}` : path.join('.');
   throw new InvalidInputError(`Invalid ${what}: ${where} must be ${expected} (received ${abbreviate(received)})`, {
     path,

@@ -2,7 +2,15 @@
  * `applyEvents`: runs a list of candidate events through a process and keeps the ones it accepts.
  * This is how a generated event sequence becomes a valid lifecycle.
  */
-import type { AnyServiceMachine, ProcessContextOf, ProcessEffectOf, ProcessEventOf, ProcessInputOf, ProcessStep, ServiceProcess } from '../process/createProcess.js';
+import type {
+  AnyServiceMachine,
+  ProcessContextOf,
+  ProcessEffectOf,
+  ProcessEventOf,
+  ProcessInputOf,
+  ProcessStep,
+  ServiceProcess,
+} from '../process/createProcess.js';
 import { ServiceFlowError } from '../process/errors.js';
 
 /**

@@ -21,7 +21,12 @@ export function hourOfWeek(wall: number): number {
  * middle, so a DST change shifts the profile with the clock) and the profile's weight for it,
  * scaled by the slot's length (the last may be short). A profile of 24 weights applies to every day.
  */
-export function hourSlots(start: number, end: number, profile: readonly number[], timezone: string): { hours: Uint8Array; weights: number[] } {
+export function hourSlots(
+  start: number,
+  end: number,
+  profile: readonly number[],
+  timezone: string,
+): { hours: Uint8Array; weights: number[] } {
   const zone = zoneOffsets(timezone);
   const slots = Math.max(1, Math.ceil((end - start) / HOUR));
   const hours = new Uint8Array(slots);
@@ -43,7 +48,14 @@ export function hourSlots(start: number, end: number, profile: readonly number[]
  * chosen with probability proportional to the profile's weight for that slot's local hour of week
  * (see {@link hourSlots}), uniformly within it.
  */
-export function arrivalTimes(random: Random, count: number, start: number, end: number, profile: readonly number[], timezone: string): Float64Array {
+export function arrivalTimes(
+  random: Random,
+  count: number,
+  start: number,
+  end: number,
+  profile: readonly number[],
+  timezone: string,
+): Float64Array {
   const { weights } = hourSlots(start, end, profile, timezone);
   // A profile that is zero over the whole period (a weekend-only profile over three weekdays)
   // still has to place the arrivals somewhere: spread them evenly then.

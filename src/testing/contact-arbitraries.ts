@@ -54,14 +54,24 @@ export function contactInput(options: ContactInputOptions = {}): fc.Arbitrary<Co
       inquiryId: options.inquiryId === undefined ? fc.stringMatching(/^T-[0-9]{1,4}$/) : fc.constant(options.inquiryId),
       channel,
       direction,
-      customer: fc.record({ id: fc.stringMatching(/^C-[0-9]{1,5}$/), tier: fc.constantFrom('standard', 'gold') }, { requiredKeys: ['id'] }),
+      customer: fc.record(
+        { id: fc.stringMatching(/^C-[0-9]{1,5}$/), tier: fc.constantFrom('standard', 'gold') },
+        { requiredKeys: ['id'] },
+      ),
       at: fc.integer({ min: from, max: to }),
     },
-    { requiredKeys: options.inquiryId === undefined ? ['id', 'channel', 'direction', 'customer', 'at'] : ['id', 'inquiryId', 'channel', 'direction', 'customer', 'at'] },
+    {
+      requiredKeys:
+        options.inquiryId === undefined
+          ? ['id', 'channel', 'direction', 'customer', 'at']
+          : ['id', 'inquiryId', 'channel', 'direction', 'customer', 'at'],
+    },
   );
 }
 
-type ContactEventBody = { [K in ContactEventInit['type']]: Omit<Extract<ContactEventInit, { type: K }>, 'at'> }[ContactEventInit['type']];
+type ContactEventBody = {
+  [K in ContactEventInit['type']]: Omit<Extract<ContactEventInit, { type: K }>, 'at'>;
+}[ContactEventInit['type']];
 
 /**
  * The body (everything but `at`) of a valid contact event of any type.
@@ -75,7 +85,13 @@ type ContactEventBody = { [K in ContactEventInit['type']]: Omit<Extract<ContactE
  */
 export function contactEventBody(): fc.Arbitrary<ContactEventBody> {
   return fc.oneof(
-    { weight: 2, arbitrary: fc.record({ type: fc.constant('customer.identified' as const), customerId: fc.stringMatching(/^C-[0-9]{1,5}$/) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant('customer.identified' as const),
+        customerId: fc.stringMatching(/^C-[0-9]{1,5}$/),
+      }),
+    },
     { weight: 3, arbitrary: fc.record({ type: fc.constant('routed' as const), queue }) },
     { weight: 1, arbitrary: fc.constant({ type: 'self-service.resolved' as const }) },
     { weight: 4, arbitrary: fc.record({ type: fc.constant('agent.connected' as const), agentId }) },
@@ -83,7 +99,10 @@ export function contactEventBody(): fc.Arbitrary<ContactEventBody> {
     { weight: 4, arbitrary: fc.constant({ type: 'unhold' as const }) },
     { weight: 2, arbitrary: fc.record({ type: fc.constant('transfer' as const), to: agentId }) },
     { weight: 3, arbitrary: fc.constant({ type: 'contact.ended' as const }) },
-    { weight: 3, arbitrary: fc.record({ type: fc.constant('wrapup.completed' as const), disposition, resolved: fc.boolean() }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ type: fc.constant('wrapup.completed' as const), disposition, resolved: fc.boolean() }),
+    },
     { weight: 1, arbitrary: fc.constant({ type: 'abandon' as const }) },
     { weight: 2, arbitrary: fc.constant({ type: 'tick' as const }) },
   ) as fc.Arbitrary<ContactEventBody>;
@@ -161,39 +180,48 @@ export function contactJourney(
     routes: fc.array(queue, { maxLength: 3 }),
     end: fc.constantFrom('agent', 'agent', 'agent', 'self-service', 'abandon' as const),
     agent: agentId,
-    middle: fc.array(fc.oneof(fc.constant({ kind: 'hold' as const }), fc.record({ kind: fc.constant('transfer' as const), to: agentId }), fc.constant({ kind: 'tick' as const })), { maxLength: 6 }),
+    middle: fc.array(
+      fc.oneof(
+        fc.constant({ kind: 'hold' as const }),
+        fc.record({ kind: fc.constant('transfer' as const), to: agentId }),
+        fc.constant({ kind: 'tick' as const }),
+      ),
+      { maxLength: 6 },
+    ),
     endOnHold: fc.boolean(),
     wrapUp: fc.record({ disposition, resolved: fc.boolean() }),
     stopAfter: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
   });
   // Enough gaps for the longest journey (identify, 3 routes, connect, 6 middle steps, hold, end, wrap-up).
-  return fc.tuple(contactInput(options), body, fc.array(gap, { minLength: 16, maxLength: 16 })).map(([input, plan, gaps]) => {
-    const bodies: ContactEventBody[] = [];
-    if (plan.identify) bodies.push({ type: 'customer.identified', customerId: input.customer.id });
-    for (const name of plan.routes) bodies.push({ type: 'routed', queue: name });
-    if (plan.end === 'self-service') bodies.push({ type: 'self-service.resolved' });
-    else if (plan.end === 'abandon') bodies.push({ type: 'abandon' });
-    else {
-      bodies.push({ type: 'agent.connected', agentId: plan.agent });
-      let onHold = false;
-      for (const step of plan.middle) {
-        if (step.kind === 'hold') {
-          bodies.push({ type: onHold ? 'unhold' : 'hold' });
-          onHold = !onHold;
-        } else if (step.kind === 'transfer') {
-          bodies.push({ type: 'transfer', to: step.to });
-          onHold = false;
-        } else bodies.push({ type: 'tick' });
+  return fc
+    .tuple(contactInput(options), body, fc.array(gap, { minLength: 16, maxLength: 16 }))
+    .map(([input, plan, gaps]) => {
+      const bodies: ContactEventBody[] = [];
+      if (plan.identify) bodies.push({ type: 'customer.identified', customerId: input.customer.id });
+      for (const name of plan.routes) bodies.push({ type: 'routed', queue: name });
+      if (plan.end === 'self-service') bodies.push({ type: 'self-service.resolved' });
+      else if (plan.end === 'abandon') bodies.push({ type: 'abandon' });
+      else {
+        bodies.push({ type: 'agent.connected', agentId: plan.agent });
+        let onHold = false;
+        for (const step of plan.middle) {
+          if (step.kind === 'hold') {
+            bodies.push({ type: onHold ? 'unhold' : 'hold' });
+            onHold = !onHold;
+          } else if (step.kind === 'transfer') {
+            bodies.push({ type: 'transfer', to: step.to });
+            onHold = false;
+          } else bodies.push({ type: 'tick' });
+        }
+        if (plan.endOnHold && !onHold) bodies.push({ type: 'hold' });
+        bodies.push({ type: 'contact.ended' }, { type: 'wrapup.completed', ...plan.wrapUp });
       }
-      if (plan.endOnHold && !onHold) bodies.push({ type: 'hold' });
-      bodies.push({ type: 'contact.ended' }, { type: 'wrapup.completed', ...plan.wrapUp });
-    }
-    const kept = plan.stopAfter === undefined ? bodies : bodies.slice(0, plan.stopAfter);
-    let at = input.at;
-    const events = kept.map((b, index) => {
-      at += gaps[index] ?? 0;
-      return { ...b, at } as ContactEventInit & { at: number };
+      const kept = plan.stopAfter === undefined ? bodies : bodies.slice(0, plan.stopAfter);
+      let at = input.at;
+      const events = kept.map((b, index) => {
+        at += gaps[index] ?? 0;
+        return { ...b, at } as ContactEventInit & { at: number };
+      });
+      return { input, events };
     });
-    return { input, events };
-  });
 }

@@ -14,7 +14,12 @@ import { staffFor, twoShiftAgents } from './standard-desk.js';
 
 const HOUR = 3_600_000;
 /** How long an inquiry may wait before it outranks newer, more urgent work. */
-export const PRIORITY_SLACK: Readonly<Record<Priority, number>> = { urgent: 0, high: HOUR, normal: 4 * HOUR, low: 12 * HOUR };
+export const PRIORITY_SLACK: Readonly<Record<Priority, number>> = {
+  urgent: 0,
+  high: HOUR,
+  normal: 4 * HOUR,
+  low: 12 * HOUR,
+};
 
 /** One place in a work queue. It is stale once its inquiry left the queue (cancelled, re-routed). */
 export interface QueueEntry<T> {
@@ -115,7 +120,10 @@ export function calendarOf(shift: ParsedAgentGroup['shift']): BusinessCalendar {
 export function agentGroups(config: SimulationConfig): readonly ParsedAgentGroup[] {
   if (typeof config.agents === 'object') return config.agents;
   const timezone = config.arrivals.timezone;
-  const groups = config.agents === undefined ? staffFor(config.inquiries / config.days, timezone) : twoShiftAgents(config.agents, { capacity: 2, timezone });
+  const groups =
+    config.agents === undefined
+      ? staffFor(config.inquiries / config.days, timezone)
+      : twoShiftAgents(config.agents, { capacity: 2, timezone });
   return z.array(AgentGroup).parse(groups);
 }
 
@@ -168,14 +176,20 @@ export function buildDesk<T>(config: SimulationConfig) {
   });
   for (const category of categories) {
     for (const channel of channels) {
-      if ((config.arrivals.categories[category] ?? 0) > 0 && (config.arrivals.channels[channel] ?? 0) > 0 && (queues.get(categoryQueue(category, channel))?.agents.length ?? 0) === 0) {
+      if (
+        (config.arrivals.categories[category] ?? 0) > 0 &&
+        (config.arrivals.channels[channel] ?? 0) > 0 &&
+        (queues.get(categoryQueue(category, channel))?.agents.length ?? 0) === 0
+      ) {
         throw new InvalidConfigError(
           `Invalid simulation options: no agent handles category '${category}' on channel '${channel}'; give some agent group that skill and channel, or drop it from arrivals`,
-          { path: ['agents'], expected: `an agent group with skills including '${category}' and channels including '${channel}'` },
+          {
+            path: ['agents'],
+            expected: `an agent group with skills including '${category}' and channels including '${channel}'`,
+          },
         );
       }
     }
   }
   return { agents, queues, teams, queue };
 }
-

@@ -35,7 +35,10 @@ export const DurationDistribution = z.union([
   z.strictObject({ kind: z.literal('exponential'), mean: Duration, max: Duration.optional() }),
   z
     .strictObject({ kind: z.literal('lognormal'), median: Duration, p90: Duration, max: Duration.optional() })
-    .refine((d) => d.median > 0 && d.p90 >= d.median, { message: 'a lognormal needs 0 < median <= p90', path: ['p90'] }),
+    .refine((d) => d.median > 0 && d.p90 >= d.median, {
+      message: 'a lognormal needs 0 < median <= p90',
+      path: ['p90'],
+    }),
 ]);
 /**
  * A validated distribution, durations in milliseconds.

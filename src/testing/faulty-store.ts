@@ -16,9 +16,32 @@ import { seededRandom } from './random.js';
  * const writes: StoreMethod[] = ['create', 'save', 'markDispatched', 'park', 'unpark'];
  * ```
  */
-export type StoreMethod = 'load' | 'create' | 'save' | 'due' | 'journal' | 'undispatched' | 'markDispatched' | 'list' | 'park' | 'unpark' | 'parked';
+export type StoreMethod =
+  | 'load'
+  | 'create'
+  | 'save'
+  | 'due'
+  | 'journal'
+  | 'undispatched'
+  | 'markDispatched'
+  | 'list'
+  | 'park'
+  | 'unpark'
+  | 'parked';
 
-const ALL_METHODS: readonly StoreMethod[] = ['load', 'create', 'save', 'due', 'journal', 'undispatched', 'markDispatched', 'list', 'park', 'unpark', 'parked'];
+const ALL_METHODS: readonly StoreMethod[] = [
+  'load',
+  'create',
+  'save',
+  'due',
+  'journal',
+  'undispatched',
+  'markDispatched',
+  'list',
+  'park',
+  'unpark',
+  'parked',
+];
 
 /**
  * When an injected fault strikes: `before` the real call (nothing happened: a connection reset) or

@@ -80,7 +80,9 @@ export function inquiryInput(options: InquiryInputOptions = {}): fc.Arbitrary<In
   );
 }
 
-type EventBody = { [K in InquiryEventInit['type']]: Omit<Extract<InquiryEventInit, { type: K }>, 'at'> }[InquiryEventInit['type']];
+type EventBody = {
+  [K in InquiryEventInit['type']]: Omit<Extract<InquiryEventInit, { type: K }>, 'at'>;
+}[InquiryEventInit['type']];
 
 /**
  * The body (everything but `at`) of a valid inquiry event of any type.
@@ -99,7 +101,13 @@ export function inquiryEventBody(): fc.Arbitrary<EventBody> {
   );
   return fc.oneof(
     { weight: 2, arbitrary: fc.constant({ type: 'acknowledge' as const }) },
-    { weight: 2, arbitrary: fc.record({ type: fc.constant('categorize' as const), category, priority }, { requiredKeys: ['type', 'category'] }) },
+    {
+      weight: 2,
+      arbitrary: fc.record(
+        { type: fc.constant('categorize' as const), category, priority },
+        { requiredKeys: ['type', 'category'] },
+      ),
+    },
     { weight: 2, arbitrary: fc.record({ type: fc.constant('prioritize' as const), priority }) },
     {
       weight: 4,
@@ -109,16 +117,49 @@ export function inquiryEventBody(): fc.Arbitrary<EventBody> {
         fc.record({ type: fc.constant('assign' as const), agentId, team }),
       ),
     },
-    { weight: 6, arbitrary: fc.record({ type: fc.constant('agent.reply' as const), agentId }, { requiredKeys: ['type'] }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({ type: fc.constant('agent.reply' as const), agentId }, { requiredKeys: ['type'] }),
+    },
     { weight: 5, arbitrary: fc.constant({ type: 'customer.reply' as const }) },
-    { weight: 3, arbitrary: fc.record({ type: fc.constant('pend' as const), reason: fc.constantFrom('customer', 'third-party' as const) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        type: fc.constant('pend' as const),
+        reason: fc.constantFrom('customer', 'third-party' as const),
+      }),
+    },
     { weight: 3, arbitrary: fc.constant({ type: 'resume' as const }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('escalate' as const), reason: fc.constantFrom('angry customer', 'needs expert') }, { requiredKeys: ['type'] }) },
-    { weight: 4, arbitrary: fc.record({ type: fc.constant('resolve' as const), resolution: fc.constantFrom('fixed', 'answered', 'refunded') }, { requiredKeys: ['type'] }) },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        { type: fc.constant('escalate' as const), reason: fc.constantFrom('angry customer', 'needs expert') },
+        { requiredKeys: ['type'] },
+      ),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record(
+        { type: fc.constant('resolve' as const), resolution: fc.constantFrom('fixed', 'answered', 'refunded') },
+        { requiredKeys: ['type'] },
+      ),
+    },
     { weight: 3, arbitrary: feedback.map((f) => ({ type: 'feedback' as const, ...f })) },
-    { weight: 2, arbitrary: fc.record({ type: fc.constant('reopen' as const), reason: fc.constantFrom('not fixed', 'follow-up question') }, { requiredKeys: ['type'] }) },
+    {
+      weight: 2,
+      arbitrary: fc.record(
+        { type: fc.constant('reopen' as const), reason: fc.constantFrom('not fixed', 'follow-up question') },
+        { requiredKeys: ['type'] },
+      ),
+    },
     { weight: 2, arbitrary: fc.constant({ type: 'close' as const }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('cancel' as const), reason: fc.constantFrom('spam', 'duplicate') }, { requiredKeys: ['type'] }) },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        { type: fc.constant('cancel' as const), reason: fc.constantFrom('spam', 'duplicate') },
+        { requiredKeys: ['type'] },
+      ),
+    },
     {
       weight: 2,
       arbitrary: fc.record({
@@ -199,7 +240,8 @@ export function lifecycle(options: InquiryInputOptions & Omit<EventSequenceOptio
   );
 }
 
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const hhmm = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 /**
  * A business calendar configuration: a real IANA zone, one or two spans on some weekdays.
@@ -215,8 +257,13 @@ const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2
 export function calendarConfig(): fc.Arbitrary<BusinessCalendarConfigInput> {
   const span = fc
     .tuple(fc.integer({ min: 0, max: 22 * 4 }), fc.integer({ min: 2, max: 12 * 4 }))
-    .map(([start, length]) => [hhmm(start * 15), hhmm(Math.min(24 * 60, start * 15 + length * 15))] as [string, string]);
-  const day = fc.oneof(fc.constant(undefined), span.map((s) => [s]));
+    .map(
+      ([start, length]) => [hhmm(start * 15), hhmm(Math.min(24 * 60, start * 15 + length * 15))] as [string, string],
+    );
+  const day = fc.oneof(
+    fc.constant(undefined),
+    span.map((s) => [s]),
+  );
   return fc
     .record({
       timezone: fc.constantFrom('UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Sydney'),
@@ -230,12 +277,15 @@ export function calendarConfig(): fc.Arbitrary<BusinessCalendarConfigInput> {
     })
     .map(({ timezone, ...days }) => {
       const week: Record<string, [string, string][]> = {};
-      for (const [name, spans] of Object.entries(days)) if (spans !== undefined) week[name] = Array.isArray(spans[0]) ? (spans as [string, string][]) : [spans as [string, string]];
+      for (const [name, spans] of Object.entries(days))
+        if (spans !== undefined)
+          week[name] = Array.isArray(spans[0]) ? (spans as [string, string][]) : [spans as [string, string]];
       return { timezone, week } as BusinessCalendarConfigInput;
     });
 }
 
-const duration = (minMinutes: number, maxMinutes: number) => fc.integer({ min: minMinutes, max: maxMinutes }).map((m) => `${m}m`);
+const duration = (minMinutes: number, maxMinutes: number) =>
+  fc.integer({ min: minMinutes, max: maxMinutes }).map((m) => `${m}m`);
 
 /**
  * An SLA policy configuration with one to three targets.
@@ -285,14 +335,27 @@ export function escalationPolicyConfig(): fc.Arbitrary<EscalationPolicyConfig> {
   return fc.integer({ min: 1, max: 4 }).chain((levelCount) => {
     const names = ['agent', 'specialist', 'lead', 'manager'].slice(0, levelCount);
     const rule = fc.oneof(
-      fc.record({ on: fc.constant('received' as const), when: fc.record({ tier: fc.constant('vip') }), escalateTo: fc.constantFrom('+1', ...names) }),
-      fc.record({ on: fc.constantFrom('sla.warning', 'sla.breached' as const), escalateTo: fc.constantFrom('+1', ...names) }),
+      fc.record({
+        on: fc.constant('received' as const),
+        when: fc.record({ tier: fc.constant('vip') }),
+        escalateTo: fc.constantFrom('+1', ...names),
+      }),
+      fc.record({
+        on: fc.constantFrom('sla.warning', 'sla.breached' as const),
+        escalateTo: fc.constantFrom('+1', ...names),
+      }),
       fc.record({ on: fc.constant('feedback.negative' as const), escalateTo: fc.constantFrom('+1', ...names) }),
-      fc.record({ on: fc.constant('reopened' as const), count: fc.integer({ min: 1, max: 3 }), escalateTo: fc.constant('+1') }),
+      fc.record({
+        on: fc.constant('reopened' as const),
+        count: fc.integer({ min: 1, max: 3 }),
+        escalateTo: fc.constant('+1'),
+      }),
       fc.record({ on: fc.constant('sla.breached' as const), routeTo: team }),
     );
     return fc.record({
-      levels: fc.constant(names.map((name, index) => (index === 1 ? { name, team: 'tier-2', notify: ['leads@example.com'] } : { name }))),
+      levels: fc.constant(
+        names.map((name, index) => (index === 1 ? { name, team: 'tier-2', notify: ['leads@example.com'] } : { name })),
+      ),
       rules: fc.array(rule, { maxLength: 4 }),
     });
   });
@@ -302,7 +365,9 @@ const surveyKind = fc.constantFrom<('csat' | 'nps' | 'ces' | false)[]>('csat', '
 const surveyRule = fc.record(
   {
     when: fc.oneof(
-      fc.record({ channel: fc.subarray(['email', 'chat', 'phone', 'social', 'web', 'sms'] as const, { minLength: 1 }) }),
+      fc.record({
+        channel: fc.subarray(['email', 'chat', 'phone', 'social', 'web', 'sms'] as const, { minLength: 1 }),
+      }),
       fc.record({ tier: fc.constantFrom('gold', 'vip') }),
       fc.record({ priority: fc.constantFrom('high', 'urgent' as const) }),
     ),
@@ -332,7 +397,12 @@ export function feedbackPolicyConfig(): fc.Arbitrary<FeedbackPolicyConfig> {
       reminderEvery: duration(60, 24 * 60),
       expireAfter: duration(25 * 60, 10 * 24 * 60),
       reopenWindow: duration(0, 10 * 24 * 60),
-      onNegative: fc.constantFrom<('none' | 'reopen' | 'escalate' | readonly ['reopen', 'escalate'])[]>('none', 'reopen', 'escalate', ['reopen', 'escalate']),
+      onNegative: fc.constantFrom<('none' | 'reopen' | 'escalate' | readonly ['reopen', 'escalate'])[]>(
+        'none',
+        'reopen',
+        'escalate',
+        ['reopen', 'escalate'],
+      ),
       autoCloseAfter: fc.option(duration(0, 14 * 24 * 60), { nil: undefined }),
     })
     .map(({ reminderCount, reminderEvery, autoCloseAfter, onNegative, survey, rules, ...rest }) => ({

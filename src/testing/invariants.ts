@@ -50,7 +50,9 @@ export class InvariantError extends Error {
   readonly violations: readonly InvariantViolation[];
 
   constructor(violations: readonly InvariantViolation[]) {
-    const lines = violations.slice(0, 10).map((v) => `  - ${v.inquiryId}${v.step === undefined ? '' : ` (step ${v.step})`} [${v.rule}] ${v.message}`);
+    const lines = violations
+      .slice(0, 10)
+      .map((v) => `  - ${v.inquiryId}${v.step === undefined ? '' : ` (step ${v.step})`} [${v.rule}] ${v.message}`);
     const more = violations.length > 10 ? `\n  … and ${violations.length - 10} more` : '';
     super(`${violations.length} invariant violation${violations.length === 1 ? '' : 's'}:\n${lines.join('\n')}${more}`);
     this.name = 'InvariantError';
@@ -116,45 +118,90 @@ export type InvariantSubject =
   | readonly InquiryTrace[]
   | ViewsAndJournal;
 
-const STAGE_RANK: Readonly<Record<InquiryStage, number>> = { inquiry: 0, identification: 1, resolution: 2, followUp: 3, closed: 4, cancelled: 4 };
+const STAGE_RANK: Readonly<Record<InquiryStage, number>> = {
+  inquiry: 0,
+  identification: 1,
+  resolution: 2,
+  followUp: 3,
+  closed: 4,
+  cancelled: 4,
+};
 const OPEN_STAGES: ReadonlySet<string> = new Set(['inquiry', 'identification', 'resolution', 'followUp']);
 
 type Report = (rule: string, message: string) => void;
 
-const iso = (ms: number | undefined): string => (ms === undefined ? 'undefined' : Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
+const iso = (ms: number | undefined): string =>
+  ms === undefined ? 'undefined' : Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
 
 function checkClock(name: string, clock: SlaClockView, view: InquiryView, report: Report): void {
   const where = `sla.${name}`;
-  if (clock.elapsedMs < 0 || clock.targetMs < 0) report('sla.non-negative', `${where} has elapsedMs ${clock.elapsedMs}, targetMs ${clock.targetMs}`);
-  if (clock.startedAt < view.receivedAt) report('sla.starts-after-receipt', `${where} started at ${iso(clock.startedAt)}, before the inquiry was received (${iso(view.receivedAt)})`);
+  if (clock.elapsedMs < 0 || clock.targetMs < 0)
+    report('sla.non-negative', `${where} has elapsedMs ${clock.elapsedMs}, targetMs ${clock.targetMs}`);
+  if (clock.startedAt < view.receivedAt)
+    report(
+      'sla.starts-after-receipt',
+      `${where} started at ${iso(clock.startedAt)}, before the inquiry was received (${iso(view.receivedAt)})`,
+    );
   switch (clock.status) {
     case 'running':
       if (clock.dueAt === null) report('sla.running-has-dueAt', `${where} is running without a due time`);
-      if (clock.metAt !== undefined || clock.breachedAt !== undefined) report('sla.running-is-unfinished', `${where} is running but has metAt/breachedAt`);
+      if (clock.metAt !== undefined || clock.breachedAt !== undefined)
+        report('sla.running-is-unfinished', `${where} is running but has metAt/breachedAt`);
       break;
     case 'paused':
-      if (clock.dueAt !== null) report('sla.paused-has-no-dueAt', `${where} is paused but has dueAt ${iso(clock.dueAt)}`);
-      if (clock.metAt !== undefined || clock.breachedAt !== undefined) report('sla.paused-is-unfinished', `${where} is paused but has metAt/breachedAt`);
+      if (clock.dueAt !== null)
+        report('sla.paused-has-no-dueAt', `${where} is paused but has dueAt ${iso(clock.dueAt)}`);
+      if (clock.metAt !== undefined || clock.breachedAt !== undefined)
+        report('sla.paused-is-unfinished', `${where} is paused but has metAt/breachedAt`);
       break;
     case 'met':
       if (clock.metAt === undefined) report('sla.met-has-metAt', `${where} is met without metAt`);
-      else if (clock.metAt < clock.startedAt) report('sla.met-after-start', `${where} met at ${iso(clock.metAt)}, before it started (${iso(clock.startedAt)})`);
-      if (clock.breachedAt !== undefined) report('sla.met-never-breached', `${where} is met but breached at ${iso(clock.breachedAt)} (a breached clock stays breached)`);
-      if (clock.elapsedMs > clock.targetMs) report('sla.met-within-target', `${where} is met after ${clock.elapsedMs} ms, beyond its target of ${clock.targetMs} ms`);
+      else if (clock.metAt < clock.startedAt)
+        report(
+          'sla.met-after-start',
+          `${where} met at ${iso(clock.metAt)}, before it started (${iso(clock.startedAt)})`,
+        );
+      if (clock.breachedAt !== undefined)
+        report(
+          'sla.met-never-breached',
+          `${where} is met but breached at ${iso(clock.breachedAt)} (a breached clock stays breached)`,
+        );
+      if (clock.elapsedMs > clock.targetMs)
+        report(
+          'sla.met-within-target',
+          `${where} is met after ${clock.elapsedMs} ms, beyond its target of ${clock.targetMs} ms`,
+        );
       break;
     case 'breached':
-      if (clock.breachedAt === undefined) report('sla.breached-has-breachedAt', `${where} is breached without breachedAt`);
+      if (clock.breachedAt === undefined)
+        report('sla.breached-has-breachedAt', `${where} is breached without breachedAt`);
       else {
-        if (clock.breachedAt < clock.startedAt) report('sla.breached-after-start', `${where} breached at ${iso(clock.breachedAt)}, before it started (${iso(clock.startedAt)})`);
-        if (clock.breachedAt > view.lastEventAt) report('sla.breached-in-the-past', `${where} breached at ${iso(clock.breachedAt)}, after the last event (${iso(view.lastEventAt)})`);
-        if (clock.metAt !== undefined && clock.metAt < clock.breachedAt) report('sla.late-met-after-breach', `${where} met at ${iso(clock.metAt)} before it breached (${iso(clock.breachedAt)})`);
+        if (clock.breachedAt < clock.startedAt)
+          report(
+            'sla.breached-after-start',
+            `${where} breached at ${iso(clock.breachedAt)}, before it started (${iso(clock.startedAt)})`,
+          );
+        if (clock.breachedAt > view.lastEventAt)
+          report(
+            'sla.breached-in-the-past',
+            `${where} breached at ${iso(clock.breachedAt)}, after the last event (${iso(view.lastEventAt)})`,
+          );
+        if (clock.metAt !== undefined && clock.metAt < clock.breachedAt)
+          report(
+            'sla.late-met-after-breach',
+            `${where} met at ${iso(clock.metAt)} before it breached (${iso(clock.breachedAt)})`,
+          );
       }
       break;
     case 'cancelled':
       if (clock.metAt !== undefined) report('sla.cancelled-not-met', `${where} is cancelled but has metAt`);
       break;
   }
-  if (clock.metAt !== undefined && clock.metAt > view.lastEventAt) report('sla.met-in-the-past', `${where} met at ${iso(clock.metAt)}, after the last event (${iso(view.lastEventAt)})`);
+  if (clock.metAt !== undefined && clock.metAt > view.lastEventAt)
+    report(
+      'sla.met-in-the-past',
+      `${where} met at ${iso(clock.metAt)}, after the last event (${iso(view.lastEventAt)})`,
+    );
 }
 
 function checkTimestamps(view: InquiryView, report: Report): void {
@@ -167,14 +214,20 @@ function checkTimestamps(view: InquiryView, report: Report): void {
   ];
   for (const [name, at] of stamps) {
     if (at === undefined) continue;
-    if (at < view.receivedAt) report('time.after-receipt', `${name} ${iso(at)} is before receivedAt ${iso(view.receivedAt)}`);
-    if (at > view.lastEventAt) report('time.not-after-last-event', `${name} ${iso(at)} is after lastEventAt ${iso(view.lastEventAt)}`);
+    if (at < view.receivedAt)
+      report('time.after-receipt', `${name} ${iso(at)} is before receivedAt ${iso(view.receivedAt)}`);
+    if (at > view.lastEventAt)
+      report('time.not-after-last-event', `${name} ${iso(at)} is after lastEventAt ${iso(view.lastEventAt)}`);
   }
   if (view.resolvedAt !== undefined && view.closedAt !== undefined && view.closedAt < view.resolvedAt) {
     report('time.closed-after-resolved', `closedAt ${iso(view.closedAt)} is before resolvedAt ${iso(view.resolvedAt)}`);
   }
   for (const response of view.feedback.responses) {
-    if (response.at < view.receivedAt || response.at > view.lastEventAt) report('time.feedback-in-lifetime', `a ${response.kind} response at ${iso(response.at)} lies outside the inquiry's lifetime`);
+    if (response.at < view.receivedAt || response.at > view.lastEventAt)
+      report(
+        'time.feedback-in-lifetime',
+        `a ${response.kind} response at ${iso(response.at)} lies outside the inquiry's lifetime`,
+      );
   }
 }
 
@@ -184,16 +237,26 @@ function checkStage(view: InquiryView, report: Report): void {
     return;
   }
   const open = OPEN_STAGES.has(view.stage);
-  if (view.stage === 'closed' && view.resolvedAt === undefined) report('stage.closed-was-resolved', 'closed without having been resolved');
-  if (view.stage === 'closed' && view.closedAt === undefined) report('stage.closed-has-closedAt', 'closed without closedAt');
-  if (view.stage === 'cancelled' && view.cancelledAt === undefined) report('stage.cancelled-has-cancelledAt', 'cancelled without cancelledAt');
-  if (view.stage === 'followUp' && (view.resolvedAt === undefined || view.reopenUntil === undefined)) report('stage.follow-up-is-resolved', 'in follow-up without resolvedAt and reopenUntil');
-  if ((view.stage === 'inquiry' || view.stage === 'identification' || view.stage === 'resolution') && view.resolvedAt !== undefined) {
+  if (view.stage === 'closed' && view.resolvedAt === undefined)
+    report('stage.closed-was-resolved', 'closed without having been resolved');
+  if (view.stage === 'closed' && view.closedAt === undefined)
+    report('stage.closed-has-closedAt', 'closed without closedAt');
+  if (view.stage === 'cancelled' && view.cancelledAt === undefined)
+    report('stage.cancelled-has-cancelledAt', 'cancelled without cancelledAt');
+  if (view.stage === 'followUp' && (view.resolvedAt === undefined || view.reopenUntil === undefined))
+    report('stage.follow-up-is-resolved', 'in follow-up without resolvedAt and reopenUntil');
+  if (
+    (view.stage === 'inquiry' || view.stage === 'identification' || view.stage === 'resolution') &&
+    view.resolvedAt !== undefined
+  ) {
     report('stage.open-is-unresolved', `in stage '${view.stage}' but resolvedAt is ${iso(view.resolvedAt)}`);
   }
-  if (open && (view.closedAt !== undefined || view.cancelledAt !== undefined)) report('stage.open-not-ended', `in stage '${view.stage}' with closedAt/cancelledAt`);
-  if (!open && view.wakeAt !== null) report('stage.final-never-wakes', `in final stage '${view.stage}' but wakeAt is ${iso(view.wakeAt)}`);
-  if (view.wakeAt !== null && view.wakeAt <= view.lastEventAt) report('time.wakeAt-ahead', `wakeAt ${iso(view.wakeAt)} is not after the last event ${iso(view.lastEventAt)}`);
+  if (open && (view.closedAt !== undefined || view.cancelledAt !== undefined))
+    report('stage.open-not-ended', `in stage '${view.stage}' with closedAt/cancelledAt`);
+  if (!open && view.wakeAt !== null)
+    report('stage.final-never-wakes', `in final stage '${view.stage}' but wakeAt is ${iso(view.wakeAt)}`);
+  if (view.wakeAt !== null && view.wakeAt <= view.lastEventAt)
+    report('time.wakeAt-ahead', `wakeAt ${iso(view.wakeAt)} is not after the last event ${iso(view.lastEventAt)}`);
   if (view.reopenCount < 0) report('reopen.count-non-negative', `reopenCount is ${view.reopenCount}`);
 }
 
@@ -202,24 +265,39 @@ function checkEscalation(view: InquiryView, levels: readonly { name: string }[] 
   if (!Number.isInteger(level) || level < 0 || (levels !== undefined && level >= levels.length)) {
     report('escalation.level-in-bounds', `level ${level} is outside the policy's ${levels?.length ?? '?'} levels`);
   } else if (levels !== undefined && levels[level]?.name !== name) {
-    report('escalation.name-matches-level', `level ${level} is named '${name}', the policy calls it '${levels[level]?.name}'`);
+    report(
+      'escalation.name-matches-level',
+      `level ${level} is named '${name}', the policy calls it '${levels[level]?.name}'`,
+    );
   }
   let previous = 0;
   let previousAt = view.receivedAt;
   for (const record of history) {
-    if (record.level < record.from) report('escalation.never-falls', `an escalation went down from level ${record.from} to ${record.level}`);
-    if (record.level < previous) report('escalation.history-never-falls', `the history falls from level ${previous} to ${record.level}`);
-    if (record.at < previousAt) report('escalation.history-in-time-order', `an escalation at ${iso(record.at)} is recorded after one at ${iso(previousAt)}`);
+    if (record.level < record.from)
+      report('escalation.never-falls', `an escalation went down from level ${record.from} to ${record.level}`);
+    if (record.level < previous)
+      report('escalation.history-never-falls', `the history falls from level ${previous} to ${record.level}`);
+    if (record.at < previousAt)
+      report(
+        'escalation.history-in-time-order',
+        `an escalation at ${iso(record.at)} is recorded after one at ${iso(previousAt)}`,
+      );
     previous = record.level;
     previousAt = record.at;
   }
-  if (history.length > 0 && previous !== level) report('escalation.level-is-last-record', `level ${level} differs from the last recorded level ${previous}`);
+  if (history.length > 0 && previous !== level)
+    report('escalation.level-is-last-record', `level ${level} differs from the last recorded level ${previous}`);
 }
 
 function checkFeedback(view: InquiryView, report: Report): void {
   for (const response of view.feedback.responses) {
     const scale = feedbackScales[response.kind as keyof typeof feedbackScales];
-    if (scale === undefined || !Number.isInteger(response.score) || response.score < scale[0] || response.score > scale[1]) {
+    if (
+      scale === undefined ||
+      !Number.isInteger(response.score) ||
+      response.score < scale[0] ||
+      response.score > scale[1]
+    ) {
       report('feedback.score-on-scale', `a ${response.kind} score of ${response.score} is off its scale`);
     }
   }
@@ -232,7 +310,8 @@ function checkView(view: InquiryView, levels: readonly { name: string }[] | unde
   for (const [name, clock] of Object.entries(view.sla)) if (clock !== undefined) checkClock(name, clock, view, report);
   for (const clock of view.slaHistory) {
     checkClock(`${clock.metric} (history)`, clock, view, report);
-    if (clock.status === 'running' || clock.status === 'paused') report('sla.history-is-finished', `a ${clock.metric} clock in the history is still ${clock.status}`);
+    if (clock.status === 'running' || clock.status === 'paused')
+      report('sla.history-is-finished', `a ${clock.metric} clock in the history is still ${clock.status}`);
   }
   checkEscalation(view, levels, report);
   checkFeedback(view, report);
@@ -247,7 +326,12 @@ const effectOf = (effect: unknown): { type: string; at: number; inquiryId?: stri
   effect as { type: string; at: number; inquiryId?: string; from?: string; to?: string };
 
 /** Checks a trace: every state's view, and how effects and stages move from step to step. */
-function checkTrace(trace: InquiryTrace, process: ServiceProcess<typeof inquiryMachine>, levels: readonly { name: string }[] | undefined, out: InvariantViolation[]): void {
+function checkTrace(
+  trace: InquiryTrace,
+  process: ServiceProcess<typeof inquiryMachine>,
+  levels: readonly { name: string }[] | undefined,
+  out: InvariantViolation[],
+): void {
   const steps = trace.steps as readonly StepLike[];
   let previousStage: string | undefined;
   let previousAt = -Infinity;
@@ -262,20 +346,37 @@ function checkTrace(trace: InquiryTrace, process: ServiceProcess<typeof inquiryM
     let effectAt = previousAt;
     for (const raw of step.effects) {
       const effect = effectOf(raw);
-      if (effect.at < previousAt) report('effect.not-before-cause', `effect '${effect.type}' at ${iso(effect.at)} is stamped before the previous event (${iso(previousAt)})`);
-      if (effect.at > eventAt) report('effect.not-after-event', `effect '${effect.type}' at ${iso(effect.at)} is stamped after the event that produced it (${iso(eventAt)})`);
-      if (effect.at < effectAt) report('effect.in-time-order', `effect '${effect.type}' at ${iso(effect.at)} follows one at ${iso(effectAt)}`);
-      if (effect.inquiryId !== undefined && effect.inquiryId !== view.id) report('effect.same-inquiry', `effect '${effect.type}' names inquiry '${effect.inquiryId}'`);
+      if (effect.at < previousAt)
+        report(
+          'effect.not-before-cause',
+          `effect '${effect.type}' at ${iso(effect.at)} is stamped before the previous event (${iso(previousAt)})`,
+        );
+      if (effect.at > eventAt)
+        report(
+          'effect.not-after-event',
+          `effect '${effect.type}' at ${iso(effect.at)} is stamped after the event that produced it (${iso(eventAt)})`,
+        );
+      if (effect.at < effectAt)
+        report('effect.in-time-order', `effect '${effect.type}' at ${iso(effect.at)} follows one at ${iso(effectAt)}`);
+      if (effect.inquiryId !== undefined && effect.inquiryId !== view.id)
+        report('effect.same-inquiry', `effect '${effect.type}' names inquiry '${effect.inquiryId}'`);
       if (effect.type === 'stage.changed' && effect.to !== undefined) {
-        if (previousStage !== undefined && effect.from !== previousStage) report('stage.changes-chain', `stage.changed from '${effect.from}' but the stage was '${previousStage}'`);
-        if (previousStage !== undefined && !stageMoveAllowed(previousStage, effect.to)) report('stage.order', `stage moved from '${previousStage}' to '${effect.to}'`);
+        if (previousStage !== undefined && effect.from !== previousStage)
+          report('stage.changes-chain', `stage.changed from '${effect.from}' but the stage was '${previousStage}'`);
+        if (previousStage !== undefined && !stageMoveAllowed(previousStage, effect.to))
+          report('stage.order', `stage moved from '${previousStage}' to '${effect.to}'`);
         previousStage = effect.to;
       }
       effectAt = effect.at;
     }
-    if (previousStage !== undefined && previousStage !== view.stage) report('stage.changes-reported', `the view is in '${view.stage}' but the last stage.changed went to '${previousStage}'`);
+    if (previousStage !== undefined && previousStage !== view.stage)
+      report(
+        'stage.changes-reported',
+        `the view is in '${view.stage}' but the last stage.changed went to '${previousStage}'`,
+      );
     previousStage = view.stage;
-    if (index > 0 && view.lastEventAt < previousAt) report('time.events-in-order', `the step at ${iso(view.lastEventAt)} comes after one at ${iso(previousAt)}`);
+    if (index > 0 && view.lastEventAt < previousAt)
+      report('time.events-in-order', `the step at ${iso(view.lastEventAt)} comes after one at ${iso(previousAt)}`);
     previousAt = view.lastEventAt;
   });
 }
@@ -295,15 +396,22 @@ function checkJournal(journal: NonNullable<ViewsAndJournal['journal']>, out: Inv
   for (const effect of journal) {
     const previous = last.get(effect.inquiryId);
     if (previous !== undefined && effect.at < previous) {
-      out.push({ inquiryId: effect.inquiryId, rule: 'journal.in-time-order', message: `effect '${effect.type}' at ${iso(effect.at)} follows one at ${iso(previous)}` });
+      out.push({
+        inquiryId: effect.inquiryId,
+        rule: 'journal.in-time-order',
+        message: `effect '${effect.type}' at ${iso(effect.at)} follows one at ${iso(previous)}`,
+      });
     }
     last.set(effect.inquiryId, effect.at);
   }
 }
 
-const isTrace = (value: unknown): value is InquiryTrace => typeof value === 'object' && value !== null && 'steps' in value && 'accepted' in value;
-const isState = (value: unknown): value is PersistedState => typeof value === 'object' && value !== null && 'context' in value && 'format' in value;
-const isViewsAndJournal = (value: unknown): value is ViewsAndJournal => typeof value === 'object' && value !== null && !Array.isArray(value) && 'views' in value;
+const isTrace = (value: unknown): value is InquiryTrace =>
+  typeof value === 'object' && value !== null && 'steps' in value && 'accepted' in value;
+const isState = (value: unknown): value is PersistedState =>
+  typeof value === 'object' && value !== null && 'context' in value && 'format' in value;
+const isViewsAndJournal = (value: unknown): value is ViewsAndJournal =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && 'views' in value;
 
 let defaultProcess: ServiceProcess<typeof inquiryMachine> | undefined;
 
@@ -322,7 +430,11 @@ export function findViolations(subject: InvariantSubject, options: InvariantOpti
   const process = options.process ?? (defaultProcess ??= createProcess(inquiryMachine));
   const levels = process.policies.escalation.levels;
   const out: InvariantViolation[] = [];
-  const items: readonly unknown[] = isViewsAndJournal(subject) ? subject.views : Array.isArray(subject) ? subject : [subject];
+  const items: readonly unknown[] = isViewsAndJournal(subject)
+    ? subject.views
+    : Array.isArray(subject)
+      ? subject
+      : [subject];
   for (const item of items) {
     if (isTrace(item)) checkTrace(item, process, levels, out);
     else {

@@ -12,7 +12,14 @@ const percent = (rate: number | null): string => (rate === null ? dash : `${(rat
 const count = (n: number): string => n.toLocaleString('en-US');
 
 function durationRow(name: string, calendar: DurationStats, business: DurationStats): string[] {
-  return [name, duration(calendar.median), duration(calendar.mean), duration(calendar.p90), duration(business.median), count(calendar.count)];
+  return [
+    name,
+    duration(calendar.median),
+    duration(calendar.mean),
+    duration(calendar.p90),
+    duration(business.median),
+    count(calendar.count),
+  ];
 }
 
 function slaRow(name: string, sla: SlaAttainment): string[] {
@@ -23,7 +30,11 @@ function table(rows: readonly (readonly string[])[], header?: readonly string[])
   const all = header === undefined ? rows : [header, ...rows];
   const widths: number[] = [];
   for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  const line = (row: readonly string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   return [...(header === undefined ? [] : [line(header), rule]), ...rows.map(line)].join('\n');
 }
@@ -48,13 +59,27 @@ export function kpiTable(metrics: ServiceMetrics, stats?: SimulationStats): stri
     ['Inquiries', count(c.inquiries)],
     ['Resolved now', count(c.resolved)],
     ['Cancelled', count(c.cancelled)],
-    ['Customers', `${count(metrics.customers)} (${metrics.inquiriesPerCustomer === null ? dash : metrics.inquiriesPerCustomer.toFixed(2)} inquiries each)`],
+    [
+      'Customers',
+      `${count(metrics.customers)} (${metrics.inquiriesPerCustomer === null ? dash : metrics.inquiriesPerCustomer.toFixed(2)} inquiries each)`,
+    ],
     ['Open at the end', `${count(metrics.backlog.total)} (${count(metrics.backlog.unresolved)} unresolved)`],
-    ['Backlog by stage', Object.entries(metrics.backlog.byStage).map(([stage, n]) => `${stage} ${count(n)}`).join(', ')],
+    [
+      'Backlog by stage',
+      Object.entries(metrics.backlog.byStage)
+        .map(([stage, n]) => `${stage} ${count(n)}`)
+        .join(', '),
+    ],
   ];
   if (stats !== undefined) {
-    volume.unshift(['Period', `${new Date(stats.start).toISOString().slice(0, 10)} → ${new Date(stats.end).toISOString().slice(0, 10)}, ${count(stats.agents)} agents`]);
-    volume.push(['Process steps', `${count(stats.steps)} (${(stats.steps / Math.max(1, stats.inquiries)).toFixed(1)} per inquiry), ${count(stats.effects)} effects`]);
+    volume.unshift([
+      'Period',
+      `${new Date(stats.start).toISOString().slice(0, 10)} → ${new Date(stats.end).toISOString().slice(0, 10)}, ${count(stats.agents)} agents`,
+    ]);
+    volume.push([
+      'Process steps',
+      `${count(stats.steps)} (${(stats.steps / Math.max(1, stats.inquiries)).toFixed(1)} per inquiry), ${count(stats.effects)} effects`,
+    ]);
   }
   const b = metrics.business;
   const durations = table(

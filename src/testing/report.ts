@@ -60,7 +60,12 @@ interface Bar {
 }
 
 /** Vertical bars with a y axis; every bar is a `.mark` carrying its value. */
-function barChart(name: string, title: string, bars: readonly Bar[], options: { unit?: string; every?: number } = {}): string {
+function barChart(
+  name: string,
+  title: string,
+  bars: readonly Bar[],
+  options: { unit?: string; every?: number } = {},
+): string {
   const max = Math.max(1, ...bars.map((b) => b.value));
   const width = (W - PAD.left - PAD.right) / Math.max(1, bars.length);
   const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / max);
@@ -69,7 +74,10 @@ function barChart(name: string, title: string, bars: readonly Bar[], options: { 
     .map((bar, i) => {
       const x = PAD.left + i * width;
       const top = y(bar.value);
-      const label = i % every === 0 ? `<text x="${fixed(x + width / 2)}" y="${H - PAD.bottom + 14}" text-anchor="middle">${escape(bar.label)}</text>` : '';
+      const label =
+        i % every === 0
+          ? `<text x="${fixed(x + width / 2)}" y="${H - PAD.bottom + 14}" text-anchor="middle">${escape(bar.label)}</text>`
+          : '';
       return `<rect class="mark" data-value="${bar.value}" x="${fixed(x + width * 0.1)}" y="${fixed(top)}" width="${fixed(width * 0.8)}" height="${fixed(H - PAD.bottom - top)}" fill="${bar.color ?? '#4c78a8'}"><title>${escape(bar.label)}: ${bar.value}${options.unit ?? ''}</title></rect>${label}`;
     })
     .join('');
@@ -80,7 +88,10 @@ function barChart(name: string, title: string, bars: readonly Bar[], options: { 
 export function axis(max: number, y: (v: number) => number): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
   return ticks
-    .map((t) => `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(t))}" y2="${fixed(y(t))}" class="grid"/><text x="${PAD.left - 6}" y="${fixed(y(t) + 4)}" text-anchor="end">${t.toLocaleString('en-US')}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(t))}" y2="${fixed(y(t))}" class="grid"/><text x="${PAD.left - 6}" y="${fixed(y(t) + 4)}" text-anchor="end">${t.toLocaleString('en-US')}</text>`,
+    )
     .join('');
 }
 
@@ -110,7 +121,10 @@ function arrivalsChart(timeline: SimulationTimeline): string {
   const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / max);
   const periodMs = timeline.bucketMs * group;
   const bars = arrivals
-    .map((v, g) => `<rect class="mark" data-value="${v}" x="${fixed(PAD.left + g * width)}" y="${fixed(y(v))}" width="${fixed(Math.max(0.5, width - 0.5))}" height="${fixed(H - PAD.bottom - y(v))}" fill="#9ecae9"><title>${new Date(timeline.start + g * periodMs).toISOString().slice(0, 16)}: ${v} arrivals</title></rect>`)
+    .map(
+      (v, g) =>
+        `<rect class="mark" data-value="${v}" x="${fixed(PAD.left + g * width)}" y="${fixed(y(v))}" width="${fixed(Math.max(0.5, width - 0.5))}" height="${fixed(H - PAD.bottom - y(v))}" fill="#9ecae9"><title>${new Date(timeline.start + g * periodMs).toISOString().slice(0, 16)}: ${v} arrivals</title></rect>`,
+    )
     .join('');
   const line = (values: readonly number[], color: string, series: string) =>
     `<polyline class="series" data-series="${series}" data-max="${Math.max(0, ...values)}" fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, g) => `${fixed(PAD.left + (g + 0.5) * width)},${fixed(y(v))}`).join(' ')}"/>`;
@@ -119,15 +133,25 @@ function arrivalsChart(timeline: SimulationTimeline): string {
   const labels: string[] = [];
   for (let d = 0; d <= days; d += labelEvery) {
     const x = PAD.left + ((d * 86_400_000) / (n * timeline.bucketMs)) * (W - PAD.left - PAD.right);
-    labels.push(`<text x="${fixed(x)}" y="${H - PAD.bottom + 14}" text-anchor="middle">${new Date(timeline.start + d * 86_400_000).toISOString().slice(5, 10)}</text>`);
+    labels.push(
+      `<text x="${fixed(x)}" y="${H - PAD.bottom + 14}" text-anchor="middle">${new Date(timeline.start + d * 86_400_000).toISOString().slice(5, 10)}</text>`,
+    );
   }
   const legend = `<text x="${W - PAD.right}" y="${PAD.top + 4}" text-anchor="end"><tspan fill="#6baed6">■ arrivals per ${formatDuration(periodMs)}</tspan>  <tspan fill="#e45756">— open backlog</tspan>  <tspan fill="#54a24b">— waiting for an agent</tspan></text>`;
-  return svg('arrivals', 'Arrivals and backlog over time', `${axis(max, y)}${bars}${line(backlog, '#e45756', 'backlog')}${line(queued, '#54a24b', 'queued')}${labels.join('')}${legend}`, groups);
+  return svg(
+    'arrivals',
+    'Arrivals and backlog over time',
+    `${axis(max, y)}${bars}${line(backlog, '#e45756', 'backlog')}${line(queued, '#54a24b', 'queued')}${labels.join('')}${legend}`,
+    groups,
+  );
 }
 
 /** Met and breached clocks per SLA metric, as stacked horizontal bars. */
 function slaChart(metrics: ServiceMetrics | null): string {
-  const rows = (['firstResponse', 'nextResponse', 'resolution'] as const).map((metric) => ({ metric, sla: metrics?.slaAttainment[metric] }));
+  const rows = (['firstResponse', 'nextResponse', 'resolution'] as const).map((metric) => ({
+    metric,
+    sla: metrics?.slaAttainment[metric],
+  }));
   const rowHeight = 48;
   const height = PAD.top + rows.length * rowHeight + 8;
   const left = 130;
@@ -222,24 +246,50 @@ function kpiRows(metrics: ServiceMetrics | null, stats: SimulationStats): string
   const rows: [string, string][] = [
     ['Inquiries', stats.inquiries.toLocaleString('en-US')],
     ['Agents', stats.agents.toLocaleString('en-US')],
-    ['Process steps', `${stats.steps.toLocaleString('en-US')} (${(stats.steps / Math.max(1, stats.inquiries)).toFixed(1)} per inquiry)`],
+    [
+      'Process steps',
+      `${stats.steps.toLocaleString('en-US')} (${(stats.steps / Math.max(1, stats.inquiries)).toFixed(1)} per inquiry)`,
+    ],
   ];
   if (metrics !== null) {
     rows.push(
-      ['First response time (median / p90)', `${duration(metrics.firstResponseTime.median)} / ${duration(metrics.firstResponseTime.p90)}`],
-      ['Next response time (median / p90)', `${duration(metrics.nextResponseTime.median)} / ${duration(metrics.nextResponseTime.p90)}`],
-      ['Resolution time (median / p90)', `${duration(metrics.resolutionTime.median)} / ${duration(metrics.resolutionTime.p90)}`],
+      [
+        'First response time (median / p90)',
+        `${duration(metrics.firstResponseTime.median)} / ${duration(metrics.firstResponseTime.p90)}`,
+      ],
+      [
+        'Next response time (median / p90)',
+        `${duration(metrics.nextResponseTime.median)} / ${duration(metrics.nextResponseTime.p90)}`,
+      ],
+      [
+        'Resolution time (median / p90)',
+        `${duration(metrics.resolutionTime.median)} / ${duration(metrics.resolutionTime.p90)}`,
+      ],
       ['Average handle time', duration(metrics.averageHandleTime.mean)],
       ['First-contact resolution', percent(metrics.firstContactResolutionRate)],
-      ['SLA first response / next response / resolution', ['firstResponse', 'nextResponse', 'resolution'].map((m) => percent(metrics.slaAttainment[m as 'resolution'].rate)).join(' / ')],
+      [
+        'SLA first response / next response / resolution',
+        ['firstResponse', 'nextResponse', 'resolution']
+          .map((m) => percent(metrics.slaAttainment[m as 'resolution'].rate))
+          .join(' / '),
+      ],
       ['Escalation rate', percent(metrics.escalationRate)],
       ['Reopen rate', percent(metrics.reopenRate)],
-      ['Customers (inquiries each)', `${metrics.customers.toLocaleString('en-US')} (${metrics.inquiriesPerCustomer === null ? '–' : metrics.inquiriesPerCustomer.toFixed(2)})`],
-      ['Repeat contact rate', `${percent(metrics.repeatContactRate)} (${metrics.followUps.toLocaleString('en-US')} follow-ups)`],
+      [
+        'Customers (inquiries each)',
+        `${metrics.customers.toLocaleString('en-US')} (${metrics.inquiriesPerCustomer === null ? '–' : metrics.inquiriesPerCustomer.toFixed(2)})`,
+      ],
+      [
+        'Repeat contact rate',
+        `${percent(metrics.repeatContactRate)} (${metrics.followUps.toLocaleString('en-US')} follow-ups)`,
+      ],
       ['CSAT', percent(metrics.csat)],
       ['NPS', metrics.nps === null ? '–' : metrics.nps.toFixed(1)],
       ['CES (mean, 1–7)', metrics.ces === null ? '–' : metrics.ces.toFixed(2)],
-      ['Open at the end', `${metrics.backlog.total.toLocaleString('en-US')} (${metrics.backlog.unresolved.toLocaleString('en-US')} unresolved)`],
+      [
+        'Open at the end',
+        `${metrics.backlog.total.toLocaleString('en-US')} (${metrics.backlog.unresolved.toLocaleString('en-US')} unresolved)`,
+      ],
     );
   }
   return `<table class="kpis">${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`;

@@ -21,7 +21,11 @@ import { Duration, Timestamp, formatDuration, type DurationInput, type Timestamp
  * scenario().receive().send(reply).run();
  * ```
  */
-export type ScenarioEvent = InquiryEventInit extends infer E ? (E extends { at: unknown } ? Omit<E, 'at'> : never) : never;
+export type ScenarioEvent = InquiryEventInit extends infer E
+  ? E extends { at: unknown }
+    ? Omit<E, 'at'>
+    : never
+  : never;
 
 /**
  * What `receive` takes: a start input whose fields all default (id `S-1`, email, customer `C-1`).
@@ -45,7 +49,9 @@ export type ScenarioInput = Partial<Omit<InquiryInputInit, 'at'>>;
  * scenario().receive().wait('9d').tick().expectEffect('sla.breached', breach);
  * ```
  */
-export type EffectMatch<T extends InquiryEffectType> = { readonly [K in keyof InquiryEffectOf<T>]?: InquiryEffectOf<T>[K] };
+export type EffectMatch<T extends InquiryEffectType> = {
+  readonly [K in keyof InquiryEffectOf<T>]?: InquiryEffectOf<T>[K];
+};
 
 /**
  * What an expectation sees: the view now, the last step's effects, the state, the clock.
@@ -128,7 +134,16 @@ export class ScenarioError extends Error {
   readonly effects: readonly InquiryEffect[];
   readonly view: InquiryView | undefined;
 
-  constructor(details: { step: number; label: string; at: number; reason: string; event: InquiryEventInit | undefined; effects: readonly InquiryEffect[]; view: InquiryView | undefined; cause?: unknown }) {
+  constructor(details: {
+    step: number;
+    label: string;
+    at: number;
+    reason: string;
+    event: InquiryEventInit | undefined;
+    effects: readonly InquiryEffect[];
+    view: InquiryView | undefined;
+    cause?: unknown;
+  }) {
     const effects = details.effects.map((e) => `${e.type}@${new Date(e.at).toISOString()}`).join(', ') || 'none';
     super(
       [
@@ -171,8 +186,17 @@ type Instruction =
   | { readonly kind: 'wake' }
   | { readonly kind: 'send'; readonly event: ScenarioEvent }
   | { readonly kind: 'reject'; readonly event: ScenarioEvent; readonly code: ServiceFlowErrorCode | undefined }
-  | { readonly kind: 'expect'; readonly check: (view: InquiryView, context: ScenarioContext) => boolean | void; readonly label: string | undefined }
-  | { readonly kind: 'effect'; readonly type: InquiryEffectType; readonly match: Record<string, unknown> | undefined; readonly present: boolean };
+  | {
+      readonly kind: 'expect';
+      readonly check: (view: InquiryView, context: ScenarioContext) => boolean | void;
+      readonly label: string | undefined;
+    }
+  | {
+      readonly kind: 'effect';
+      readonly type: InquiryEffectType;
+      readonly match: Record<string, unknown> | undefined;
+      readonly present: boolean;
+    };
 
 /**
  * Options of {@link scenario}.
@@ -206,17 +230,25 @@ export const DEFAULT_SCENARIO_START = Date.UTC(2026, 2, 2, 9);
 function durationMs(value: DurationInput): number {
   const parsed = Duration.safeParse(value);
   if (!parsed.success) {
-    throw new InvalidConfigError(`scenario.wait: expected a duration such as '30m', '2h', '3d' or milliseconds, received ${abbreviate(value)}`, {
-      received: value,
-      expected: "a duration: milliseconds or text such as '30m', '4h', '2d'",
-    });
+    throw new InvalidConfigError(
+      `scenario.wait: expected a duration such as '30m', '2h', '3d' or milliseconds, received ${abbreviate(value)}`,
+      {
+        received: value,
+        expected: "a duration: milliseconds or text such as '30m', '4h', '2d'",
+      },
+    );
   }
   return parsed.data;
 }
 
 function matches(actual: unknown, expected: unknown): boolean {
   if (expected === actual) return true;
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((item, i) => matches(actual[i], item));
+  if (Array.isArray(expected))
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, i) => matches(actual[i], item))
+    );
   if (typeof expected === 'object' && expected !== null) {
     if (typeof actual !== 'object' || actual === null) return false;
     return Object.entries(expected).every(([key, value]) => matches((actual as Record<string, unknown>)[key], value));
@@ -263,7 +295,11 @@ export class Scenario {
   /** Moves the clock to an instant (not backwards). */
   at(instant: TimestampInput): Scenario {
     const parsed = Timestamp.safeParse(instant);
-    if (!parsed.success) throw new InvalidConfigError(`scenario.at: expected an instant, received ${abbreviate(instant)}`, { received: instant, expected: 'epoch ms, an ISO-8601 string or a Date' });
+    if (!parsed.success)
+      throw new InvalidConfigError(`scenario.at: expected an instant, received ${abbreviate(instant)}`, {
+        received: instant,
+        expected: 'epoch ms, an ISO-8601 string or a Date',
+      });
     return this.then({ kind: 'at', at: parsed.data });
   }
   /** Moves the clock to the inquiry's `wakeAt` and ticks there (fails when nothing is due). */
@@ -282,7 +318,9 @@ export class Scenario {
     return this.send({ type: 'acknowledge' });
   }
   categorize(category: string, priority?: InquiryInputInit['priority']): Scenario {
-    return this.send(priority === undefined ? { type: 'categorize', category } : { type: 'categorize', category, priority });
+    return this.send(
+      priority === undefined ? { type: 'categorize', category } : { type: 'categorize', category, priority },
+    );
   }
   prioritize(priority: NonNullable<InquiryInputInit['priority']>): Scenario {
     return this.send({ type: 'prioritize', priority });
@@ -310,7 +348,9 @@ export class Scenario {
   }
   /** The customer answers a survey (asked for or not). */
   rate(kind: FeedbackKind, score: number, comment?: string): Scenario {
-    return this.send(comment === undefined ? { type: 'feedback', kind, score } : { type: 'feedback', kind, score, comment });
+    return this.send(
+      comment === undefined ? { type: 'feedback', kind, score } : { type: 'feedback', kind, score, comment },
+    );
   }
   reopen(reason?: string): Scenario {
     return this.send(reason === undefined ? { type: 'reopen' } : { type: 'reopen', reason });
@@ -322,7 +362,12 @@ export class Scenario {
     return this.send(reason === undefined ? { type: 'cancel' } : { type: 'cancel', reason });
   }
   /** A completed contact (call, chat, email thread) about the inquiry. */
-  contact(contact: { contactId: string; channel: InquiryInputInit['channel']; handleMs: number; resolved: boolean }): Scenario {
+  contact(contact: {
+    contactId: string;
+    channel: InquiryInputInit['channel'];
+    handleMs: number;
+    resolved: boolean;
+  }): Scenario {
     return this.send({ type: 'contact.completed', ...contact });
   }
   /** Expects the process to refuse this event now (optionally with this error code); the state stays as it was. */
@@ -380,7 +425,11 @@ function labelOf(instruction: Instruction): string {
   }
 }
 
-function play(process: ServiceProcess<InquiryMachine>, options: ScenarioOptions, script: readonly Instruction[]): ScenarioResult {
+function play(
+  process: ServiceProcess<InquiryMachine>,
+  options: ScenarioOptions,
+  script: readonly Instruction[],
+): ScenarioResult {
   let at = options.at === undefined ? DEFAULT_SCENARIO_START : Timestamp.parse(options.at);
   let step: Step | undefined;
   let lastEvent: InquiryEventInit | undefined;
@@ -392,14 +441,24 @@ function play(process: ServiceProcess<InquiryMachine>, options: ScenarioOptions,
   script.forEach((instruction, index) => {
     const label = labelOf(instruction);
     const fail = (reason: string, cause?: unknown): never => {
-      throw new ScenarioError({ step: index + 1, label, at, reason, event: lastEvent, effects: lastEffects, view: viewOf(step), cause });
+      throw new ScenarioError({
+        step: index + 1,
+        label,
+        at,
+        reason,
+        event: lastEvent,
+        effects: lastEffects,
+        view: viewOf(step),
+        cause,
+      });
     };
     const current = (): Step => step ?? fail('no inquiry yet: start the script with receive()');
     const sendNow = (event: InquiryEventInit): void => {
       try {
         step = process.send(current().state, event);
       } catch (error) {
-        if (error instanceof ServiceFlowError) fail(`the process refused ${event.type}: [${error.code}] ${error.message}`, error);
+        if (error instanceof ServiceFlowError)
+          fail(`the process refused ${event.type}: [${error.code}] ${error.message}`, error);
         throw error;
       }
       lastEvent = event;
@@ -415,7 +474,8 @@ function play(process: ServiceProcess<InquiryMachine>, options: ScenarioOptions,
         try {
           step = process.start(input);
         } catch (error) {
-          if (error instanceof ServiceFlowError) fail(`the process refused the input: [${error.code}] ${error.message}`, error);
+          if (error instanceof ServiceFlowError)
+            fail(`the process refused the input: [${error.code}] ${error.message}`, error);
           throw error;
         }
         lastEvent = undefined;
@@ -449,18 +509,28 @@ function play(process: ServiceProcess<InquiryMachine>, options: ScenarioOptions,
           process.send(current().state, event);
         } catch (error) {
           if (!(error instanceof ServiceFlowError)) throw error;
-          if (instruction.code !== undefined && error.code !== instruction.code) fail(`${event.type} was refused with ${error.code}, expected ${instruction.code}: ${error.message}`, error);
+          if (instruction.code !== undefined && error.code !== instruction.code)
+            fail(`${event.type} was refused with ${error.code}, expected ${instruction.code}: ${error.message}`, error);
           records.push({ step: index + 1, label, at });
           return;
         }
-        return fail(`the process accepted ${event.type}, expected it to refuse${instruction.code === undefined ? '' : ` with ${instruction.code}`}`);
+        return fail(
+          `the process accepted ${event.type}, expected it to refuse${instruction.code === undefined ? '' : ` with ${instruction.code}`}`,
+        );
       }
       case 'expect': {
         const s = current();
         const view = process.view(s.state, { at });
         let outcome: boolean | void;
         try {
-          outcome = instruction.check(view, { view, effects: lastEffects, allEffects, state: s.state, at, wakeAt: s.wakeAt });
+          outcome = instruction.check(view, {
+            view,
+            effects: lastEffects,
+            allEffects,
+            state: s.state,
+            at,
+            wakeAt: s.wakeAt,
+          });
         } catch (error) {
           return fail(`expectation threw: ${error instanceof Error ? error.message : abbreviate(error)}`, error);
         }
@@ -470,10 +540,17 @@ function play(process: ServiceProcess<InquiryMachine>, options: ScenarioOptions,
       }
       case 'effect': {
         current();
-        const found = lastEffects.some((effect) => effect.type === instruction.type && (instruction.match === undefined || matches(effect, instruction.match)));
+        const found = lastEffects.some(
+          (effect) =>
+            effect.type === instruction.type && (instruction.match === undefined || matches(effect, instruction.match)),
+        );
         if (found !== instruction.present) {
           const wanted = `${instruction.type}${instruction.match === undefined ? '' : ` matching ${abbreviate(instruction.match, 160)}`}`;
-          fail(instruction.present ? `expected an effect ${wanted} from the last event` : `expected no effect ${wanted} from the last event`);
+          fail(
+            instruction.present
+              ? `expected an effect ${wanted} from the last event`
+              : `expected no effect ${wanted} from the last event`,
+          );
         }
         records.push({ step: index + 1, label, at });
         return;
@@ -483,7 +560,15 @@ function play(process: ServiceProcess<InquiryMachine>, options: ScenarioOptions,
 
   const final = step;
   if (final === undefined) {
-    throw new ScenarioError({ step: script.length, label: 'run', at, reason: 'the script never received an inquiry', event: undefined, effects: [], view: undefined });
+    throw new ScenarioError({
+      step: script.length,
+      label: 'run',
+      at,
+      reason: 'the script never received an inquiry',
+      event: undefined,
+      effects: [],
+      view: undefined,
+    });
   }
   const view = process.view(final.state, { at });
   return { view, effects: lastEffects, allEffects, state: final.state, at, wakeAt: final.wakeAt, steps: records };
@@ -515,4 +600,3 @@ function play(process: ServiceProcess<InquiryMachine>, options: ScenarioOptions,
 export function scenario(options: ScenarioOptions = {}): Scenario {
   return Scenario.create(options);
 }
-

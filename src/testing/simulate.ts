@@ -12,7 +12,16 @@ import type { InquiryEffect } from '../schemas/effects.js';
 import type { Channel, FeedbackKind, InquiryEventInit, Priority } from '../schemas/inquiry.js';
 import type { PersistedState } from '../schemas/state.js';
 import { arrivalTimes } from './arrivals.js';
-import { bestWork, buildDesk, categoryQueue, PRIORITY_SLACK, teamQueue, type Agent, type QueueEntry, type WorkQueue } from './desk-model.js';
+import {
+  bestWork,
+  buildDesk,
+  categoryQueue,
+  PRIORITY_SLACK,
+  teamQueue,
+  type Agent,
+  type QueueEntry,
+  type WorkQueue,
+} from './desk-model.js';
 import { DurationDistribution, durationSampler, type DurationSampler } from './distribution.js';
 import { MinHeap } from './min-heap.js';
 import { cumulativeWeights, seededRandom, type Random } from './random.js';
@@ -244,7 +253,14 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
   // through tiers and categories that are already valid, normalised input text.
   const startInquiry = trustedStarter(process);
 
-  const times = arrivalTimes(arrivalRandom, config.inquiries, start, arrivalsEnd, arrivals.profile ?? standardProfile(), arrivals.timezone);
+  const times = arrivalTimes(
+    arrivalRandom,
+    config.inquiries,
+    start,
+    arrivalsEnd,
+    arrivals.profile ?? standardProfile(),
+    arrivals.timezone,
+  );
   const channelMix = weightsOf<Channel>(arrivals.channels);
   const priorityMix = weightsOf<Priority>(arrivals.priorities);
   const tierMix = weightsOf(arrivals.tiers);
@@ -267,21 +283,31 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
   const reopenDelay = durationSampler(customers.reopenDelay);
   const surveyDelay = durationSampler(surveys.delay);
   const scoreTable = (kind: FeedbackKind, unhappy: boolean): Float64Array =>
-    cumulativeWeights((unhappy ? surveys.unhappyScores[kind] : surveys.scores[kind]) ?? (unhappy ? standardScores.unhappy[kind] : standardScores.happy[kind]));
-  const scores: Record<FeedbackKind, { readonly happy: Float64Array; readonly unhappy: Float64Array; readonly base: number }> = {
+    cumulativeWeights(
+      (unhappy ? surveys.unhappyScores[kind] : surveys.scores[kind]) ??
+        (unhappy ? standardScores.unhappy[kind] : standardScores.happy[kind]),
+    );
+  const scores: Record<
+    FeedbackKind,
+    { readonly happy: Float64Array; readonly unhappy: Float64Array; readonly base: number }
+  > = {
     csat: { happy: scoreTable('csat', false), unhappy: scoreTable('csat', true), base: 1 },
     nps: { happy: scoreTable('nps', false), unhappy: scoreTable('nps', true), base: 0 },
     ces: { happy: scoreTable('ces', false), unhappy: scoreTable('ces', true), base: 1 },
   };
   const anySurvey = feedback.survey !== false || feedback.surveyFor !== undefined;
   const closeAfter = Math.max(feedback.autoCloseAfter, anySurvey ? feedback.sendAfter + feedback.expireAfter : 0);
-  const returning = returningCustomers(customers.returnRate, Math.max(50, Math.round((config.inquiries / Math.max(config.days, 1)) * 3)));
+  const returning = returningCustomers(
+    customers.returnRate,
+    Math.max(50, Math.round((config.inquiries / Math.max(config.days, 1)) * 3)),
+  );
 
   // ---- bookkeeping -------------------------------------------------------------------------
   const keep = config.keepViews;
   const views: InquiryView[] = keep ? new Array<InquiryView>(config.inquiries) : [];
   // Streamed runs keep only what the KPIs read, in arrival order.
-  const metricViews: MetricsInquiryView[] | null = config.metrics && !keep ? new Array<MetricsInquiryView>(config.inquiries) : null;
+  const metricViews: MetricsInquiryView[] | null =
+    config.metrics && !keep ? new Array<MetricsInquiryView>(config.inquiries) : null;
   const record = (index: number, view: InquiryView): void => {
     if (keep) views[index] = view;
     else if (metricViews !== null) metricViews[index] = metricsProjection(view);
@@ -318,7 +344,13 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
       timeline.queued[bucket] = queuedCount;
       bucket++;
       bucketEnd += bucketMs;
-      onProgress?.({ at: bucketEnd - bucketMs, fraction: Math.min(1, (bucketEnd - bucketMs - start) / (end - start)), arrived, finished, steps });
+      onProgress?.({
+        at: bucketEnd - bucketMs,
+        fraction: Math.min(1, (bucketEnd - bucketMs - start) / (end - start)),
+        arrived,
+        finished,
+        steps,
+      });
     }
   };
   const bucketOf = (t: number): number => Math.min(buckets - 1, Math.floor((t - start) / bucketMs));
@@ -367,14 +399,16 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
       effectCount++;
       journal?.push(effect);
       onEffect?.(effect);
-      if (effect.type === 'escalated' && effect.team !== undefined && desk.teams.has(effect.team)) inquiry.team = effect.team;
+      if (effect.type === 'escalated' && effect.team !== undefined && desk.teams.has(effect.team))
+        inquiry.team = effect.team;
       else if (effect.type === 'inquiry.closed' || effect.type === 'inquiry.cancelled') ended = true;
     }
     if (ended) finish(inquiry, Number(event.at));
     return effects;
   };
 
-  const reopened = (effects: readonly InquiryEffect[] | null): boolean => effects !== null && effects.some((e) => e.type === 'inquiry.reopened');
+  const reopened = (effects: readonly InquiryEffect[] | null): boolean =>
+    effects !== null && effects.some((e) => e.type === 'inquiry.reopened');
 
   // ---- queues and agents -------------------------------------------------------------------
   const leaveQueue = (inquiry: Inquiry): void => {
@@ -412,9 +446,17 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
       inquiry.owner = null;
       const teamName = inquiry.team === null ? null : teamQueue(inquiry.team, inquiry.channel);
       const teamTarget = teamName === null ? undefined : desk.queues.get(teamName);
-      target = teamTarget !== undefined && teamTarget.agents.length > 0 ? teamTarget : desk.queue(categoryQueue(inquiry.category, inquiry.channel));
+      target =
+        teamTarget !== undefined && teamTarget.agents.length > 0
+          ? teamTarget
+          : desk.queue(categoryQueue(inquiry.category, inquiry.channel));
     }
-    const entry: QueueEntry<Inquiry> = { item: inquiry, at: at + PRIORITY_SLACK[inquiry.priority], seq: seq++, live: true };
+    const entry: QueueEntry<Inquiry> = {
+      item: inquiry,
+      at: at + PRIORITY_SLACK[inquiry.priority],
+      seq: seq++,
+      live: true,
+    };
     inquiry.entry = entry;
     target.add(entry);
     queuedCount++;
@@ -498,7 +540,11 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
    */
   const settle = (inquiry: Inquiry): void => {
     const closeBy = inquiry.resolvedAt + closeAfter;
-    for (let round = 0; round < 64 && inquiry.phase === Phase.FollowUp && inquiry.wakeAt !== null && inquiry.wakeAt <= end; round++) {
+    for (
+      let round = 0;
+      round < 64 && inquiry.phase === Phase.FollowUp && inquiry.wakeAt !== null && inquiry.wakeAt <= end;
+      round++
+    ) {
       send(inquiry, { type: 'tick', at: Math.min(end, Math.max(inquiry.wakeAt, closeBy)) });
     }
     if (inquiry.phase === Phase.FollowUp) retire(inquiry, end);
@@ -573,7 +619,14 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
     const tier = draw(random, tierMix);
     const category = draw(random, categoryMix);
     const id = `Q-${index + 1}`;
-    const step = startInquiry({ id, channel, priority, category, customer: { id: returning.next(random.next()), tier }, at });
+    const step = startInquiry({
+      id,
+      channel,
+      priority,
+      category,
+      customer: { id: returning.next(random.next()), tier },
+      at,
+    });
     steps++;
     const inquiry: Inquiry = {
       index,
@@ -599,7 +652,8 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
       effectCount++;
       journal?.push(effect);
       onEffect?.(effect);
-      if (effect.type === 'escalated' && effect.team !== undefined && desk.teams.has(effect.team)) inquiry.team = effect.team;
+      if (effect.type === 'escalated' && effect.team !== undefined && desk.teams.has(effect.team))
+        inquiry.team = effect.team;
     }
     if (live.length >= liveLimit) {
       // Drop finished inquiries so that a streamed run holds only the open ones.
@@ -650,13 +704,15 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
         const unhappy = inquiry.resolvedAt - inquiry.receivedAt > surveys.patience;
         const table = scores[kind];
         const score = random.pick(unhappy ? table.unhappy : table.happy) + table.base;
-        if (reopened(send(inquiry, { type: 'feedback', kind, score, at })) && inquiry.phase === Phase.FollowUp) backToWork(inquiry, at);
+        if (reopened(send(inquiry, { type: 'feedback', kind, score, at })) && inquiry.phase === Phase.FollowUp)
+          backToWork(inquiry, at);
         else if (--inquiry.followUps === 0 && inquiry.phase === Phase.FollowUp) settle(inquiry);
         return;
       }
       case Kind.FollowUpQuestion:
         if (inquiry.phase !== Phase.FollowUp) return;
-        if (reopened(send(inquiry, { type: 'customer.reply', at })) && inquiry.phase === Phase.FollowUp) backToWork(inquiry, at);
+        if (reopened(send(inquiry, { type: 'customer.reply', at })) && inquiry.phase === Phase.FollowUp)
+          backToWork(inquiry, at);
         else if (--inquiry.followUps === 0 && inquiry.phase === Phase.FollowUp) settle(inquiry);
         return;
       case Kind.Cancel:
@@ -701,7 +757,16 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
     metrics: measured === null ? null : computeMetrics(measured, { calendar: process.policies.sla.calendar }),
     ...(journal === undefined ? {} : { journal: journal.sort((a, b) => a.at - b.at) }),
     timeline,
-    stats: { inquiries: arrived, agents: desk.agents.length, steps, rejected, effects: effectCount, finished, start, end },
+    stats: {
+      inquiries: arrived,
+      agents: desk.agents.length,
+      steps,
+      rejected,
+      effects: effectCount,
+      finished,
+      start,
+      end,
+    },
   };
 }
 
@@ -718,7 +783,8 @@ function returningCustomers(rate: number, recent: number): { next(u: number): st
   return {
     next(u) {
       let id: string;
-      if (u < rate && ring.length > 0) id = ring[Math.min(ring.length - 1, Math.floor((u / rate) * ring.length))] as string;
+      if (u < rate && ring.length > 0)
+        id = ring[Math.min(ring.length - 1, Math.floor((u / rate) * ring.length))] as string;
       else id = `C-${++created}`;
       if (ring.length < recent) ring.push(id);
       else ring[cursor] = id;

@@ -28,9 +28,12 @@ import { DurationDistribution } from './distribution.js';
  */
 export const DEFAULT_SIMULATION_START = Date.UTC(2026, 2, 2);
 
-const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', { message: `${what} must be a function` });
+const fn = <T>(what: string) =>
+  z.custom<T>((value) => typeof value === 'function', { message: `${what} must be a function` });
 const hasMethods = (value: unknown, ...methods: string[]): boolean =>
-  typeof value === 'object' && value !== null && methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
+  typeof value === 'object' &&
+  value !== null &&
+  methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
 
 const Probability = z.number().min(0, 'must be a probability from 0 to 1').max(1, 'must be a probability from 0 to 1');
 
@@ -39,11 +42,17 @@ const somePositive = { message: 'at least one weight must be positive' };
 /** Relative weights of named outcomes (need not sum to 1; at least one must be positive). */
 // Keys become inquiry fields (tier, category) as they are: they must already be the text the
 // inquiry input accepts, non-empty and without surrounding blanks.
-const WeightKey = z.string().refine((key) => key.length > 0 && key.trim() === key, 'must be a non-empty name without surrounding blanks');
-const Weights = z.record(WeightKey, Weight).refine((weights) => Object.values(weights).some((w) => w > 0), somePositive);
+const WeightKey = z
+  .string()
+  .refine((key) => key.length > 0 && key.trim() === key, 'must be a non-empty name without surrounding blanks');
+const Weights = z
+  .record(WeightKey, Weight)
+  .refine((weights) => Object.values(weights).some((w) => w > 0), somePositive);
 /** Relative weights of some of an enum's values (the ones left out never occur). */
 const EnumWeights = <const T extends readonly [string, ...string[]]>(values: z.ZodEnum<{ [K in T[number]]: K }>) =>
-  z.partialRecord(values, Weight).refine((weights) => Object.values(weights).some((w) => typeof w === 'number' && w > 0), somePositive);
+  z
+    .partialRecord(values, Weight)
+    .refine((weights) => Object.values(weights).some((w) => typeof w === 'number' && w > 0), somePositive);
 
 const ScoreWeights = (length: number, kind: string) =>
   z
@@ -72,18 +81,24 @@ export const ArrivalOptions = z.strictObject({
   /** 168 weights (hour of week, Monday 00:00 first) or 24 (the same every day). */
   profile: z
     .array(z.number().nonnegative().finite())
-    .refine((p) => p.length === 168 || p.length === 24, { message: 'a profile lists 168 hourly weights (Monday 00:00 first) or 24 (every day alike)' })
+    .refine((p) => p.length === 168 || p.length === 24, {
+      message: 'a profile lists 168 hourly weights (Monday 00:00 first) or 24 (every day alike)',
+    })
     .refine((p) => p.some((w) => w > 0), { message: 'at least one hour must have a positive weight' })
     .optional(),
   /** The zone whose wall clock the profile follows (default UTC). */
-  timezone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }).default('UTC'),
+  timezone: z
+    .string()
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' })
+    .default('UTC'),
   channels: EnumWeights(Channel).default({ email: 45, chat: 25, phone: 15, web: 10, social: 3, sms: 2 }),
   priorities: EnumWeights(Priority).default({ low: 15, normal: 60, high: 20, urgent: 5 }),
   tiers: Weights.default({ standard: 70, gold: 25, vip: 5 }),
   categories: Weights.default({ billing: 30, technical: 35, account: 20, shipping: 15 }),
 });
 
-const isCalendar = (value: unknown): value is BusinessCalendar => hasMethods(value, 'isOpen', 'nextOpen', 'addBusinessTime');
+const isCalendar = (value: unknown): value is BusinessCalendar =>
+  hasMethods(value, 'isOpen', 'nextOpen', 'addBusinessTime');
 
 /**
  * A group of agents alike: team, shift (a business calendar: when they work), skills (the
@@ -192,8 +207,12 @@ const isProcess = (value: unknown): value is ServiceProcess<InquiryMachine> =>
  */
 export const SimulationPolicies = z.strictObject({
   sla: z.union([z.custom<SlaPolicy>((v) => hasMethods(v, 'targetsFor')), z.record(z.string(), z.unknown())]).optional(),
-  escalation: z.union([z.custom<EscalationPolicy>((v) => hasMethods(v, 'decide')), z.record(z.string(), z.unknown())]).optional(),
-  feedback: z.union([z.custom<FeedbackPolicy>((v) => hasMethods(v, 'sentiment')), z.record(z.string(), z.unknown())]).optional(),
+  escalation: z
+    .union([z.custom<EscalationPolicy>((v) => hasMethods(v, 'decide')), z.record(z.string(), z.unknown())])
+    .optional(),
+  feedback: z
+    .union([z.custom<FeedbackPolicy>((v) => hasMethods(v, 'sentiment')), z.record(z.string(), z.unknown())])
+    .optional(),
 });
 
 /**
@@ -235,7 +254,9 @@ export const SimulationOptions = z
     /** Time after the last day during which work goes on without new arrivals. */
     drain: Duration.default(0),
     seed: z.number().int().default(1),
-    process: z.custom<ServiceProcess<InquiryMachine>>(isProcess, { message: 'must be a process made by createProcess' }).optional(),
+    process: z
+      .custom<ServiceProcess<InquiryMachine>>(isProcess, { message: 'must be a process made by createProcess' })
+      .optional(),
     policies: SimulationPolicies.optional(),
     arrivals: ArrivalOptions.prefault({}),
     agents: z.union([z.number().int().min(1).max(1_000_000), z.array(AgentGroup).min(1).readonly()]).optional(),

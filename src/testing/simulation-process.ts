@@ -38,7 +38,10 @@ function buildPolicy<TConfig, TPolicy>(
 
 type InquiryProcess = ServiceProcess<InquiryMachine>;
 
-const has = (method: string) => (v: unknown): boolean => typeof (v as Record<string, unknown> | null)?.[method] === 'function';
+const has =
+  (method: string) =>
+  (v: unknown): boolean =>
+    typeof (v as Record<string, unknown> | null)?.[method] === 'function';
 
 /** The process of a simulation; policy config errors are reported under `policies.<name>`. */
 export function processFor(config: SimulationConfig): InquiryProcess {
@@ -46,7 +49,13 @@ export function processFor(config: SimulationConfig): InquiryProcess {
   const standard = standardPolicies(config.arrivals.timezone);
   const given = config.policies ?? {};
   return createProcess(inquiryMachine, {
-    sla: buildPolicy<SlaPolicyConfig, SlaPolicy>('sla', given.sla, standard.sla, has('targetsFor') as (v: unknown) => v is SlaPolicy, slaPolicy),
+    sla: buildPolicy<SlaPolicyConfig, SlaPolicy>(
+      'sla',
+      given.sla,
+      standard.sla,
+      has('targetsFor') as (v: unknown) => v is SlaPolicy,
+      slaPolicy,
+    ),
     escalation: buildPolicy<EscalationPolicyConfig, EscalationPolicy>(
       'escalation',
       given.escalation,
@@ -63,4 +72,3 @@ export function processFor(config: SimulationConfig): InquiryProcess {
     ),
   });
 }
-

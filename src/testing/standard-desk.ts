@@ -12,7 +12,13 @@ import type { AgentGroup } from './simulation-options.js';
 import type { DurationDistributionInput } from './distribution.js';
 
 type Week = NonNullable<BusinessCalendarConfigInput['week']>;
-const weekdays = (span: [string, string]): Week => ({ mon: [span], tue: [span], wed: [span], thu: [span], fri: [span] });
+const weekdays = (span: [string, string]): Week => ({
+  mon: [span],
+  tue: [span],
+  wed: [span],
+  thu: [span],
+  fri: [span],
+});
 
 /**
  * Opening hours of the standard desk: Mon–Fri 07:00–21:00, Sat 09:00–17:00.
@@ -38,7 +44,10 @@ export function deskHours(timezone = 'UTC'): BusinessCalendarConfigInput {
  * simulate({ agents: [{ count: 6, shift: early }, { count: 4, shift: late }] });
  * ```
  */
-export function deskShifts(timezone = 'UTC'): { early: BusinessCalendarConfigInput; late: BusinessCalendarConfigInput } {
+export function deskShifts(timezone = 'UTC'): {
+  early: BusinessCalendarConfigInput;
+  late: BusinessCalendarConfigInput;
+} {
   return {
     early: { timezone, week: { ...weekdays(['07:00', '15:00']), sat: [['09:00', '17:00']] } },
     late: { timezone, week: weekdays(['13:00', '21:00']) },
@@ -57,7 +66,13 @@ export function deskShifts(timezone = 'UTC'): { early: BusinessCalendarConfigInp
  */
 export function twoShiftAgents(
   count: number,
-  options: { team?: string; capacity?: number; timezone?: string; skills?: readonly string[]; channels?: readonly Channel[] } = {},
+  options: {
+    team?: string;
+    capacity?: number;
+    timezone?: string;
+    skills?: readonly string[];
+    channels?: readonly Channel[];
+  } = {},
 ): AgentGroup[] {
   const { early, late } = deskShifts(options.timezone);
   const team = options.team ?? 'support';
@@ -69,7 +84,8 @@ export function twoShiftAgents(
   };
   const earlyCount = Math.ceil(count / 2);
   const groups: AgentGroup[] = [{ ...common, count: earlyCount, shift: early, prefix: `${team}-early` }];
-  if (count - earlyCount > 0) groups.push({ ...common, count: count - earlyCount, shift: late, prefix: `${team}-late` });
+  if (count - earlyCount > 0)
+    groups.push({ ...common, count: count - earlyCount, shift: late, prefix: `${team}-late` });
   return groups;
 }
 
@@ -124,7 +140,11 @@ export const standardHandling: Record<Channel, DurationDistributionInput> = {
  */
 export const standardScores = {
   happy: { csat: [2, 3, 8, 35, 52], nps: [1, 1, 1, 1, 2, 3, 5, 10, 17, 24, 35], ces: [30, 30, 18, 10, 6, 4, 2] },
-  unhappy: { csat: [18, 17, 25, 25, 15], nps: [6, 5, 6, 7, 8, 10, 12, 14, 12, 10, 10], ces: [8, 10, 15, 20, 20, 15, 12] },
+  unhappy: {
+    csat: [18, 17, 25, 25, 15],
+    nps: [6, 5, 6, 7, 8, 10, 12, 14, 12, 10, 10],
+    ces: [8, 10, 15, 20, 20, 15, 12],
+  },
 } as const;
 
 /**
@@ -138,7 +158,12 @@ export const standardScores = {
  * const process = createProcess(inquiryMachine, { sla, escalation, feedback });
  * ```
  */
-export function standardPolicies(timezone = 'UTC'): { sla: SlaPolicy; escalation: EscalationPolicy; feedback: FeedbackPolicy; hours: BusinessCalendar } {
+export function standardPolicies(timezone = 'UTC'): {
+  sla: SlaPolicy;
+  escalation: EscalationPolicy;
+  feedback: FeedbackPolicy;
+  hours: BusinessCalendar;
+} {
   const hours = businessCalendar(deskHours(timezone));
   return {
     hours,
@@ -161,7 +186,11 @@ export function standardPolicies(timezone = 'UTC'): { sla: SlaPolicy; escalation
     }),
     // CES after chats, NPS for key accounts, CSAT for everyone else (first match wins).
     feedback: feedbackPolicy({
-      surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: ['gold', 'vip'] }, kind: 'nps' }, { kind: 'csat' }],
+      surveys: [
+        { when: { channel: 'chat' }, kind: 'ces' },
+        { when: { tier: ['gold', 'vip'] }, kind: 'nps' },
+        { kind: 'csat' },
+      ],
       sendAfter: '1h',
       reminders: { count: 1, every: '2d' },
       expireAfter: '5d',

@@ -12,7 +12,10 @@ function streams() {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdout: { isTTY: false, write: (text: string) => out.push(text) }, stderr: { isTTY: false, write: (text: string) => err.push(text) } },
+    io: {
+      stdout: { isTTY: false, write: (text: string) => out.push(text) },
+      stderr: { isTTY: false, write: (text: string) => err.push(text) },
+    },
     stdout: () => out.join(''),
     stderr: () => err.join(''),
   };
@@ -49,7 +52,15 @@ async function failure(args: string[]): Promise<{ code: number; stderr: string }
 
 describe('serviceflow simulate --config', () => {
   it('simulates the options of a JSON file', async () => {
-    const config = file('desk.json', JSON.stringify({ inquiries: 80, days: 1, arrivals: { channels: { email: 1 } }, policies: { sla: { targets: [{ firstResponse: '1s' }] } } }));
+    const config = file(
+      'desk.json',
+      JSON.stringify({
+        inquiries: 80,
+        days: 1,
+        arrivals: { channels: { email: 1 } },
+        policies: { sla: { targets: [{ firstResponse: '1s' }] } },
+      }),
+    );
     const { stats, metrics } = await simulateWith(['--config', config]);
     expect(stats.inquiries).toBe(80);
     expect(metrics.slaAttainment.firstResponse.met).toBe(0);
@@ -72,7 +83,10 @@ describe('serviceflow simulate --config', () => {
     const { stats, metrics } = await simulateWith(['--config', config]);
     expect(stats.inquiries).toBe(150);
     expect(metrics.slaAttainment.firstResponse.met).toBe(0);
-    const inline = file('inline.ts', 'type Options = { inquiries: number; days: number };\nconst options: Options = { inquiries: 33, days: 1 };\nexport default options satisfies Options;\n');
+    const inline = file(
+      'inline.ts',
+      'type Options = { inquiries: number; days: number };\nconst options: Options = { inquiries: 33, days: 1 };\nexport default options satisfies Options;\n',
+    );
     expect((await simulateWith(['--config', inline])).stats.inquiries).toBe(33);
   });
 
@@ -87,15 +101,51 @@ describe('serviceflow simulate --config', () => {
 
   it.each([
     ['a missing file', () => join(dir, 'nope.json'), /nope\.json: no such config file/],
-    ['a JSON syntax error', () => file('broken.json', '{ "inquiries": 10,, }'), /broken\.json: cannot be loaded: .*JSON/],
-    ['a JavaScript syntax error', () => file('broken.mjs', 'export default { inquiries: };'), /broken\.mjs: cannot be loaded: /],
-    ['a TypeScript syntax error', () => file('broken.ts', 'const x: = 1;\nexport default {};'), /broken\.ts: cannot be loaded: /],
-    ['an exception while the file runs', () => file('throws.mjs', "throw new Error('no desk today');"), /throws\.mjs: cannot be loaded: no desk today/],
-    ['no default export', () => file('empty.mjs', 'export const inquiries = 1;'), /empty\.mjs: exports nothing: export the options as the default export/],
-    ['a TypeScript file without a default export', () => file('empty.ts', 'export const inquiries: number = 1;'), /empty\.ts: exports nothing/],
-    ['an unknown option', () => file('typo.json', '{ "inquries": 10 }'), /typo\.json: Invalid simulation options: .*inquries/],
-    ['an invalid option', () => file('zone.json', '{ "arrivals": { "timezone": "Mars/Olympus" } }'), /zone\.json: Invalid simulation options: arrivals\.timezone: must be an IANA time zone/],
-    ['an unknown extension', () => file('desk.yaml', 'inquiries: 10'), /desk\.yaml: unknown kind of config file: expected \.json, \.js/],
+    [
+      'a JSON syntax error',
+      () => file('broken.json', '{ "inquiries": 10,, }'),
+      /broken\.json: cannot be loaded: .*JSON/,
+    ],
+    [
+      'a JavaScript syntax error',
+      () => file('broken.mjs', 'export default { inquiries: };'),
+      /broken\.mjs: cannot be loaded: /,
+    ],
+    [
+      'a TypeScript syntax error',
+      () => file('broken.ts', 'const x: = 1;\nexport default {};'),
+      /broken\.ts: cannot be loaded: /,
+    ],
+    [
+      'an exception while the file runs',
+      () => file('throws.mjs', "throw new Error('no desk today');"),
+      /throws\.mjs: cannot be loaded: no desk today/,
+    ],
+    [
+      'no default export',
+      () => file('empty.mjs', 'export const inquiries = 1;'),
+      /empty\.mjs: exports nothing: export the options as the default export/,
+    ],
+    [
+      'a TypeScript file without a default export',
+      () => file('empty.ts', 'export const inquiries: number = 1;'),
+      /empty\.ts: exports nothing/,
+    ],
+    [
+      'an unknown option',
+      () => file('typo.json', '{ "inquries": 10 }'),
+      /typo\.json: Invalid simulation options: .*inquries/,
+    ],
+    [
+      'an invalid option',
+      () => file('zone.json', '{ "arrivals": { "timezone": "Mars/Olympus" } }'),
+      /zone\.json: Invalid simulation options: arrivals\.timezone: must be an IANA time zone/,
+    ],
+    [
+      'an unknown extension',
+      () => file('desk.yaml', 'inquiries: 10'),
+      /desk\.yaml: unknown kind of config file: expected \.json, \.js/,
+    ],
   ])('refuses %s with INVALID_CONFIG, the path, one line on stderr and exit code 2', async (_, path, message) => {
     const { code, stderr } = await failure(['--config', path()]);
     expect(code).toBe(2);

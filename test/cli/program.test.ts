@@ -33,7 +33,11 @@ describe('serviceflow simulate', () => {
     };
     const first = await run();
     expect(first.trim().split('\n')).toHaveLength(1);
-    const parsed = JSON.parse(first) as { stats: { inquiries: number }; metrics: { counts: { inquiries: number } }; timeline: { arrivals: number[] } };
+    const parsed = JSON.parse(first) as {
+      stats: { inquiries: number };
+      metrics: { counts: { inquiries: number } };
+      timeline: { arrivals: number[] };
+    };
     expect(parsed.stats.inquiries).toBe(200);
     expect(parsed.metrics.counts.inquiries).toBe(200);
     expect(await run()).toBe(first);
@@ -89,7 +93,10 @@ describe('serviceflow simulate', () => {
 
 describe('serviceflow diagram', () => {
   it('prints the Mermaid diagram of the inquiry and the contact machine', async () => {
-    for (const [machine, state] of [['inquiry', 'followUp'], ['contact', 'postContact']] as const) {
+    for (const [machine, state] of [
+      ['inquiry', 'followUp'],
+      ['contact', 'postContact'],
+    ] as const) {
       const s = streams(false);
       expect(await runCli(['diagram', machine], s.io)).toBe(0);
       expect(s.stdout()).toMatch(/^stateDiagram-v2/);
@@ -101,7 +108,9 @@ describe('serviceflow diagram', () => {
   });
 
   it('prints its version with --version and -V', async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     for (const flag of ['--version', '-V']) {
       const s = streams(false);
       expect(await runCli([flag], s.io)).toBe(0);

@@ -8,9 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { CHROMIUM, chromiumAvailable as available, chromiumRequired as required, inChromium } from '../support/chromium.js';
+import {
+  CHROMIUM,
+  chromiumAvailable as available,
+  chromiumRequired as required,
+  inChromium,
+} from '../support/chromium.js';
 
-if (!available && !required) console.warn(`report.browser.test: skipped, ${CHROMIUM} is not installed (apt-get install chromium)`);
+if (!available && !required)
+  console.warn(`report.browser.test: skipped, ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 const dir = mkdtempSync(join(tmpdir(), 'serviceflow-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +26,9 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
     expect(available, `${CHROMIUM} is required here (SERVICEFLOW_BROWSER_TESTS=required)`).toBe(true);
     const file = join(dir, 'report.html');
     const out = { write: () => true };
-    expect(await runCli(['simulate', '-n', '1500', '-d', '7', '-s', '9', '--report', file], { stdout: out, stderr: out })).toBe(0);
+    expect(
+      await runCli(['simulate', '-n', '1500', '-d', '7', '-s', '9', '--report', file], { stdout: out, stderr: out }),
+    ).toBe(0);
 
     const { problems } = await inChromium(file, async (page) => {
       expect(await page.title()).toMatch(/1,500 inquiries over 7 days/);
@@ -28,8 +36,17 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
         svgs.map((svg) => {
           const box = svg.getBoundingClientRect();
           const marks = [...svg.querySelectorAll('.mark')].map((mark) => Number(mark.getAttribute('data-value')));
-          const drawn = [...svg.querySelectorAll('rect.mark')].filter((rect) => rect.getBoundingClientRect().height > 0 || rect.getBoundingClientRect().width > 0).length;
-          return { name: svg.getAttribute('data-chart'), width: box.width, height: box.height, marks: marks.length, total: marks.reduce((a, b) => a + b, 0), drawn };
+          const drawn = [...svg.querySelectorAll('rect.mark')].filter(
+            (rect) => rect.getBoundingClientRect().height > 0 || rect.getBoundingClientRect().width > 0,
+          ).length;
+          return {
+            name: svg.getAttribute('data-chart'),
+            width: box.width,
+            height: box.height,
+            marks: marks.length,
+            total: marks.reduce((a, b) => a + b, 0),
+            drawn,
+          };
         }),
       );
       // the standard desk surveys by rule: CSAT, NPS and CES, each with its own chart
@@ -41,7 +58,9 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
         expect(chart.drawn, `${chart.name} draws its bars`).toBeGreaterThan(0);
       }
       expect(charts.find((c) => c.name === 'arrivals')?.total).toBe(1500);
-      const backlogPeak = await page.$eval('polyline[data-series="backlog"]', (line) => Number(line.getAttribute('data-max')));
+      const backlogPeak = await page.$eval('polyline[data-series="backlog"]', (line) =>
+        Number(line.getAttribute('data-max')),
+      );
       expect(backlogPeak).toBeGreaterThan(0);
       expect(await page.$$eval('table.kpis tr', (rows) => rows.length)).toBeGreaterThan(10);
       const screenshot = await page.screenshot({ fullPage: true });

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { CHROMIUM, chromiumAvailable, chromiumRequired, inChromium } from '../support/chromium.js';
 
-if (!chromiumAvailable && !chromiumRequired) console.warn(`staffing-report.browser.test: skipped, ${CHROMIUM} is not installed (apt-get install chromium)`);
+if (!chromiumAvailable && !chromiumRequired)
+  console.warn(`staffing-report.browser.test: skipped, ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 const dir = mkdtempSync(join(tmpdir(), 'serviceflow-staffing-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +21,23 @@ describe.skipIf(!chromiumAvailable && !chromiumRequired)('the staffing report in
     expect(chromiumAvailable, `${CHROMIUM} is required here (SERVICEFLOW_BROWSER_TESTS=required)`).toBe(true);
     const file = join(dir, 'staffing.html');
     const out = { write: () => true };
-    const argv = ['staff', '-n', '1500', '-d', '7', '-s', '4', '--target', 'sla:firstResponse:90', '--seeds', '1', '--rounds', '2', '--report', file];
+    const argv = [
+      'staff',
+      '-n',
+      '1500',
+      '-d',
+      '7',
+      '-s',
+      '4',
+      '--target',
+      'sla:firstResponse:90',
+      '--seeds',
+      '1',
+      '--rounds',
+      '2',
+      '--report',
+      file,
+    ];
     expect(await runCli(argv, { stdout: out, stderr: out })).toBe(0);
 
     const { result: page, problems } = await inChromium(file, async (page) => ({
@@ -33,7 +50,14 @@ describe.skipIf(!chromiumAvailable && !chromiumRequired)('the staffing report in
             const rect = mark.getBoundingClientRect();
             return rect.width > 0 && rect.height > 0;
           }).length;
-          return { name: svg.getAttribute('data-chart'), width: box.width, height: box.height, marks: marks.length, drawn, values: marks.map((m) => Number(m.getAttribute('data-value'))) };
+          return {
+            name: svg.getAttribute('data-chart'),
+            width: box.width,
+            height: box.height,
+            marks: marks.length,
+            drawn,
+            values: marks.map((m) => Number(m.getAttribute('data-value'))),
+          };
         }),
       ),
       had: await page.$eval('polyline[data-series="had"]', (line) => Number(line.getAttribute('data-max'))),

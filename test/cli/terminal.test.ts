@@ -23,7 +23,9 @@ function serviceflow(args: string[]): Run {
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
@@ -51,18 +53,21 @@ describe('the serviceflow process', { timeout: 90_000 }, () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('on %s during the progress bar, shows the cursor again, turns line wrap back on and exits %i', async (signal, code) => {
-    const run = serviceflow(['simulate', '--inquiries', '2000000', '--days', '60', '--progress']);
-    await stderrShows(run, 'Simulating');
-    expect(run.stderr()).toContain(HIDE_CURSOR);
-    expect(run.stderr()).toContain(WRAP_OFF);
-    run.child.kill(signal);
-    expect(await run.exit).toEqual({ code, signal: null });
-    const after = run.stderr().slice(run.stderr().lastIndexOf('Simulating'));
-    expect(after).toContain(SHOW_CURSOR);
-    expect(after).toContain(WRAP_ON);
-    expect(run.stdout()).toBe('');
-  });
+  ] as const)(
+    'on %s during the progress bar, shows the cursor again, turns line wrap back on and exits %i',
+    async (signal, code) => {
+      const run = serviceflow(['simulate', '--inquiries', '2000000', '--days', '60', '--progress']);
+      await stderrShows(run, 'Simulating');
+      expect(run.stderr()).toContain(HIDE_CURSOR);
+      expect(run.stderr()).toContain(WRAP_OFF);
+      run.child.kill(signal);
+      expect(await run.exit).toEqual({ code, signal: null });
+      const after = run.stderr().slice(run.stderr().lastIndexOf('Simulating'));
+      expect(after).toContain(SHOW_CURSOR);
+      expect(after).toContain(WRAP_ON);
+      expect(run.stdout()).toBe('');
+    },
+  );
 
   it('prints its version', async () => {
     const run = serviceflow(['--version']);

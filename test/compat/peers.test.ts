@@ -6,13 +6,24 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import * as z from 'zod';
-import { contactMachine, createProcess, createServiceDesk, inquiryMachine, memoryStore, serviceSetup, slaPolicy, ServiceFlowError } from 'serviceflow';
+import {
+  contactMachine,
+  createProcess,
+  createServiceDesk,
+  inquiryMachine,
+  memoryStore,
+  serviceSetup,
+  slaPolicy,
+  ServiceFlowError,
+} from 'serviceflow';
 import { applyEvents, checkInvariants, scenario, simulate } from 'serviceflow/testing';
 import { returnsProcess } from '../../examples/returns-process.js';
 
 const require = createRequire(import.meta.url);
 const installed = (name: string): string => (require(`${name}/package.json`) as { version: string }).version;
-const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { peerDependencies: Record<string, string> };
+const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  peerDependencies: Record<string, string>;
+};
 
 /** The lowest version a `^x.y.z` range admits. */
 const lowest = (range: string | undefined): string => /^\^(\d+\.\d+\.\d+)$/.exec(range ?? '')?.[1] ?? 'none';
@@ -36,7 +47,9 @@ describe(`peer dependencies (xstate ${installed('xstate')}, zod ${installed('zod
   });
 
   it('steps the inquiry process through a lifecycle with its SLA clocks', () => {
-    const process = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '1d' }] }) });
+    const process = createProcess(inquiryMachine, {
+      sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '1d' }] }),
+    });
     let step = process.start(input);
     step = process.send(step.state, { type: 'tick', at: at + 2 * 3_600_000 });
     expect(step.effects.map((effect) => effect.type)).toContain('sla.breached');
@@ -53,16 +66,23 @@ describe(`peer dependencies (xstate ${installed('xstate')}, zod ${installed('zod
     const process = createProcess(inquiryMachine);
     const { state } = process.start(input);
     expect(() => process.send(state, { type: 'prioritize', priority: 'mega', at } as never)).toThrow(ServiceFlowError);
-    expect(() => process.start({ ...input, channel: 'fax' } as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', path: ['channel'] }));
+    expect(() => process.start({ ...input, channel: 'fax' } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', path: ['channel'] }),
+    );
   });
 
   it('reads event and context schemas written with your own zod (serviceSetup)', () => {
-    const approval = serviceSetup({ events: { approve: { approver: z.string().min(1) } }, context: { approvedBy: z.string().nullable().default(null) } });
+    const approval = serviceSetup({
+      events: { approve: { approver: z.string().min(1) } },
+      context: { approvedBy: z.string().nullable().default(null) },
+    });
     expect(approval.eventSchema.safeParse({ type: 'approve', approver: 'lena', at }).success).toBe(true);
     let step = returnsProcess.start({ id: 'RMA-1', channel: 'web', customer: { id: 'C-1' }, at });
     step = returnsProcess.send(step.state, { type: 'approve', approver: 'lena', at: at + 1 });
     expect(step.state.context.approvedBy).toBe('lena');
-    expect(() => returnsProcess.send(step.state, { type: 'refund', amount: -1, at: at + 2 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_EVENT' }));
+    expect(() => returnsProcess.send(step.state, { type: 'refund', amount: -1, at: at + 2 } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_EVENT' }),
+    );
   });
 
   it("runs the machines as plain XState actors with your own xstate's createActor", () => {
@@ -71,7 +91,9 @@ describe(`peer dependencies (xstate ${installed('xstate')}, zod ${installed('zod
     actor.send({ type: 'assign', agentId: 'a-1', at: at + 1 });
     expect(actor.getSnapshot().value).toMatchObject({ resolution: expect.anything() });
     actor.stop();
-    const contact = createActor(contactMachine, { input: { id: 'K-1', channel: 'chat', direction: 'inbound', customer: { id: 'C-1' }, at } }).start();
+    const contact = createActor(contactMachine, {
+      input: { id: 'K-1', channel: 'chat', direction: 'inbound', customer: { id: 'C-1' }, at },
+    }).start();
     expect(contact.getSnapshot().status).toBe('active');
     contact.stop();
   });
@@ -82,7 +104,13 @@ describe(`peer dependencies (xstate ${installed('xstate')}, zod ${installed('zod
     expect(metrics?.counts.inquiries).toBe(60);
     expect(scenario().receive().agentReply().resolve().run().view.stage).toBe('followUp');
     const process = createProcess(inquiryMachine);
-    checkInvariants(applyEvents(process, input, [{ type: 'agent.reply', at: at + 1 }, { type: 'resolve', at: at + 2 }]), { process });
+    checkInvariants(
+      applyEvents(process, input, [
+        { type: 'agent.reply', at: at + 1 },
+        { type: 'resolve', at: at + 2 },
+      ]),
+      { process },
+    );
   });
 
   it('runs a desk over a store', async () => {

@@ -16,7 +16,11 @@ const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h', 
 type Desk = ServiceDesk<typeof inquiryMachine>;
 
 const desks: Desk[] = [];
-function deskWith(options: Partial<Parameters<typeof createServiceDesk<typeof inquiryMachine>>[0]> = {}): { desk: Desk; clock: ManualClock; store: SnapshotStore } {
+function deskWith(options: Partial<Parameters<typeof createServiceDesk<typeof inquiryMachine>>[0]> = {}): {
+  desk: Desk;
+  clock: ManualClock;
+  store: SnapshotStore;
+} {
   const clock = manualClock(T0);
   const store = options.store ?? memoryStore();
   const desk = createServiceDesk({ process, clock, store, ...options });
@@ -49,7 +53,12 @@ describe('createServiceDesk', () => {
         ['T-1:1:1', 'sla.started'],
       ]);
       const inquiry = await desk.get('T-1');
-      expect(inquiry).toMatchObject({ id: 'T-1', version: 1, wakeAt: T0 + HOUR, view: { stage: 'inquiry', priority: 'normal' } });
+      expect(inquiry).toMatchObject({
+        id: 'T-1',
+        version: 1,
+        wakeAt: T0 + HOUR,
+        view: { stage: 'inquiry', priority: 'normal' },
+      });
     });
 
     it('applies an event and returns the step: effects with journal ids, the view and the new version', async () => {
@@ -99,7 +108,12 @@ describe('createServiceDesk', () => {
       const { desk, store } = deskWith();
       await desk.open(makeInput());
       const sends = Array.from({ length: 40 }, (_, i) =>
-        desk.send('T-1', i % 2 === 0 ? { type: 'customer.reply', at: T0 + (i + 1) * MINUTE } : { type: 'agent.reply', agentId: 'ana', at: T0 + (i + 1) * MINUTE }),
+        desk.send(
+          'T-1',
+          i % 2 === 0
+            ? { type: 'customer.reply', at: T0 + (i + 1) * MINUTE }
+            : { type: 'agent.reply', agentId: 'ana', at: T0 + (i + 1) * MINUTE },
+        ),
       );
       const steps = await Promise.all(sends);
       expect(steps.map((step) => step.version)).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
@@ -133,7 +147,9 @@ describe('createServiceDesk', () => {
     it('reloads and re-applies the event when another writer saved first', async () => {
       const base = memoryStore();
       let interfere = true;
-      const other = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [] }) });
+      const other = makeProcess({
+        sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [] }),
+      });
       const store: SnapshotStore = {
         ...base,
         async save(write) {
@@ -141,8 +157,18 @@ describe('createServiceDesk', () => {
             interfere = false;
             // Another process sneaks its own step in between our load and our save.
             const current = await base.load(write.id);
-            const step = other.send(other.restore(current!.state), { type: 'categorize', category: 'billing', at: T0 + MINUTE }); // loaded just above
-            await base.save({ ...write, state: step.state, lastEventAt: T0 + MINUTE, effects: step.effects, expectedVersion: current!.version });
+            const step = other.send(other.restore(current!.state), {
+              type: 'categorize',
+              category: 'billing',
+              at: T0 + MINUTE,
+            }); // loaded just above
+            await base.save({
+              ...write,
+              state: step.state,
+              lastEventAt: T0 + MINUTE,
+              effects: step.effects,
+              expectedVersion: current!.version,
+            });
           }
           return base.save(write);
         },
@@ -167,7 +193,14 @@ describe('createServiceDesk', () => {
       const { desk } = deskWith({ store, maxAttempts: 3 });
       const seen: string[] = [];
       desk.on('effect', (effect) => void seen.push(effect.type));
-      await base.create({ id: 'T-1', state: process.start(makeInput()).state, stage: 'inquiry', wakeAt: null, lastEventAt: T0, effects: [] });
+      await base.create({
+        id: 'T-1',
+        state: process.start(makeInput()).state,
+        stage: 'inquiry',
+        wakeAt: null,
+        lastEventAt: T0,
+        effects: [],
+      });
       const error = await rejection(desk.send('T-1', { type: 'agent.reply', at: T0 + MINUTE }));
       expect(error.code).toBe('CONFLICT');
       expect(error.message).toMatch(/after 3 attempts/);
@@ -193,7 +226,12 @@ describe('createServiceDesk', () => {
       await desk.open(makeInput());
       await clock.advance(2 * HOUR);
       expect(breaches).toHaveLength(1);
-      expect(breaches[0]![0]).toMatchObject({ type: 'sla.breached', metric: 'firstResponse', at: T0 + HOUR, dueAt: T0 + HOUR });
+      expect(breaches[0]![0]).toMatchObject({
+        type: 'sla.breached',
+        metric: 'firstResponse',
+        at: T0 + HOUR,
+        dueAt: T0 + HOUR,
+      });
       expect(breaches[0]![1]).toEqual({ id: 'T-1:2:0', inquiryId: 'T-1', version: 2, index: 0, redelivery: false });
       expect(all).toEqual(['sla.started', 'sla.started', 'sla.breached']);
       expect(versionsSeen).toEqual([1, 1, 2]);
@@ -225,7 +263,10 @@ describe('createServiceDesk', () => {
       const errors: unknown[] = [];
       const deliveries: EffectDelivery[] = [];
       let failures = 1;
-      desk.on('error', (error, context) => void errors.push([context.operation, context.effectId, (error as Error).message]));
+      desk.on(
+        'error',
+        (error, context) => void errors.push([context.operation, context.effectId, (error as Error).message]),
+      );
       desk.on('sla.met', (_effect, delivery) => {
         deliveries.push(delivery);
         if (failures-- > 0) throw new Error('mail server down');
@@ -247,7 +288,14 @@ describe('createServiceDesk', () => {
       const store = memoryStore();
       const started = process.start(makeInput());
       // A run that saved its step and died before delivering it.
-      await store.create({ id: 'T-1', state: started.state, stage: 'inquiry', wakeAt: started.wakeAt, lastEventAt: T0, effects: started.effects });
+      await store.create({
+        id: 'T-1',
+        state: started.state,
+        stage: 'inquiry',
+        wakeAt: started.wakeAt,
+        lastEventAt: T0,
+        effects: started.effects,
+      });
       const { desk } = deskWith({ store });
       const seen: [string, boolean][] = [];
       desk.on('effect', (_effect, { id, redelivery }) => void seen.push([id, redelivery]));
@@ -264,7 +312,10 @@ describe('createServiceDesk', () => {
       const once: string[] = [];
       const removed: string[] = [];
       const listener = (): void => void removed.push('x');
-      desk.once('sla.started', (effect) => void once.push(effect.metric)).on('sla.started', listener).off('sla.started', listener);
+      desk
+        .once('sla.started', (effect) => void once.push(effect.metric))
+        .on('sla.started', listener)
+        .off('sla.started', listener);
       await desk.open(makeInput());
       expect(once).toEqual(['firstResponse']);
       expect(removed).toEqual([]);
@@ -314,9 +365,9 @@ describe('createServiceDesk', () => {
       await desk.open(makeInput());
       await desk.send('T-1', { type: 'agent.reply', at: T0 + MINUTE });
       await clock.advance(9 * HOUR);
-      expect((await store.journal('T-1')).filter((entry) => entry.type === 'sla.breached').map((entry) => entry.effect)).toMatchObject([
-        { metric: 'resolution', at: T0 + 8 * HOUR },
-      ]);
+      expect(
+        (await store.journal('T-1')).filter((entry) => entry.type === 'sla.breached').map((entry) => entry.effect),
+      ).toMatchObject([{ metric: 'resolution', at: T0 + 8 * HOUR }]);
     });
 
     it('recovers the pending wake-ups of an earlier run from the store', async () => {

@@ -5,10 +5,20 @@ import { runScalingExample } from '../../examples/scaling.js';
 import { redisAvailability, startRedisServer } from '../support/redis-server.js';
 
 const region = (file: string, name: string): string | undefined =>
-  new RegExp(`// #region ${name}\\n([\\s\\S]*?)// #endregion ${name}`).exec(readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8'))?.[1];
+  new RegExp(`// #region ${name}\\n([\\s\\S]*?)// #endregion ${name}`).exec(
+    readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8'),
+  )?.[1];
 const dedent = (code: string): string => {
-  const indent = Math.min(...code.split('\n').filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)![0].length)); // every line matches
-  return code.split('\n').map((line) => line.slice(indent)).join('\n');
+  const indent = Math.min(
+    ...code
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => /^ */.exec(line)![0].length),
+  ); // every line matches
+  return code
+    .split('\n')
+    .map((line) => line.slice(indent))
+    .join('\n');
 };
 
 describe('examples/desk.ts', () => {
@@ -36,16 +46,20 @@ describe('examples/desk.ts', () => {
 const redis = redisAvailability();
 
 describe('examples/scaling.ts', () => {
-  it.skipIf(redis.kind === 'none')('applies every inquiry’s events in order across two workers', async () => {
-    const server = await startRedisServer(redis);
-    try {
-      const lines = await runScalingExample({ redisUrl: `redis://${server.host}:${server.port}`, print: () => {} });
-      for (let i = 1; i <= 6; i++) expect(lines).toContain(`T-${i}: resolution, first response met, log position 3`);
-      expect(lines?.filter((line) => / first response met$/.test(line))).toHaveLength(6);
-    } finally {
-      await server.stop();
-    }
-  }, 60_000);
+  it.skipIf(redis.kind === 'none')(
+    'applies every inquiry’s events in order across two workers',
+    async () => {
+      const server = await startRedisServer(redis);
+      try {
+        const lines = await runScalingExample({ redisUrl: `redis://${server.host}:${server.port}`, print: () => {} });
+        for (let i = 1; i <= 6; i++) expect(lines).toContain(`T-${i}: resolution, first response met, log position 3`);
+        expect(lines?.filter((line) => / first response met$/.test(line))).toHaveLength(6);
+      } finally {
+        await server.stop();
+      }
+    },
+    60_000,
+  );
 
   it('says Redis is not reachable and does nothing when there is none', async () => {
     const lines = await runScalingExample({ redisUrl: 'redis://127.0.0.1:1', print: () => {} });

@@ -28,7 +28,10 @@ import { HOUR, MINUTE, T0, makeProcess } from '../support/fixtures.js';
 
 const process = makeProcess({
   sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [0.75] }),
-  escalation: escalationPolicy({ levels: [{ name: 'agent' }, { name: 'specialist' }, { name: 'manager' }, { name: 'director' }], rules: [] }),
+  escalation: escalationPolicy({
+    levels: [{ name: 'agent' }, { name: 'specialist' }, { name: 'manager' }, { name: 'director' }],
+    rules: [],
+  }),
 });
 const DEADLINE_EFFECTS = new Set(['sla.warning', 'sla.breached']);
 const END = T0 + 24 * HOUR;
@@ -41,7 +44,10 @@ interface Action {
 }
 
 /** Inquiries opened over 6 hours; each is escalated once, half get a first reply, some within the hour. */
-function plan(count: number, seed: number): { inputs: Map<string, InquiryInputInit>; events: Map<string, InquiryEventInit[]>; actions: Action[] } {
+function plan(
+  count: number,
+  seed: number,
+): { inputs: Map<string, InquiryInputInit>; events: Map<string, InquiryEventInit[]>; actions: Action[] } {
   const random = seededRandom(seed);
   const inputs = new Map<string, InquiryInputInit>();
   const events = new Map<string, InquiryEventInit[]>();
@@ -52,7 +58,8 @@ function plan(count: number, seed: number): { inputs: Map<string, InquiryInputIn
     inputs.set(id, { id, channel: 'email', customer: { id: `C-${i % 97}` }, at: openedAt });
     actions.push({ at: openedAt, id, eventId: `open-${id}`, run: 'open' });
     const own: InquiryEventInit[] = [{ type: 'escalate', at: openedAt + random.int(MINUTE, 10 * HOUR) }];
-    if (random.chance(0.5)) own.push({ type: 'agent.reply', agentId: 'ana', at: openedAt + random.int(MINUTE, 2 * HOUR) });
+    if (random.chance(0.5))
+      own.push({ type: 'agent.reply', agentId: 'ana', at: openedAt + random.int(MINUTE, 2 * HOUR) });
     own.sort((a, b) => (a.at as number) - (b.at as number));
     events.set(id, own);
     own.forEach((event, index) => actions.push({ at: event.at as number, id, eventId: `${id}-${index}`, run: event }));
@@ -92,7 +99,13 @@ async function untilDone<T>(work: () => Promise<T>): Promise<{ result: T; retrie
   }
 }
 
-async function run(label: string, base: SnapshotStore, scheduler: DeskScheduler, count: number, seed: number): Promise<void> {
+async function run(
+  label: string,
+  base: SnapshotStore,
+  scheduler: DeskScheduler,
+  count: number,
+  seed: number,
+): Promise<void> {
   const store = faultyStore(base, { seed, failRate: 0.05, lostAckShare: 0.5 });
   const clock = manualClock(T0);
   const desk = createServiceDesk({ process, store, clock, scheduler, outbox: { interval: 60_000 } });
@@ -110,7 +123,9 @@ async function run(label: string, base: SnapshotStore, scheduler: DeskScheduler,
     await clock.advanceTo(action.at);
     const input = inputs.get(action.id) as InquiryInputInit; // every action's inquiry is planned
     const { run: what, eventId } = action;
-    const done = await untilDone(() => (what === 'open' ? desk.open(input, { eventId }) : desk.send(action.id, what, { eventId })));
+    const done = await untilDone(() =>
+      what === 'open' ? desk.open(input, { eventId }) : desk.send(action.id, what, { eventId }),
+    );
     retries += done.retries;
   }
   await clock.advanceTo(END); // every deadline falls due by then, with faults still striking
@@ -134,7 +149,9 @@ async function run(label: string, base: SnapshotStore, scheduler: DeskScheduler,
     lost += want.filter((effect) => !got.includes(effect)).length;
     doubled += got.length - new Set(got).size;
     if (JSON.stringify(got) !== JSON.stringify(want) && mismatches.length < 3) {
-      mismatches.push(`${id}: missing ${want.filter((e) => !got.includes(e)).join(' ')} unexpected ${got.filter((e) => !want.includes(e)).join(' ')}`);
+      mismatches.push(
+        `${id}: missing ${want.filter((e) => !got.includes(e)).join(' ')} unexpected ${got.filter((e) => !want.includes(e)).join(' ')}`,
+      );
     }
     for (const entry of journal) if (!delivered.has(entry.id)) mismatches.push(`${entry.id} never delivered`);
   }
@@ -145,7 +162,13 @@ async function run(label: string, base: SnapshotStore, scheduler: DeskScheduler,
     `fault injection ${label}: inquiries ${count}, store calls ${calls}, faults injected ${injected} (${after} lost acks), retried sends ${retries}, errors reported ${reportedErrors}, deadlines fired ${deadlinesFired}, lost ${lost}, doubled ${doubled}`,
   );
   expect(injected).toBeGreaterThan(count / 10);
-  expect({ lost, doubled, mismatches, unscheduled, parked }).toEqual({ lost: 0, doubled: 0, mismatches: [], unscheduled: [], parked: [] });
+  expect({ lost, doubled, mismatches, unscheduled, parked }).toEqual({
+    lost: 0,
+    doubled: 0,
+    mismatches: [],
+    unscheduled: [],
+    parked: [],
+  });
 }
 
 const schedulers: [string, () => DeskScheduler][] = [
@@ -163,13 +186,21 @@ describe('fault injection: random transient store failures on every method', () 
     await db.close();
   });
 
-  it.each(schedulers)('memoryStore with the %s: every deadline fires once at its own time, no event applied twice', async (name, scheduler) => {
-    await run(`memoryStore/${name}`, memoryStore(), scheduler(), 1_500, 12);
-  }, 120_000);
+  it.each(schedulers)(
+    'memoryStore with the %s: every deadline fires once at its own time, no event applied twice',
+    async (name, scheduler) => {
+      await run(`memoryStore/${name}`, memoryStore(), scheduler(), 1_500, 12);
+    },
+    120_000,
+  );
 
-  it.each(schedulers)('postgresStore on PGlite with the %s: the same', async (name, scheduler) => {
-    const tablePrefix = `faults${prefix++}_`;
-    await migrate(db, { tablePrefix });
-    await run(`PGlite/${name}`, postgresStore(db, { tablePrefix }), scheduler(), 100, 34);
-  }, 180_000);
+  it.each(schedulers)(
+    'postgresStore on PGlite with the %s: the same',
+    async (name, scheduler) => {
+      const tablePrefix = `faults${prefix++}_`;
+      await migrate(db, { tablePrefix });
+      await run(`PGlite/${name}`, postgresStore(db, { tablePrefix }), scheduler(), 100, 34);
+    },
+    180_000,
+  );
 });

@@ -16,11 +16,19 @@ import {
 } from '../../src/index.js';
 import { DAY, HOUR, T0, makeInput } from '../support/fixtures.js';
 
-const process = createProcess(inquiryMachine, { feedback: feedbackPolicy({ survey: false, reopenWindow: '2d', autoCloseAfter: '3d' }) });
+const process = createProcess(inquiryMachine, {
+  feedback: feedbackPolicy({ survey: false, reopenWindow: '2d', autoCloseAfter: '3d' }),
+});
 type Desk = ServiceDesk<typeof inquiryMachine>;
 const desks: Desk[] = [];
 const deskWith = (options: Partial<ServiceDeskOptions<typeof inquiryMachine>> = {}): Desk => {
-  const desk = createServiceDesk({ process, clock: manualClock(T0), scheduler: false, store: memoryStore(), ...options });
+  const desk = createServiceDesk({
+    process,
+    clock: manualClock(T0),
+    scheduler: false,
+    store: memoryStore(),
+    ...options,
+  });
   desks.push(desk);
   return desk;
 };
@@ -50,7 +58,10 @@ describe('automatic follow-ups (in-process desk)', () => {
     const desk = deskWith();
     await closedInquiry(desk);
     const heard: { request: FollowUpRequestedEffect; existed: boolean }[] = [];
-    desk.on('followUp.requested', async (request) => void heard.push({ request, existed: (await desk.get(request.input.id)) !== undefined }));
+    desk.on(
+      'followUp.requested',
+      async (request) => void heard.push({ request, existed: (await desk.get(request.input.id)) !== undefined }),
+    );
 
     const step = await desk.send('T-1', { type: 'customer.reply', at: LATE });
 
@@ -64,13 +75,30 @@ describe('automatic follow-ups (in-process desk)', () => {
           inquiryId: 'T-1',
           at: LATE,
           by: 'customer.reply',
-          input: { id, channel: 'email', customer: { id: 'C-1', tier: 'gold' }, priority: 'high', category: 'billing', subject: 'Refund', followUpOf: 'T-1', at: LATE },
+          input: {
+            id,
+            channel: 'email',
+            customer: { id: 'C-1', tier: 'gold' },
+            priority: 'high',
+            category: 'billing',
+            subject: 'Refund',
+            followUpOf: 'T-1',
+            at: LATE,
+          },
         },
         existed: true,
       },
     ]);
     const followUp = await desk.get(id);
-    expect(followUp?.view).toMatchObject({ id, stage: 'inquiry', followUpOf: 'T-1', receivedAt: LATE, customer: { id: 'C-1' }, priority: 'high', category: 'billing' });
+    expect(followUp?.view).toMatchObject({
+      id,
+      stage: 'inquiry',
+      followUpOf: 'T-1',
+      receivedAt: LATE,
+      customer: { id: 'C-1' },
+      priority: 'high',
+      category: 'billing',
+    });
   });
 
   it('opens one follow-up when the same event is sent again (a retry)', async () => {
@@ -140,7 +168,9 @@ describe('automatic follow-ups (in-process desk)', () => {
   });
 
   it('names follow-ups with followUps.id, deterministically', async () => {
-    const desk = deskWith({ followUps: { id: (request) => `${request.inquiryId}/${new Date(request.at).toISOString().slice(0, 10)}` } });
+    const desk = deskWith({
+      followUps: { id: (request) => `${request.inquiryId}/${new Date(request.at).toISOString().slice(0, 10)}` },
+    });
     await closedInquiry(desk);
     const heard: string[] = [];
     desk.on('followUp.requested', (request) => void heard.push(request.input.id));

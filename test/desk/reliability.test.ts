@@ -29,7 +29,10 @@ const process = makeProcess({
 type Desk = ServiceDesk<typeof inquiryMachine>;
 type Scheduler = () => DeskScheduler;
 
-const v0 = JSON.parse(readFileSync(new URL('../fixtures/inquiry-state-v0.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const v0 = JSON.parse(readFileSync(new URL('../fixtures/inquiry-state-v0.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 const desks: Desk[] = [];
 afterEach(async () => {
@@ -41,9 +44,19 @@ interface Reported {
   readonly context: DeskErrorContext;
 }
 
-function deskOn(store: SnapshotStore, scheduler: DeskScheduler, options: { process?: ServiceProcess<typeof inquiryMachine>; start?: number; cacheSize?: number } = {}) {
+function deskOn(
+  store: SnapshotStore,
+  scheduler: DeskScheduler,
+  options: { process?: ServiceProcess<typeof inquiryMachine>; start?: number; cacheSize?: number } = {},
+) {
   const clock = manualClock(options.start ?? T0);
-  const desk = createServiceDesk({ process: options.process ?? process, store, clock, scheduler, cacheSize: options.cacheSize ?? 10_000 });
+  const desk = createServiceDesk({
+    process: options.process ?? process,
+    store,
+    clock,
+    scheduler,
+    cacheSize: options.cacheSize ?? 10_000,
+  });
   desks.push(desk);
   const errors: Reported[] = [];
   const parked: ParkedSnapshot[] = [];
@@ -75,7 +88,12 @@ describe.each(schedulers)('a failed wake-up on the %s', (_name, scheduler) => {
     await clock.advance(DAY); // before: still running a week later
     const inquiry = await desk.get('T-1');
     expect(inquiry?.view.sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: T0 + HOUR });
-    expect(errors).toEqual([{ error: expect.any(InjectedStoreFault), context: expect.objectContaining({ operation: 'wake', inquiryId: 'T-1', attempt: 1 }) }]);
+    expect(errors).toEqual([
+      {
+        error: expect.any(InjectedStoreFault),
+        context: expect.objectContaining({ operation: 'wake', inquiryId: 'T-1', attempt: 1 }),
+      },
+    ]);
   });
 
   it('fires a deadline exactly once when the save committed but its answer was lost', async () => {
@@ -101,7 +119,10 @@ describe.each(schedulers)('a failed wake-up on the %s', (_name, scheduler) => {
     store.failNext('create', { timing: 'after' });
     await rejection(desk.open(makeInput()));
     await clock.advance(DAY);
-    expect((await desk.get('T-1'))?.view.sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: T0 + HOUR });
+    expect((await desk.get('T-1'))?.view.sla.firstResponse).toMatchObject({
+      status: 'breached',
+      breachedAt: T0 + HOUR,
+    });
   });
 
   it('backs off exponentially, capped, reporting each failed attempt once, and recovers when the store does', async () => {
@@ -120,7 +141,10 @@ describe.each(schedulers)('a failed wake-up on the %s', (_name, scheduler) => {
       expect(gap).toBeGreaterThanOrEqual(capped / 2);
       expect(gap).toBeLessThanOrEqual(capped + 1_000);
     }
-    expect((await desk.get('T-1'))?.view.sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: T0 + HOUR });
+    expect((await desk.get('T-1'))?.view.sla.firstResponse).toMatchObject({
+      status: 'breached',
+      breachedAt: T0 + HOUR,
+    });
   });
 });
 
@@ -128,7 +152,10 @@ describe('retry timing', () => {
   it('is deterministic for a seed, differs between inquiries, and stays within the capped exponential bounds', async () => {
     const run = async (seed: number) => {
       const store = faultyStore(memoryStore(), { failRate: 0 });
-      const { desk, clock, errors } = deskOn(store, timerScheduler({ retry: { initialDelay: 1_000, maxDelay: 8_000, seed } }));
+      const { desk, clock, errors } = deskOn(
+        store,
+        timerScheduler({ retry: { initialDelay: 1_000, maxDelay: 8_000, seed } }),
+      );
       await desk.open(makeInput({ id: 'A' }));
       await desk.open(makeInput({ id: 'B' }));
       store.failNext('save', { times: 12 });
@@ -146,11 +173,25 @@ describe('retry timing', () => {
 describe.each(schedulers)('unwakeable inquiries on the %s', (_name, scheduler) => {
   it('parks an inquiry stored by a machine version without a migration: one attempt, a parked event, a journal record, listed for an operator', async () => {
     const store = memoryStore();
-    await store.create({ id: 'INQ-1001', state: v0, stage: 'resolution', wakeAt: FIXTURE_T0 + HOUR, lastEventAt: FIXTURE_T0, effects: [] });
+    await store.create({
+      id: 'INQ-1001',
+      state: v0,
+      stage: 'resolution',
+      wakeAt: FIXTURE_T0 + HOUR,
+      lastEventAt: FIXTURE_T0,
+      effects: [],
+    });
     const { desk, clock, errors, parked } = deskOn(store, scheduler(), { start: FIXTURE_T0 });
     await clock.advance(DAY);
     expect(parked).toEqual([
-      { id: 'INQ-1001', version: 2, stage: 'resolution', wakeAt: FIXTURE_T0 + HOUR, parkedAt: expect.any(Number), reason: { code: 'INCOMPATIBLE_STATE', message: expect.stringMatching(/no migration from '0'/) } },
+      {
+        id: 'INQ-1001',
+        version: 2,
+        stage: 'resolution',
+        wakeAt: FIXTURE_T0 + HOUR,
+        parkedAt: expect.any(Number),
+        reason: { code: 'INCOMPATIBLE_STATE', message: expect.stringMatching(/no migration from '0'/) },
+      },
     ]);
     expect(await desk.parked()).toEqual(parked);
     expect(errors).toEqual([]);
@@ -161,16 +202,30 @@ describe.each(schedulers)('unwakeable inquiries on the %s', (_name, scheduler) =
 
   it('unparks after the operator deploys the migration: the inquiry is woken at once and its deadline fires', async () => {
     const store = memoryStore();
-    await store.create({ id: 'INQ-1001', state: v0, stage: 'resolution', wakeAt: FIXTURE_T0 + 24 * HOUR, lastEventAt: FIXTURE_T0 + 90 * MINUTE, effects: [] });
+    await store.create({
+      id: 'INQ-1001',
+      state: v0,
+      stage: 'resolution',
+      wakeAt: FIXTURE_T0 + 24 * HOUR,
+      lastEventAt: FIXTURE_T0 + 90 * MINUTE,
+      effects: [],
+    });
     const first = deskOn(store, scheduler(), { start: FIXTURE_T0 + 24 * HOUR });
     await first.clock.advance(MINUTE);
     expect(first.parked).toHaveLength(1);
     await first.desk.close();
     const migrating = makeProcess({
       sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '1d' }], warnAt: [] }),
-      escalation: escalationPolicy({ levels: [{ name: 'agent' }, { name: 'specialist' }], rules: [{ on: 'sla.breached', escalateTo: '+1' }] }),
+      escalation: escalationPolicy({
+        levels: [{ name: 'agent' }, { name: 'specialist' }],
+        rules: [{ on: 'sla.breached', escalateTo: '+1' }],
+      }),
       migrations: {
-        '0': (state) => ({ ...state, machine: { ...state.machine, version: '1' }, context: { ...(state.context as object), contacts: [], reopenCount: 0 } }),
+        '0': (state) => ({
+          ...state,
+          machine: { ...state.machine, version: '1' },
+          context: { ...(state.context as object), contacts: [], reopenCount: 0 },
+        }),
       },
     });
     const fixed = deskOn(store, scheduler(), { process: migrating, start: FIXTURE_T0 + 25 * HOUR });
@@ -180,7 +235,9 @@ describe.each(schedulers)('unwakeable inquiries on the %s', (_name, scheduler) =
     expect(await fixed.desk.parked()).toEqual([]);
     const inquiry = await fixed.desk.get('INQ-1001');
     expect(inquiry?.view.sla.resolution).toMatchObject({ status: 'breached', breachedAt: FIXTURE_T0 + 24 * HOUR });
-    expect((await store.journal('INQ-1001')).map((entry) => entry.type)).toEqual(expect.arrayContaining(['inquiry.parked', 'inquiry.unparked', 'sla.breached']));
+    expect((await store.journal('INQ-1001')).map((entry) => entry.type)).toEqual(
+      expect.arrayContaining(['inquiry.parked', 'inquiry.unparked', 'sla.breached']),
+    );
   });
 
   it('parks an inquiry whose tick never moves wakeAt instead of saving it in a loop', async () => {
@@ -208,24 +265,44 @@ describe('pollingScheduler', () => {
   it('never polls faster than its interval, and a full batch of unwakeable rows neither starves the others nor hangs the clock', async () => {
     const base = memoryStore();
     for (let i = 0; i < 100; i++) {
-      await base.create({ id: `old-${String(i).padStart(3, '0')}`, state: v0, stage: 'resolution', wakeAt: FIXTURE_T0, lastEventAt: FIXTURE_T0, effects: [] });
+      await base.create({
+        id: `old-${String(i).padStart(3, '0')}`,
+        state: v0,
+        stage: 'resolution',
+        wakeAt: FIXTURE_T0,
+        lastEventAt: FIXTURE_T0,
+        effects: [],
+      });
     }
     let dueCalls = 0;
     const store: SnapshotStore = { ...base, due: (query) => (dueCalls++, base.due(query)) };
-    const { desk, clock, parked } = deskOn(store, pollingScheduler({ interval: 1_000, batch: 100 }), { start: FIXTURE_T0 });
+    const { desk, clock, parked } = deskOn(store, pollingScheduler({ interval: 1_000, batch: 100 }), {
+      start: FIXTURE_T0,
+    });
     await desk.open(makeInput({ at: FIXTURE_T0 }));
     await clock.advance(2 * HOUR); // returns: before, a full batch polled again at the same instant forever
     expect(dueCalls).toBeLessThanOrEqual((2 * HOUR) / 1_000 + 1);
     expect(parked).toHaveLength(100);
-    expect((await desk.get('T-1'))?.view.sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: FIXTURE_T0 + HOUR });
+    expect((await desk.get('T-1'))?.view.sla.firstResponse).toMatchObject({
+      status: 'breached',
+      breachedAt: FIXTURE_T0 + HOUR,
+    });
   });
 
-  it('corrects a stored wakeAt that is due but not the process\'s own, so due() stops offering the row', async () => {
+  it("corrects a stored wakeAt that is due but not the process's own, so due() stops offering the row", async () => {
     const store = memoryStore();
     const { desk, clock } = deskOn(store, pollingScheduler({ interval: 1_000 }), { cacheSize: 0 });
     const opened = await desk.open(makeInput());
     const stored = await store.load('T-1');
-    await store.save({ id: 'T-1', expectedVersion: 1, state: stored?.state, stage: 'inquiry', wakeAt: T0 - HOUR, lastEventAt: T0, effects: [] });
+    await store.save({
+      id: 'T-1',
+      expectedVersion: 1,
+      state: stored?.state,
+      stage: 'inquiry',
+      wakeAt: T0 - HOUR,
+      lastEventAt: T0,
+      effects: [],
+    });
     await clock.advance(5_000);
     expect(await store.due({ until: clock.now() })).toEqual([]);
     expect((await store.load('T-1'))?.wakeAt).toBe(opened.wakeAt);
@@ -250,7 +327,8 @@ describe('pollingScheduler', () => {
     expect((await desk.get('c'))?.view.sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: T0 + HOUR });
     failing.clear();
     await clock.advance(10 * MINUTE);
-    for (const id of ['a', 'b']) expect((await desk.get(id))?.view.sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: T0 + HOUR });
+    for (const id of ['a', 'b'])
+      expect((await desk.get(id))?.view.sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: T0 + HOUR });
   });
 });
 
@@ -258,14 +336,23 @@ describe('a store without park()', () => {
   it('keeps unwakeable inquiries parked in memory: listed, not retried, unparked on request', async () => {
     const { park: _park, unpark: _unpark, parked: _parked, ...rest } = memoryStore();
     const store: SnapshotStore = rest;
-    await store.create({ id: 'INQ-1001', state: v0, stage: 'resolution', wakeAt: FIXTURE_T0 + HOUR, lastEventAt: FIXTURE_T0, effects: [] });
+    await store.create({
+      id: 'INQ-1001',
+      state: v0,
+      stage: 'resolution',
+      wakeAt: FIXTURE_T0 + HOUR,
+      lastEventAt: FIXTURE_T0,
+      effects: [],
+    });
     let loads = 0;
     const counting: SnapshotStore = { ...store, load: (id) => (loads++, store.load(id)) };
     const { desk, clock, parked } = deskOn(counting, pollingScheduler({ interval: 1_000 }), { start: FIXTURE_T0 });
     await clock.advance(2 * HOUR);
     expect(parked.map(({ id }) => id)).toEqual(['INQ-1001']);
     expect(loads).toBe(1);
-    expect((await desk.parked()).map(({ id, reason }) => [id, reason.code])).toEqual([['INQ-1001', 'INCOMPATIBLE_STATE']]);
+    expect((await desk.parked()).map(({ id, reason }) => [id, reason.code])).toEqual([
+      ['INQ-1001', 'INCOMPATIBLE_STATE'],
+    ]);
     expect(await desk.unpark('INQ-1001')).toBe(true);
     await clock.advance(2_000);
     expect(loads).toBe(2); // tried again, and parked again
@@ -308,7 +395,10 @@ describe('send and open with an eventId', () => {
     const again = await second.desk.send('T-1', { type: 'escalate', at: T0 + MINUTE }, { eventId: 'req-1' });
     expect(again).toMatchObject({ version: 2, duplicate: true });
     expect(again.view.escalation.level).toBe(1);
-    expect((await second.desk.send('T-1', { type: 'escalate', at: T0 + 3 * MINUTE }, { eventId: 'req-3' })).view.escalation.level).toBe(2);
+    expect(
+      (await second.desk.send('T-1', { type: 'escalate', at: T0 + 3 * MINUTE }, { eventId: 'req-3' })).view.escalation
+        .level,
+    ).toBe(2);
   });
 
   it('opens once when a retried open lost its answer', async () => {

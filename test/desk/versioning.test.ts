@@ -29,7 +29,12 @@ const from0: StateMigration = (state) => {
   return {
     ...state,
     machine: { ...state.machine, version: '1' },
-    context: { ...context, contacts: [], reopenCount: 0, ...(typeof assignedTo === 'string' ? { assignee: { agentId: assignedTo } } : {}) },
+    context: {
+      ...context,
+      contacts: [],
+      reopenCount: 0,
+      ...(typeof assignedTo === 'string' ? { assignee: { agentId: assignedTo } } : {}),
+    },
   };
 };
 
@@ -37,7 +42,14 @@ const today = createProcess(inquiryMachine, fixturePolicies());
 const migrating = createProcess(inquiryMachine, { ...fixturePolicies(), migrations: { '0': from0 } });
 
 async function seed(store: SnapshotStore, id: string, state: unknown): Promise<void> {
-  await store.create({ id, state, stage: 'resolution', wakeAt: FIXTURE_T0 + 24 * 60 * MINUTE, lastEventAt: FIXTURE_T0 + 90 * MINUTE, effects: [] });
+  await store.create({
+    id,
+    state,
+    stage: 'resolution',
+    wakeAt: FIXTURE_T0 + 24 * 60 * MINUTE,
+    lastEventAt: FIXTURE_T0 + 90 * MINUTE,
+    effects: [],
+  });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ServiceFlowError> {
@@ -90,9 +102,16 @@ describe.each(stores)('persisted-state versioning through the desk on %s', (_nam
       assignee: { agentId: 'ana', team: 'billing-desk' },
       escalation: { level: 1, name: 'specialist' },
       contacts: [{ contactId: 'K-1', channel: 'phone', resolved: false }],
-      sla: { firstResponse: { status: 'breached', breachedAt: FIXTURE_T0 + 60 * MINUTE }, resolution: { status: 'running' } },
+      sla: {
+        firstResponse: { status: 'breached', breachedAt: FIXTURE_T0 + 60 * MINUTE },
+        resolution: { status: 'running' },
+      },
     });
-    const step = await desk.send('INQ-1001', { type: 'resolve', resolution: 'refunded', at: FIXTURE_T0 + 120 * MINUTE });
+    const step = await desk.send('INQ-1001', {
+      type: 'resolve',
+      resolution: 'refunded',
+      at: FIXTURE_T0 + 120 * MINUTE,
+    });
     expect(step.view.stage).toBe('followUp');
     expect(step.version).toBe(2);
     await desk.close();
@@ -104,12 +123,20 @@ describe.each(stores)('persisted-state versioning through the desk on %s', (_nam
     const desk = createServiceDesk({ process: migrating, store, clock: manualClock(FIXTURE_T0), scheduler: false });
     const inquiry = await desk.get('INQ-1001');
     expect(inquiry?.state.machine).toEqual({ id: 'inquiry', version: '1' });
-    expect(inquiry?.view).toMatchObject({ assignee: { agentId: 'ana' }, contacts: [], reopenCount: 0, escalation: { level: 1 } });
+    expect(inquiry?.view).toMatchObject({
+      assignee: { agentId: 'ana' },
+      contacts: [],
+      reopenCount: 0,
+      escalation: { level: 1 },
+    });
     expect((await store.load('INQ-1001'))?.state).toEqual(v0); // get never writes
     await desk.send('INQ-1001', { type: 'customer.reply', at: FIXTURE_T0 + 100 * MINUTE });
     const stored = await store.load('INQ-1001');
     expect(stored?.version).toBe(2);
-    expect(stored?.state).toMatchObject({ machine: { id: 'inquiry', version: '1' }, context: { reopenCount: 0, contacts: [] } });
+    expect(stored?.state).toMatchObject({
+      machine: { id: 'inquiry', version: '1' },
+      context: { reopenCount: 0, contacts: [] },
+    });
     expect(stored?.state).not.toHaveProperty('context.assignedTo');
     await desk.close();
   });
@@ -118,7 +145,10 @@ describe.each(stores)('persisted-state versioning through the desk on %s', (_nam
     const store = await makeStore();
     await seed(store, 'INQ-1001', v0);
     const desk = createServiceDesk({ process: today, store, clock: manualClock(FIXTURE_T0), scheduler: false });
-    for (const attempt of [desk.get('INQ-1001'), desk.send('INQ-1001', { type: 'agent.reply', at: FIXTURE_T0 + 100 * MINUTE })]) {
+    for (const attempt of [
+      desk.get('INQ-1001'),
+      desk.send('INQ-1001', { type: 'agent.reply', at: FIXTURE_T0 + 100 * MINUTE }),
+    ]) {
       const error = await rejection(attempt);
       expect(error.code).toBe('INCOMPATIBLE_STATE');
       expect(error.path).toEqual(['machine', 'version']);
@@ -136,7 +166,11 @@ describe.each(stores)('persisted-state versioning through the desk on %s', (_nam
     await seed(store, 'other', { ...v1, machine: { id: 'contact', version: '1' } });
     await seed(store, 'broken', { ...v0, context: { ...(v0['context'] as object), priority: 'apocalyptic' } });
     const desk = createServiceDesk({ process: migrating, store, clock: manualClock(FIXTURE_T0), scheduler: false });
-    expect(await rejection(desk.get('newer'))).toMatchObject({ code: 'INCOMPATIBLE_STATE', path: ['format'], message: expect.stringMatching(/newer serviceflow/) });
+    expect(await rejection(desk.get('newer'))).toMatchObject({
+      code: 'INCOMPATIBLE_STATE',
+      path: ['format'],
+      message: expect.stringMatching(/newer serviceflow/),
+    });
     expect(await rejection(desk.get('other'))).toMatchObject({ code: 'INCOMPATIBLE_STATE', path: ['machine', 'id'] });
     expect(await rejection(desk.send('broken', { type: 'close', at: FIXTURE_T0 + 100 * MINUTE }))).toMatchObject({
       code: 'INCOMPATIBLE_STATE',

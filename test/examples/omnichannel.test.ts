@@ -30,7 +30,14 @@ describe('examples/omnichannel.ts', () => {
 
   it('records the callback’s hold and transfer, and the handle time they add up to', () => {
     const k2 = result.contacts[1];
-    expect(k2).toMatchObject({ direction: 'outbound', queueMs: 0, talkMs: 16 * MINUTE, holdMs: 3 * MINUTE, wrapUpMs: 4 * MINUTE, handleMs: 23 * MINUTE });
+    expect(k2).toMatchObject({
+      direction: 'outbound',
+      queueMs: 0,
+      talkMs: 16 * MINUTE,
+      holdMs: 3 * MINUTE,
+      wrapUpMs: 4 * MINUTE,
+      handleMs: 23 * MINUTE,
+    });
     expect(k2?.transfers).toEqual([{ from: 'ben', to: 'chen', at: Date.parse('2026-03-02T14:10:00Z') }]);
     expect(result.metrics.averageHandleTime).toMatchObject({ count: 3, mean: 16 * MINUTE });
     expect(result.contacts[0]?.followUpTask).toMatchObject({ disposition: 'needs-billing-specialist' });

@@ -39,7 +39,9 @@ const effectsOf = (steps: readonly ContactStep[]) => steps.flatMap((step) => ste
 const types = (effects: readonly { type: string }[]) => effects.map((effect) => effect.type);
 
 const pathOf = (value: StateValue): string =>
-  typeof value === 'string' ? value : Object.entries(value).map(([key, inner]) => `${key}.${pathOf(inner)}`)[0] ?? '?';
+  typeof value === 'string'
+    ? value
+    : (Object.entries(value).map(([key, inner]) => `${key}.${pathOf(inner)}`)[0] ?? '?');
 
 function rejection(run: () => unknown): ServiceFlowError {
   try {
@@ -113,7 +115,10 @@ const EVENT_TYPES = [
   'tick',
 ] as const;
 
-const none = Object.fromEntries(EVENT_TYPES.map((type) => [type, null])) as Record<(typeof EVENT_TYPES)[number], string | null>;
+const none = Object.fromEntries(EVENT_TYPES.map((type) => [type, null])) as Record<
+  (typeof EVENT_TYPES)[number],
+  string | null
+>;
 
 /** Where each event leads from each state: a state path, or `null` for EVENT_NOT_ALLOWED. */
 const table: Record<string, Record<(typeof EVENT_TYPES)[number], string | null>> = {
@@ -250,7 +255,9 @@ describe('contactMachine input and event validation', () => {
     const queued = runTo([{ type: 'routed', queue: 'billing', at: at(5) }]);
     const error = rejection(() => contacts.send(queued.state, { type: 'agent.connected', agentId: 'ana', at: at(4) }));
     expect(error.code).toBe('OUT_OF_ORDER');
-    expect(contacts.send(queued.state, { type: 'agent.connected', agentId: 'ana', at: at(5) }).state.value).toEqual({ contact: 'talking' });
+    expect(contacts.send(queued.state, { type: 'agent.connected', agentId: 'ana', at: at(5) }).state.value).toEqual({
+      contact: 'talking',
+    });
   });
 });
 
@@ -302,7 +309,8 @@ describe('a contact from start to end', () => {
       'stage.changed',
       'contact.completed',
     ]);
-    const byType = <T extends ContactEffect['type']>(type: T) => effectsOf(steps).filter((e): e is Extract<ContactEffect, { type: T }> => e.type === type);
+    const byType = <T extends ContactEffect['type']>(type: T) =>
+      effectsOf(steps).filter((e): e is Extract<ContactEffect, { type: T }> => e.type === type);
     expect(byType('contact.connected')[0]).toMatchObject({ agentId: 'ana', queueMs: 4 * MINUTE, at: at(6) });
     expect(byType('contact.unheld')[0]).toMatchObject({ agentId: 'ana', holdMs: 2 * MINUTE });
     expect(byType('contact.ended')[0]).toMatchObject({ talkMs: 11 * MINUTE, holdMs: 3 * MINUTE });
@@ -346,7 +354,13 @@ describe('a contact from start to end', () => {
   });
 
   it('shows the customer as identified, with the profile identification loaded', () => {
-    expect(view.customer).toEqual({ id: 'CRM-1', identified: true, startedAs: 'C-1', tier: 'gold', profile: { openInquiries: 2 } });
+    expect(view.customer).toEqual({
+      id: 'CRM-1',
+      identified: true,
+      startedAs: 'C-1',
+      tier: 'gold',
+      profile: { openInquiries: 2 },
+    });
     expect(view.queue).toBe('billing-vip');
     expect(view.routing.map((r) => r.queue)).toEqual(['billing', 'billing-vip']);
   });
@@ -377,7 +391,8 @@ describe('a contact from start to end', () => {
 
   it('round-trips through JSON at every step', () => {
     let state = JSON.parse(JSON.stringify(contacts.start(makeInput()).state)) as ContactStep['state'];
-    for (const event of events) state = JSON.parse(JSON.stringify(contacts.send(state, event).state)) as ContactStep['state'];
+    for (const event of events)
+      state = JSON.parse(JSON.stringify(contacts.send(state, event).state)) as ContactStep['state'];
     expect(state).toEqual(JSON.parse(JSON.stringify(last.state)));
   });
 });
@@ -391,7 +406,13 @@ describe('contact variations', () => {
       ],
       makeInput({ direction: 'outbound', channel: 'sms' }),
     );
-    expect(contacts.view(step.state)).toMatchObject({ direction: 'outbound', channel: 'sms', queueMs: 0, talkMs: 3 * MINUTE, stage: 'postContact' });
+    expect(contacts.view(step.state)).toMatchObject({
+      direction: 'outbound',
+      channel: 'sms',
+      queueMs: 0,
+      talkMs: 3 * MINUTE,
+      stage: 'postContact',
+    });
     expect(contacts.view(step.state).queuedAt).toBeUndefined();
   });
 
@@ -412,34 +433,74 @@ describe('contact variations', () => {
       { type: 'self-service.resolved', at: at(4) },
     ]);
     const view = contacts.view(steps.at(-1)!.state);
-    expect(view).toMatchObject({ stage: 'completed', outcome: 'self-service', resolved: true, handleMs: 0, queueMs: 0, completedAt: at(4) });
+    expect(view).toMatchObject({
+      stage: 'completed',
+      outcome: 'self-service',
+      resolved: true,
+      handleMs: 0,
+      queueMs: 0,
+      completedAt: at(4),
+    });
     expect(view.agentId).toBeUndefined();
     expect(view.surveyOfferedAt).toBeUndefined();
     expect(steps.at(-1)!.effects).toEqual([
       { type: 'stage.changed', contactId: 'K-1', inquiryId: 'T-1', at: at(4), from: 'preContact', to: 'completed' },
-      { type: 'contact.completed', contactId: 'K-1', inquiryId: 'T-1', at: at(4), channel: 'phone', handleMs: 0, resolved: true, outcome: 'self-service' },
+      {
+        type: 'contact.completed',
+        contactId: 'K-1',
+        inquiryId: 'T-1',
+        at: at(4),
+        channel: 'phone',
+        handleMs: 0,
+        resolved: true,
+        outcome: 'self-service',
+      },
     ]);
   });
 
   it('counts the queue wait until self-service resolves a queued contact', () => {
-    const view = contacts.view(runTo([{ type: 'routed', queue: 'billing', at: at(1) }, { type: 'self-service.resolved', at: at(6) }]).state);
+    const view = contacts.view(
+      runTo([
+        { type: 'routed', queue: 'billing', at: at(1) },
+        { type: 'self-service.resolved', at: at(6) },
+      ]).state,
+    );
     expect(view.queueMs).toBe(5 * MINUTE);
   });
 
   it('abandons in the queue: records the wait, reports contact.abandoned, never contact.completed', () => {
     const steps = runAll(reach.abandoned!);
     const view = contacts.view(steps.at(-1)!.state);
-    expect(view).toMatchObject({ stage: 'abandoned', outcome: 'abandoned', resolved: false, queueMs: MINUTE, abandonedAt: at(2), handleMs: 0 });
+    expect(view).toMatchObject({
+      stage: 'abandoned',
+      outcome: 'abandoned',
+      resolved: false,
+      queueMs: MINUTE,
+      abandonedAt: at(2),
+      handleMs: 0,
+    });
     expect(steps.at(-1)!.effects).toEqual([
       { type: 'stage.changed', contactId: 'K-1', inquiryId: 'T-1', at: at(2), from: 'preContact', to: 'abandoned' },
-      { type: 'contact.abandoned', contactId: 'K-1', inquiryId: 'T-1', at: at(2), channel: 'phone', queueMs: MINUTE, during: 'queue' },
+      {
+        type: 'contact.abandoned',
+        contactId: 'K-1',
+        inquiryId: 'T-1',
+        at: at(2),
+        channel: 'phone',
+        queueMs: MINUTE,
+        during: 'queue',
+      },
     ]);
     expect(types(effectsOf(steps))).not.toContain('contact.completed');
   });
 
   it('says where in pre-contact the customer left', () => {
     const during = (events: ContactEventInit[]) =>
-      (runTo([...events, { type: 'abandon', at: at(5) }]).effects.find((e) => e.type === 'contact.abandoned') as { during: string }).during;
+      (
+        runTo([...events, { type: 'abandon', at: at(5) }]).effects.find((e) => e.type === 'contact.abandoned') as {
+          during: string;
+        }
+      ).during;
     expect(during([])).toBe('identification');
     expect(during([{ type: 'customer.identified', customerId: 'CRM-1', at: at(1) }])).toBe('selfService');
   });
@@ -451,7 +512,14 @@ describe('contact variations', () => {
       { type: 'wrapup.completed', disposition: 'needs-engineering', resolved: false, at: at(6) },
     ]);
     expect(types(step.effects)).toEqual(['survey.offered', 'followUp.created', 'stage.changed', 'contact.completed']);
-    expect(step.effects[1]).toEqual({ type: 'followUp.created', contactId: 'K-1', inquiryId: 'T-1', at: at(6), reason: 'unresolved', disposition: 'needs-engineering' });
+    expect(step.effects[1]).toEqual({
+      type: 'followUp.created',
+      contactId: 'K-1',
+      inquiryId: 'T-1',
+      at: at(6),
+      reason: 'unresolved',
+      disposition: 'needs-engineering',
+    });
     expect(contacts.view(step.state)).toMatchObject({
       resolved: false,
       followUpTask: { reason: 'unresolved', disposition: 'needs-engineering', createdAt: at(6) },
@@ -461,13 +529,25 @@ describe('contact variations', () => {
 
   it('offers the survey at wrap-up, naming the agent who handled the contact', () => {
     const step = runTo(reach.completed!);
-    expect(step.effects[0]).toEqual({ type: 'survey.offered', contactId: 'K-1', inquiryId: 'T-1', at: at(4), channel: 'phone', agentId: 'ana' });
+    expect(step.effects[0]).toEqual({
+      type: 'survey.offered',
+      contactId: 'K-1',
+      inquiryId: 'T-1',
+      at: at(4),
+      channel: 'phone',
+      agentId: 'ana',
+    });
   });
 
   it('lets the agent identify the customer during the contact and the wrap-up', () => {
-    const step = runTo([...reach.postContact!, { type: 'customer.identified', customerId: 'CRM-5', profile: { vip: true }, at: at(4) }]);
+    const step = runTo([
+      ...reach.postContact!,
+      { type: 'customer.identified', customerId: 'CRM-5', profile: { vip: true }, at: at(4) },
+    ]);
     expect(contacts.view(step.state).customer).toMatchObject({ id: 'CRM-5', identified: true, profile: { vip: true } });
-    expect(step.effects).toEqual([{ type: 'contact.identified', contactId: 'K-1', inquiryId: 'T-1', at: at(4), customerId: 'CRM-5' }]);
+    expect(step.effects).toEqual([
+      { type: 'contact.identified', contactId: 'K-1', inquiryId: 'T-1', at: at(4), customerId: 'CRM-5' },
+    ]);
   });
 
   it('works without an inquiry: effects carry no inquiryId', () => {
@@ -491,10 +571,19 @@ describe('contact variations', () => {
     expect(contacts.view(queued.state).queueMs).toBe(0);
     expect(contacts.view(queued.state, { at: T0 }).queueMs).toBe(0); // never before the last event
     const onHold = runTo(reach['contact.onHold']!);
-    expect(contacts.view(onHold.state, { at: at(10) })).toMatchObject({ talkMs: MINUTE, holdMs: 7 * MINUTE, handleMs: 8 * MINUTE, status: 'onHold' });
+    expect(contacts.view(onHold.state, { at: at(10) })).toMatchObject({
+      talkMs: MINUTE,
+      holdMs: 7 * MINUTE,
+      handleMs: 8 * MINUTE,
+      status: 'onHold',
+    });
     expect(contacts.view(onHold.state, { at: at(10) }).holds).toEqual([{ startedAt: at(3), durationMs: 7 * MINUTE }]);
     const wrapping = runTo(reach.postContact!);
-    expect(contacts.view(wrapping.state, { at: at(8) })).toMatchObject({ talkMs: MINUTE, wrapUpMs: 5 * MINUTE, handleMs: 6 * MINUTE });
+    expect(contacts.view(wrapping.state, { at: at(8) })).toMatchObject({
+      talkMs: MINUTE,
+      wrapUpMs: 5 * MINUTE,
+      handleMs: 6 * MINUTE,
+    });
   });
 
   it('handles every channel in both directions', () => {
@@ -515,13 +604,29 @@ describe('contactMachine with XState and createProcess', () => {
     actor.start();
     for (const event of reach.completed!) actor.send(ContactEvent.parse(event));
     expect(actor.getSnapshot().status).toBe('done');
-    expect(seen).toEqual(['contact.started', 'contact.connected', 'stage.changed', 'contact.ended', 'stage.changed', 'survey.offered', 'stage.changed', 'contact.completed']);
+    expect(seen).toEqual([
+      'contact.started',
+      'contact.connected',
+      'stage.changed',
+      'contact.ended',
+      'stage.changed',
+      'survey.offered',
+      'stage.changed',
+      'contact.completed',
+    ]);
     expect(actor.getSnapshot().context.lastEventAt).toBe(at(4));
   });
 
   it('is read as a contact by createProcess without options (the built-in registry)', () => {
     const view = contacts.view(contacts.start(makeInput()).state);
-    expect(view).toMatchObject({ id: 'K-1', stage: 'preContact', status: 'identification', queueMs: 0, handleMs: 0, wakeAt: null });
+    expect(view).toMatchObject({
+      id: 'K-1',
+      stage: 'preContact',
+      status: 'identification',
+      queueMs: 0,
+      handleMs: 0,
+      wakeAt: null,
+    });
     expect(contacts.wakeAt(contacts.start(makeInput()).state)).toBeNull();
   });
 
@@ -535,7 +640,10 @@ describe('contactMachine with XState and createProcess', () => {
   });
 
   it('keeps its action names apart from the service actions createProcess provides to every machine', () => {
-    const taken = new Set([...Object.keys(serviceActions(defaultPolicies)), ...Object.keys(serviceGuards(defaultPolicies))]);
+    const taken = new Set([
+      ...Object.keys(serviceActions(defaultPolicies)),
+      ...Object.keys(serviceGuards(defaultPolicies)),
+    ]);
     expect(contactActionNames.filter((name) => taken.has(name))).toEqual([]);
   });
 });
@@ -594,11 +702,22 @@ describe('contact timing properties', () => {
         const last = steps.at(-1)!;
         const viewAt = last.state.context.lastEventAt + later;
         const view = contacts.view(last.state, { at: viewAt });
-        expect({ queueMs: view.queueMs, talkMs: view.talkMs, holdMs: view.holdMs, wrapUpMs: view.wrapUpMs, handleMs: view.handleMs }).toEqual(
-          expectedTimings(input.at, events, view.stage === 'completed' || view.stage === 'abandoned' ? last.state.context.lastEventAt : viewAt),
+        expect({
+          queueMs: view.queueMs,
+          talkMs: view.talkMs,
+          holdMs: view.holdMs,
+          wrapUpMs: view.wrapUpMs,
+          handleMs: view.handleMs,
+        }).toEqual(
+          expectedTimings(
+            input.at,
+            events,
+            view.stage === 'completed' || view.stage === 'abandoned' ? last.state.context.lastEventAt : viewAt,
+          ),
         );
         expect(view.handleMs).toBe(view.talkMs + view.holdMs + view.wrapUpMs);
-        for (const figure of [view.queueMs, view.talkMs, view.holdMs, view.wrapUpMs]) expect(figure).toBeGreaterThanOrEqual(0);
+        for (const figure of [view.queueMs, view.talkMs, view.holdMs, view.wrapUpMs])
+          expect(figure).toBeGreaterThanOrEqual(0);
         const completed = effectsOf(steps).filter((e) => e.type === 'contact.completed');
         expect(completed.length).toBe(view.stage === 'completed' ? 1 : 0);
         if (completed[0] !== undefined) expect(completed[0].handleMs).toBe(view.handleMs);
@@ -623,9 +742,13 @@ describe('contact timing properties', () => {
             accepted.push(event);
           }
           const view = contacts.view(step.state);
-          expect({ queueMs: view.queueMs, talkMs: view.talkMs, holdMs: view.holdMs, wrapUpMs: view.wrapUpMs, handleMs: view.handleMs }).toEqual(
-            expectedTimings(input.at, accepted, step.state.context.lastEventAt),
-          );
+          expect({
+            queueMs: view.queueMs,
+            talkMs: view.talkMs,
+            holdMs: view.holdMs,
+            wrapUpMs: view.wrapUpMs,
+            handleMs: view.handleMs,
+          }).toEqual(expectedTimings(input.at, accepted, step.state.context.lastEventAt));
           expect(view.transfers.length).toBe(accepted.filter((e) => e.type === 'transfer').length);
           expect(view.holds.length).toBe(accepted.filter((e) => e.type === 'hold').length);
         },

@@ -16,27 +16,63 @@ describe('the incident example (examples/incident-process.ts)', () => {
   });
 
   it('pages the incident commander at once for an urgent incident', () => {
-    const step = incidentProcess.start({ id: 'INC-1', channel: 'phone', customer: { id: 'ACME' }, priority: 'urgent', at: 0 });
-    expect(step.effects).toContainEqual(expect.objectContaining({ type: 'escalated', name: 'incident commander', notify: ['pager:ic', 'slack:#incidents'] }));
+    const step = incidentProcess.start({
+      id: 'INC-1',
+      channel: 'phone',
+      customer: { id: 'ACME' },
+      priority: 'urgent',
+      at: 0,
+    });
+    expect(step.effects).toContainEqual(
+      expect.objectContaining({
+        type: 'escalated',
+        name: 'incident commander',
+        notify: ['pager:ic', 'slack:#incidents'],
+      }),
+    );
   });
 
   it('starts the follow-up only when the quality review passes, and schedules nothing while in review', () => {
-    let step = incidentProcess.start({ id: 'INC-2', channel: 'email', customer: { id: 'ACME' }, at: at('2026-05-02T02:00:00Z') });
-    step = incidentProcess.send(step.state, { type: 'page.acknowledged', responder: 'sam', at: at('2026-05-02T02:10:00Z') });
+    let step = incidentProcess.start({
+      id: 'INC-2',
+      channel: 'email',
+      customer: { id: 'ACME' },
+      at: at('2026-05-02T02:00:00Z'),
+    });
+    step = incidentProcess.send(step.state, {
+      type: 'page.acknowledged',
+      responder: 'sam',
+      at: at('2026-05-02T02:10:00Z'),
+    });
     step = incidentProcess.send(step.state, { type: 'mitigate', summary: 'restarted', at: at('2026-05-02T03:00:00Z') });
     expect(incidentProcess.view(step.state).stage).toBe('qualityReview');
     expect(step.wakeAt).toBeNull();
     expect(incidentProcess.view(step.state).feedback.survey).toBeUndefined();
-    step = incidentProcess.send(step.state, { type: 'review.approved', reviewer: 'noor', at: at('2026-05-03T10:00:00Z') });
+    step = incidentProcess.send(step.state, {
+      type: 'review.approved',
+      reviewer: 'noor',
+      at: at('2026-05-03T10:00:00Z'),
+    });
     expect(step.wakeAt).toBe(at('2026-05-04T10:00:00Z')); // the survey, one day after the review passed
     expect(incidentProcess.view(step.state).reopenUntil).toBe(at('2026-05-06T10:00:00Z'));
   });
 
   it('reopens on a rejected review and resumes the resolution clock', () => {
-    let step = incidentProcess.start({ id: 'INC-3', channel: 'email', customer: { id: 'ACME' }, priority: 'high', at: 0 });
+    let step = incidentProcess.start({
+      id: 'INC-3',
+      channel: 'email',
+      customer: { id: 'ACME' },
+      priority: 'high',
+      at: 0,
+    });
     step = incidentProcess.send(step.state, { type: 'page.acknowledged', responder: 'sam', at: 60_000 });
     step = incidentProcess.send(step.state, { type: 'mitigate', summary: 'x', at: 3_600_000 });
-    step = incidentProcess.send(step.state, { type: 'review.rejected', reviewer: 'noor', reason: 'no root cause', at: 7_200_000 });
+    step = incidentProcess.send(step.state, {
+      type: 'review.rejected',
+      reviewer: 'noor',
+      reason: 'no root cause',
+      at: 7_200_000,
+    });
     const view = incidentProcess.view(step.state);
     expect(view).toMatchObject({ stage: 'investigating', reopenCount: 1 });
     expect(view.sla.resolution).toMatchObject({ status: 'running', elapsedMs: 3_600_000 });

@@ -46,44 +46,125 @@ const probe = (type: string): InquiryEventInit =>
     reopen: { type: 'reopen' },
     close: { type: 'close' },
     cancel: { type: 'cancel' },
-    'contact.completed': { type: 'contact.completed', contactId: 'K-1', channel: 'phone', handleMs: 300_000, resolved: false },
+    'contact.completed': {
+      type: 'contact.completed',
+      contactId: 'K-1',
+      channel: 'phone',
+      handleMs: 300_000,
+      resolved: false,
+    },
     tick: { type: 'tick' },
   })[type] as InquiryEventInit;
 
 /** Where each event leads from each stage: a state path, or `null` for EVENT_NOT_ALLOWED. */
 const table: Record<string, Record<string, string | null>> = {
   inquiry: {
-    acknowledge: 'inquiry', categorize: 'identification', prioritize: 'identification', assign: 'resolution.working',
-    'agent.reply': 'inquiry', 'customer.reply': 'inquiry', pend: null, resume: null, escalate: 'inquiry', resolve: 'followUp',
-    feedback: null, reopen: null, close: null, cancel: 'cancelled', 'contact.completed': 'inquiry', tick: 'inquiry',
+    acknowledge: 'inquiry',
+    categorize: 'identification',
+    prioritize: 'identification',
+    assign: 'resolution.working',
+    'agent.reply': 'inquiry',
+    'customer.reply': 'inquiry',
+    pend: null,
+    resume: null,
+    escalate: 'inquiry',
+    resolve: 'followUp',
+    feedback: null,
+    reopen: null,
+    close: null,
+    cancel: 'cancelled',
+    'contact.completed': 'inquiry',
+    tick: 'inquiry',
   },
   identification: {
-    acknowledge: 'identification', categorize: 'identification', prioritize: 'identification', assign: 'resolution.working',
-    'agent.reply': 'identification', 'customer.reply': 'identification', pend: null, resume: null, escalate: 'identification',
-    resolve: 'followUp', feedback: null, reopen: null, close: null, cancel: 'cancelled', 'contact.completed': 'identification', tick: 'identification',
+    acknowledge: 'identification',
+    categorize: 'identification',
+    prioritize: 'identification',
+    assign: 'resolution.working',
+    'agent.reply': 'identification',
+    'customer.reply': 'identification',
+    pend: null,
+    resume: null,
+    escalate: 'identification',
+    resolve: 'followUp',
+    feedback: null,
+    reopen: null,
+    close: null,
+    cancel: 'cancelled',
+    'contact.completed': 'identification',
+    tick: 'identification',
   },
   'resolution.working': {
-    acknowledge: null, categorize: 'resolution.working', prioritize: 'resolution.working', assign: 'resolution.working',
-    'agent.reply': 'resolution.working', 'customer.reply': 'resolution.working', pend: 'resolution.pending', resume: null,
-    escalate: 'resolution.working', resolve: 'followUp', feedback: null, reopen: null, close: null, cancel: 'cancelled',
-    'contact.completed': 'resolution.working', tick: 'resolution.working',
+    acknowledge: null,
+    categorize: 'resolution.working',
+    prioritize: 'resolution.working',
+    assign: 'resolution.working',
+    'agent.reply': 'resolution.working',
+    'customer.reply': 'resolution.working',
+    pend: 'resolution.pending',
+    resume: null,
+    escalate: 'resolution.working',
+    resolve: 'followUp',
+    feedback: null,
+    reopen: null,
+    close: null,
+    cancel: 'cancelled',
+    'contact.completed': 'resolution.working',
+    tick: 'resolution.working',
   },
   'resolution.pending(customer)': {
-    acknowledge: null, categorize: 'resolution.pending', prioritize: 'resolution.pending', assign: 'resolution.pending',
-    'agent.reply': 'resolution.pending', 'customer.reply': 'resolution.working', pend: 'resolution.pending', resume: 'resolution.working',
-    escalate: 'resolution.pending', resolve: 'followUp', feedback: null, reopen: null, close: null, cancel: 'cancelled',
-    'contact.completed': 'resolution.pending', tick: 'resolution.pending',
+    acknowledge: null,
+    categorize: 'resolution.pending',
+    prioritize: 'resolution.pending',
+    assign: 'resolution.pending',
+    'agent.reply': 'resolution.pending',
+    'customer.reply': 'resolution.working',
+    pend: 'resolution.pending',
+    resume: 'resolution.working',
+    escalate: 'resolution.pending',
+    resolve: 'followUp',
+    feedback: null,
+    reopen: null,
+    close: null,
+    cancel: 'cancelled',
+    'contact.completed': 'resolution.pending',
+    tick: 'resolution.pending',
   },
   'resolution.pending(third-party)': {
-    acknowledge: null, categorize: 'resolution.pending', prioritize: 'resolution.pending', assign: 'resolution.pending',
-    'agent.reply': 'resolution.pending', 'customer.reply': 'resolution.pending', pend: 'resolution.pending', resume: 'resolution.working',
-    escalate: 'resolution.pending', resolve: 'followUp', feedback: null, reopen: null, close: null, cancel: 'cancelled',
-    'contact.completed': 'resolution.pending', tick: 'resolution.pending',
+    acknowledge: null,
+    categorize: 'resolution.pending',
+    prioritize: 'resolution.pending',
+    assign: 'resolution.pending',
+    'agent.reply': 'resolution.pending',
+    'customer.reply': 'resolution.pending',
+    pend: 'resolution.pending',
+    resume: 'resolution.working',
+    escalate: 'resolution.pending',
+    resolve: 'followUp',
+    feedback: null,
+    reopen: null,
+    close: null,
+    cancel: 'cancelled',
+    'contact.completed': 'resolution.pending',
+    tick: 'resolution.pending',
   },
   followUp: {
-    acknowledge: null, categorize: 'followUp', prioritize: 'followUp', assign: 'followUp', 'agent.reply': 'followUp',
-    'customer.reply': 'resolution.working', pend: null, resume: null, escalate: 'followUp', resolve: null, feedback: 'followUp',
-    reopen: 'resolution.working', close: 'closed', cancel: 'cancelled', 'contact.completed': 'followUp', tick: 'followUp',
+    acknowledge: null,
+    categorize: 'followUp',
+    prioritize: 'followUp',
+    assign: 'followUp',
+    'agent.reply': 'followUp',
+    'customer.reply': 'resolution.working',
+    pend: null,
+    resume: null,
+    escalate: 'followUp',
+    resolve: null,
+    feedback: 'followUp',
+    reopen: 'resolution.working',
+    close: 'closed',
+    cancel: 'cancelled',
+    'contact.completed': 'followUp',
+    tick: 'followUp',
   },
   // final stages accept nothing; a customer reply or reopen asks for a follow-up (the state stays)
   closed: { 'customer.reply': 'closed', reopen: 'closed' },
@@ -91,7 +172,9 @@ const table: Record<string, Record<string, string | null>> = {
 };
 
 const statePath = (value: unknown): string =>
-  typeof value === 'string' ? value : Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}.${statePath(v)}`)[0]!;
+  typeof value === 'string'
+    ? value
+    : Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}.${statePath(v)}`)[0]!;
 
 const eventTypes = Object.keys(table.inquiry!);
 
@@ -107,14 +190,18 @@ describe.each([
         const event = { ...probe(type), at: at(30) } as InquiryEventInit;
         it(expected === null ? `rejects ${type} with EVENT_NOT_ALLOWED` : `${type} → ${expected}`, () => {
           if (expected === null) {
-            expect(() => process.send(start.state, event)).toThrow(expect.objectContaining({ code: 'EVENT_NOT_ALLOWED' }));
+            expect(() => process.send(start.state, event)).toThrow(
+              expect.objectContaining({ code: 'EVENT_NOT_ALLOWED' }),
+            );
             expect(process.can(start.state, event)).toBe(false);
           } else {
             const next = process.send(start.state, event);
             expect(statePath(next.state.value)).toBe(expected);
             if (from === 'closed' || from === 'cancelled') {
               expect(next.state).toEqual(start.state);
-              expect(next.effects).toMatchObject([{ type: 'followUp.requested', inquiryId: 'T-1', at: at(30), by: type }]);
+              expect(next.effects).toMatchObject([
+                { type: 'followUp.requested', inquiryId: 'T-1', at: at(30), by: type },
+              ]);
             } else {
               expect(next.state.context.lastEventAt).toBe(at(30));
             }
@@ -128,7 +215,9 @@ describe.each([
 describe('inquiryMachine', () => {
   it('reports stage changes as effects with the stage left and the stage entered', () => {
     const step = runTo(process, makeInput(), [{ type: 'categorize', category: 'billing', at: at(1) }]);
-    expect(step.effects).toEqual([{ type: 'stage.changed', inquiryId: 'T-1', at: at(1), from: 'inquiry', to: 'identification' }]);
+    expect(step.effects).toEqual([
+      { type: 'stage.changed', inquiryId: 'T-1', at: at(1), from: 'inquiry', to: 'identification' },
+    ]);
   });
 
   it('only reopens from follow-up inside the reopen window', () => {
@@ -140,7 +229,9 @@ describe('inquiryMachine', () => {
     const late = process.send(resolved.state, { type: 'reopen', at: reopenUntil });
     expect(late.state.value).toBe('followUp');
     expect(late.effects.at(-1)).toMatchObject({ type: 'followUp.requested', by: 'reopen', at: reopenUntil });
-    expect(process.send(resolved.state, { type: 'reopen', at: reopenUntil - 1 }).state.value).toEqual({ resolution: 'working' });
+    expect(process.send(resolved.state, { type: 'reopen', at: reopenUntil - 1 }).state.value).toEqual({
+      resolution: 'working',
+    });
   });
 
   it('asks for a follow-up on a customer reply after the reopen window, without reopening or recording it', () => {
@@ -150,7 +241,9 @@ describe('inquiryMachine', () => {
     expect(late.state.value).toBe('followUp');
     expect(late.state.context.lastCustomerReplyAt).toBeUndefined();
     expect(late.state.context.lastEventAt).toBe(at(1) + 2 * 24 * HOUR);
-    expect(late.effects).toMatchObject([{ type: 'followUp.requested', by: 'customer.reply', input: { followUpOf: 'T-1', at: at(1) + 2 * 24 * HOUR } }]);
+    expect(late.effects).toMatchObject([
+      { type: 'followUp.requested', by: 'customer.reply', input: { followUpOf: 'T-1', at: at(1) + 2 * 24 * HOUR } },
+    ]);
   });
 
   it('runs with XState createActor and emits effects to actor.on', () => {

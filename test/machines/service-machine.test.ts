@@ -6,7 +6,6 @@ import { followUpState, serviceSetup } from '../../src/machines/service-machine.
 import { createProcess } from '../../src/process/createProcess.js';
 import { thrown } from '../support/errors.js';
 
-
 const minimal = serviceSetup({ events: { approve: { approver: z.string() } } });
 const stage = (name: string) => ({ type: 'enterStage', params: { stage: name } }) as const;
 
@@ -25,7 +24,12 @@ describe('custom service machines', () => {
   it('keep their own context fields through the JSON round-trip', () => {
     let step = returnsProcess.start({ id: 'RMA-1', channel: 'web', customer: { id: 'C-1' }, at: 0 });
     step = returnsProcess.send(step.state, { type: 'approve', approver: 'lena', at: 1_000 });
-    step = returnsProcess.send(JSON.parse(JSON.stringify(step.state)), { type: 'label.sent', carrier: 'UPS', trackingId: '1Z', at: 2_000 });
+    step = returnsProcess.send(JSON.parse(JSON.stringify(step.state)), {
+      type: 'label.sent',
+      carrier: 'UPS',
+      trackingId: '1Z',
+      at: 2_000,
+    });
     expect(step.state.context).toMatchObject({ approvedBy: 'lena', trackingId: '1Z', refundAmount: null });
   });
 
@@ -34,13 +38,20 @@ describe('custom service machines', () => {
     const error = thrown(() => returnsProcess.send(step.state, { type: 'approve', at: 5 } as never));
     expect(error.code).toBe('INVALID_EVENT');
     expect(error.path).toEqual(['approver']);
-    expect(thrown(() => returnsProcess.send(step.state, { type: 'refund', amount: 10, at: 5 })).code).toBe('EVENT_NOT_ALLOWED');
+    expect(thrown(() => returnsProcess.send(step.state, { type: 'refund', amount: 10, at: 5 })).code).toBe(
+      'EVENT_NOT_ALLOWED',
+    );
   });
 
   it('give the same results on the fast path and through XState', () => {
     const slow = createProcess(returnsMachine, { ...returnsProcess.policies, fastPath: false });
     const run = (process: typeof returnsProcess) => {
-      let step = process.start({ id: 'RMA-2', channel: 'email', customer: { id: 'C-2', tier: 'vip' }, at: Date.parse('2026-04-06T07:00:00Z') });
+      let step = process.start({
+        id: 'RMA-2',
+        channel: 'email',
+        customer: { id: 'C-2', tier: 'vip' },
+        at: Date.parse('2026-04-06T07:00:00Z'),
+      });
       const out = [JSON.stringify(step)];
       for (const event of [
         { type: 'approve', approver: 'kai', at: Date.parse('2026-04-06T13:00:00Z') },

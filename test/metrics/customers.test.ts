@@ -8,7 +8,13 @@ const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 
 /** An inquiry of `customer` received at `receivedAt` (hours after T0), resolved `resolvedAfter` hours later. */
-function inquiry(id: string, customer: string, receivedAt: number, resolvedAfter?: number, extra: Partial<InquiryView> = {}): InquiryView {
+function inquiry(
+  id: string,
+  customer: string,
+  receivedAt: number,
+  resolvedAfter?: number,
+  extra: Partial<InquiryView> = {},
+): InquiryView {
   const received = T0 + receivedAt * HOUR;
   return {
     id,
@@ -71,7 +77,10 @@ describe('customer-level KPIs', () => {
   });
 
   it('counts follow-ups as repeat contacts of the inquiry they follow, not as reopens', () => {
-    const metrics = computeMetrics([inquiry('T-1', 'C-1', 0, 1, { stage: 'closed' }), inquiry('T-1~f1', 'C-1', 30, undefined, { followUpOf: 'T-1' })]);
+    const metrics = computeMetrics([
+      inquiry('T-1', 'C-1', 0, 1, { stage: 'closed' }),
+      inquiry('T-1~f1', 'C-1', 30, undefined, { followUpOf: 'T-1' }),
+    ]);
     expect(metrics.followUps).toBe(1);
     expect(metrics.repeatContactRate).toBe(1);
     expect(metrics.reopenRate).toBe(0);
@@ -89,18 +98,30 @@ describe('customer-level KPIs', () => {
       resolvedAfter: fc.option(fc.integer({ min: 0, max: 10 * 24 }), { nil: undefined }),
     });
     fc.assert(
-      fc.property(fc.array(arrival, { maxLength: 40 }), fc.integer({ min: 1, max: 14 * 24 }), (arrivals, windowHours) => {
-        const views = arrivals.map((a, i) => inquiry(`T-${i}`, `C-${a.customer}`, a.receivedAt, a.resolvedAfter));
-        const resolved = views.filter((v) => v.resolvedAt !== undefined);
-        const repeated = resolved.filter((v) =>
-          views.some((w) => w !== v && w.customer.id === v.customer.id && w.receivedAt >= v.resolvedAt! && w.receivedAt <= v.resolvedAt! + windowHours * HOUR),
-        );
-        const expected = resolved.length === 0 ? null : repeated.length / resolved.length;
-        const metrics = computeMetrics(views, { repeatWindow: windowHours * HOUR });
-        expect(metrics.repeatContactRate).toBe(expected);
-        expect(computeMetrics([...views].reverse(), { repeatWindow: windowHours * HOUR }).repeatContactRate).toBe(expected);
-        expect(metrics.customers).toBe(new Set(views.map((v) => v.customer.id)).size);
-      }),
+      fc.property(
+        fc.array(arrival, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 14 * 24 }),
+        (arrivals, windowHours) => {
+          const views = arrivals.map((a, i) => inquiry(`T-${i}`, `C-${a.customer}`, a.receivedAt, a.resolvedAfter));
+          const resolved = views.filter((v) => v.resolvedAt !== undefined);
+          const repeated = resolved.filter((v) =>
+            views.some(
+              (w) =>
+                w !== v &&
+                w.customer.id === v.customer.id &&
+                w.receivedAt >= v.resolvedAt! &&
+                w.receivedAt <= v.resolvedAt! + windowHours * HOUR,
+            ),
+          );
+          const expected = resolved.length === 0 ? null : repeated.length / resolved.length;
+          const metrics = computeMetrics(views, { repeatWindow: windowHours * HOUR });
+          expect(metrics.repeatContactRate).toBe(expected);
+          expect(computeMetrics([...views].reverse(), { repeatWindow: windowHours * HOUR }).repeatContactRate).toBe(
+            expected,
+          );
+          expect(metrics.customers).toBe(new Set(views.map((v) => v.customer.id)).size);
+        },
+      ),
       { numRuns: 300 },
     );
   });

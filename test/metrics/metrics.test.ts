@@ -28,7 +28,14 @@ const clock = (status: SlaClockView['status'], startedAt: number, metAt?: number
   elapsedMs: 0,
   ...(metAt === undefined ? {} : { metAt }),
 });
-const escalated: EscalationRecord = { at: T0, level: 1, from: 0, name: 'specialist', trigger: 'manual', reason: 'manual escalation' };
+const escalated: EscalationRecord = {
+  at: T0,
+  level: 1,
+  from: 0,
+  name: 'specialist',
+  trigger: 'manual',
+  reason: 'manual escalation',
+};
 const response = (kind: FeedbackKind, score: number, at: number) => ({
   kind,
   score,
@@ -98,12 +105,23 @@ const fixture: InquiryView[] = [
     resolvedAt: m(1440),
     reopenCount: 1,
     escalation: { level: 1, name: 'specialist', history: [escalated] },
-    sla: { firstResponse: clock('breached', m(120), m(150)), resolution: clock('breached', m(120), m(1440)), nextResponse: clock('met', m(180), m(240)) },
+    sla: {
+      firstResponse: clock('breached', m(120), m(150)),
+      resolution: clock('breached', m(120), m(1440)),
+      nextResponse: clock('met', m(180), m(240)),
+    },
     contacts: [
       { contactId: 'K-2', channel: 'phone', handleMs: 10 * MINUTE, resolved: false, at: m(160) },
       { contactId: 'K-3', channel: 'phone', handleMs: 15 * MINUTE, resolved: true, at: m(1440) },
     ],
-    feedback: { responses: [response('csat', 3, m(1500)), response('csat', 4, m(1600)), response('nps', 6, m(1601)), response('ces', 2, m(1602))] },
+    feedback: {
+      responses: [
+        response('csat', 3, m(1500)),
+        response('csat', 4, m(1600)),
+        response('nps', 6, m(1601)),
+        response('ces', 2, m(1602)),
+      ],
+    },
   }),
   view('D', {
     stage: 'resolution',
@@ -111,7 +129,14 @@ const fixture: InquiryView[] = [
     escalation: { level: 1, name: 'specialist', history: [{ ...escalated, trigger: 'sla.breached' }] },
     sla: { firstResponse: clock('running', m(180)), resolution: clock('running', m(180)) },
   }),
-  view('E', { stage: 'cancelled', channel: 'sms', priority: 'low', firstRespondedAt: m(1), cancelledAt: m(5), escalation: { level: 1, name: 'specialist', history: [escalated] } }),
+  view('E', {
+    stage: 'cancelled',
+    channel: 'sms',
+    priority: 'low',
+    firstRespondedAt: m(1),
+    cancelledAt: m(5),
+    escalation: { level: 1, name: 'specialist', history: [escalated] },
+  }),
   view('F', { channel: 'chat', receivedAt: m(240) }),
 ];
 
@@ -125,12 +150,23 @@ const minutes = (stats: { count: number; mean: number | null; median: number | n
 /** Mon–Fri 09:00–17:00 UTC. */
 const officeHours = businessCalendar({
   timezone: 'UTC',
-  week: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] },
+  week: {
+    mon: [['09:00', '17:00']],
+    tue: [['09:00', '17:00']],
+    wed: [['09:00', '17:00']],
+    thu: [['09:00', '17:00']],
+    fri: [['09:00', '17:00']],
+  },
 });
 
 describe('durationStats', () => {
   it('gives count, mean, median and an interpolated 90th percentile', () => {
-    expect(durationStats([60_000, 120_000, 300_000])).toEqual({ count: 3, mean: 160_000, median: 120_000, p90: 264_000 });
+    expect(durationStats([60_000, 120_000, 300_000])).toEqual({
+      count: 3,
+      mean: 160_000,
+      median: 120_000,
+      p90: 264_000,
+    });
     expect(durationStats([40, 10, 30, 20])).toEqual({ count: 4, mean: 25, median: 25, p90: 37 });
     expect(durationStats([7])).toEqual({ count: 1, mean: 7, median: 7, p90: 7 });
   });
@@ -147,11 +183,20 @@ describe('durationStats', () => {
       const [lower, upper] = [sorted[Math.floor(rank)]!, sorted[Math.ceil(rank)]!];
       return lower + (rank - Math.floor(rank)) * (upper - lower);
     };
-    return { count: sorted.length, mean: sorted.reduce((sum, x) => sum + x, 0) / sorted.length, median: at(0.5), p90: at(0.9) };
+    return {
+      count: sorted.length,
+      mean: sorted.reduce((sum, x) => sum + x, 0) / sorted.length,
+      median: at(0.5),
+      p90: at(0.9),
+    };
   };
 
   it('gives exactly the figures of the sorted samples, whole milliseconds or not', () => {
-    const sample = fc.oneof(fc.integer({ min: -1e6, max: 1e9 }), fc.constantFrom(0, -0, 1, 1, 2), fc.double({ min: -1e15, max: 1e15, noNaN: true }));
+    const sample = fc.oneof(
+      fc.integer({ min: -1e6, max: 1e9 }),
+      fc.constantFrom(0, -0, 1, 1, 2),
+      fc.double({ min: -1e15, max: 1e15, noNaN: true }),
+    );
     fc.assert(
       fc.property(fc.array(sample, { minLength: 1, maxLength: 50 }), (samples) => {
         expect(durationStats(samples)).toStrictEqual(bySorting(samples));
@@ -162,10 +207,14 @@ describe('durationStats', () => {
 
   it('gives exactly the figures of the sorted samples on large sets with many ties', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 601, maxLength: 5000 }), fc.integer({ min: 1, max: 1e9 }), (ticks, scale) => {
-        const samples = ticks.map((tick) => tick * scale);
-        expect(durationStats(samples)).toStrictEqual(bySorting(samples));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 601, maxLength: 5000 }),
+        fc.integer({ min: 1, max: 1e9 }),
+        (ticks, scale) => {
+          const samples = ticks.map((tick) => tick * scale);
+          expect(durationStats(samples)).toStrictEqual(bySorting(samples));
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -218,7 +267,11 @@ describe('computeMetrics on the hand-computed fixture', () => {
   });
 
   it('counts the backlog of open inquiries by stage', () => {
-    expect(metrics.backlog).toEqual({ total: 3, unresolved: 2, byStage: { inquiry: 1, identification: 0, resolution: 1, followUp: 1 } });
+    expect(metrics.backlog).toEqual({
+      total: 3,
+      unresolved: 2,
+      byStage: { inquiry: 1, identification: 0, resolution: 1, followUp: 1 },
+    });
   });
 
   it('leaves cancelled inquiries out of every figure but the count', () => {
@@ -297,7 +350,15 @@ describe('computeMetrics with contact views', () => {
     wakeAt: null,
     ...overrides,
   });
-  const handled = (id: string, inquiryId: string | undefined, from: number, talk: number, hold: number, wrapUp: number, resolved: boolean) =>
+  const handled = (
+    id: string,
+    inquiryId: string | undefined,
+    from: number,
+    talk: number,
+    hold: number,
+    wrapUp: number,
+    resolved: boolean,
+  ) =>
     contactView(id, {
       ...(inquiryId === undefined ? {} : { inquiryId }),
       outcome: 'handled',
@@ -313,7 +374,9 @@ describe('computeMetrics with contact views', () => {
 
   it('takes handle time from the contact views, in place of the inquiry’s record of the same contact', () => {
     // K-1 as a view says 12 + 3 + 5 = 20 min, as B recorded; K-9 has no inquiry in the set.
-    const metrics = computeMetrics(fixture, { contacts: [handled('K-1', 'B', 70, 12, 3, 5, true), handled('K-9', undefined, 0, 30, 0, 6, true)] });
+    const metrics = computeMetrics(fixture, {
+      contacts: [handled('K-1', 'B', 70, 12, 3, 5, true), handled('K-9', undefined, 0, 30, 0, 6, true)],
+    });
     expect(minutes(metrics.averageHandleTime)).toEqual({ count: 4, mean: 20.25, median: 17.5, p90: 31.2 });
     expect(metrics.firstContactResolutionRate).toBe(0.5);
   });
@@ -329,22 +392,39 @@ describe('computeMetrics with contact views', () => {
       contacts: [
         handled('K-1', undefined, 0, 10, 0, 2, true),
         contactView('K-2', { outcome: 'self-service', resolved: true, completedAt: m(3) }),
-        contactView('K-3', { stage: 'abandoned', outcome: 'abandoned', resolved: false, abandonedAt: m(2), queueMs: 2 * MINUTE }),
+        contactView('K-3', {
+          stage: 'abandoned',
+          outcome: 'abandoned',
+          resolved: false,
+          abandonedAt: m(2),
+          queueMs: 2 * MINUTE,
+        }),
         contactView('K-4', { stage: 'contact', connectedAt: m(1) }),
       ],
     });
-    expect(metrics.contacts).toEqual({ total: 4, handled: 1, selfService: 1, abandoned: 1, abandonmentRate: 1 / 3, selfServiceRate: 1 / 3 });
+    expect(metrics.contacts).toEqual({
+      total: 4,
+      handled: 1,
+      selfService: 1,
+      abandoned: 1,
+      abandonmentRate: 1 / 3,
+      selfServiceRate: 1 / 3,
+    });
     expect(minutes(metrics.averageHandleTime)).toEqual({ count: 1, mean: 12, median: 12, p90: 12 });
   });
 
   it('does not count a contact twice when the same view is given twice', () => {
     const once = computeMetrics([], { contacts: [handled('K-1', undefined, 0, 10, 0, 2, true)] });
-    const twice = computeMetrics([], { contacts: [handled('K-1', undefined, 0, 10, 0, 2, true), handled('K-1', undefined, 0, 10, 0, 2, true)] });
+    const twice = computeMetrics([], {
+      contacts: [handled('K-1', undefined, 0, 10, 0, 2, true), handled('K-1', undefined, 0, 10, 0, 2, true)],
+    });
     expect(twice.averageHandleTime).toEqual(once.averageHandleTime);
   });
 
   it('puts a contact under its own channel and under its inquiry’s priority', () => {
-    const metrics = computeMetrics([view('Q', { priority: 'urgent' })], { contacts: [contactView('K-1', { ...handled('K-1', 'Q', 0, 4, 0, 1, false), channel: 'social' })] });
+    const metrics = computeMetrics([view('Q', { priority: 'urgent' })], {
+      contacts: [contactView('K-1', { ...handled('K-1', 'Q', 0, 4, 0, 1, false), channel: 'social' })],
+    });
     expect(metrics.byChannel.social?.averageHandleTime.count).toBe(1);
     expect(metrics.byChannel.email?.averageHandleTime.count).toBe(0);
     expect(metrics.byPriority.urgent?.averageHandleTime.count).toBe(1);
@@ -377,7 +457,9 @@ describe('computeMetrics edge cases', () => {
   });
 
   it('leaves unresolved inquiries out of resolution time and first-contact resolution', () => {
-    const metrics = computeMetrics([view('A', { contacts: [{ contactId: 'K-1', channel: 'phone', handleMs: MINUTE, resolved: true, at: m(1) }] })]);
+    const metrics = computeMetrics([
+      view('A', { contacts: [{ contactId: 'K-1', channel: 'phone', handleMs: MINUTE, resolved: true, at: m(1) }] }),
+    ]);
     expect(metrics.resolutionTime.count).toBe(0);
     expect(metrics.firstContactResolutionRate).toBeNull();
     expect(metrics.averageHandleTime.count).toBe(1);
@@ -385,7 +467,11 @@ describe('computeMetrics edge cases', () => {
 
   it('does not count a self-service contact (no handle time) as handled', () => {
     const metrics = computeMetrics([
-      view('A', { stage: 'followUp', resolvedAt: m(2), contacts: [{ contactId: 'K-1', channel: 'web', handleMs: 0, resolved: true, at: m(2) }] }),
+      view('A', {
+        stage: 'followUp',
+        resolvedAt: m(2),
+        contacts: [{ contactId: 'K-1', channel: 'web', handleMs: 0, resolved: true, at: m(2) }],
+      }),
     ]);
     expect(metrics.averageHandleTime.count).toBe(0);
     expect(metrics.firstContactResolutionRate).toBe(1);
@@ -393,12 +479,16 @@ describe('computeMetrics edge cases', () => {
 
   it('does not count an inquiry that was reopened as resolved at first contact', () => {
     const contacts = [{ contactId: 'K-1', channel: 'phone' as const, handleMs: MINUTE, resolved: true, at: m(1) }];
-    expect(computeMetrics([view('A', { resolvedAt: m(9), reopenCount: 1, contacts })]).firstContactResolutionRate).toBe(0);
+    expect(computeMetrics([view('A', { resolvedAt: m(9), reopenCount: 1, contacts })]).firstContactResolutionRate).toBe(
+      0,
+    );
   });
 
   it('scores NPS from −100 (all detractors) to 100 (all promoters)', () => {
     const nps = (...scores: number[]) =>
-      computeMetrics(scores.map((score, i) => view(`N${i}`, { feedback: { responses: [response('nps', score, m(i))] } }))).nps;
+      computeMetrics(
+        scores.map((score, i) => view(`N${i}`, { feedback: { responses: [response('nps', score, m(i))] } })),
+      ).nps;
     expect(nps(0, 6)).toBe(-100);
     expect(nps(9, 10)).toBe(100);
     expect(nps(10, 8, 7, 3)).toBe(0);
@@ -406,7 +496,9 @@ describe('computeMetrics edge cases', () => {
   });
 
   it('counts a breached clock completed late as breached', () => {
-    const metrics = computeMetrics([view('A', { sla: { firstResponse: clock('breached', T0, m(90)) }, firstRespondedAt: m(90) })]);
+    const metrics = computeMetrics([
+      view('A', { sla: { firstResponse: clock('breached', T0, m(90)) }, firstRespondedAt: m(90) }),
+    ]);
     expect(metrics.slaAttainment.firstResponse).toEqual({ met: 0, breached: 1, rate: 0 });
     expect(metrics.firstResponseTime.count).toBe(1);
   });
@@ -436,7 +528,11 @@ const viewSet = fc
   .map(([lives, journeys]) => {
     const contactViews = journeys.map(([owner, { input, events }], index) => {
       const inquiryId = lives[owner]?.input.id;
-      let step = contacts.start({ ...input, id: `K-${index}`, ...(inquiryId === undefined ? {} : { inquiryId: `${inquiryId}#${owner}` }) });
+      let step = contacts.start({
+        ...input,
+        id: `K-${index}`,
+        ...(inquiryId === undefined ? {} : { inquiryId: `${inquiryId}#${owner}` }),
+      });
       for (const event of events) step = contacts.send(step.state, event);
       return contacts.view(step.state);
     });
@@ -454,9 +550,27 @@ const viewSet = fc
     return { inquiryViews, contactViews };
   });
 
-const rates = (k: ServiceKpis) => [k.firstContactResolutionRate, k.escalationRate, k.reopenRate, k.csat, k.contacts.abandonmentRate, k.contacts.selfServiceRate, ...Object.values(k.slaAttainment).map((a) => a.rate)];
-const stats = (k: ServiceKpis) => [k.firstResponseTime, k.nextResponseTime, k.resolutionTime, k.averageHandleTime, ...Object.values(k.business)];
-const everyShare = (metrics: ReturnType<typeof computeMetrics>): ServiceKpis[] => [metrics, ...Object.values(metrics.byChannel), ...Object.values(metrics.byPriority)];
+const rates = (k: ServiceKpis) => [
+  k.firstContactResolutionRate,
+  k.escalationRate,
+  k.reopenRate,
+  k.csat,
+  k.contacts.abandonmentRate,
+  k.contacts.selfServiceRate,
+  ...Object.values(k.slaAttainment).map((a) => a.rate),
+];
+const stats = (k: ServiceKpis) => [
+  k.firstResponseTime,
+  k.nextResponseTime,
+  k.resolutionTime,
+  k.averageHandleTime,
+  ...Object.values(k.business),
+];
+const everyShare = (metrics: ReturnType<typeof computeMetrics>): ServiceKpis[] => [
+  metrics,
+  ...Object.values(metrics.byChannel),
+  ...Object.values(metrics.byPriority),
+];
 
 describe('computeMetrics properties', () => {
   it('keeps rates in [0, 1], NPS in [−100, 100], CES on its scale, and ordered distributions', () => {
@@ -486,7 +600,11 @@ describe('computeMetrics properties', () => {
         const aht = computeMetrics([], { contacts: contactViews }).averageHandleTime;
         expect(aht.count).toBe(handled.length);
         if (handled.length === 0) expect(aht.mean).toBeNull();
-        else expect(aht.mean).toBeCloseTo(handled.reduce((sum, v) => sum + v.talkMs + v.holdMs + v.wrapUpMs, 0) / handled.length, 6);
+        else
+          expect(aht.mean).toBeCloseTo(
+            handled.reduce((sum, v) => sum + v.talkMs + v.holdMs + v.wrapUpMs, 0) / handled.length,
+            6,
+          );
       }),
       { numRuns: 60 },
     );
@@ -496,11 +614,17 @@ describe('computeMetrics properties', () => {
     fc.assert(
       fc.property(
         viewSet.chain((set) =>
-          fc.tuple(fc.constant(set), fc.shuffledSubarray(set.inquiryViews, { minLength: set.inquiryViews.length }), fc.shuffledSubarray(set.contactViews, { minLength: set.contactViews.length })),
+          fc.tuple(
+            fc.constant(set),
+            fc.shuffledSubarray(set.inquiryViews, { minLength: set.inquiryViews.length }),
+            fc.shuffledSubarray(set.contactViews, { minLength: set.contactViews.length }),
+          ),
         ),
         ([{ inquiryViews, contactViews }, shuffledInquiries, shuffledContacts]) => {
           const calendar = officeHours;
-          expect(computeMetrics(shuffledInquiries, { contacts: shuffledContacts, calendar })).toEqual(computeMetrics(inquiryViews, { contacts: contactViews, calendar }));
+          expect(computeMetrics(shuffledInquiries, { contacts: shuffledContacts, calendar })).toEqual(
+            computeMetrics(inquiryViews, { contacts: contactViews, calendar }),
+          );
         },
       ),
       { numRuns: 60 },
@@ -511,7 +635,8 @@ describe('computeMetrics properties', () => {
     fc.assert(
       fc.property(viewSet, ({ inquiryViews, contactViews }) => {
         const metrics = computeMetrics(inquiryViews, { contacts: contactViews, calendar: officeHours });
-        const sum = (shares: Partial<Record<string, ServiceKpis>>) => Object.values(shares).reduce((n, k) => n + (k?.counts.inquiries ?? 0), 0);
+        const sum = (shares: Partial<Record<string, ServiceKpis>>) =>
+          Object.values(shares).reduce((n, k) => n + (k?.counts.inquiries ?? 0), 0);
         expect(sum(metrics.byChannel)).toBe(inquiryViews.length);
         expect(sum(metrics.byPriority)).toBe(inquiryViews.length);
         const metricNames = ['firstResponseTime', 'nextResponseTime', 'resolutionTime', 'averageHandleTime'] as const;
@@ -519,7 +644,8 @@ describe('computeMetrics properties', () => {
           expect(metrics.business[name].count).toBe(metrics[name].count);
           if (metrics[name].count > 0) expect(metrics.business[name].mean!).toBeLessThanOrEqual(metrics[name].mean!);
         }
-        const slaTotal = (metric: SlaMetric) => metrics.slaAttainment[metric].met + metrics.slaAttainment[metric].breached;
+        const slaTotal = (metric: SlaMetric) =>
+          metrics.slaAttainment[metric].met + metrics.slaAttainment[metric].breached;
         expect(slaTotal('firstResponse')).toBeLessThanOrEqual(inquiryViews.length);
       }),
       { numRuns: 60 },

@@ -46,7 +46,15 @@ describe('erlangC', () => {
   });
 
   it('agrees with the exact rational formula from 0.5 to 500 Erlangs', () => {
-    for (const [p, q, c] of [[1n, 2n, 1], [1n, 2n, 3], [37n, 10n, 5], [10n, 1n, 14], [995n, 10n, 110], [500n, 1n, 520], [4999n, 10n, 501]] as const) {
+    for (const [p, q, c] of [
+      [1n, 2n, 1],
+      [1n, 2n, 3],
+      [37n, 10n, 5],
+      [10n, 1n, 14],
+      [995n, 10n, 110],
+      [500n, 1n, 520],
+      [4999n, 10n, 501],
+    ] as const) {
       const queue = erlangC({ arrivalsPerHour: (Number(p) / Number(q)) * 20, aht: '3m', agents: c });
       expect(queue.pWait).toBeCloseTo(exactErlangC(p, q, c), 12);
     }
@@ -69,11 +77,26 @@ describe('erlangC', () => {
   });
 
   it('accepts durations as milliseconds or text, and rejects bad input with INVALID_INPUT and the path', () => {
-    expect(erlangC({ arrivalsPerHour: 200, aht: 180_000, agents: 14 }).serviceLevel(20_000)).toBeCloseTo(erlangC({ arrivalsPerHour: 200, aht: '3m', agents: 14 }).serviceLevel('20s'), 15);
-    expect(thrown(() => erlangC({ arrivalsPerHour: 200, aht: '3 minutes', agents: 14 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['aht'] });
-    expect(thrown(() => erlangC({ arrivalsPerHour: -1, aht: '3m', agents: 14 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['arrivalsPerHour'] });
-    expect(thrown(() => erlangC({ arrivalsPerHour: 10, aht: '3m', agents: 2.5 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['agents'] });
-    expect(thrown(() => erlangC({ arrivalsPerHour: 10, aht: 0, agents: 2 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['aht'] });
+    expect(erlangC({ arrivalsPerHour: 200, aht: 180_000, agents: 14 }).serviceLevel(20_000)).toBeCloseTo(
+      erlangC({ arrivalsPerHour: 200, aht: '3m', agents: 14 }).serviceLevel('20s'),
+      15,
+    );
+    expect(thrown(() => erlangC({ arrivalsPerHour: 200, aht: '3 minutes', agents: 14 }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      path: ['aht'],
+    });
+    expect(thrown(() => erlangC({ arrivalsPerHour: -1, aht: '3m', agents: 14 }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      path: ['arrivalsPerHour'],
+    });
+    expect(thrown(() => erlangC({ arrivalsPerHour: 10, aht: '3m', agents: 2.5 }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      path: ['agents'],
+    });
+    expect(thrown(() => erlangC({ arrivalsPerHour: 10, aht: 0, agents: 2 }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      path: ['aht'],
+    });
     const queue = erlangC({ arrivalsPerHour: 10, aht: '3m', agents: 2 });
     expect(thrown(() => queue.serviceLevel('soon'))).toMatchObject({ code: 'INVALID_INPUT' });
   });
@@ -103,7 +126,11 @@ describe('requiredAgents', () => {
         fc.constantFrom(0.5, 0.8, 0.9, 0.95),
         (tenths, ahtMs, withinMs, share) => {
           const load = tenths / 10;
-          const answer = requiredAgents({ arrivalsPerHour: (load * 3_600_000) / ahtMs, aht: ahtMs, target: { answeredWithin: withinMs, share } });
+          const answer = requiredAgents({
+            arrivalsPerHour: (load * 3_600_000) / ahtMs,
+            aht: ahtMs,
+            target: { answeredWithin: withinMs, share },
+          });
           expect(answer.agents).toBe(exactRequired(BigInt(tenths), 10n, ahtMs, withinMs, share));
           expect(answer.serviceLevel).toBeGreaterThanOrEqual(share);
         },
@@ -122,21 +149,37 @@ describe('requiredAgents', () => {
   it('plans with Erlang A when given a patience, needing no more agents than Erlang C', () => {
     const target = { answeredWithin: '20s', share: 0.8 } as const;
     // pyworkforce's Erlang A example: 13 positions, service level 0.858, abandonment 0.025.
-    const impatient = requiredAgents({ arrivalsPerHour: 200, aht: '3m', target, patience: '5m', maxOccupancy: 0.85, maxAbandon: 0.05 });
+    const impatient = requiredAgents({
+      arrivalsPerHour: 200,
+      aht: '3m',
+      target,
+      patience: '5m',
+      maxOccupancy: 0.85,
+      maxAbandon: 0.05,
+    });
     expect(impatient.agents).toBe(13);
     expect(impatient.pAbandon).toBeCloseTo(0.025, 3);
     for (const load of [0.5, 5, 50, 500]) {
       const question = { arrivalsPerHour: load * 20, aht: '3m', target };
-      expect(requiredAgents({ ...question, patience: '2m' }).agents).toBeLessThanOrEqual(requiredAgents(question).agents);
+      expect(requiredAgents({ ...question, patience: '2m' }).agents).toBeLessThanOrEqual(
+        requiredAgents(question).agents,
+      );
     }
   });
 
   it('rejects a target no queue can meet or a malformed one with INVALID_INPUT and the path', () => {
-    const unreachable = thrown(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { answeredWithin: '20s', share: 1 } }));
+    const unreachable = thrown(() =>
+      requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { answeredWithin: '20s', share: 1 } }),
+    );
     expect(unreachable).toMatchObject({ code: 'INVALID_INPUT', path: ['target', 'share'] });
     expect(unreachable.message).toMatch(/share below 1/);
-    expect(thrown(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { asa: 'fast' } }))).toMatchObject({ code: 'INVALID_INPUT', path: ['target'] });
-    expect(thrown(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { asa: '1m' }, maxOccupancy: 1.5 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['maxOccupancy'] });
+    expect(thrown(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { asa: 'fast' } }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      path: ['target'],
+    });
+    expect(
+      thrown(() => requiredAgents({ arrivalsPerHour: 10, aht: '3m', target: { asa: '1m' }, maxOccupancy: 1.5 })),
+    ).toMatchObject({ code: 'INVALID_INPUT', path: ['maxOccupancy'] });
   });
 });
 
@@ -151,12 +194,18 @@ describe('erlangA', () => {
   });
 
   it('agrees with the birth–death chain summed state by state', () => {
-    for (const [arrivalsPerHour, agents, patienceMin] of [[200, 13, 5], [200, 8, 2], [40, 3, 10], [600, 25, 1]] as const) {
+    for (const [arrivalsPerHour, agents, patienceMin] of [
+      [200, 13, 5],
+      [200, 8, 2],
+      [40, 3, 10],
+      [600, 25, 1],
+    ] as const) {
       const lambda = arrivalsPerHour / 60;
       const mu = 1 / 3;
       const theta = 1 / patienceMin;
       const weights = [1];
-      for (let n = 1; n < 4_000; n++) weights.push(((weights[n - 1] ?? 0) * lambda) / (Math.min(n, agents) * mu + Math.max(0, n - agents) * theta));
+      for (let n = 1; n < 4_000; n++)
+        weights.push(((weights[n - 1] ?? 0) * lambda) / (Math.min(n, agents) * mu + Math.max(0, n - agents) * theta));
       const total = weights.reduce((s, w) => s + w, 0);
       const pWait = weights.slice(agents).reduce((s, w) => s + w, 0) / total;
       const queueLength = weights.reduce((s, w, n) => s + Math.max(0, n - agents) * w, 0) / total;
@@ -192,6 +241,9 @@ describe('erlangA', () => {
   });
 
   it('needs a patience', () => {
-    expect(thrown(() => erlangA({ arrivalsPerHour: 10, aht: '3m', agents: 2 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['patience'] });
+    expect(thrown(() => erlangA({ arrivalsPerHour: 10, aht: '3m', agents: 2 }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      path: ['patience'],
+    });
   });
 });

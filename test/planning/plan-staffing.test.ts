@@ -13,9 +13,21 @@ const mmc = (agents: number, seed: number): SimulationOptions => ({
   inquiries: 60 * 24 * 8,
   days: 8,
   seed,
-  arrivals: { profile: Array.from({ length: 24 }, () => 1), channels: { phone: 1 }, priorities: { normal: 1 }, tiers: { standard: 1 }, categories: { general: 1 } },
+  arrivals: {
+    profile: Array.from({ length: 24 }, () => 1),
+    channels: { phone: 1 },
+    priorities: { normal: 1 },
+    tiers: { standard: 1 },
+    categories: { general: 1 },
+  },
   agents: [{ count: agents, capacity: 1 }],
-  work: { handling: { kind: 'exponential', mean: '4m' }, resolveRate: 1, escalateRate: 0, cancelRate: 0, contacts: false },
+  work: {
+    handling: { kind: 'exponential', mean: '4m' },
+    resolveRate: 1,
+    escalateRate: 0,
+    cancelRate: 0,
+    contacts: false,
+  },
   customers: { reopenRate: 0 },
   surveys: { responseRate: 0 },
   metrics: false,
@@ -89,7 +101,11 @@ describe('planStaffing', () => {
   });
 
   it("staffs hours by the desk's own arrival profile, and meets its SLA policy", () => {
-    const plan = planStaffing({ inquiries: 1_500, days: 7, seed: 3 }, { sla: 'firstResponse', attainment: 0.9 }, { seeds: 2, maxRounds: 3 });
+    const plan = planStaffing(
+      { inquiries: 1_500, days: 7, seed: 3 },
+      { sla: 'firstResponse', attainment: 0.9 },
+      { seeds: 2, maxRounds: 3 },
+    );
     const monday = (hour: number) => plan.intervals[hour]?.agents ?? 0;
     // The standard profile is busiest on weekday business hours, quiet at night.
     expect(monday(10)).toBeGreaterThan(monday(3));
@@ -102,7 +118,11 @@ describe('planStaffing', () => {
     // Email's first response comes after the session: nobody answers in 1 s, however many agents.
     const email = { ...desk, inquiries: 500, days: 2, arrivals: { ...desk.arrivals, channels: { email: 1 } } };
     const rounds: number[] = [];
-    const plan = planStaffing(email, { answeredWithin: '1s', share: 0.8 }, { seeds: 1, maxRounds: 6, onRound: (r) => rounds.push(r.short) });
+    const plan = planStaffing(
+      email,
+      { answeredWithin: '1s', share: 0.8 },
+      { seeds: 1, maxRounds: 6, onRound: (r) => rounds.push(r.short) },
+    );
     expect(plan.converged).toBe(false);
     expect(rounds.length).toBeLessThan(6);
     expect(plan.intervals.filter((i) => !i.met).length).toBeGreaterThan(0);
@@ -112,18 +132,41 @@ describe('planStaffing', () => {
     const badMetric = thrown(() => planStaffing(desk, { sla: 'firstContact' as 'firstResponse', attainment: 0.9 }));
     expect(badMetric).toMatchObject({ code: 'INVALID_INPUT' });
     expect(badMetric.message).toMatch(/sla: 'firstResponse' \| 'nextResponse' \| 'resolution'/);
-    expect(thrown(() => planStaffing(desk, { asa: '30s' }, { seeds: 0 }))).toMatchObject({ code: 'INVALID_INPUT', path: ['seeds'] });
-    expect(thrown(() => planStaffing({ ...desk, days: -1 }, { asa: '30s' }))).toMatchObject({ code: 'INVALID_CONFIG', path: ['days'] });
+    expect(thrown(() => planStaffing(desk, { asa: '30s' }, { seeds: 0 }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      path: ['seeds'],
+    });
+    expect(thrown(() => planStaffing({ ...desk, days: -1 }, { asa: '30s' }))).toMatchObject({
+      code: 'INVALID_CONFIG',
+      path: ['days'],
+    });
   });
 
   it('reads hours on the desk time zone', () => {
     const zoned = planStaffing(
-      { ...desk, inquiries: 200, days: 7, arrivals: { ...desk.arrivals, timezone: 'America/New_York', profile: Array.from({ length: 24 }, (_, h) => (h === 9 ? 1 : 0)) } },
+      {
+        ...desk,
+        inquiries: 200,
+        days: 7,
+        arrivals: {
+          ...desk.arrivals,
+          timezone: 'America/New_York',
+          profile: Array.from({ length: 24 }, (_, h) => (h === 9 ? 1 : 0)),
+        },
+      },
       { asa: '1m' },
       { seeds: 1, maxRounds: 1 },
     );
     const staffed = zoned.intervals.filter((i) => i.agents > 0).map((i) => i.label);
-    expect(staffed).toEqual(['Mon 09:00', 'Tue 09:00', 'Wed 09:00', 'Thu 09:00', 'Fri 09:00', 'Sat 09:00', 'Sun 09:00']);
+    expect(staffed).toEqual([
+      'Mon 09:00',
+      'Tue 09:00',
+      'Wed 09:00',
+      'Thu 09:00',
+      'Fri 09:00',
+      'Sat 09:00',
+      'Sun 09:00',
+    ]);
     expect(zoned.intervals[9]?.arrivalsPerHour).toBeCloseTo(200 / 7, 6);
     expect(HOUR).toBe(3_600_000);
   });

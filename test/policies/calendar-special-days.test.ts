@@ -73,7 +73,11 @@ describe('exceptions: special hours for a date', () => {
     const open = businessCalendar({ week: weekdays([['09:00', '17:00']]), exceptions: newYearsEve });
     expect(open.isOpen(at('2027-01-01T01:00Z'))).toBe(true);
     expect(open.isOpen(at('2026-12-31T12:00Z'))).toBe(false);
-    const holiday = businessCalendar({ week: weekdays([['09:00', '17:00']]), exceptions: newYearsEve, holidays: ['2027-01-01'] });
+    const holiday = businessCalendar({
+      week: weekdays([['09:00', '17:00']]),
+      exceptions: newYearsEve,
+      holidays: ['2027-01-01'],
+    });
     expect(holiday.isOpen(at('2026-12-31T23:00Z'))).toBe(true);
     expect(holiday.isOpen(at('2027-01-01T01:00Z'))).toBe(false);
   });
@@ -93,13 +97,31 @@ describe('exceptions: special hours for a date', () => {
   });
 
   it('maps its spans like the week on DST days: 01:00–03:00 lasts one real hour when clocks spring forward', () => {
-    const calendar = businessCalendar({ timezone: 'America/New_York', week: weekdays([['09:00', '17:00']]), exceptions: { '2026-03-08': [['01:00', '03:00']] } });
+    const calendar = businessCalendar({
+      timezone: 'America/New_York',
+      week: weekdays([['09:00', '17:00']]),
+      exceptions: { '2026-03-08': [['01:00', '03:00']] },
+    });
     expect(calendar.businessTimeBetween(at('2026-03-08T00:00-05:00'), at('2026-03-09T00:00-04:00'))).toBe(HOUR);
   });
 
   it('merges overlapping spans like the week and keeps the normalised config explicit', () => {
-    const calendar = newYork({ exceptions: { '2026-12-31': [['12:00:00', '16:00'], ['09:00', '13:00']], '2026-12-24': [['09:00', '13:00']] } });
-    expect(calendar.config.exceptions).toEqual({ '2026-12-24': [['09:00', '13:00']], '2026-12-31': [['09:00', '13:00'], ['12:00', '16:00']] });
+    const calendar = newYork({
+      exceptions: {
+        '2026-12-31': [
+          ['12:00:00', '16:00'],
+          ['09:00', '13:00'],
+        ],
+        '2026-12-24': [['09:00', '13:00']],
+      },
+    });
+    expect(calendar.config.exceptions).toEqual({
+      '2026-12-24': [['09:00', '13:00']],
+      '2026-12-31': [
+        ['09:00', '13:00'],
+        ['12:00', '16:00'],
+      ],
+    });
     expect(calendar.businessTimeBetween(at('2026-12-31T00:00-05:00'), at('2027-01-01T00:00-05:00'))).toBe(7 * HOUR);
     const rebuilt = businessCalendar(JSON.parse(JSON.stringify(calendar.config)) as BusinessCalendarConfigInput);
     expect(rebuilt.config).toEqual(calendar.config);
@@ -120,12 +142,42 @@ describe('exceptions: special hours for a date', () => {
   });
 
   const invalid: { name: string; exceptions: unknown; path: (string | number)[]; message: RegExp }[] = [
-    { name: 'an impossible date', exceptions: { '2026-02-30': [] }, path: ['exceptions', '2026-02-30'], message: /no day 30 in 2026-02/ },
-    { name: 'a malformed date', exceptions: { '24/12/2026': [] }, path: ['exceptions', '24/12/2026'], message: /'YYYY-MM-DD'/ },
-    { name: 'a bad time', exceptions: { '2026-12-24': [['9:00', '13:00']] }, path: ['exceptions', '2026-12-24', 0, 0], message: /'HH:MM'/ },
-    { name: 'hours over 24', exceptions: { '2026-12-24': [['09:00', '25:00']] }, path: ['exceptions', '2026-12-24', 0, 1], message: /00–24/ },
-    { name: 'a span ending where it starts', exceptions: { '2026-12-24': [['09:00', '09:00']] }, path: ['exceptions', '2026-12-24', 0, 1], message: /end at another time/ },
-    { name: 'spans that are not a list', exceptions: { '2026-12-24': 'closed' }, path: ['exceptions', '2026-12-24'], message: /array/ },
+    {
+      name: 'an impossible date',
+      exceptions: { '2026-02-30': [] },
+      path: ['exceptions', '2026-02-30'],
+      message: /no day 30 in 2026-02/,
+    },
+    {
+      name: 'a malformed date',
+      exceptions: { '24/12/2026': [] },
+      path: ['exceptions', '24/12/2026'],
+      message: /'YYYY-MM-DD'/,
+    },
+    {
+      name: 'a bad time',
+      exceptions: { '2026-12-24': [['9:00', '13:00']] },
+      path: ['exceptions', '2026-12-24', 0, 0],
+      message: /'HH:MM'/,
+    },
+    {
+      name: 'hours over 24',
+      exceptions: { '2026-12-24': [['09:00', '25:00']] },
+      path: ['exceptions', '2026-12-24', 0, 1],
+      message: /00–24/,
+    },
+    {
+      name: 'a span ending where it starts',
+      exceptions: { '2026-12-24': [['09:00', '09:00']] },
+      path: ['exceptions', '2026-12-24', 0, 1],
+      message: /end at another time/,
+    },
+    {
+      name: 'spans that are not a list',
+      exceptions: { '2026-12-24': 'closed' },
+      path: ['exceptions', '2026-12-24'],
+      message: /array/,
+    },
     { name: 'a list instead of a record', exceptions: [['2026-12-24', []]], path: ['exceptions'], message: /record/ },
   ];
   for (const { name, exceptions, path, message } of invalid) {
@@ -222,7 +274,15 @@ describe('addBusinessDays: edges', () => {
   });
 
   it('gives the instant itself for n = 0 in the second run of a repeated hour (regression: it went back an hour)', () => {
-    const allDay = { mon: [['00:00', '24:00']], tue: [['00:00', '24:00']], wed: [['00:00', '24:00']], thu: [['00:00', '24:00']], fri: [['00:00', '24:00']], sat: [['00:00', '24:00']], sun: [['00:00', '24:00']] } as const;
+    const allDay = {
+      mon: [['00:00', '24:00']],
+      tue: [['00:00', '24:00']],
+      wed: [['00:00', '24:00']],
+      thu: [['00:00', '24:00']],
+      fri: [['00:00', '24:00']],
+      sat: [['00:00', '24:00']],
+      sun: [['00:00', '24:00']],
+    } as const;
     const stJohns = businessCalendar({ timezone: 'America/St_Johns', week: allDay });
     // 2025-11-02 01:10 NST, the second 01:10 of that night (clocks went back from 02:00 NDT).
     const second = at('2025-11-02T04:40:00Z');

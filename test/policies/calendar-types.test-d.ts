@@ -33,7 +33,9 @@ describe('calendar types', () => {
     };
     expectTypeOf(custom).toExtend<BusinessCalendar>();
     expectTypeOf(slaPolicy).toBeCallableWith({ calendar: custom, targets: [{ firstResponse: '1h' }] });
-    expectTypeOf<BusinessCalendar['addBusinessDays']>().toEqualTypeOf<((at: number, n: number) => number) | undefined>();
+    expectTypeOf<BusinessCalendar['addBusinessDays']>().toEqualTypeOf<
+      ((at: number, n: number) => number) | undefined
+    >();
   });
 
   it('accepts exceptions in the config and keeps configs without them valid normalised configs', () => {
@@ -44,6 +46,8 @@ describe('calendar types', () => {
       holidays: [],
     };
     expectTypeOf(old).toExtend<NormalisedCalendarConfig>();
-    expectTypeOf<NormalisedCalendarConfig['exceptions']>().toEqualTypeOf<Record<string, [string, string][]> | undefined>();
+    expectTypeOf<NormalisedCalendarConfig['exceptions']>().toEqualTypeOf<
+      Record<string, [string, string][]> | undefined
+    >();
   });
 });

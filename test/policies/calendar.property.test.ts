@@ -38,7 +38,9 @@ interface Schedule {
 
 const configOf = (schedule: Schedule): BusinessCalendarConfigInput => {
   const { timezone, holidays, exceptions } = schedule;
-  return schedule.week === undefined ? { timezone, holidays, exceptions } : { timezone, week: schedule.week, holidays, exceptions };
+  return schedule.week === undefined
+    ? { timezone, holidays, exceptions }
+    : { timezone, week: schedule.week, holidays, exceptions };
 };
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -191,7 +193,7 @@ class Oracle {
     const reading = this.readings[this.index(at)] ?? Number.NaN;
     let day = Math.floor(reading / DAY);
     const timeOfDay = reading - day * DAY;
-    for (let left = Math.abs(n); left > 0; ) {
+    for (let left = Math.abs(n); left > 0;) {
       day += Math.sign(n);
       const business = this.isBusinessDay(day);
       if (business === undefined) return undefined;
@@ -301,16 +303,24 @@ const week: fc.Arbitrary<Week> = fc.record(
 /** A zone and a minute-aligned anchor instant: anywhere in 2025–2027, or within days of a DST change. */
 const zoneAndAnchor = fc.constantFrom(...ZONES).chain((timezone) => {
   const changes = CHANGES.get(timezone) ?? [];
-  const anywhere = fc.integer({ min: Date.UTC(2025, 0, 1) / MINUTE, max: Date.UTC(2028, 0, 1) / MINUTE }).map((m) => m * MINUTE);
+  const anywhere = fc
+    .integer({ min: Date.UTC(2025, 0, 1) / MINUTE, max: Date.UTC(2028, 0, 1) / MINUTE })
+    .map((m) => m * MINUTE);
   if (changes.length === 0) return fc.record({ timezone: fc.constant(timezone), anchor: anywhere });
   const nearChange = fc
     .tuple(fc.constantFrom(...changes), fc.integer({ min: -3 * 24 * 60, max: 24 * 60 }))
     .map(([change, minutes]) => change + minutes * MINUTE);
-  return fc.record({ timezone: fc.constant(timezone), anchor: fc.oneof(anywhere, { arbitrary: nearChange, weight: 3 }) });
+  return fc.record({
+    timezone: fc.constant(timezone),
+    anchor: fc.oneof(anywhere, { arbitrary: nearChange, weight: 3 }),
+  });
 });
 
 /** Date exceptions near an anchor: spans or a closed day (`[]`), some on holidays. */
-const exceptionsNear = fc.array(fc.tuple(fc.integer({ min: -2, max: 5 }), fc.array(span, { maxLength: 2 })), { minLength: 1, maxLength: 4 });
+const exceptionsNear = fc.array(fc.tuple(fc.integer({ min: -2, max: 5 }), fc.array(span, { maxLength: 2 })), {
+  minLength: 1,
+  maxLength: 4,
+});
 
 /** A schedule around an anchor, with holidays and date exceptions near it so that they matter. */
 const scheduleNear = fc
@@ -365,8 +375,14 @@ describe('businessCalendar agrees with a minute-by-minute oracle', () => {
           const next = oracle.nextOpen(t);
           if (next !== undefined) check('nextOpen', t, calendar.nextOpen(t), next);
           const accumulated = oracle.between(from, t + MINUTE);
-          check('businessTimeBetween from window start', t, calendar.businessTimeBetween(from, t + MINUTE), accumulated);
-          if (oracle.isOpen(t)) check('addBusinessTime from window start', t, calendar.addBusinessTime(from, accumulated), t + MINUTE);
+          check(
+            'businessTimeBetween from window start',
+            t,
+            calendar.businessTimeBetween(from, t + MINUTE),
+            accumulated,
+          );
+          if (oracle.isOpen(t))
+            check('addBusinessTime from window start', t, calendar.addBusinessTime(from, accumulated), t + MINUTE);
         }
         expect(mismatches).toEqual([]);
         for (const { a, b, amount, withinMinute } of queries) {
@@ -410,7 +426,8 @@ describe('business days agree with the minute-by-minute oracle', () => {
           if (due !== undefined) expect([start, n, calendar.addBusinessDays(start, n)]).toEqual([start, n, due]);
           const end = from + b * MINUTE;
           const days = oracle.businessDaysBetween(start, end);
-          if (days !== undefined) expect([start, end, calendar.businessDaysBetween(start, end)]).toEqual([start, end, days]);
+          if (days !== undefined)
+            expect([start, end, calendar.businessDaysBetween(start, end)]).toEqual([start, end, days]);
         }
       }),
       { numRuns: 40 },
@@ -427,11 +444,7 @@ describe('businessCalendar algebra', () => {
       fc.integer({ min: -30 * DAY, max: 60 * DAY }).map((delta) => anchor + delta),
     );
   const setting = fc
-    .tuple(
-      scheduleNear,
-      fc.integer({ min: 40, max: 60 }),
-      fc.boolean(),
-    )
+    .tuple(scheduleNear, fc.integer({ min: 40, max: 60 }), fc.boolean())
     .chain(([{ schedule, anchor }, chunk, atChunkEdge]) => {
       const centre = atChunkEdge ? chunk * CHUNK : anchor;
       return fc.record({

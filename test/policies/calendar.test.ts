@@ -159,10 +159,24 @@ describe('businessCalendar: several spans a day', () => {
   });
 
   it('merges overlapping and touching spans into their union', () => {
-    const overlapping = businessCalendar({ week: { mon: [['09:00', '13:00'], ['12:00', '17:00']] } });
+    const overlapping = businessCalendar({
+      week: {
+        mon: [
+          ['09:00', '13:00'],
+          ['12:00', '17:00'],
+        ],
+      },
+    });
     expect(overlapping.businessTimeBetween(at('2026-01-12T00:00Z'), at('2026-01-13T00:00Z'))).toBe(8 * HOUR);
     expect(overlapping.addBusinessTime(at('2026-01-12T09:00Z'), 8 * HOUR)).toBe(at('2026-01-12T17:00Z'));
-    const touching = businessCalendar({ week: { mon: [['09:00', '12:00'], ['12:00', '17:00']] } });
+    const touching = businessCalendar({
+      week: {
+        mon: [
+          ['09:00', '12:00'],
+          ['12:00', '17:00'],
+        ],
+      },
+    });
     expect(touching.isOpen(at('2026-01-12T12:00Z'))).toBe(true);
     expect(touching.nextOpen(at('2026-01-12T12:00Z'))).toBe(at('2026-01-12T12:00Z'));
   });
@@ -297,13 +311,19 @@ describe('businessCalendar: always open', () => {
     const day: Spans = [['00:00', '24:00']];
     const overnight = businessCalendar({
       week: {
-        mon: [['06:00', '06:00:01'], ['06:00:01', '06:00']],
+        mon: [
+          ['06:00', '06:00:01'],
+          ['06:00:01', '06:00'],
+        ],
         tue: [['06:00', '24:00']],
         wed: day,
         thu: day,
         fri: day,
         sat: day,
-        sun: [['00:00', '12:00'], ['12:00', '06:00']],
+        sun: [
+          ['00:00', '12:00'],
+          ['12:00', '06:00'],
+        ],
       },
     });
     expect(overnight.alwaysOpen).toBe(true);
@@ -314,13 +334,22 @@ describe('businessCalendar: normalised config', () => {
   it('spells out all seven days, canonical times, sorted spans and unique sorted holidays', () => {
     const calendar = businessCalendar({
       timezone: 'Europe/London',
-      week: { mon: [['13:00:00', '17:00'], ['09:00', '12:00:30']], sat: [] },
+      week: {
+        mon: [
+          ['13:00:00', '17:00'],
+          ['09:00', '12:00:30'],
+        ],
+        sat: [],
+      },
       holidays: ['2026-12-26', '2026-12-25', '2026-12-26'],
     });
     expect(calendar.config).toEqual({
       timezone: 'Europe/London',
       week: {
-        mon: [['09:00', '12:00:30'], ['13:00', '17:00']],
+        mon: [
+          ['09:00', '12:00:30'],
+          ['13:00', '17:00'],
+        ],
         tue: [],
         wed: [],
         thu: [],
@@ -358,30 +387,102 @@ describe('businessCalendar: normalised config', () => {
   });
 
   it('is what the schema parses to', () => {
-    expect(BusinessCalendarConfig.parse({ week: { sat: [['10:00:00', '14:00']] } }).week.sat).toEqual([['10:00', '14:00']]);
+    expect(BusinessCalendarConfig.parse({ week: { sat: [['10:00:00', '14:00']] } }).week.sat).toEqual([
+      ['10:00', '14:00'],
+    ]);
   });
 });
 
 describe('businessCalendar: invalid config is INVALID_CONFIG with the offending path', () => {
   const cases: { name: string; config: unknown; path: (string | number)[]; message: RegExp }[] = [
-    { name: 'an unknown time zone', config: { timezone: 'Mars/Olympus_Mons' }, path: ['timezone'], message: /IANA time zone/ },
+    {
+      name: 'an unknown time zone',
+      config: { timezone: 'Mars/Olympus_Mons' },
+      path: ['timezone'],
+      message: /IANA time zone/,
+    },
     { name: 'an empty time zone', config: { timezone: '' }, path: ['timezone'], message: /IANA time zone/ },
     { name: 'a time zone that is not a string', config: { timezone: 5 }, path: ['timezone'], message: /string/ },
-    { name: 'a time without two-digit hours', config: { week: { mon: [['9:00', '17:00']] } }, path: ['week', 'mon', 0, 0], message: /'HH:MM'/ },
-    { name: 'hours over 24', config: { week: { mon: [['09:00', '25:00']] } }, path: ['week', 'mon', 0, 1], message: /hours must be 00–24/ },
-    { name: 'a time past 24:00', config: { week: { tue: [['09:00', '24:30']] } }, path: ['week', 'tue', 0, 1], message: /latest time of day/ },
-    { name: 'minutes over 59', config: { week: { wed: [['09:60', '17:00']] } }, path: ['week', 'wed', 0, 0], message: /minutes must be 00–59/ },
-    { name: 'seconds over 59', config: { week: { wed: [['09:00:61', '17:00']] } }, path: ['week', 'wed', 0, 0], message: /seconds must be 00–59/ },
-    { name: 'a span ending where it starts', config: { week: { thu: [['09:00', '09:00']] } }, path: ['week', 'thu', 0, 1], message: /end at another time/ },
-    { name: 'a span ending where it starts, written differently', config: { week: { thu: [['09:00', '09:00:00']] } }, path: ['week', 'thu', 0, 1], message: /end at another time/ },
-    { name: 'a span starting at 24:00', config: { week: { fri: [['24:00', '06:00']] } }, path: ['week', 'fri', 0, 0], message: /cannot start at '24:00'/ },
-    { name: 'a span that is not a pair', config: { week: { sat: [['09:00']] } }, path: ['week', 'sat', 0], message: /.+/ },
-    { name: 'an unknown weekday', config: { week: { monday: [['09:00', '17:00']] } }, path: ['week'], message: /monday/ },
+    {
+      name: 'a time without two-digit hours',
+      config: { week: { mon: [['9:00', '17:00']] } },
+      path: ['week', 'mon', 0, 0],
+      message: /'HH:MM'/,
+    },
+    {
+      name: 'hours over 24',
+      config: { week: { mon: [['09:00', '25:00']] } },
+      path: ['week', 'mon', 0, 1],
+      message: /hours must be 00–24/,
+    },
+    {
+      name: 'a time past 24:00',
+      config: { week: { tue: [['09:00', '24:30']] } },
+      path: ['week', 'tue', 0, 1],
+      message: /latest time of day/,
+    },
+    {
+      name: 'minutes over 59',
+      config: { week: { wed: [['09:60', '17:00']] } },
+      path: ['week', 'wed', 0, 0],
+      message: /minutes must be 00–59/,
+    },
+    {
+      name: 'seconds over 59',
+      config: { week: { wed: [['09:00:61', '17:00']] } },
+      path: ['week', 'wed', 0, 0],
+      message: /seconds must be 00–59/,
+    },
+    {
+      name: 'a span ending where it starts',
+      config: { week: { thu: [['09:00', '09:00']] } },
+      path: ['week', 'thu', 0, 1],
+      message: /end at another time/,
+    },
+    {
+      name: 'a span ending where it starts, written differently',
+      config: { week: { thu: [['09:00', '09:00:00']] } },
+      path: ['week', 'thu', 0, 1],
+      message: /end at another time/,
+    },
+    {
+      name: 'a span starting at 24:00',
+      config: { week: { fri: [['24:00', '06:00']] } },
+      path: ['week', 'fri', 0, 0],
+      message: /cannot start at '24:00'/,
+    },
+    {
+      name: 'a span that is not a pair',
+      config: { week: { sat: [['09:00']] } },
+      path: ['week', 'sat', 0],
+      message: /.+/,
+    },
+    {
+      name: 'an unknown weekday',
+      config: { week: { monday: [['09:00', '17:00']] } },
+      path: ['week'],
+      message: /monday/,
+    },
     { name: 'an unknown option', config: { timeZone: 'UTC' }, path: [], message: /timeZone/ },
     { name: 'an empty week', config: { week: {} }, path: ['week'], message: /no open time/ },
-    { name: 'a week of closed days', config: { week: { mon: [], sun: [] }, holidays: [] }, path: ['week'], message: /no open time/ },
-    { name: 'an impossible date', config: { holidays: ['2026-12-25', '2026-02-30'] }, path: ['holidays', 1], message: /no day 30 in 2026-02/ },
-    { name: 'February 29 of a common year', config: { holidays: ['2025-02-29'] }, path: ['holidays', 0], message: /no day 29/ },
+    {
+      name: 'a week of closed days',
+      config: { week: { mon: [], sun: [] }, holidays: [] },
+      path: ['week'],
+      message: /no open time/,
+    },
+    {
+      name: 'an impossible date',
+      config: { holidays: ['2026-12-25', '2026-02-30'] },
+      path: ['holidays', 1],
+      message: /no day 30 in 2026-02/,
+    },
+    {
+      name: 'February 29 of a common year',
+      config: { holidays: ['2025-02-29'] },
+      path: ['holidays', 0],
+      message: /no day 29/,
+    },
     { name: 'month 13', config: { holidays: ['2026-13-01'] }, path: ['holidays', 0], message: /no month 13/ },
     { name: 'a malformed date', config: { holidays: ['25/12/2026'] }, path: ['holidays', 0], message: /'YYYY-MM-DD'/ },
     { name: 'year zero', config: { holidays: ['0000-01-01'] }, path: ['holidays', 0], message: /0001/ },
@@ -401,7 +502,16 @@ describe('businessCalendar: invalid config is INVALID_CONFIG with the offending 
   }
 
   it('names the field in the message', () => {
-    const error = errorOf(() => businessCalendar({ week: { mon: [['09:00', '17:00'], ['9:00', '10:00']] } }));
+    const error = errorOf(() =>
+      businessCalendar({
+        week: {
+          mon: [
+            ['09:00', '17:00'],
+            ['9:00', '10:00'],
+          ],
+        },
+      }),
+    );
     expect(error.message).toContain('week.mon[1][0]');
     expect(error.received).toBe('9:00');
   });
@@ -423,7 +533,11 @@ describe('businessCalendar: invalid instants and amounts are INVALID_INPUT', () 
     { name: 'a NaN bound', call: () => ny.businessTimeBetween(Number.NaN, start), path: ['a'] },
     { name: 'an instant after 9999', call: () => ny.isOpen(8.64e15), path: ['at'] },
     { name: 'an instant before year 1', call: () => ny.nextOpen(-8.64e15), path: ['at'] },
-    { name: 'a negative amount on the 24x7 calendar', call: () => alwaysOpenCalendar.addBusinessTime(start, -HOUR), path: ['ms'] },
+    {
+      name: 'a negative amount on the 24x7 calendar',
+      call: () => alwaysOpenCalendar.addBusinessTime(start, -HOUR),
+      path: ['ms'],
+    },
     { name: 'a NaN instant on the 24x7 calendar', call: () => alwaysOpenCalendar.isOpen(Number.NaN), path: ['at'] },
     { name: 'a result after 9999', call: () => alwaysOpenCalendar.addBusinessTime(start, 8e15), path: [] },
     { name: 'a result after 9999 on business hours', call: () => ny.addBusinessTime(start, 2.6e14), path: [] },

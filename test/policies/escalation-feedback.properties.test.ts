@@ -39,9 +39,16 @@ const lifecycleThroughFollowUp = fc
   .map(([{ input, events }, pick, runOut]) => {
     const cut = events.length === 0 ? 0 : pick % events.length;
     const resolveAt = cut === 0 ? input.at : events[cut - 1]!.at;
-    const withResolve: InquiryEventInit[] = [...events.slice(0, cut), { type: 'resolve', at: resolveAt }, ...events.slice(cut)];
+    const withResolve: InquiryEventInit[] = [
+      ...events.slice(0, cut),
+      { type: 'resolve', at: resolveAt },
+      ...events.slice(cut),
+    ];
     const lastAt = Number(withResolve.at(-1)!.at);
-    return { input, events: runOut ? [...withResolve, { type: 'tick', at: lastAt + 30 * DAY } as InquiryEventInit] : withResolve };
+    return {
+      input,
+      events: runOut ? [...withResolve, { type: 'tick', at: lastAt + 30 * DAY } as InquiryEventInit] : withResolve,
+    };
   });
 
 const runs: fc.Arbitrary<Run> = fc.record({
@@ -59,7 +66,10 @@ function play({ escalation, feedback, life }: Run) {
 }
 
 /** Every effect of a lifecycle with the stage the inquiry was in when it happened. */
-function effectsInStage(steps: ReturnType<typeof play>['steps'], firstStage: string): { effect: InquiryEffect; stage: string }[] {
+function effectsInStage(
+  steps: ReturnType<typeof play>['steps'],
+  firstStage: string,
+): { effect: InquiryEffect; stage: string }[] {
   let stage = firstStage;
   const out: { effect: InquiryEffect; stage: string }[] = [];
   for (const step of steps) {
@@ -107,7 +117,11 @@ describe('escalation and feedback properties', () => {
         let resolvedAt: number | null = null;
         for (const { effect, stage } of effectsInStage(steps, 'inquiry')) {
           if (effect.type === 'stage.changed' && effect.to === 'followUp') resolvedAt = effect.at;
-          if (effect.type === 'survey.requested' || effect.type === 'survey.reminder' || effect.type === 'survey.expired') {
+          if (
+            effect.type === 'survey.requested' ||
+            effect.type === 'survey.reminder' ||
+            effect.type === 'survey.expired'
+          ) {
             expect(stage).toBe('followUp');
             expect(resolvedAt).not.toBeNull();
             expect(effect.at).toBeGreaterThanOrEqual(resolvedAt!);

@@ -16,10 +16,12 @@ import { DAY, HOUR, MINUTE, T0, makeInput, makeProcess, runAll, runTo } from '..
 const T = T0 + HOUR;
 const resolve: InquiryEventInit = { type: 'resolve', at: T };
 
-const follow = (config: FeedbackPolicyConfig = {}, options = {}) => makeProcess({ feedback: feedbackPolicy(config), ...options });
+const follow = (config: FeedbackPolicyConfig = {}, options = {}) =>
+  makeProcess({ feedback: feedbackPolicy(config), ...options });
 
 /** Runs `events` after a resolve at T. */
-const afterResolve = (process: ReturnType<typeof follow>, events: InquiryEventInit[] = []) => runAll(process, makeInput(), [resolve, ...events]);
+const afterResolve = (process: ReturnType<typeof follow>, events: InquiryEventInit[] = []) =>
+  runAll(process, makeInput(), [resolve, ...events]);
 
 /** `type@offset` for each effect, the offset from the resolve at T in hours. */
 const timeline = (effects: readonly InquiryEffect[]) => effects.map((e) => `${e.type}@${(e.at - T) / HOUR}h`);
@@ -60,8 +62,18 @@ describe('feedbackPolicy configuration', () => {
   });
 
   it.each<[string, unknown, (string | number)[], RegExp]>([
-    ['reminders every as long as the expiry', { reminders: { count: 2, every: '7d' }, expireAfter: '7d' }, ['reminders', 'every'], /shorter than expireAfter/],
-    ['reminders every longer than the expiry', { reminders: { count: 1, every: '2d' }, expireAfter: '1d' }, ['reminders', 'every'], /shorter than expireAfter/],
+    [
+      'reminders every as long as the expiry',
+      { reminders: { count: 2, every: '7d' }, expireAfter: '7d' },
+      ['reminders', 'every'],
+      /shorter than expireAfter/,
+    ],
+    [
+      'reminders every longer than the expiry',
+      { reminders: { count: 1, every: '2d' }, expireAfter: '1d' },
+      ['reminders', 'every'],
+      /shorter than expireAfter/,
+    ],
     ['a zero reminder interval', { reminders: { count: 1, every: 0 } }, ['reminders', 'every'], /longer than zero/],
     ['a negative reminder count', { reminders: { count: -1, every: '1d' } }, ['reminders', 'count'], /0 or more/],
     ['a fractional reminder count', { reminders: { count: 1.5, every: '1d' } }, ['reminders', 'count'], /./],
@@ -74,7 +86,12 @@ describe('feedbackPolicy configuration', () => {
     ['an unknown negative-feedback action', { onNegative: 'refund' }, ['onNegative'], /reopen/],
     ['an unknown action in a list', { onNegative: ['reopen', 'refund'] }, ['onNegative'], /reopen/],
     ['an unknown key', { sendafter: '1h' }, [], /Unrecognized key: "sendafter"/],
-    ['an unknown key in reminders', { reminders: { count: 1, every: '1d', until: '3d' } }, ['reminders'], /Unrecognized key: "until"/],
+    [
+      'an unknown key in reminders',
+      { reminders: { count: 1, every: '1d', until: '3d' } },
+      ['reminders'],
+      /Unrecognized key: "until"/,
+    ],
   ])('rejects %s with INVALID_CONFIG naming the field', (_label, config, path, message) => {
     const error = configError(config);
     expect(error.code).toBe('INVALID_CONFIG');
@@ -109,7 +126,14 @@ describe('scales', () => {
   ])('scores %s %i as %s', (kind, score, sentiment) => {
     expect(scoreSentiment(kind, score)).toBe(sentiment);
     const step = afterResolve(follow(), [{ type: 'feedback', kind, score, at: T + HOUR / 2 }]).at(-1)!;
-    expect(step.effects).toContainEqual({ type: 'feedback.received', inquiryId: 'T-1', at: T + HOUR / 2, kind, score, sentiment });
+    expect(step.effects).toContainEqual({
+      type: 'feedback.received',
+      inquiryId: 'T-1',
+      at: T + HOUR / 2,
+      kind,
+      score,
+      sentiment,
+    });
   });
 
   it.each<[FeedbackKind, number]>([
@@ -137,7 +161,9 @@ describe('scales', () => {
   });
 
   it('throws INVALID_INPUT for a score off the scale when called directly', () => {
-    expect(() => scoreSentiment('nps', 11)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', path: ['score'] }));
+    expect(() => scoreSentiment('nps', 11)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', path: ['score'] }),
+    );
     expect(() => scoreSentiment('csat', 2.5)).toThrow(/integer from 1 to 5/);
   });
 });
@@ -147,13 +173,38 @@ describe('follow-up timeline', () => {
     const process = follow();
     const [, resolved] = afterResolve(process);
     expect(resolved!.wakeAt).toBe(T + HOUR);
-    expect(process.view(resolved!.state)).toMatchObject({ stage: 'followUp', reopenUntil: T + 7 * DAY, feedback: { survey: { kind: 'csat', status: 'scheduled' } } });
+    expect(process.view(resolved!.state)).toMatchObject({
+      stage: 'followUp',
+      reopenUntil: T + 7 * DAY,
+      feedback: { survey: { kind: 'csat', status: 'scheduled' } },
+    });
     const late = process.send(resolved!.state, { type: 'tick', at: T + 30 * DAY });
     // the 7-day window ends at T + 7d, but the survey sent at T + 1h is pending until T + 7d 1h
-    expect(timeline(late.effects)).toEqual(['survey.requested@1h', 'survey.expired@169h', 'inquiry.closed@169h', 'stage.changed@169h']);
-    expect(late.effects[0]).toEqual({ type: 'survey.requested', inquiryId: 'T-1', at: T + HOUR, kind: 'csat', expiresAt: T + HOUR + 7 * DAY });
-    expect(late.effects).toContainEqual({ type: 'inquiry.closed', inquiryId: 'T-1', at: T + 169 * HOUR, reason: 'auto' });
-    expect(process.view(late.state)).toMatchObject({ stage: 'closed', closedAt: T + 169 * HOUR, closeReason: 'auto', wakeAt: null });
+    expect(timeline(late.effects)).toEqual([
+      'survey.requested@1h',
+      'survey.expired@169h',
+      'inquiry.closed@169h',
+      'stage.changed@169h',
+    ]);
+    expect(late.effects[0]).toEqual({
+      type: 'survey.requested',
+      inquiryId: 'T-1',
+      at: T + HOUR,
+      kind: 'csat',
+      expiresAt: T + HOUR + 7 * DAY,
+    });
+    expect(late.effects).toContainEqual({
+      type: 'inquiry.closed',
+      inquiryId: 'T-1',
+      at: T + 169 * HOUR,
+      reason: 'auto',
+    });
+    expect(process.view(late.state)).toMatchObject({
+      stage: 'closed',
+      closedAt: T + 169 * HOUR,
+      closeReason: 'auto',
+      wakeAt: null,
+    });
   });
 
   it('with every default: closes at the end of the reopen window when the survey was answered', () => {
@@ -164,7 +215,12 @@ describe('follow-up timeline', () => {
     expect(timeline(closed.effects)).toEqual(['inquiry.closed@168h', 'stage.changed@168h']);
   });
 
-  const reminding = { sendAfter: '2h', reminders: { count: 2, every: '1d' }, expireAfter: '3d', reopenWindow: '2d' } as const;
+  const reminding = {
+    sendAfter: '2h',
+    reminders: { count: 2, every: '1d' },
+    expireAfter: '3d',
+    reopenWindow: '2d',
+  } as const;
 
   it('fires the survey, its reminders, its expiry and the close from one late tick, each at its own instant', () => {
     const process = follow(reminding);
@@ -202,7 +258,11 @@ describe('follow-up timeline', () => {
     const process = follow({ sendAfter: 0, reminders: { count: 5, every: '1d' }, expireAfter: '2d' });
     const late = afterResolve(process, [{ type: 'tick', at: T + 30 * DAY }]);
     const all = late.flatMap((step) => step.effects);
-    expect(timeline(all.filter((e) => e.type.startsWith('survey.')))).toEqual(['survey.requested@0h', 'survey.reminder@24h', 'survey.expired@48h']);
+    expect(timeline(all.filter((e) => e.type.startsWith('survey.')))).toEqual([
+      'survey.requested@0h',
+      'survey.reminder@24h',
+      'survey.expired@48h',
+    ]);
   });
 
   it('sends no reminder after the survey is answered', () => {
@@ -211,7 +271,11 @@ describe('follow-up timeline', () => {
       { type: 'feedback', kind: 'csat', score: 4, at: T + 30 * HOUR },
       { type: 'tick', at: T + 30 * DAY },
     ]);
-    expect(timeline(steps[2]!.effects)).toEqual(['survey.requested@2h', 'survey.reminder@26h', 'feedback.received@30h']);
+    expect(timeline(steps[2]!.effects)).toEqual([
+      'survey.requested@2h',
+      'survey.reminder@26h',
+      'feedback.received@30h',
+    ]);
     expect(process.view(steps[2]!.state).feedback.survey).toMatchObject({ status: 'answered', remindersSent: 1 });
     expect(timeline(steps[3]!.effects)).toEqual(['inquiry.closed@48h', 'stage.changed@48h']);
   });
@@ -223,7 +287,10 @@ describe('follow-up timeline', () => {
       { type: 'tick', at: T + 30 * DAY },
     ]);
     expect(timeline(steps[3]!.effects)).toEqual(['inquiry.closed@48h', 'stage.changed@48h']);
-    expect(process.view(steps[3]!.state).feedback).toMatchObject({ survey: { status: 'answered' }, responses: [{ score: 5, sentiment: 'positive' }] });
+    expect(process.view(steps[3]!.state).feedback).toMatchObject({
+      survey: { status: 'answered' },
+      responses: [{ score: 5, sentiment: 'positive' }],
+    });
     expect(process.view(steps[3]!.state).feedback).not.toHaveProperty('requestedAt');
   });
 
@@ -232,7 +299,12 @@ describe('follow-up timeline', () => {
     const resolved = afterResolve(process).at(-1)!;
     expect(process.send(resolved.state, { type: 'tick', at: T + 2 * DAY }).state.value).toBe('followUp');
     const late = process.send(resolved.state, { type: 'tick', at: T + 30 * DAY });
-    expect(timeline(late.effects)).toEqual(['survey.requested@24h', 'survey.expired@144h', 'inquiry.closed@144h', 'stage.changed@144h']);
+    expect(timeline(late.effects)).toEqual([
+      'survey.requested@24h',
+      'survey.expired@144h',
+      'inquiry.closed@144h',
+      'stage.changed@144h',
+    ]);
   });
 
   it('closes at the answer when it comes after the close time', () => {
@@ -252,7 +324,13 @@ describe('follow-up timeline', () => {
   it('closes at the close time after a survey that expired before it', () => {
     const process = follow({ sendAfter: 0, expireAfter: '1d', reopenWindow: '3d' });
     const late = afterResolve(process, [{ type: 'tick', at: T + 30 * DAY }]);
-    expect(timeline(late.flatMap((s) => s.effects))).toEqual(['stage.changed@0h', 'survey.requested@0h', 'survey.expired@24h', 'inquiry.closed@72h', 'stage.changed@72h']);
+    expect(timeline(late.flatMap((s) => s.effects))).toEqual([
+      'stage.changed@0h',
+      'survey.requested@0h',
+      'survey.expired@24h',
+      'inquiry.closed@72h',
+      'stage.changed@72h',
+    ]);
   });
 
   it('sends no survey when survey is false, and closes at autoCloseAfter', () => {
@@ -273,7 +351,9 @@ describe('follow-up timeline', () => {
     const process = follow({ survey: false, reopenWindow: '7d', autoCloseAfter: '1d' });
     const steps = afterResolve(process, [{ type: 'tick', at: T + DAY }]);
     expect(timeline(steps[2]!.effects)).toEqual(['inquiry.closed@24h', 'stage.changed@24h']);
-    expect(process.send(steps[2]!.state, { type: 'reopen', at: T + 2 * DAY }).effects.map((e) => e.type)).toEqual(['followUp.requested']);
+    expect(process.send(steps[2]!.state, { type: 'reopen', at: T + 2 * DAY }).effects.map((e) => e.type)).toEqual([
+      'followUp.requested',
+    ]);
   });
 
   it('finds the survey expired when feedback arrives at the very instant of the expiry', () => {
@@ -285,9 +365,23 @@ describe('follow-up timeline', () => {
 
   it('records feedback nobody asked for when survey is false', () => {
     const process = follow({ survey: false });
-    const step = afterResolve(process, [{ type: 'feedback', kind: 'nps', score: 10, comment: 'great', at: T + DAY }]).at(-1)!;
-    expect(step.effects).toEqual([{ type: 'feedback.received', inquiryId: 'T-1', at: T + DAY, kind: 'nps', score: 10, sentiment: 'positive', comment: 'great' }]);
-    expect(process.view(step.state).feedback.responses).toEqual([{ kind: 'nps', score: 10, sentiment: 'positive', at: T + DAY, comment: 'great' }]);
+    const step = afterResolve(process, [
+      { type: 'feedback', kind: 'nps', score: 10, comment: 'great', at: T + DAY },
+    ]).at(-1)!;
+    expect(step.effects).toEqual([
+      {
+        type: 'feedback.received',
+        inquiryId: 'T-1',
+        at: T + DAY,
+        kind: 'nps',
+        score: 10,
+        sentiment: 'positive',
+        comment: 'great',
+      },
+    ]);
+    expect(process.view(step.state).feedback.responses).toEqual([
+      { kind: 'nps', score: 10, sentiment: 'positive', at: T + DAY, comment: 'great' },
+    ]);
   });
 
   it('records a second answer without changing the survey', () => {
@@ -296,7 +390,10 @@ describe('follow-up timeline', () => {
       { type: 'feedback', kind: 'csat', score: 2, at: T + 2 * HOUR },
       { type: 'feedback', kind: 'csat', score: 4, at: T + 3 * HOUR },
     ]);
-    expect(process.view(steps[3]!.state).feedback).toMatchObject({ survey: { status: 'answered' }, responses: [{ score: 2 }, { score: 4 }] });
+    expect(process.view(steps[3]!.state).feedback).toMatchObject({
+      survey: { status: 'answered' },
+      responses: [{ score: 2 }, { score: 4 }],
+    });
   });
 
   it('accepts feedback only in follow-up', () => {
@@ -319,7 +416,14 @@ describe('reopen window', () => {
 
   it('reopens on reopen before the window ends, with its reason', () => {
     const step = afterResolve(windowed(), [{ type: 'reopen', reason: 'still broken', at: T + DAY }]).at(-1)!;
-    expect(step.effects[0]).toEqual({ type: 'inquiry.reopened', inquiryId: 'T-1', at: T + DAY, by: 'reopen', reason: 'still broken', reopenCount: 1 });
+    expect(step.effects[0]).toEqual({
+      type: 'inquiry.reopened',
+      inquiryId: 'T-1',
+      at: T + DAY,
+      by: 'reopen',
+      reason: 'still broken',
+      reopenCount: 1,
+    });
   });
 
   it('asks for a follow-up on reopen once the window ended, leaving the inquiry as it was', () => {
@@ -333,7 +437,14 @@ describe('reopen window', () => {
         at: T + 2 * DAY,
         by: 'reopen',
         reason: 'still broken',
-        input: { id: followUpId('T-1', T + 2 * DAY), channel: 'email', customer: { id: 'C-1', tier: 'gold' }, priority: 'normal', followUpOf: 'T-1', at: T + 2 * DAY },
+        input: {
+          id: followUpId('T-1', T + 2 * DAY),
+          channel: 'email',
+          customer: { id: 'C-1', tier: 'gold' },
+          priority: 'normal',
+          followUpOf: 'T-1',
+          at: T + 2 * DAY,
+        },
       },
     ]);
     expect(step.state).toEqual(process.send(state, { type: 'tick', at: T + 2 * DAY }).state);
@@ -345,7 +456,9 @@ describe('reopen window', () => {
     const before = afterResolve(process).at(-1)!.state;
     const step = process.send(before, { type: 'customer.reply', at: T + 3 * DAY });
     expect(step.effects.map((e) => e.type)).toEqual(['followUp.requested']);
-    expect(JSON.stringify(step.state)).toBe(JSON.stringify(process.send(before, { type: 'tick', at: T + 3 * DAY }).state));
+    expect(JSON.stringify(step.state)).toBe(
+      JSON.stringify(process.send(before, { type: 'tick', at: T + 3 * DAY }).state),
+    );
     expect(process.view(step.state)).toMatchObject({ stage: 'followUp', reopenCount: 0, lastEventAt: T + 3 * DAY });
     expect(step.state.context.lastCustomerReplyAt).toBeUndefined();
   });
@@ -356,7 +469,10 @@ describe('reopen window', () => {
     const step = process.send(before, { type: 'customer.reply', at: T + 6 * DAY });
     const ticked = process.send(before, { type: 'tick', at: T + 6 * DAY });
     expect(step.state).toEqual(ticked.state);
-    expect(step.effects).toEqual([...ticked.effects, expect.objectContaining({ type: 'followUp.requested', at: T + 6 * DAY })]);
+    expect(step.effects).toEqual([
+      ...ticked.effects,
+      expect.objectContaining({ type: 'followUp.requested', at: T + 6 * DAY }),
+    ]);
     expect(timeline(step.effects)).toEqual(['inquiry.closed@120h', 'stage.changed@120h', 'followUp.requested@144h']);
   });
 
@@ -366,7 +482,9 @@ describe('reopen window', () => {
     const step = process.send(closed, { type: 'customer.reply', at: T + 9 * DAY });
     expect(JSON.stringify(step.state)).toBe(JSON.stringify(closed));
     expect(step.wakeAt).toBeNull();
-    expect(() => process.send(closed, { type: 'customer.reply', at: T })).toThrow(expect.objectContaining({ code: 'OUT_OF_ORDER' }));
+    expect(() => process.send(closed, { type: 'customer.reply', at: T })).toThrow(
+      expect.objectContaining({ code: 'OUT_OF_ORDER' }),
+    );
   });
 
   it('cancels a pending survey on reopen; the next resolve schedules a new one from its own instant', () => {
@@ -381,7 +499,10 @@ describe('reopen window', () => {
     expect(process.view(steps[3]!.state).feedback.survey).toMatchObject({ status: 'scheduled' });
     expect(steps[3]!.wakeAt).toBe(T + 5 * HOUR);
     expect(timeline(steps[4]!.effects)).toEqual(['survey.requested@5h']);
-    expect(process.view(steps[4]!.state)).toMatchObject({ reopenUntil: T + 3 * HOUR + 2 * DAY, feedback: { requestedAt: T + 5 * HOUR } });
+    expect(process.view(steps[4]!.state)).toMatchObject({
+      reopenUntil: T + 3 * HOUR + 2 * DAY,
+      feedback: { requestedAt: T + 5 * HOUR },
+    });
   });
 
   it('cancels a requested survey on reopen: no reminder, no expiry afterwards', () => {
@@ -396,7 +517,13 @@ describe('reopen window', () => {
 });
 
 describe('negative feedback', () => {
-  const negative = (at = T + DAY): InquiryEventInit => ({ type: 'feedback', kind: 'csat', score: 1, comment: 'not fixed', at });
+  const negative = (at = T + DAY): InquiryEventInit => ({
+    type: 'feedback',
+    kind: 'csat',
+    score: 1,
+    comment: 'not fixed',
+    at,
+  });
   const ladder = escalationPolicy({ levels: [{ name: 'agent' }, { name: 'specialist' }, { name: 'manager' }] });
 
   it("only records it with onNegative 'none'", () => {
@@ -408,13 +535,20 @@ describe('negative feedback', () => {
   it("reopens with onNegative 'reopen', even after the reopen window", () => {
     const process = follow({ onNegative: 'reopen', reopenWindow: '1d', autoCloseAfter: '10d' });
     const step = afterResolve(process, [negative(T + 3 * DAY)]).at(-1)!;
-    expect(step.effects.map((e) => e.type)).toEqual(['survey.requested', 'feedback.received', 'inquiry.reopened', 'stage.changed']);
+    expect(step.effects.map((e) => e.type)).toEqual([
+      'survey.requested',
+      'feedback.received',
+      'inquiry.reopened',
+      'stage.changed',
+    ]);
     expect(step.effects[2]).toMatchObject({ by: 'feedback', reopenCount: 1 });
     expect(process.view(step.state)).toMatchObject({ stage: 'resolution', reopenCount: 1 });
   });
 
   it("does not reopen on neutral feedback with onNegative 'reopen'", () => {
-    const step = afterResolve(follow({ onNegative: 'reopen' }), [{ type: 'feedback', kind: 'nps', score: 7, at: T + DAY }]).at(-1)!;
+    const step = afterResolve(follow({ onNegative: 'reopen' }), [
+      { type: 'feedback', kind: 'nps', score: 7, at: T + DAY },
+    ]).at(-1)!;
     expect(step.state.value).toBe('followUp');
   });
 
@@ -422,8 +556,26 @@ describe('negative feedback', () => {
     const process = follow({ onNegative: 'escalate' }, { escalation: ladder });
     const step = afterResolve(process, [negative()]).at(-1)!;
     expect(step.effects.slice(1)).toEqual([
-      { type: 'feedback.received', inquiryId: 'T-1', at: T + DAY, kind: 'csat', score: 1, sentiment: 'negative', comment: 'not fixed' },
-      { type: 'escalated', inquiryId: 'T-1', at: T + DAY, level: 1, from: 0, name: 'specialist', trigger: 'feedback.negative', reason: 'feedback.negative', notify: [] },
+      {
+        type: 'feedback.received',
+        inquiryId: 'T-1',
+        at: T + DAY,
+        kind: 'csat',
+        score: 1,
+        sentiment: 'negative',
+        comment: 'not fixed',
+      },
+      {
+        type: 'escalated',
+        inquiryId: 'T-1',
+        at: T + DAY,
+        level: 1,
+        from: 0,
+        name: 'specialist',
+        trigger: 'feedback.negative',
+        reason: 'feedback.negative',
+        notify: [],
+      },
     ]);
     expect(step.state.value).toBe('followUp');
   });
@@ -431,15 +583,29 @@ describe('negative feedback', () => {
   it("reopens and escalates with onNegative ['reopen', 'escalate']", () => {
     const process = follow({ onNegative: ['reopen', 'escalate'] }, { escalation: ladder });
     const step = afterResolve(process, [negative()]).at(-1)!;
-    expect(step.effects.map((e) => e.type)).toEqual(['survey.requested', 'feedback.received', 'escalated', 'inquiry.reopened', 'stage.changed']);
-    expect(process.view(step.state)).toMatchObject({ stage: 'resolution', reopenCount: 1, escalation: { level: 1, name: 'specialist' } });
+    expect(step.effects.map((e) => e.type)).toEqual([
+      'survey.requested',
+      'feedback.received',
+      'escalated',
+      'inquiry.reopened',
+      'stage.changed',
+    ]);
+    expect(process.view(step.state)).toMatchObject({
+      stage: 'resolution',
+      reopenCount: 1,
+      escalation: { level: 1, name: 'specialist' },
+    });
   });
 });
 
 describe('feedback in the view', () => {
   it('shows the survey, when it was requested, and every response', () => {
     const process = follow({ survey: 'nps', sendAfter: '1h', reminders: { count: 1, every: '1d' } });
-    const step = runTo(process, makeInput(), [resolve, { type: 'tick', at: T + 2 * DAY }, { type: 'feedback', kind: 'nps', score: 9, at: T + 2 * DAY }]);
+    const step = runTo(process, makeInput(), [
+      resolve,
+      { type: 'tick', at: T + 2 * DAY },
+      { type: 'feedback', kind: 'nps', score: 9, at: T + 2 * DAY },
+    ]);
     expect(process.view(step.state).feedback).toEqual({
       requestedAt: T + HOUR,
       survey: { kind: 'nps', status: 'answered', remindersSent: 1, expiresAt: T + HOUR + 7 * DAY },
@@ -471,19 +637,33 @@ describe('feedback in the view', () => {
     } as never);
     const process = createProcess(machine as unknown as InquiryMachine, {
       sla: slaPolicy({ calendar, targets: [{ resolution: 1001 }], warnAt: [] }),
-      feedback: feedbackPolicy({ survey: 'csat', sendAfter: 1500, expireAfter: '1d', reopenWindow: '0m', reminders: { count: 0, every: '1h' } }),
+      feedback: feedbackPolicy({
+        survey: 'csat',
+        sendAfter: 1500,
+        expireAfter: '1d',
+        reopenWindow: '0m',
+        reminders: { count: 0, every: '1h' },
+      }),
     });
     let step = process.start({ id: 'T', channel: 'email', customer: { id: 'C' }, at: 1 });
     expect(step.state.context.sla.clocks.resolution?.dueAt).toBe(1502.5);
     step = process.send(step.state, { type: 'done', at: 2 } as never);
     step = process.send(step.state, { type: 'tick', at: 5000 });
-    expect(step.effects.slice(0, 2).map((effect) => `${effect.type}@${effect.at}`)).toEqual(['survey.requested@1502', 'sla.breached@1502.5']);
+    expect(step.effects.slice(0, 2).map((effect) => `${effect.type}@${effect.at}`)).toEqual([
+      'survey.requested@1502',
+      'sla.breached@1502.5',
+    ]);
   });
 });
 
 describe('surveys by rule', () => {
   const rules = feedbackPolicy({
-    surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: 'vip' }, kind: 'nps' }, { when: { category: 'spam' }, kind: false }, { kind: 'csat' }],
+    surveys: [
+      { when: { channel: 'chat' }, kind: 'ces' },
+      { when: { tier: 'vip' }, kind: 'nps' },
+      { when: { category: 'spam' }, kind: false },
+      { kind: 'csat' },
+    ],
   });
   const surveyOf = (input: Parameters<typeof makeInput>[0], events: InquiryEventInit[] = []) => {
     const process = makeProcess({ feedback: rules });
@@ -496,7 +676,11 @@ describe('surveys by rule', () => {
     expect(surveyOf({ channel: 'email', customer: { id: 'C-1', tier: 'vip' } })).toBe('nps');
     expect(surveyOf({ channel: 'email', customer: { id: 'C-1' } })).toBe('csat');
     // the category given on the way counts: matched at resolution, not at arrival
-    expect(surveyOf({ channel: 'email', customer: { id: 'C-1' } }, [{ type: 'categorize', category: 'spam', at: T0 + MINUTE }])).toBe(false);
+    expect(
+      surveyOf({ channel: 'email', customer: { id: 'C-1' } }, [
+        { type: 'categorize', category: 'spam', at: T0 + MINUTE },
+      ]),
+    ).toBe(false);
   });
 
   it('sends no survey when no rule matches, and names the catch-all as the policy survey', () => {
@@ -519,7 +703,12 @@ describe('surveys by rule', () => {
 
   it('refuses bad rules with INVALID_CONFIG and the path', () => {
     expect(configError({ surveys: [{ kind: 'stars' }] }).path).toEqual(['surveys', 0, 'kind']);
-    expect(configError({ surveys: [{ when: { channel: 'fax' }, kind: 'csat' }] }).path).toEqual(['surveys', 0, 'when', 'channel']);
+    expect(configError({ surveys: [{ when: { channel: 'fax' }, kind: 'csat' }] }).path).toEqual([
+      'surveys',
+      0,
+      'when',
+      'channel',
+    ]);
     expect(configError({ surveys: [{ when: { tier: 'vip' } }] }).path).toEqual(['surveys', 0, 'kind']);
     expect(configError({ surveys: [] }).path).toEqual(['surveys']);
     const both = configError({ survey: 'csat', surveys: [{ kind: 'nps' }] });
@@ -535,6 +724,8 @@ describe('followUpOf', () => {
     const step = process.start(makeInput({ id: 'T-2', followUpOf: 'T-1' }));
     expect(step.state.context.followUpOf).toBe('T-1');
     expect(JSON.parse(JSON.stringify(step.state)).context.followUpOf).toBe('T-1');
-    expect(process.view(process.send(step.state, { type: 'agent.reply', at: T0 + MINUTE }).state).followUpOf).toBe('T-1');
+    expect(process.view(process.send(step.state, { type: 'agent.reply', at: T0 + MINUTE }).state).followUpOf).toBe(
+      'T-1',
+    );
   });
 });

@@ -5,11 +5,22 @@ import type { InquiryEventInit } from '../../src/schemas/inquiry.js';
 import { ServiceFlowError } from '../../src/process/errors.js';
 import { HOUR, MINUTE, makeInput, makeProcess, runAll, runTo } from '../support/fixtures.js';
 
-const weekdays = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] } as const;
+const weekdays = {
+  mon: [['09:00', '17:00']],
+  tue: [['09:00', '17:00']],
+  wed: [['09:00', '17:00']],
+  thu: [['09:00', '17:00']],
+  fri: [['09:00', '17:00']],
+} as const;
 const newYork = businessCalendar({ timezone: 'America/New_York', week: weekdays, holidays: ['2026-12-25'] });
 
 const sla = (config: Partial<SlaPolicyConfig> = {}) =>
-  slaPolicy({ calendar: newYork, targets: [{ firstResponse: '4h', nextResponse: '2h', resolution: '16h' }], warnAt: [], ...config });
+  slaPolicy({
+    calendar: newYork,
+    targets: [{ firstResponse: '4h', nextResponse: '2h', resolution: '16h' }],
+    warnAt: [],
+    ...config,
+  });
 
 /** A local New York wall-clock time as an instant (the offset given explicitly). */
 const ny = (local: string, offset = '-05:00') => Date.parse(`${local}${offset}`);
@@ -20,11 +31,23 @@ describe('slaPolicy configuration', () => {
     ['a malformed duration', { targets: [{ firstResponse: '4 hours' }] }, ['targets', 0, 'firstResponse']],
     ['a zero duration', { targets: [{ resolution: 0 }] }, ['targets', 0, 'resolution']],
     ['a target without metrics', { targets: [{ when: { priority: 'low' } }] }, ['targets', 0]],
-    ['an unknown priority in when', { targets: [{ when: { priority: 'asap' }, firstResponse: '1h' }] }, ['targets', 0, 'when', 'priority']],
-    ['an unknown condition field', { targets: [{ when: { weather: 'rain' }, firstResponse: '1h' }] }, ['targets', 0, 'when']],
+    [
+      'an unknown priority in when',
+      { targets: [{ when: { priority: 'asap' }, firstResponse: '1h' }] },
+      ['targets', 0, 'when', 'priority'],
+    ],
+    [
+      'an unknown condition field',
+      { targets: [{ when: { weather: 'rain' }, firstResponse: '1h' }] },
+      ['targets', 0, 'when'],
+    ],
     ['a warning fraction of 1', { targets: [{ firstResponse: '1h' }], warnAt: 1 }, ['warnAt']],
     ['an unknown pause reason', { targets: [{ firstResponse: '1h' }], pauseOn: ['lunch'] }, ['pauseOn', 0]],
-    ['an unknown time zone', { calendar: { timezone: 'Mars/Olympus' }, targets: [{ firstResponse: '1h' }] }, ['calendar']],
+    [
+      'an unknown time zone',
+      { calendar: { timezone: 'Mars/Olympus' }, targets: [{ firstResponse: '1h' }] },
+      ['calendar'],
+    ],
   ])('rejects %s with INVALID_CONFIG naming the field', (_label, config, path) => {
     let error: unknown;
     try {
@@ -48,13 +71,19 @@ describe('slaPolicy configuration', () => {
     });
     expect(policy.targetsFor({ priority: 'urgent', channel: 'chat', tier: 'vip' }).firstResponse).toBe(15 * MINUTE);
     expect(policy.targetsFor({ priority: 'normal', channel: 'chat', tier: 'vip' }).firstResponse).toBe(5 * MINUTE);
-    expect(policy.targetsFor({ priority: 'normal', channel: 'email', category: 'billing' }).firstResponse).toBe(2 * HOUR);
+    expect(policy.targetsFor({ priority: 'normal', channel: 'email', category: 'billing' }).firstResponse).toBe(
+      2 * HOUR,
+    );
     expect(policy.targetsFor({ priority: 'normal', channel: 'email' }).firstResponse).toBe(8 * HOUR);
   });
 
   it('accepts durations as milliseconds or text', () => {
     const policy = slaPolicy({ targets: [{ firstResponse: 90_000, nextResponse: '1.5h', resolution: '2d' }] });
-    expect(policy.targetsFor({ priority: 'normal', channel: 'email' })).toEqual({ firstResponse: 90_000, nextResponse: 90 * MINUTE, resolution: 48 * HOUR });
+    expect(policy.targetsFor({ priority: 'normal', channel: 'email' })).toEqual({
+      firstResponse: 90_000,
+      nextResponse: 90 * MINUTE,
+      resolution: 48 * HOUR,
+    });
   });
 });
 
@@ -63,7 +92,9 @@ describe('SLA clocks on business hours', () => {
     const process = makeProcess({ sla: sla() });
     const step = process.start(makeInput({ at: ny('2026-02-06T16:30:00') }));
     expect(iso(process.view(step.state).sla.firstResponse?.dueAt)).toBe(iso(ny('2026-02-09T12:30:00')));
-    expect(step.effects).toContainEqual(expect.objectContaining({ type: 'sla.started', metric: 'firstResponse', dueAt: ny('2026-02-09T12:30:00') }));
+    expect(step.effects).toContainEqual(
+      expect.objectContaining({ type: 'sla.started', metric: 'firstResponse', dueAt: ny('2026-02-09T12:30:00') }),
+    );
   });
 
   it('stays exact across the US spring-forward weekend', () => {
@@ -86,8 +117,15 @@ describe('SLA clocks on business hours', () => {
       { type: 'agent.reply', agentId: 'ana', at: ny('2026-02-09T10:00:00') },
     ]);
     const clock = process.view(steps[1]!.state).sla.firstResponse!;
-    expect(clock).toMatchObject({ status: 'met', elapsedMs: 90 * MINUTE, targetMs: 4 * HOUR, metAt: ny('2026-02-09T10:00:00') });
-    expect(steps[1]!.effects).toContainEqual(expect.objectContaining({ type: 'sla.met', metric: 'firstResponse', elapsedMs: 90 * MINUTE, late: false }));
+    expect(clock).toMatchObject({
+      status: 'met',
+      elapsedMs: 90 * MINUTE,
+      targetMs: 4 * HOUR,
+      metAt: ny('2026-02-09T10:00:00'),
+    });
+    expect(steps[1]!.effects).toContainEqual(
+      expect.objectContaining({ type: 'sla.met', metric: 'firstResponse', elapsedMs: 90 * MINUTE, late: false }),
+    );
   });
 
   it('reads a running clock at any instant through view({ at })', () => {
@@ -109,8 +147,18 @@ describe('pauses', () => {
   it('pauses the resolution clock while pending on the customer and resumes it on the reply', () => {
     const process = makeProcess({ sla: sla() });
     const steps = runAll(process, makeInput({ at: start }), pendingLife('customer'));
-    expect(steps[3]!.effects).toContainEqual({ type: 'sla.paused', inquiryId: 'T-1', at: start + HOUR, metric: 'resolution', reason: 'pending.customer' });
-    expect(process.view(steps[3]!.state).sla.resolution).toMatchObject({ status: 'paused', dueAt: null, elapsedMs: HOUR });
+    expect(steps[3]!.effects).toContainEqual({
+      type: 'sla.paused',
+      inquiryId: 'T-1',
+      at: start + HOUR,
+      metric: 'resolution',
+      reason: 'pending.customer',
+    });
+    expect(process.view(steps[3]!.state).sla.resolution).toMatchObject({
+      status: 'paused',
+      dueAt: null,
+      elapsedMs: HOUR,
+    });
     const resumed = process.view(steps[4]!.state).sla.resolution!;
     expect(resumed.status).toBe('running');
     // 16 business hours, 1 used before the pause: 15 left from Monday 12:00 → Tuesday 12:00 + 5h = Wednesday 11:00
@@ -126,7 +174,10 @@ describe('pauses', () => {
 
   it('pauses on the reasons the policy names', () => {
     const process = makeProcess({ sla: sla({ pauseOn: ['customer', 'third-party'] }) });
-    const steps = runAll(process, makeInput({ at: start }), [...pendingLife('third-party').slice(0, 3), { type: 'resume', at: start + 5 * HOUR }]);
+    const steps = runAll(process, makeInput({ at: start }), [
+      ...pendingLife('third-party').slice(0, 3),
+      { type: 'resume', at: start + 5 * HOUR },
+    ]);
     expect(process.view(steps[3]!.state).sla.resolution?.status).toBe('paused');
     expect(process.view(steps[4]!.state).sla.resolution).toMatchObject({ status: 'running', elapsedMs: HOUR });
   });
@@ -137,7 +188,9 @@ describe('pauses', () => {
       ...pendingLife('customer').slice(0, 3),
       { type: 'pend', reason: 'third-party', at: start + 2 * HOUR },
     ]);
-    expect(steps[4]!.effects).toContainEqual(expect.objectContaining({ type: 'sla.resumed', metric: 'resolution', at: start + 2 * HOUR }));
+    expect(steps[4]!.effects).toContainEqual(
+      expect.objectContaining({ type: 'sla.resumed', metric: 'resolution', at: start + 2 * HOUR }),
+    );
     expect(process.view(steps[4]!.state).sla.resolution).toMatchObject({ status: 'running', elapsedMs: HOUR });
   });
 });
@@ -155,10 +208,21 @@ describe('next response', () => {
       { type: 'customer.reply', at: start + 3 * HOUR },
     ]);
     expect(process.view(steps[1]!.state).sla.nextResponse).toBeUndefined();
-    expect(process.view(steps[4]!.state).sla.nextResponse).toMatchObject({ status: 'running', startedAt: start + HOUR });
+    expect(process.view(steps[4]!.state).sla.nextResponse).toMatchObject({
+      status: 'running',
+      startedAt: start + HOUR,
+    });
     const view = process.view(steps[6]!.state);
     expect(view.sla.nextResponse).toMatchObject({ status: 'running', startedAt: start + 3 * HOUR });
-    expect(view.slaHistory).toEqual([expect.objectContaining({ metric: 'nextResponse', status: 'met', startedAt: start + HOUR, elapsedMs: HOUR, metAt: start + 2 * HOUR })]);
+    expect(view.slaHistory).toEqual([
+      expect.objectContaining({
+        metric: 'nextResponse',
+        status: 'met',
+        startedAt: start + HOUR,
+        elapsedMs: HOUR,
+        metAt: start + 2 * HOUR,
+      }),
+    ]);
   });
 
   it('is cancelled, not met, when the inquiry is resolved without answering', () => {
@@ -180,15 +244,40 @@ describe('warnings and breaches', () => {
     const process = makeProcess({ sla: sla({ warnAt: [0.5, 0.75], targets: [{ firstResponse: '4h' }] }) });
     const step = process.send(process.start(makeInput({ at: start })).state, { type: 'tick', at: start + 5 * HOUR });
     expect(step.effects).toEqual([
-      { type: 'sla.warning', inquiryId: 'T-1', at: start + 2 * HOUR, metric: 'firstResponse', fraction: 0.5, dueAt: start + 4 * HOUR, remainingMs: 2 * HOUR },
-      { type: 'sla.warning', inquiryId: 'T-1', at: start + 3 * HOUR, metric: 'firstResponse', fraction: 0.75, dueAt: start + 4 * HOUR, remainingMs: HOUR },
-      { type: 'sla.breached', inquiryId: 'T-1', at: start + 4 * HOUR, metric: 'firstResponse', dueAt: start + 4 * HOUR },
+      {
+        type: 'sla.warning',
+        inquiryId: 'T-1',
+        at: start + 2 * HOUR,
+        metric: 'firstResponse',
+        fraction: 0.5,
+        dueAt: start + 4 * HOUR,
+        remainingMs: 2 * HOUR,
+      },
+      {
+        type: 'sla.warning',
+        inquiryId: 'T-1',
+        at: start + 3 * HOUR,
+        metric: 'firstResponse',
+        fraction: 0.75,
+        dueAt: start + 4 * HOUR,
+        remainingMs: HOUR,
+      },
+      {
+        type: 'sla.breached',
+        inquiryId: 'T-1',
+        at: start + 4 * HOUR,
+        metric: 'firstResponse',
+        dueAt: start + 4 * HOUR,
+      },
     ]);
   });
 
   it('fires deadlines passed before an event first, each at its own time, then applies the event', () => {
     const process = makeProcess({ sla: sla({ warnAt: 0.5, targets: [{ firstResponse: '1h', resolution: '2h' }] }) });
-    const step = process.send(process.start(makeInput({ at: start })).state, { type: 'agent.reply', at: start + 3 * HOUR });
+    const step = process.send(process.start(makeInput({ at: start })).state, {
+      type: 'agent.reply',
+      at: start + 3 * HOUR,
+    });
     expect(step.effects.map((e) => [e.type, 'metric' in e ? e.metric : undefined, (e.at - start) / MINUTE])).toEqual([
       ['sla.warning', 'firstResponse', 30],
       // simultaneous deadlines fire in metric order: firstResponse, nextResponse, resolution
@@ -202,7 +291,12 @@ describe('warnings and breaches', () => {
   it('keeps a breached clock breached and records when it was completed late', () => {
     const process = makeProcess({ sla: sla({ targets: [{ firstResponse: '1h' }] }) });
     const step = runTo(process, makeInput({ at: start }), [{ type: 'agent.reply', at: start + 2 * HOUR }]);
-    expect(process.view(step.state).sla.firstResponse).toMatchObject({ status: 'breached', breachedAt: start + HOUR, metAt: start + 2 * HOUR, elapsedMs: 2 * HOUR });
+    expect(process.view(step.state).sla.firstResponse).toMatchObject({
+      status: 'breached',
+      breachedAt: start + HOUR,
+      metAt: start + 2 * HOUR,
+      elapsedMs: 2 * HOUR,
+    });
     expect(step.effects.at(-1)).toMatchObject({ type: 'sla.met', late: true });
   });
 
@@ -224,42 +318,84 @@ describe('warnings and breaches', () => {
 
 describe('priority and category changes', () => {
   const start = ny('2026-02-09T09:00:00');
-  const tiers = { targets: [{ when: { priority: 'urgent' as const }, firstResponse: '1h' }, { when: { category: 'billing' }, firstResponse: '2h' }, { firstResponse: '4h' }] };
+  const tiers = {
+    targets: [
+      { when: { priority: 'urgent' as const }, firstResponse: '1h' },
+      { when: { category: 'billing' }, firstResponse: '2h' },
+      { firstResponse: '4h' },
+    ],
+  };
 
   it('recalculates due times from the original start', () => {
     const process = makeProcess({ sla: sla(tiers) });
-    const step = runTo(process, makeInput({ at: start }), [{ type: 'prioritize', priority: 'urgent', at: start + 30 * MINUTE }]);
-    expect(process.view(step.state).sla.firstResponse).toMatchObject({ status: 'running', targetMs: HOUR, dueAt: start + HOUR, startedAt: start });
+    const step = runTo(process, makeInput({ at: start }), [
+      { type: 'prioritize', priority: 'urgent', at: start + 30 * MINUTE },
+    ]);
+    expect(process.view(step.state).sla.firstResponse).toMatchObject({
+      status: 'running',
+      targetMs: HOUR,
+      dueAt: start + HOUR,
+      startedAt: start,
+    });
   });
 
   it('recalculates on a category change too', () => {
     const process = makeProcess({ sla: sla(tiers) });
-    const step = runTo(process, makeInput({ at: start }), [{ type: 'categorize', category: 'billing', at: start + 30 * MINUTE }]);
+    const step = runTo(process, makeInput({ at: start }), [
+      { type: 'categorize', category: 'billing', at: start + 30 * MINUTE },
+    ]);
     expect(process.view(step.state).sla.firstResponse).toMatchObject({ targetMs: 2 * HOUR, dueAt: start + 2 * HOUR });
   });
 
   it('breaches at the change when the new target has already passed', () => {
     const process = makeProcess({ sla: sla(tiers) });
-    const step = runTo(process, makeInput({ at: start }), [{ type: 'prioritize', priority: 'urgent', at: start + 90 * MINUTE }]);
-    expect(step.effects).toContainEqual({ type: 'sla.breached', inquiryId: 'T-1', at: start + 90 * MINUTE, metric: 'firstResponse', dueAt: start + 90 * MINUTE });
+    const step = runTo(process, makeInput({ at: start }), [
+      { type: 'prioritize', priority: 'urgent', at: start + 90 * MINUTE },
+    ]);
+    expect(step.effects).toContainEqual({
+      type: 'sla.breached',
+      inquiryId: 'T-1',
+      at: start + 90 * MINUTE,
+      metric: 'firstResponse',
+      dueAt: start + 90 * MINUTE,
+    });
     expect(process.view(step.state).sla.firstResponse?.status).toBe('breached');
   });
 
   it("keeps the original targets with onPriorityChange: 'keep'", () => {
     const process = makeProcess({ sla: sla({ ...tiers, onPriorityChange: 'keep' }) });
-    const step = runTo(process, makeInput({ at: start }), [{ type: 'prioritize', priority: 'urgent', at: start + 30 * MINUTE }]);
+    const step = runTo(process, makeInput({ at: start }), [
+      { type: 'prioritize', priority: 'urgent', at: start + 30 * MINUTE },
+    ]);
     expect(process.view(step.state).sla.firstResponse).toMatchObject({ targetMs: 4 * HOUR, dueAt: start + 4 * HOUR });
   });
 
   it('starts a clock from the original start when a change gives a metric its first target', () => {
-    const process = makeProcess({ sla: sla({ targets: [{ when: { priority: 'urgent' }, firstResponse: '1h', resolution: '4h' }, { firstResponse: '4h' }] }) });
-    const step = runTo(process, makeInput({ at: start }), [{ type: 'prioritize', priority: 'urgent', at: start + 30 * MINUTE }]);
-    expect(process.view(step.state).sla.resolution).toMatchObject({ status: 'running', startedAt: start, elapsedMs: 30 * MINUTE, dueAt: start + 4 * HOUR });
+    const process = makeProcess({
+      sla: sla({
+        targets: [{ when: { priority: 'urgent' }, firstResponse: '1h', resolution: '4h' }, { firstResponse: '4h' }],
+      }),
+    });
+    const step = runTo(process, makeInput({ at: start }), [
+      { type: 'prioritize', priority: 'urgent', at: start + 30 * MINUTE },
+    ]);
+    expect(process.view(step.state).sla.resolution).toMatchObject({
+      status: 'running',
+      startedAt: start,
+      elapsedMs: 30 * MINUTE,
+      dueAt: start + 4 * HOUR,
+    });
   });
 
   it('cancels a clock whose metric loses its target', () => {
-    const process = makeProcess({ sla: sla({ targets: [{ when: { priority: 'urgent' }, firstResponse: '1h', resolution: '4h' }, { firstResponse: '4h' }] }) });
-    const step = runTo(process, makeInput({ at: start, priority: 'urgent' }), [{ type: 'prioritize', priority: 'low', at: start + 30 * MINUTE }]);
+    const process = makeProcess({
+      sla: sla({
+        targets: [{ when: { priority: 'urgent' }, firstResponse: '1h', resolution: '4h' }, { firstResponse: '4h' }],
+      }),
+    });
+    const step = runTo(process, makeInput({ at: start, priority: 'urgent' }), [
+      { type: 'prioritize', priority: 'low', at: start + 30 * MINUTE },
+    ]);
     expect(process.view(step.state).sla.resolution?.status).toBe('cancelled');
   });
 });
@@ -273,9 +409,15 @@ describe('reopen and cancel', () => {
       { type: 'resolve', at: start + 2 * HOUR },
       { type: 'reopen', at: start + 5 * HOUR },
     ]);
-    expect(step.effects).toContainEqual(expect.objectContaining({ type: 'sla.resumed', metric: 'resolution', at: start + 5 * HOUR }));
+    expect(step.effects).toContainEqual(
+      expect.objectContaining({ type: 'sla.resumed', metric: 'resolution', at: start + 5 * HOUR }),
+    );
     // 6 business hours left from Monday 14:00: 3 on Monday, 3 on Tuesday
-    expect(process.view(step.state).sla.resolution).toMatchObject({ status: 'running', elapsedMs: 2 * HOUR, dueAt: ny('2026-02-10T12:00:00') });
+    expect(process.view(step.state).sla.resolution).toMatchObject({
+      status: 'running',
+      elapsedMs: 2 * HOUR,
+      dueAt: ny('2026-02-10T12:00:00'),
+    });
   });
 
   it('cancels running clocks when the inquiry is cancelled', () => {

@@ -12,7 +12,6 @@ import { HOUR, MINUTE, T0, makeInput, makeProcess, runTo } from '../support/fixt
 
 const process = makeProcess();
 
-
 describe('createProcess', () => {
   describe('start', () => {
     it('returns a plain JSON state with the format version and the machine id and version', () => {
@@ -59,7 +58,9 @@ describe('createProcess', () => {
     });
 
     it('rejects the internal deadline event from outside', () => {
-      expect(thrown(() => process.send(started.state, { type: 'deadline', at: T0, until: T0 } as never)).code).toBe('INVALID_EVENT');
+      expect(thrown(() => process.send(started.state, { type: 'deadline', at: T0, until: T0 } as never)).code).toBe(
+        'INVALID_EVENT',
+      );
     });
 
     it.each([
@@ -69,7 +70,10 @@ describe('createProcess', () => {
       [{ type: 'feedback', kind: 'ces', score: 4.5, at: T0 }, ['score']],
       [{ type: 'pend', reason: 'lunch', at: T0 }, ['reason']],
       [{ type: 'resolve' }, ['at']],
-      [{ type: 'contact.completed', contactId: 'K', channel: 'phone', handleMs: -1, resolved: true, at: T0 }, ['handleMs']],
+      [
+        { type: 'contact.completed', contactId: 'K', channel: 'phone', handleMs: -1, resolved: true, at: T0 },
+        ['handleMs'],
+      ],
       [{ type: 'tick', at: T0, extra: 1 }, []],
     ])('rejects %j with INVALID_EVENT at %j', (event, path) => {
       const error = thrown(() => process.send(started.state, event as never));
@@ -105,14 +109,17 @@ describe('createProcess', () => {
       expect(error.message).toContain("moved it from 'followUp' to 'closed' first");
     });
 
-    it.each([true, false])('rejects an event that arrives after deadlines closed the inquiry (fastPath: %s)', (fastPath) => {
-      // regression: XState's transition() still processed root-level events once the machine was done
-      const p = createProcess(inquiryMachine, { fastPath });
-      const resolved = p.send(p.start(makeInput()).state, { type: 'resolve', at: T0 });
-      const error = thrown(() => p.send(resolved.state, { type: 'cancel', at: T0 + 30 * 24 * HOUR }));
-      expect(error.code).toBe('EVENT_NOT_ALLOWED');
-      expect(error.message).toContain("moved it from 'followUp' to 'closed' first");
-    });
+    it.each([true, false])(
+      'rejects an event that arrives after deadlines closed the inquiry (fastPath: %s)',
+      (fastPath) => {
+        // regression: XState's transition() still processed root-level events once the machine was done
+        const p = createProcess(inquiryMachine, { fastPath });
+        const resolved = p.send(p.start(makeInput()).state, { type: 'resolve', at: T0 });
+        const error = thrown(() => p.send(resolved.state, { type: 'cancel', at: T0 + 30 * 24 * HOUR }));
+        expect(error.code).toBe('EVENT_NOT_ALLOWED');
+        expect(error.message).toContain("moved it from 'followUp' to 'closed' first");
+      },
+    );
 
     it('never modifies the state it is given', () => {
       const before = JSON.stringify(started.state);
@@ -135,9 +142,17 @@ describe('createProcess', () => {
       ['not an object', () => 'hello', []],
       ['a newer format', () => ({ ...json(), format: 2 }), ['format']],
       ['another machine', () => ({ ...json(), machine: { id: 'contact', version: '1' } }), ['machine', 'id']],
-      ['an unknown machine version', () => ({ ...json(), machine: { id: 'inquiry', version: '0' } }), ['machine', 'version']],
+      [
+        'an unknown machine version',
+        () => ({ ...json(), machine: { id: 'inquiry', version: '0' } }),
+        ['machine', 'version'],
+      ],
       ['an unknown state value', () => ({ ...json(), value: 'limbo' }), ['value']],
-      ['a corrupted context', () => ({ ...json(), context: { ...json().context, priority: 'whenever' } }), ['context', 'priority']],
+      [
+        'a corrupted context',
+        () => ({ ...json(), context: { ...json().context, priority: 'whenever' } }),
+        ['context', 'priority'],
+      ],
     ])('refuses %s with INCOMPATIBLE_STATE', (_label, make, path) => {
       const error = thrown(() => process.send(make() as never, { type: 'tick', at: T0 + HOUR }));
       expect(error.code).toBe('INCOMPATIBLE_STATE');
@@ -147,7 +162,11 @@ describe('createProcess', () => {
     it('migrates a state written by an earlier machine version through registered migrations', () => {
       const migrating = createProcess(inquiryMachine, {
         migrations: {
-          '0': (state) => ({ ...state, machine: { ...state.machine, version: '1' }, context: { ...state.context, subject: 'migrated' } }),
+          '0': (state) => ({
+            ...state,
+            machine: { ...state.machine, version: '1' },
+            context: { ...state.context, subject: 'migrated' },
+          }),
         },
       });
       const old = { ...json(), machine: { id: 'inquiry', version: '0' } };
@@ -162,7 +181,14 @@ describe('createProcess', () => {
       const step = runTo(process, makeInput({ priority: 'high', category: 'billing' }), [
         { type: 'assign', agentId: 'ana', team: 'tier-1', at: T0 + MINUTE },
         { type: 'agent.reply', at: T0 + 10 * MINUTE },
-        { type: 'contact.completed', contactId: 'K-1', channel: 'phone', handleMs: 240_000, resolved: true, at: T0 + 20 * MINUTE },
+        {
+          type: 'contact.completed',
+          contactId: 'K-1',
+          channel: 'phone',
+          handleMs: 240_000,
+          resolved: true,
+          at: T0 + 20 * MINUTE,
+        },
         { type: 'resolve', at: T0 + 30 * MINUTE },
       ]);
       expect(process.view(step.state)).toMatchObject({
@@ -190,7 +216,10 @@ describe('createProcess', () => {
   it('keeps the fields a context factory of its own adds, even under the built-in context schema', () => {
     // Only the built-in factory's contexts are copied into the fixed InquiryContext shape.
     const extended = createMachine(
-      { ...inquiryMachine.config, context: ({ input }: { input: unknown }) => ({ ...receivedContext(parseInquiryInput(input)), note: 'kept' }) } as never,
+      {
+        ...inquiryMachine.config,
+        context: ({ input }: { input: unknown }) => ({ ...receivedContext(parseInquiryInput(input)), note: 'kept' }),
+      } as never,
       inquiryMachine.implementations as never,
     ) as unknown as typeof inquiryMachine;
     const process = createProcess(extended);
@@ -205,9 +234,18 @@ describe('createProcess', () => {
     // regression (review): the fixed-shape copier was chosen from the built-in context factory alone
     const vip = setup({
       schemas: { input: InquiryInput, events: InquiryEvent, context: InquiryContext },
-      actions: { ...serviceActions(defaultPolicies), tagVip: assign({ vip: ({ context }: { context: InquiryContext }) => context.customer.tier === 'gold' } as never) },
+      actions: {
+        ...serviceActions(defaultPolicies),
+        tagVip: assign({
+          vip: ({ context }: { context: InquiryContext }) => context.customer.tier === 'gold',
+        } as never),
+      },
       guards: serviceGuards(defaultPolicies),
-    } as never).createMachine({ ...inquiryMachine.config, id: 'inquiry-vip', entry: ['receive', 'tagVip'] } as never) as unknown as typeof inquiryMachine;
+    } as never).createMachine({
+      ...inquiryMachine.config,
+      id: 'inquiry-vip',
+      entry: ['receive', 'tagVip'],
+    } as never) as unknown as typeof inquiryMachine;
     for (const fastPath of [true, false]) {
       const process = createProcess(vip, { fastPath });
       let step = process.start(makeInput({ customer: { id: 'C-1', tier: 'gold' } }));
@@ -229,6 +267,8 @@ describe('createProcess', () => {
     const ticked = process.send(stored as never, { type: 'tick', at: T0 });
     expect(ticked.state.context).not.toHaveProperty('legacyRef');
     expect(Object.keys(ticked.state.context)).toEqual(schemaFields.filter((field) => field in stored.context));
-    expect(process.send(stored as never, { type: 'acknowledge', at: T0 + MINUTE }).state.context).not.toHaveProperty('legacyRef');
+    expect(process.send(stored as never, { type: 'acknowledge', at: T0 + MINUTE }).state.context).not.toHaveProperty(
+      'legacyRef',
+    );
   });
 });

@@ -15,7 +15,11 @@ const policies = fc.record({
 });
 
 type Outcome = string;
-function outcomes(options: ProcessOptions, input: Parameters<ReturnType<typeof createProcess<typeof inquiryMachine>>['start']>[0], events: readonly unknown[]): Outcome[] {
+function outcomes(
+  options: ProcessOptions,
+  input: Parameters<ReturnType<typeof createProcess<typeof inquiryMachine>>['start']>[0],
+  events: readonly unknown[],
+): Outcome[] {
   const process = createProcess(inquiryMachine, options);
   let step = process.start(input);
   const log: Outcome[] = [JSON.stringify(step)];
@@ -40,7 +44,9 @@ describe('the fast path', () => {
           escalation: escalationPolicy(config.escalation),
           feedback: feedbackPolicy(config.feedback),
         };
-        expect(outcomes({ ...options, fastPath: true }, input, events)).toEqual(outcomes({ ...options, fastPath: false }, input, events));
+        expect(outcomes({ ...options, fastPath: true }, input, events)).toEqual(
+          outcomes({ ...options, fastPath: false }, input, events),
+        );
       }),
       { numRuns: 150 },
     );
@@ -59,7 +65,10 @@ describe('the fast path', () => {
     let seen = 0;
     const custom = inquiryMachine.provide({ actions: { acknowledge: () => void seen++ } });
     const process = createProcess(custom);
-    const step = process.send(process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: 0 }).state, { type: 'acknowledge', at: 5 });
+    const step = process.send(process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: 0 }).state, {
+      type: 'acknowledge',
+      at: 5,
+    });
     expect(step.state.value).toBe('inquiry');
   });
 });

@@ -8,7 +8,9 @@ import { createProcess, inquiryMachine, slaPolicy, type InquiryEventInit } from 
 import { checkInvariants } from '../../src/testing.js';
 
 const HOUR = 3_600_000;
-const process = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '1d' }] }) });
+const process = createProcess(inquiryMachine, {
+  sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '1d' }] }),
+});
 const input = { id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: Date.parse('2026-03-02T09:00:00Z') } as const;
 
 type Snapshot = ReturnType<typeof process.machine.transition>;
@@ -29,8 +31,7 @@ const events = (snapshot: Snapshot): InquiryEventInit[] => {
 
 // What tells two states apart for this test: the state value and what guards read. Times, clocks
 // and counters are left out: with them every state is new and the traversal never ends.
-const serializeState = (snapshot: Snapshot): string =>
-  JSON.stringify([snapshot.value, snapshot.context.pendingReason]);
+const serializeState = (snapshot: Snapshot): string => JSON.stringify([snapshot.value, snapshot.context.pendingReason]);
 
 const paths = getShortestPaths(process.machine, { input, events: events as never, serializeState });
 
@@ -38,18 +39,30 @@ describe('model-based tests from @xstate/graph paths', () => {
   it('finds a path to every stage', () => {
     const stages = new Set(paths.map((path) => JSON.stringify(path.state.value)));
     expect(stages).toEqual(
-      new Set(['"inquiry"', '{"resolution":"working"}', '{"resolution":"pending"}', '"followUp"', '"closed"', '"cancelled"']),
+      new Set([
+        '"inquiry"',
+        '{"resolution":"working"}',
+        '{"resolution":"pending"}',
+        '"followUp"',
+        '"closed"',
+        '"cancelled"',
+      ]),
     );
   });
 
-  it.each(paths.map((path) => [path.steps.map((step) => step.event.type).join(' → ') || '(start)', path] as const))('%s', (_name, path) => {
-    let step = process.start(input);
-    for (const { event } of path.steps.slice(1)) step = process.send(step.state, event as InquiryEventInit);
-    expect(step.state.value).toEqual(path.state.value);
-    checkInvariants(step.state, { process });
-  });
+  it.each(paths.map((path) => [path.steps.map((step) => step.event.type).join(' → ') || '(start)', path] as const))(
+    '%s',
+    (_name, path) => {
+      let step = process.start(input);
+      for (const { event } of path.steps.slice(1)) step = process.send(step.state, event as InquiryEventInit);
+      expect(step.state.value).toEqual(path.state.value);
+      checkInvariants(step.state, { process });
+    },
+  );
 
   it('hits the traversal limit with the default serializer (why serializeState is needed)', () => {
-    expect(() => getShortestPaths(process.machine, { input, events: events as never, limit: 300 })).toThrow('Traversal limit exceeded');
+    expect(() => getShortestPaths(process.machine, { input, events: events as never, limit: 300 })).toThrow(
+      'Traversal limit exceeded',
+    );
   });
 });

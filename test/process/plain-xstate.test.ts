@@ -18,7 +18,11 @@ import { thrown } from '../support/errors.js';
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** Runs a machine with XState's own actor, collecting every effect it emits. */
-function runActor(machine: AnyStateMachine, options: { input?: unknown; snapshot?: unknown }, events: readonly unknown[]) {
+function runActor(
+  machine: AnyStateMachine,
+  options: { input?: unknown; snapshot?: unknown },
+  events: readonly unknown[],
+) {
   const actor = createActor(machine, options as never);
   const effects: unknown[] = [];
   actor.on('*', (effect) => void effects.push(effect));
@@ -38,18 +42,28 @@ describe('service machines under plain XState', () => {
 
     const { actor, effects } = runActor(process.machine, { input: makeInput() }, [reply]);
 
-    expect(effects.slice(start.effects.length).map((e) => (e as { type: string }).type)).toEqual(['sla.warning', 'sla.breached', 'sla.met']);
+    expect(effects.slice(start.effects.length).map((e) => (e as { type: string }).type)).toEqual([
+      'sla.warning',
+      'sla.breached',
+      'sla.met',
+    ]);
     expect(effects.at(-1)).toMatchObject({ type: 'sla.met', late: true, elapsedMs: 3 * HOUR, targetMs: HOUR });
     expect(effects.find((e) => (e as { type: string }).type === 'sla.breached')).toMatchObject({ at: T0 + HOUR });
     expect(json(effects)).toEqual(json([...start.effects, ...step.effects]));
     expect(json(actor.getSnapshot().context)).toEqual(json(step.state.context));
-    expect(process.view(process.fromSnapshot(actor.getPersistedSnapshot())).sla.firstResponse).toMatchObject({ status: 'breached', metAt: T0 + 3 * HOUR });
+    expect(process.view(process.fromSnapshot(actor.getPersistedSnapshot())).sla.firstResponse).toMatchObject({
+      status: 'breached',
+      metAt: T0 + 3 * HOUR,
+    });
     expect(findViolations(process.fromSnapshot(actor.getPersistedSnapshot()), { process })).toEqual([]);
   });
 
   it('do the same with the exported inquiryMachine and a policy bound by provide()', () => {
     const process = onFirstResponse();
-    const machine = inquiryMachine.provide({ actions: process.machine.implementations.actions, guards: process.machine.implementations.guards });
+    const machine = inquiryMachine.provide({
+      actions: process.machine.implementations.actions,
+      guards: process.machine.implementations.guards,
+    });
     const { effects } = runActor(machine, { input: makeInput() }, [{ type: 'agent.reply', at: T0 + 3 * HOUR }]);
     expect(effects.at(-1)).toMatchObject({ type: 'sla.met', late: true });
   });
@@ -62,13 +76,20 @@ describe('service machines under plain XState', () => {
     ];
     const { actor, effects } = runActor(process.machine, { input: makeInput() }, events);
     expect(actor.getSnapshot().value).toBe('closed');
-    expect(effects).toContainEqual(expect.objectContaining({ type: 'inquiry.closed', at: T0 + HOUR + 24 * HOUR, reason: 'auto' }));
+    expect(effects).toContainEqual(
+      expect.objectContaining({ type: 'inquiry.closed', at: T0 + HOUR + 24 * HOUR, reason: 'auto' }),
+    );
     expect(effects).not.toContainEqual(expect.objectContaining({ type: 'inquiry.reopened' }));
     // XState ignores events a final state gets; the process turns the late reply into a follow-up
     // request instead of dropping it, and refuses other events.
     const step = process.send(process.start(makeInput()).state, events[0] as never);
-    expect(process.send(step.state, events[1] as never).effects.at(-1)).toMatchObject({ type: 'followUp.requested', at: T0 + 3 * 24 * HOUR });
-    expect(thrown(() => process.send(step.state, { type: 'agent.reply', at: T0 + 3 * 24 * HOUR } as never)).code).toBe('EVENT_NOT_ALLOWED');
+    expect(process.send(step.state, events[1] as never).effects.at(-1)).toMatchObject({
+      type: 'followUp.requested',
+      at: T0 + 3 * 24 * HOUR,
+    });
+    expect(thrown(() => process.send(step.state, { type: 'agent.reply', at: T0 + 3 * 24 * HOUR } as never)).code).toBe(
+      'EVENT_NOT_ALLOWED',
+    );
   });
 
   it('do the same for custom machines built with serviceSetup', () => {
@@ -102,7 +123,11 @@ describe('service machines under plain XState', () => {
   });
 
   it('give the effects and state of process.send on random lifecycles and policies', () => {
-    const policies = fc.record({ sla: arb.slaPolicyConfig(), escalation: arb.escalationPolicyConfig(), feedback: arb.feedbackPolicyConfig() });
+    const policies = fc.record({
+      sla: arb.slaPolicyConfig(),
+      escalation: arb.escalationPolicyConfig(),
+      feedback: arb.feedbackPolicyConfig(),
+    });
     fc.assert(
       fc.property(policies, arb.lifecycle({ maxLength: 25 }), (config, { input, events }) => {
         const process = createProcess(inquiryMachine, {
@@ -115,17 +140,27 @@ describe('service machines under plain XState', () => {
         // for the process, a tick at that instant plus a follow-up request; a bare actor ignores any
         // event a final state gets, so it gets the tick.
         const endedBy = (step: (typeof trace.steps)[number]) =>
-          (step.state.value === 'closed' || step.state.value === 'cancelled') && step.effects.some((effect) => effect.type === 'followUp.requested');
-        const fed = trace.accepted.map((event, i) => (endedBy(trace.steps[i + 1]!) ? { type: 'tick', at: event.at } : event));
+          (step.state.value === 'closed' || step.state.value === 'cancelled') &&
+          step.effects.some((effect) => effect.type === 'followUp.requested');
+        const fed = trace.accepted.map((event, i) =>
+          endedBy(trace.steps[i + 1]!) ? { type: 'tick', at: event.at } : event,
+        );
         // The recipe for a bare actor: events parsed by the machine's own schema (epoch-ms `at`).
-        const { actor, effects } = runActor(process.machine, { input }, fed.map((event) => InquiryEvent.parse(event)));
+        const { actor, effects } = runActor(
+          process.machine,
+          { input },
+          fed.map((event) => InquiryEvent.parse(event)),
+        );
         const last = trace.steps.at(-1)!;
-        const expected = trace.steps.flatMap((s) => (endedBy(s) ? s.effects.filter((effect) => effect.type !== 'followUp.requested') : s.effects));
+        const expected = trace.steps.flatMap((s) =>
+          endedBy(s) ? s.effects.filter((effect) => effect.type !== 'followUp.requested') : s.effects,
+        );
         expect(json(effects)).toEqual(json(expected));
         expect(actor.getSnapshot().value).toEqual(last.state.value);
         expect(json(actor.getSnapshot().context)).toEqual(json(last.state.context));
         for (const effect of effects as { type: string; late?: boolean; elapsedMs?: number; targetMs?: number }[]) {
-          if (effect.type === 'sla.met' && effect.late === false) expect(effect.elapsedMs).toBeLessThanOrEqual(effect.targetMs!);
+          if (effect.type === 'sla.met' && effect.late === false)
+            expect(effect.elapsedMs).toBeLessThanOrEqual(effect.targetMs!);
         }
         expect(findViolations(process.fromSnapshot(actor.getPersistedSnapshot()), { process })).toEqual([]);
       }),
@@ -144,7 +179,9 @@ describe('driving a bare actor safely (the docs recipe)', () => {
     };
     sendChecked({ type: 'agent.reply', at: T0 + 3 * HOUR });
     const before = json(actor.getPersistedSnapshot());
-    expect(thrown(() => sendChecked({ type: 'prioritize', priority: 'mega', at: T0 + 4 * HOUR } as never)).code).toBe('INVALID_EVENT');
+    expect(thrown(() => sendChecked({ type: 'prioritize', priority: 'mega', at: T0 + 4 * HOUR } as never)).code).toBe(
+      'INVALID_EVENT',
+    );
     expect(thrown(() => sendChecked({ type: 'agent.reply', at: T0 - 1 })).code).toBe('OUT_OF_ORDER');
     expect(thrown(() => sendChecked({ type: 'close', at: T0 + 4 * HOUR })).code).toBe('EVENT_NOT_ALLOWED');
     expect(json(actor.getPersistedSnapshot())).toEqual(before);
@@ -195,9 +232,21 @@ describe('the snapshot bridge', () => {
   it('refuses what is not a persisted snapshot of the machine with INCOMPATIBLE_STATE', () => {
     const process = onFirstResponse();
     const good = process.toSnapshot(process.start(makeInput()).state) as unknown as Record<string, unknown>;
-    for (const bad of [null, 42, { value: 'inquiry' }, { ...good, status: 'error' }, { ...good, value: 'nowhere' }, { ...good, context: { id: 1 } }, { ...good, children: { x: {} } }]) {
+    for (const bad of [
+      null,
+      42,
+      { value: 'inquiry' },
+      { ...good, status: 'error' },
+      { ...good, value: 'nowhere' },
+      { ...good, context: { id: 1 } },
+      { ...good, children: { x: {} } },
+    ]) {
       expect(thrown(() => process.fromSnapshot(bad)).code).toBe('INCOMPATIBLE_STATE');
     }
-    expect(thrown(() => process.toSnapshot({ format: 1, machine: { id: 'other', version: '1' }, value: 'x', context: {} } as never)).code).toBe('INCOMPATIBLE_STATE');
+    expect(
+      thrown(() =>
+        process.toSnapshot({ format: 1, machine: { id: 'other', version: '1' }, value: 'x', context: {} } as never),
+      ).code,
+    ).toBe('INCOMPATIBLE_STATE');
   });
 });

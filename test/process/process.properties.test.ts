@@ -13,19 +13,42 @@ const processes: Record<string, InquiryProcess> = {
   defaults: makeProcess(),
   policies: makeProcess({
     sla: slaPolicy({
-      calendar: { timezone: 'America/New_York', week: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] } },
-      targets: [{ when: { priority: 'urgent' }, firstResponse: '30m', resolution: '4h' }, { firstResponse: '2h', nextResponse: '4h', resolution: '2d' }],
+      calendar: {
+        timezone: 'America/New_York',
+        week: {
+          mon: [['09:00', '17:00']],
+          tue: [['09:00', '17:00']],
+          wed: [['09:00', '17:00']],
+          thu: [['09:00', '17:00']],
+          fri: [['09:00', '17:00']],
+        },
+      },
+      targets: [
+        { when: { priority: 'urgent' }, firstResponse: '30m', resolution: '4h' },
+        { firstResponse: '2h', nextResponse: '4h', resolution: '2d' },
+      ],
       warnAt: [0.5, 0.8],
     }),
     escalation: escalationPolicy({
-      levels: [{ name: 'agent' }, { name: 'specialist', team: 'tier-2' }, { name: 'manager', notify: ['lead@example.com'] }],
+      levels: [
+        { name: 'agent' },
+        { name: 'specialist', team: 'tier-2' },
+        { name: 'manager', notify: ['lead@example.com'] },
+      ],
       rules: [
         { on: 'received', when: { tier: 'vip' }, escalateTo: 'specialist' },
         { on: 'sla.breached', escalateTo: '+1' },
         { on: 'reopened', count: 2, escalateTo: 'manager' },
       ],
     }),
-    feedback: feedbackPolicy({ survey: 'nps', sendAfter: '2h', reminders: { count: 2, every: '1d' }, expireAfter: '5d', reopenWindow: '3d', onNegative: ['reopen', 'escalate'] }),
+    feedback: feedbackPolicy({
+      survey: 'nps',
+      sendAfter: '2h',
+      reminders: { count: 2, every: '1d' },
+      expireAfter: '5d',
+      reopenWindow: '3d',
+      onNegative: ['reopen', 'escalate'],
+    }),
   }),
 };
 
@@ -74,7 +97,8 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
 
   it('changes no later output when the state takes a JSON round-trip (undefined written as null) between any two steps', () => {
     // A store that writes undefined as null (the MongoDB driver) gives back the same state: it has none.
-    const throughStore = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_key, member: unknown) => (member === undefined ? null : member))) as T;
+    const throughStore = <T>(value: T): T =>
+      JSON.parse(JSON.stringify(value, (_key, member: unknown) => (member === undefined ? null : member))) as T;
     fc.assert(
       fc.property(lifecycle, fc.nat(), ({ input, events }, pick) => {
         const { steps, accepted } = applyAccepted(process, input, events);
@@ -99,36 +123,46 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
       fc.record({ type: fc.constant('feedback'), kind: fc.constant('csat'), score: fc.integer({ min: -3, max: 12 }) }),
     );
     fc.assert(
-      fc.property(lifecycle, anyEvent, fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }), ({ input, events }, body, offset) => {
-        const { steps } = applyAccepted(process, input, events);
-        const state = steps.at(-1)!.state;
-        const before = JSON.stringify(state);
-        const event = { ...body, at: state.context.lastEventAt + offset };
-        try {
-          process.send(state, event as never);
-        } catch (error) {
-          expect(error).toBeInstanceOf(ServiceFlowError);
-        }
-        expect(JSON.stringify(state)).toBe(before);
-      }),
+      fc.property(
+        lifecycle,
+        anyEvent,
+        fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }),
+        ({ input, events }, body, offset) => {
+          const { steps } = applyAccepted(process, input, events);
+          const state = steps.at(-1)!.state;
+          const before = JSON.stringify(state);
+          const event = { ...body, at: state.context.lastEventAt + offset };
+          try {
+            process.send(state, event as never);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ServiceFlowError);
+          }
+          expect(JSON.stringify(state)).toBe(before);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('can(state, e) is true exactly when send(state, e) does not throw', () => {
     fc.assert(
-      fc.property(lifecycle, arb.inquiryEventBody(), fc.integer({ min: -86_400_000, max: 3 * 86_400_000 }), ({ input, events }, body, offset) => {
-        const { steps } = applyAccepted(process, input, events);
-        const state = steps.at(-1)!.state;
-        const event = { ...body, at: state.context.lastEventAt + offset } as never;
-        let threw = false;
-        try {
-          process.send(state, event);
-        } catch {
-          threw = true;
-        }
-        expect(process.can(state, event)).toBe(!threw);
-      }),
+      fc.property(
+        lifecycle,
+        arb.inquiryEventBody(),
+        fc.integer({ min: -86_400_000, max: 3 * 86_400_000 }),
+        ({ input, events }, body, offset) => {
+          const { steps } = applyAccepted(process, input, events);
+          const state = steps.at(-1)!.state;
+          const event = { ...body, at: state.context.lastEventAt + offset } as never;
+          let threw = false;
+          try {
+            process.send(state, event);
+          } catch {
+            threw = true;
+          }
+          expect(process.can(state, event)).toBe(!threw);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -198,27 +232,40 @@ describe.each(Object.entries(processes))('process properties (%s)', (_name, proc
 describe.each(Object.entries(processes))('follow-up properties (%s)', (_name, process) => {
   it('a message that cannot reopen asks for exactly one follow-up and leaves the inquiry as a tick would', () => {
     fc.assert(
-      fc.property(lifecycle, fc.integer({ min: 0, max: 30 * 24 * 3_600_000 }), fc.constantFrom('customer.reply' as const, 'reopen' as const), ({ input, events }, delay, type) => {
-        const last = applyAccepted(process, input, events).steps.at(-1)!;
-        const at = last.state.context.lastEventAt + delay;
-        let step;
-        try {
-          step = process.send(last.state, { type, at });
-        } catch (error) {
-          // Refused only where a reopen has nothing to reopen (an inquiry still being worked on).
-          expect(type).toBe('reopen');
-          expect((error as ServiceFlowError).code).toBe('EVENT_NOT_ALLOWED');
-          return;
-        }
-        const requests = step.effects.filter((effect) => effect.type === 'followUp.requested');
-        const reopened = step.effects.some((effect) => effect.type === 'inquiry.reopened');
-        expect(requests.length + (reopened ? 1 : 0)).toBeLessThanOrEqual(1);
-        if (requests.length === 0) return;
-        expect(requests[0]).toMatchObject({ inquiryId: input.id, at, by: type, input: { followUpOf: input.id, customer: last.state.context.customer, at } });
-        const ended = last.state.value === 'closed' || last.state.value === 'cancelled';
-        if (ended) expect(JSON.stringify(step.state)).toBe(JSON.stringify(last.state));
-        else expect(JSON.stringify(step.state)).toBe(JSON.stringify(process.send(last.state, { type: 'tick', at }).state));
-      }),
+      fc.property(
+        lifecycle,
+        fc.integer({ min: 0, max: 30 * 24 * 3_600_000 }),
+        fc.constantFrom('customer.reply' as const, 'reopen' as const),
+        ({ input, events }, delay, type) => {
+          const last = applyAccepted(process, input, events).steps.at(-1)!;
+          const at = last.state.context.lastEventAt + delay;
+          let step;
+          try {
+            step = process.send(last.state, { type, at });
+          } catch (error) {
+            // Refused only where a reopen has nothing to reopen (an inquiry still being worked on).
+            expect(type).toBe('reopen');
+            expect((error as ServiceFlowError).code).toBe('EVENT_NOT_ALLOWED');
+            return;
+          }
+          const requests = step.effects.filter((effect) => effect.type === 'followUp.requested');
+          const reopened = step.effects.some((effect) => effect.type === 'inquiry.reopened');
+          expect(requests.length + (reopened ? 1 : 0)).toBeLessThanOrEqual(1);
+          if (requests.length === 0) return;
+          expect(requests[0]).toMatchObject({
+            inquiryId: input.id,
+            at,
+            by: type,
+            input: { followUpOf: input.id, customer: last.state.context.customer, at },
+          });
+          const ended = last.state.value === 'closed' || last.state.value === 'cancelled';
+          if (ended) expect(JSON.stringify(step.state)).toBe(JSON.stringify(last.state));
+          else
+            expect(JSON.stringify(step.state)).toBe(
+              JSON.stringify(process.send(last.state, { type: 'tick', at }).state),
+            );
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -41,7 +41,9 @@ describe('instants are refused at the door outside 1970-01-01..9999-12-31', () =
 
   it('accepts both ends of the range and refuses one millisecond beyond each', () => {
     expect(inquiries.start({ ...input, at: instantRange.min }).state.context.receivedAt).toBe(0);
-    expect(inquiries.start({ ...input, at: '9999-12-31T23:59:59.999Z' }).state.context.receivedAt).toBe(instantRange.max);
+    expect(inquiries.start({ ...input, at: '9999-12-31T23:59:59.999Z' }).state.context.receivedAt).toBe(
+      instantRange.max,
+    );
     expect(thrown(() => inquiries.start({ ...input, at: instantRange.min - 1 })).code).toBe('INVALID_INPUT');
     expect(thrown(() => inquiries.start({ ...input, at: instantRange.max + 1 })).code).toBe('INVALID_INPUT');
     expect(thrown(() => inquiries.start({ ...input, at: '0001-01-01T00:00:00Z' })).message).toMatch(RANGE);
@@ -79,7 +81,9 @@ describe('free text has a documented maximum length', () => {
 
   it('refuses a 10 MB category, tier, resolution or reason', () => {
     expect(thrown(() => inquiries.start({ ...input, category: tenMegabytes })).code).toBe('INVALID_INPUT');
-    expect(thrown(() => inquiries.start({ ...input, customer: { id: 'C-1', tier: tenMegabytes } })).code).toBe('INVALID_INPUT');
+    expect(thrown(() => inquiries.start({ ...input, customer: { id: 'C-1', tier: tenMegabytes } })).code).toBe(
+      'INVALID_INPUT',
+    );
     for (const event of [
       { type: 'categorize', category: tenMegabytes },
       { type: 'resolve', resolution: tenMegabytes },
@@ -95,10 +99,21 @@ describe('free text has a documented maximum length', () => {
 
   it('accepts text up to each limit and refuses one character more', () => {
     const at = T0 + 1;
-    expect(() => inquiries.send(started.state, { type: 'categorize', category: 'c'.repeat(textLimits.label), at })).not.toThrow();
-    expect(thrown(() => inquiries.send(started.state, { type: 'categorize', category: 'c'.repeat(textLimits.label + 1), at })).path).toEqual(['category']);
-    expect(() => inquiries.send(started.state, { type: 'escalate', reason: 'r'.repeat(textLimits.note), at })).not.toThrow();
-    expect(thrown(() => inquiries.send(started.state, { type: 'escalate', reason: 'r'.repeat(textLimits.note + 1), at })).path).toEqual(['reason']);
+    expect(() =>
+      inquiries.send(started.state, { type: 'categorize', category: 'c'.repeat(textLimits.label), at }),
+    ).not.toThrow();
+    expect(
+      thrown(() =>
+        inquiries.send(started.state, { type: 'categorize', category: 'c'.repeat(textLimits.label + 1), at }),
+      ).path,
+    ).toEqual(['category']);
+    expect(() =>
+      inquiries.send(started.state, { type: 'escalate', reason: 'r'.repeat(textLimits.note), at }),
+    ).not.toThrow();
+    expect(
+      thrown(() => inquiries.send(started.state, { type: 'escalate', reason: 'r'.repeat(textLimits.note + 1), at }))
+        .path,
+    ).toEqual(['reason']);
     expect(thrown(() => inquiries.start({ ...input, id: 'i'.repeat(textLimits.id + 1) })).path).toEqual(['id']);
   });
 });
@@ -106,7 +121,9 @@ describe('free text has a documented maximum length', () => {
 describe('NUL characters and lone surrogates are refused by the process itself', () => {
   it('refuses a NUL in a reason as INVALID_EVENT, leaving the state as it was', () => {
     const before = JSON.stringify(started.state);
-    const error = thrown(() => inquiries.send(started.state, { type: 'escalate', reason: 'angry\u0000customer', at: T0 + 1 }));
+    const error = thrown(() =>
+      inquiries.send(started.state, { type: 'escalate', reason: 'angry\u0000customer', at: T0 + 1 }),
+    );
     expect(error.code).toBe('INVALID_EVENT');
     expect(error.path).toEqual(['reason']);
     expect(error.message).toMatch(/NUL/);
@@ -115,24 +132,45 @@ describe('NUL characters and lone surrogates are refused by the process itself',
 
   it('refuses a lone surrogate in a comment, and keeps emoji (paired surrogates)', () => {
     let step = inquiries.send(started.state, { type: 'resolve', at: T0 + 1 });
-    const error = thrown(() => inquiries.send(step.state, { type: 'feedback', kind: 'csat', score: 5, comment: 'great \ud83d', at: T0 + 2 }));
+    const error = thrown(() =>
+      inquiries.send(step.state, { type: 'feedback', kind: 'csat', score: 5, comment: 'great \ud83d', at: T0 + 2 }),
+    );
     expect(error.code).toBe('INVALID_EVENT');
     expect(error.path).toEqual(['comment']);
-    step = inquiries.send(step.state, { type: 'feedback', kind: 'csat', score: 5, comment: 'great \ud83d\ude00', at: T0 + 2 });
+    step = inquiries.send(step.state, {
+      type: 'feedback',
+      kind: 'csat',
+      score: 5,
+      comment: 'great \ud83d\ude00',
+      at: T0 + 2,
+    });
     expect(step.effects.some((effect) => effect.type === 'feedback.received')).toBe(true);
   });
 
   it('refuses them in ids, labels and the start input', () => {
     expect(thrown(() => inquiries.start({ ...input, id: 'T-\u0000' })).code).toBe('INVALID_INPUT');
     expect(thrown(() => inquiries.start({ ...input, subject: '\udc00 refund' })).path).toEqual(['subject']);
-    expect(thrown(() => inquiries.send(started.state, { type: 'assign', agentId: 'ana\u0000', at: T0 + 1 })).code).toBe('INVALID_EVENT');
+    expect(thrown(() => inquiries.send(started.state, { type: 'assign', agentId: 'ana\u0000', at: T0 + 1 })).code).toBe(
+      'INVALID_EVENT',
+    );
   });
 
   it('refuses them, and oversized or over-deep JSON, in a contact profile', () => {
     const contacts = createProcess(contactMachine);
-    const contact = contacts.start({ id: 'K-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1' }, at: T0 });
+    const contact = contacts.start({
+      id: 'K-1',
+      channel: 'phone',
+      direction: 'inbound',
+      customer: { id: 'C-1' },
+      at: T0,
+    });
     const identify = (profile: unknown) => () =>
-      contacts.send(contact.state, { type: 'customer.identified', customerId: 'C-1', profile: profile as never, at: T0 + 1 });
+      contacts.send(contact.state, {
+        type: 'customer.identified',
+        customerId: 'C-1',
+        profile: profile as never,
+        at: T0 + 1,
+      });
     expect(thrown(identify({ notes: ['ok', 'bad\u0000'] })).path).toEqual(['profile', 'notes', 1]);
     expect(thrown(identify({ ['key\ud800']: 1 })).code).toBe('INVALID_EVENT');
     expect(thrown(identify({ blob: 'x'.repeat(textLimits.profile) })).message).toMatch(/at most 65536 characters/);
@@ -144,7 +182,13 @@ describe('NUL characters and lone surrogates are refused by the process itself',
 
   it('keeps its own copy of a contact profile', () => {
     const contacts = createProcess(contactMachine);
-    const contact = contacts.start({ id: 'K-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1' }, at: T0 });
+    const contact = contacts.start({
+      id: 'K-1',
+      channel: 'phone',
+      direction: 'inbound',
+      customer: { id: 'C-1' },
+      at: T0,
+    });
     const profile = { segment: 'smb' };
     const step = contacts.send(contact.state, { type: 'customer.identified', customerId: 'C-1', profile, at: T0 + 1 });
     profile.segment = 'changed';
@@ -152,7 +196,9 @@ describe('NUL characters and lone surrogates are refused by the process itself',
   });
 
   it("refuses them, and text past textLimits.text, in a custom machine's own events", () => {
-    const returns = serviceSetup({ events: { approve: { approver: z.string(), notes: z.array(z.string()).optional() } } });
+    const returns = serviceSetup({
+      events: { approve: { approver: z.string(), notes: z.array(z.string()).optional() } },
+    });
     const machine = returns.createMachine({
       id: 'returns',
       context: returns.context,
@@ -160,23 +206,39 @@ describe('NUL characters and lone surrogates are refused by the process itself',
       on: returns.on,
       initial: 'requested',
       states: {
-        requested: { entry: { type: 'enterStage', params: { stage: 'requested' } }, on: { approve: { target: 'done', actions: 'resolve' } } },
+        requested: {
+          entry: { type: 'enterStage', params: { stage: 'requested' } },
+          on: { approve: { target: 'done', actions: 'resolve' } },
+        },
         done: { type: 'final', entry: { type: 'enterStage', params: { stage: 'done' } } },
       },
     });
     const process = createProcess(machine);
     const step = process.start(input);
-    expect(thrown(() => process.send(step.state, { type: 'approve', approver: 'ana\u0000', at: T0 + 1 })).path).toEqual(['approver']);
-    expect(thrown(() => process.send(step.state, { type: 'approve', approver: 'ana', notes: ['\udfff'], at: T0 + 1 })).path).toEqual(['notes', 0]);
-    expect(thrown(() => process.send(step.state, { type: 'approve', approver: 'a'.repeat(textLimits.text + 1), at: T0 + 1 })).code).toBe('INVALID_EVENT');
+    expect(thrown(() => process.send(step.state, { type: 'approve', approver: 'ana\u0000', at: T0 + 1 })).path).toEqual(
+      ['approver'],
+    );
+    expect(
+      thrown(() => process.send(step.state, { type: 'approve', approver: 'ana', notes: ['\udfff'], at: T0 + 1 })).path,
+    ).toEqual(['notes', 0]);
+    expect(
+      thrown(() => process.send(step.state, { type: 'approve', approver: 'a'.repeat(textLimits.text + 1), at: T0 + 1 }))
+        .code,
+    ).toBe('INVALID_EVENT');
     expect(() => process.send(step.state, { type: 'approve', approver: 'ana', at: T0 + 1 })).not.toThrow();
   });
 
   it('reaches the desk caller as INVALID_EVENT from the process, not as a store refusal', async () => {
     const desk = createServiceDesk({ process: inquiries, store: memoryStore() });
     await desk.open(input);
-    await expect(desk.send('T-1', { type: 'escalate', reason: 'x\u0000', at: T0 + 1 })).rejects.toMatchObject({ code: 'INVALID_EVENT', path: ['reason'] });
-    await expect(desk.open({ ...input, id: 'T-2', category: '\ud800' })).rejects.toMatchObject({ code: 'INVALID_INPUT', path: ['category'] });
+    await expect(desk.send('T-1', { type: 'escalate', reason: 'x\u0000', at: T0 + 1 })).rejects.toMatchObject({
+      code: 'INVALID_EVENT',
+      path: ['reason'],
+    });
+    await expect(desk.open({ ...input, id: 'T-2', category: '\ud800' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      path: ['category'],
+    });
     await desk.close?.();
   });
 });

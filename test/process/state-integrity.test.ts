@@ -19,11 +19,15 @@ import { HOUR, makeInput, MINUTE, T0 } from '../support/fixtures.js';
 
 const process = createProcess(inquiryMachine, {
   sla: slaPolicy({ targets: [{ firstResponse: '1h', nextResponse: '2h', resolution: '8h' }] }),
-  escalation: escalationPolicy({ levels: [{ name: 'agent' }, { name: 'specialist' }], rules: [{ on: 'sla.breached', escalateTo: '+1' }] }),
+  escalation: escalationPolicy({
+    levels: [{ name: 'agent' }, { name: 'specialist' }],
+    rules: [{ on: 'sla.breached', escalateTo: '+1' }],
+  }),
 });
 
 /** What a store that writes `undefined` as `null` (the MongoDB driver's default) gives back. */
-const throughNullingStore = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_key, member: unknown) => (member === undefined ? null : member))) as T;
+const throughNullingStore = <T>(value: T): T =>
+  JSON.parse(JSON.stringify(value, (_key, member: unknown) => (member === undefined ? null : member))) as T;
 
 /** A state somewhere in the middle of a lifecycle: assigned, answered, waiting on the customer. */
 function midLifecycle() {
@@ -47,7 +51,10 @@ function failure(run: () => unknown): { code: string; message: string; path: rea
 }
 
 /** A deep copy of a state, changed by `change` (a stored row tampered with). */
-function tampered(state: PersistedState, change: (copy: { value: unknown; context: Record<string, any> }) => void): PersistedState {
+function tampered(
+  state: PersistedState,
+  change: (copy: { value: unknown; context: Record<string, any> }) => void,
+): PersistedState {
   const copy = structuredClone(state) as unknown as { value: unknown; context: Record<string, any> };
   change(copy);
   return copy as unknown as PersistedState;
@@ -58,7 +65,9 @@ describe('states are exactly their JSON', () => {
     // regression (issue 12): contexts and clocks held undefined members
     const { state } = midLifecycle();
     assert.deepStrictEqual(JSON.parse(JSON.stringify(state)), state);
-    expect(JSON.stringify(state, (_key, member: unknown) => (member === undefined ? '<undefined>' : member))).not.toContain('<undefined>');
+    expect(
+      JSON.stringify(state, (_key, member: unknown) => (member === undefined ? '<undefined>' : member)),
+    ).not.toContain('<undefined>');
   });
 
   it('restores what a store that writes undefined as null gives back, as the same state', () => {
@@ -67,7 +76,9 @@ describe('states are exactly their JSON', () => {
     const stored = throughNullingStore(state);
     assert.deepStrictEqual(stored, state);
     assert.deepStrictEqual(process.restore(stored), state);
-    expect(process.send(stored, { type: 'agent.reply', at: T0 + 2 * HOUR }).state.context.sla.clocks.nextResponse?.status).toBe('met');
+    expect(
+      process.send(stored, { type: 'agent.reply', at: T0 + 2 * HOUR }).state.context.sla.clocks.nextResponse?.status,
+    ).toBe('met');
   });
 
   it('runs a desk on a store that writes undefined as null', async () => {
@@ -101,40 +112,59 @@ describe('restore checks what it restores', () => {
     ['a sub-state of a stage that has none', { inquiry: 'working' }],
     ['two stages at once', { resolution: 'working', followUp: 'x' }],
     ['null', null],
-  ])('refuses a stored value that is %s with INCOMPATIBLE_STATE, never restoring it as the initial stage', (_name, value) => {
-    // regression (issue 12): 42, [] and {} were restored as 'inquiry', a resolved inquiry back at the start
-    const stored = tampered(resolved(), (copy) => {
-      copy.value = value;
-    });
-    const error = failure(() => process.restore(stored));
-    expect(error.code).toBe('INCOMPATIBLE_STATE');
-    expect(error.path[0]).toBe('value');
-    expect(error.message).toContain("is not a state of machine 'inquiry'");
-    expect(failure(() => process.send(stored, { type: 'tick', at: T0 + 3 * HOUR })).code).toBe('INCOMPATIBLE_STATE');
-  });
+  ])(
+    'refuses a stored value that is %s with INCOMPATIBLE_STATE, never restoring it as the initial stage',
+    (_name, value) => {
+      // regression (issue 12): 42, [] and {} were restored as 'inquiry', a resolved inquiry back at the start
+      const stored = tampered(resolved(), (copy) => {
+        copy.value = value;
+      });
+      const error = failure(() => process.restore(stored));
+      expect(error.code).toBe('INCOMPATIBLE_STATE');
+      expect(error.path[0]).toBe('value');
+      expect(error.message).toContain("is not a state of machine 'inquiry'");
+      expect(failure(() => process.send(stored, { type: 'tick', at: T0 + 3 * HOUR })).code).toBe('INCOMPATIBLE_STATE');
+    },
+  );
 
   it('names what is wrong with a value and what was expected', () => {
     const error = failure(() => process.restore(tampered(resolved(), (copy) => void (copy.value = 'archived'))));
     expect(error.message).toMatch(/'archived' is not a state at the top level/);
-    const inner = failure(() => process.restore(tampered(resolved(), (copy) => void (copy.value = { resolution: 'sleeping' }))));
+    const inner = failure(() =>
+      process.restore(tampered(resolved(), (copy) => void (copy.value = { resolution: 'sleeping' }))),
+    );
     expect(inner.path).toEqual(['value', 'resolution']);
     expect(inner.message).toMatch(/'sleeping' is not a state inside 'resolution'/);
   });
 
   it('refuses an escalation level beyond the policy’s levels', () => {
     // regression (issue 12): escalation.level 99 was accepted
-    const error = failure(() => process.restore(tampered(midLifecycle().state, (copy) => void (copy.context.escalation.level = 99))));
+    const error = failure(() =>
+      process.restore(tampered(midLifecycle().state, (copy) => void (copy.context.escalation.level = 99))),
+    );
     expect(error).toMatchObject({ code: 'INCOMPATIBLE_STATE', path: ['context', 'escalation', 'level'] });
-    expect(error.message).toContain("escalation level 99 is beyond the escalation policy's 2 level(s) (agent, specialist)");
+    expect(error.message).toContain(
+      "escalation level 99 is beyond the escalation policy's 2 level(s) (agent, specialist)",
+    );
   });
 
   it('refuses a running clock without a start or a due time', () => {
     // regression (issue 12): a running clock without a start was accepted
-    const noStart = failure(() => process.restore(tampered(midLifecycle().state, (copy) => void (copy.context.sla.clocks.resolution.since = null))));
-    expect(noStart).toMatchObject({ code: 'INCOMPATIBLE_STATE', path: ['context', 'sla', 'clocks', 'resolution', 'since'] });
+    const noStart = failure(() =>
+      process.restore(tampered(midLifecycle().state, (copy) => void (copy.context.sla.clocks.resolution.since = null))),
+    );
+    expect(noStart).toMatchObject({
+      code: 'INCOMPATIBLE_STATE',
+      path: ['context', 'sla', 'clocks', 'resolution', 'since'],
+    });
     expect(noStart.message).toContain('the running resolution clock has no start');
-    const noDue = failure(() => process.restore(tampered(midLifecycle().state, (copy) => void (copy.context.sla.clocks.resolution.dueAt = null))));
-    expect(noDue).toMatchObject({ code: 'INCOMPATIBLE_STATE', path: ['context', 'sla', 'clocks', 'resolution', 'dueAt'] });
+    const noDue = failure(() =>
+      process.restore(tampered(midLifecycle().state, (copy) => void (copy.context.sla.clocks.resolution.dueAt = null))),
+    );
+    expect(noDue).toMatchObject({
+      code: 'INCOMPATIBLE_STATE',
+      path: ['context', 'sla', 'clocks', 'resolution', 'dueAt'],
+    });
   });
 
   it('refuses a pending warning on a clock that is not running (a wake-up no tick would ever move)', () => {
@@ -142,7 +172,10 @@ describe('restore checks what it restores', () => {
       const clock = copy.context.sla.clocks.resolution;
       Object.assign(clock, { status: 'paused', since: null, dueAt: null, warnAt: T0 });
     });
-    expect(failure(() => process.restore(stored))).toMatchObject({ code: 'INCOMPATIBLE_STATE', path: ['context', 'sla', 'clocks', 'resolution', 'warnAt'] });
+    expect(failure(() => process.restore(stored))).toMatchObject({
+      code: 'INCOMPATIBLE_STATE',
+      path: ['context', 'sla', 'clocks', 'resolution', 'warnAt'],
+    });
   });
 
   it('refuses the follow-up stage without a follow-up, and a follow-up outside it', () => {
@@ -151,24 +184,48 @@ describe('restore checks what it restores', () => {
     expect(missing).toMatchObject({ code: 'INCOMPATIBLE_STATE', path: ['context', 'followUp'] });
     expect(missing.message).toContain('follow-up stage');
     const stray = failure(() =>
-      process.restore(tampered(midLifecycle().state, (copy) => void (copy.context.followUp = { resolvedAt: T0, reopenUntil: T0 + HOUR, closeAt: T0 + HOUR }))),
+      process.restore(
+        tampered(
+          midLifecycle().state,
+          (copy) => void (copy.context.followUp = { resolvedAt: T0, reopenUntil: T0 + HOUR, closeAt: T0 + HOUR }),
+        ),
+      ),
     );
     expect(stray).toMatchObject({ code: 'INCOMPATIBLE_STATE', path: ['context', 'followUp'] });
   });
 
   it('refuses instants after 9999-12-31', () => {
-    const error = failure(() => process.restore(tampered(midLifecycle().state, (copy) => void (copy.context.lastEventAt = 253_402_300_800_000))));
+    const error = failure(() =>
+      process.restore(tampered(midLifecycle().state, (copy) => void (copy.context.lastEventAt = 253_402_300_800_000))),
+    );
     expect(error).toMatchObject({ code: 'INCOMPATIBLE_STATE', path: ['context', 'lastEventAt'] });
   });
 
   it('checks the values of the contact machine and of custom machines too', () => {
     const contacts = createProcess(contactMachine);
-    const contact = contacts.start({ id: 'K-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1' }, at: T0 }).state;
-    expect(failure(() => contacts.restore(tampered(contact as never, (copy) => void (copy.value = 42)))).code).toBe('INCOMPATIBLE_STATE');
-    expect(failure(() => contacts.restore(tampered(contact as never, (copy) => void (copy.value = 'nowhere')))).code).toBe('INCOMPATIBLE_STATE');
+    const contact = contacts.start({
+      id: 'K-1',
+      channel: 'phone',
+      direction: 'inbound',
+      customer: { id: 'C-1' },
+      at: T0,
+    }).state;
+    expect(failure(() => contacts.restore(tampered(contact as never, (copy) => void (copy.value = 42)))).code).toBe(
+      'INCOMPATIBLE_STATE',
+    );
+    expect(
+      failure(() => contacts.restore(tampered(contact as never, (copy) => void (copy.value = 'nowhere')))).code,
+    ).toBe('INCOMPATIBLE_STATE');
     const incident = incidentProcess.start({ id: 'INC-1', channel: 'phone', customer: { id: 'ACME' }, at: T0 }).state;
-    expect(failure(() => incidentProcess.restore(tampered(incident as never, (copy) => void (copy.value = 'resolution')))).code).toBe('INCOMPATIBLE_STATE');
-    expect(failure(() => incidentProcess.restore(tampered(incident as never, (copy) => void (copy.context.escalation.level = 7)))).code).toBe('INCOMPATIBLE_STATE');
+    expect(
+      failure(() => incidentProcess.restore(tampered(incident as never, (copy) => void (copy.value = 'resolution'))))
+        .code,
+    ).toBe('INCOMPATIBLE_STATE');
+    expect(
+      failure(() =>
+        incidentProcess.restore(tampered(incident as never, (copy) => void (copy.context.escalation.level = 7))),
+      ).code,
+    ).toBe('INCOMPATIBLE_STATE');
   });
 
   it('keeps nothing of the object it restored from: changing it afterwards changes nothing', () => {
@@ -181,7 +238,13 @@ describe('restore checks what it restores', () => {
 
   it('refuses a migration that throws or returns no state, with INCOMPATIBLE_STATE', () => {
     const old = { ...structuredClone(midLifecycle().state), machine: { id: 'inquiry', version: '0' } };
-    const throwing = createProcess(inquiryMachine, { migrations: { '0': () => { throw new Error('column missing'); } } });
+    const throwing = createProcess(inquiryMachine, {
+      migrations: {
+        '0': () => {
+          throw new Error('column missing');
+        },
+      },
+    });
     expect(failure(() => throwing.restore(old))).toMatchObject({ code: 'INCOMPATIBLE_STATE' });
     const empty = createProcess(inquiryMachine, { migrations: { '0': () => undefined as never } });
     expect(failure(() => empty.restore(old)).message).toContain('returned undefined, not a persisted state');
@@ -201,7 +264,9 @@ describe('a returned state cannot be changed in place', () => {
     expect(() => context.contacts.push({})).toThrow(TypeError);
     expect(() => ((state.value as Record<string, string>).resolution = 'pending')).toThrow(TypeError);
     expect(JSON.stringify(state)).toBe(before);
-    expect(process.send(state, { type: 'agent.reply', at: T0 + 2 * HOUR }).state.context.lastEventAt).toBe(T0 + 2 * HOUR);
+    expect(process.send(state, { type: 'agent.reply', at: T0 + 2 * HOUR }).state.context.lastEventAt).toBe(
+      T0 + 2 * HOUR,
+    );
   });
 
   it('answers a changed copy of a state with a typed error, never a TypeError', () => {
@@ -211,7 +276,9 @@ describe('a returned state cannot be changed in place', () => {
     expect(failure(() => process.send(noSla, { type: 'tick', at: T0 + 2 * HOUR })).code).toBe('INCOMPATIBLE_STATE');
     expect(failure(() => process.view(noSla)).code).toBe('INCOMPATIBLE_STATE');
     const badInstant = tampered(state, (copy) => void (copy.context.lastEventAt = 'x'));
-    expect(failure(() => process.send(badInstant, { type: 'tick', at: T0 + 2 * HOUR })).code).toBe('INCOMPATIBLE_STATE');
+    expect(failure(() => process.send(badInstant, { type: 'tick', at: T0 + 2 * HOUR })).code).toBe(
+      'INCOMPATIBLE_STATE',
+    );
     expect(process.can(badInstant, { type: 'tick', at: T0 + 2 * HOUR })).toBe(false);
   });
 });
@@ -223,6 +290,12 @@ describe('states of trusted callers (the simulator)', () => {
     const next = process.send(step.state, { type: 'agent.reply', at: T0 + 20 * MINUTE });
     assert.deepStrictEqual(JSON.parse(JSON.stringify(next.state)), next.state);
     expect(Object.isFrozen(next.state.context.sla.clocks.resolution)).toBe(true);
-    assert.deepStrictEqual(next.state, process.send(JSON.parse(JSON.stringify(step.state)) as typeof step.state, { type: 'agent.reply', at: T0 + 20 * MINUTE }).state);
+    assert.deepStrictEqual(
+      next.state,
+      process.send(JSON.parse(JSON.stringify(step.state)) as typeof step.state, {
+        type: 'agent.reply',
+        at: T0 + 20 * MINUTE,
+      }).state,
+    );
   });
 });

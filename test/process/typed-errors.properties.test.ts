@@ -22,7 +22,10 @@ function onlyTypedErrors(call: () => unknown): void {
   try {
     call();
   } catch (error) {
-    if (!(error instanceof ServiceFlowError)) throw new Error(`untyped ${String((error as Error)?.name)}: ${String((error as Error)?.message)}`, { cause: error });
+    if (!(error instanceof ServiceFlowError))
+      throw new Error(`untyped ${String((error as Error)?.name)}: ${String((error as Error)?.message)}`, {
+        cause: error,
+      });
     expect(typeof error.code).toBe('string');
   }
 }
@@ -66,7 +69,19 @@ const nasty = fc.constantFrom<unknown>(
 );
 
 const junk = fc.oneof(
-  { weight: 3, arbitrary: fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true, maxDepth: 3 }) },
+  {
+    weight: 3,
+    arbitrary: fc.anything({
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+      maxDepth: 3,
+    }),
+  },
   { weight: 2, arbitrary: nasty },
 );
 
@@ -75,7 +90,8 @@ function withJunkAt(valid: object): fc.Arbitrary<unknown> {
   const paths: string[][] = [];
   const walk = (value: unknown, path: string[]) => {
     paths.push(path);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) for (const [key, inner] of Object.entries(value)) walk(inner, [...path, key]);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      for (const [key, inner] of Object.entries(value)) walk(inner, [...path, key]);
   };
   walk(valid, []);
   return fc.tuple(fc.constantFrom(...paths.slice(1)), junk).map(([path, value]) => {
@@ -88,7 +104,14 @@ function withJunkAt(valid: object): fc.Arbitrary<unknown> {
 }
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
-const input = { id: 'T-1', channel: 'email', customer: { id: 'C-1', tier: 'gold' }, category: 'billing', subject: 'Refund', at: T0 } as const;
+const input = {
+  id: 'T-1',
+  channel: 'email',
+  customer: { id: 'C-1', tier: 'gold' },
+  category: 'billing',
+  subject: 'Refund',
+  at: T0,
+} as const;
 const events: Record<string, unknown>[] = [
   { type: 'categorize', category: 'billing', priority: 'high', at: T0 + 1 },
   { type: 'assign', agentId: 'ana', team: 'desk', at: T0 + 1 },
@@ -99,7 +122,14 @@ const events: Record<string, unknown>[] = [
   { type: 'contact.completed', contactId: 'K-1', channel: 'phone', handleMs: 1000, resolved: true, at: T0 + 1 },
   { type: 'tick', at: T0 + 1 },
 ];
-const contactInput = { id: 'K-1', inquiryId: 'T-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1', name: 'Ann' }, at: T0 } as const;
+const contactInput = {
+  id: 'K-1',
+  inquiryId: 'T-1',
+  channel: 'phone',
+  direction: 'inbound',
+  customer: { id: 'C-1', name: 'Ann' },
+  at: T0,
+} as const;
 const contactEvents: Record<string, unknown>[] = [
   { type: 'customer.identified', customerId: 'C-1', profile: { segment: 'smb', open: [1, 2] }, at: T0 + 1 },
   { type: 'routed', queue: 'billing', at: T0 + 1 },
@@ -109,21 +139,39 @@ const contactEvents: Record<string, unknown>[] = [
 ];
 
 const inquiries = createProcess(inquiryMachine, {
-  sla: slaPolicy({ calendar: businessCalendar({ timezone: 'Europe/Berlin', week: { mon: [['09:00', '17:00']] } }), targets: [{ firstResponse: '1h', resolution: '8h' }] }),
+  sla: slaPolicy({
+    calendar: businessCalendar({ timezone: 'Europe/Berlin', week: { mon: [['09:00', '17:00']] } }),
+    targets: [{ firstResponse: '1h', resolution: '8h' }],
+  }),
 });
 const contacts = createProcess(contactMachine);
 const started = inquiries.start(input);
 const stored = JSON.parse(JSON.stringify(started.state)) as Record<string, unknown>;
 const contactStarted = contacts.start(contactInput);
-const calendars = [businessCalendar(), businessCalendar({ timezone: 'America/New_York', week: { mon: [['09:00', '17:00']], fri: [['22:00', '02:00']] }, holidays: ['2026-12-25'] })];
+const calendars = [
+  businessCalendar(),
+  businessCalendar({
+    timezone: 'America/New_York',
+    week: { mon: [['09:00', '17:00']], fri: [['22:00', '02:00']] },
+    holidays: ['2026-12-25'],
+  }),
+];
 const view = inquiries.view(started.state);
 
 const runs = { numRuns: Number(process.env.FUZZ_RUNS ?? 300) };
 
 describe('whatever it is given, serviceflow throws only ServiceFlowErrors', () => {
   it('process.start refuses junk inputs with a typed error', () => {
-    fc.assert(fc.property(fc.oneof(junk, withJunkAt(input)), (value) => onlyTypedErrors(() => inquiries.start(value as never))), runs);
-    fc.assert(fc.property(fc.oneof(junk, withJunkAt(contactInput)), (value) => onlyTypedErrors(() => contacts.start(value as never))), runs);
+    fc.assert(
+      fc.property(fc.oneof(junk, withJunkAt(input)), (value) => onlyTypedErrors(() => inquiries.start(value as never))),
+      runs,
+    );
+    fc.assert(
+      fc.property(fc.oneof(junk, withJunkAt(contactInput)), (value) =>
+        onlyTypedErrors(() => contacts.start(value as never)),
+      ),
+      runs,
+    );
   });
 
   it('process.send refuses junk events with a typed error', () => {
@@ -134,7 +182,12 @@ describe('whatever it is given, serviceflow throws only ServiceFlowErrors', () =
       }),
       runs,
     );
-    fc.assert(fc.property(fc.oneof(junk, ...contactEvents.map(withJunkAt)), (event) => onlyTypedErrors(() => contacts.send(contactStarted.state, event as never))), runs);
+    fc.assert(
+      fc.property(fc.oneof(junk, ...contactEvents.map(withJunkAt)), (event) =>
+        onlyTypedErrors(() => contacts.send(contactStarted.state, event as never)),
+      ),
+      runs,
+    );
   });
 
   it('restore, send, view and wakeAt refuse junk states with a typed error', () => {
@@ -183,17 +236,24 @@ describe('whatever it is given, serviceflow throws only ServiceFlowErrors', () =
 
   it('a process with junk policies refuses them with a typed error, at creation or at the first step', () => {
     fc.assert(
-      fc.property(fc.constantFrom('sla', 'escalation', 'feedback', 'migrations', 'definition', 'fastPath'), junk, (name, value) => {
-        onlyTypedErrors(() => {
-          const process = createProcess(inquiryMachine, { [name]: value } as never);
-          let step = process.start(input);
-          step = process.send(step.state, events[3] as never);
-          process.view(step.state);
-        });
-      }),
+      fc.property(
+        fc.constantFrom('sla', 'escalation', 'feedback', 'migrations', 'definition', 'fastPath'),
+        junk,
+        (name, value) => {
+          onlyTypedErrors(() => {
+            const process = createProcess(inquiryMachine, { [name]: value } as never);
+            let step = process.start(input);
+            step = process.send(step.state, events[3] as never);
+            process.view(step.state);
+          });
+        },
+      ),
       runs,
     );
-    fc.assert(fc.property(junk, (options) => onlyTypedErrors(() => serviceSetup(options as never))), runs);
+    fc.assert(
+      fc.property(junk, (options) => onlyTypedErrors(() => serviceSetup(options as never))),
+      runs,
+    );
   });
 
   it('calendar arithmetic refuses junk instants and amounts with a typed error', () => {
@@ -229,6 +289,9 @@ describe('whatever it is given, serviceflow throws only ServiceFlowErrors', () =
       }),
       runs,
     );
-    fc.assert(fc.property(withJunkAt(view as never), (bad) => onlyTypedErrors(() => computeMetrics([bad] as never))), runs);
+    fc.assert(
+      fc.property(withJunkAt(view as never), (bad) => onlyTypedErrors(() => computeMetrics([bad] as never))),
+      runs,
+    );
   });
 });

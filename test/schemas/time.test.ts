@@ -33,15 +33,17 @@ describe('Timestamp', () => {
     [new Date(8.64e15)],
     [null],
     [{}],
-  ])(
-    'rejects %p',
-    (value) => {
-      expect(Timestamp.safeParse(value).success).toBe(false);
-    },
-  );
+  ])('rejects %p', (value) => {
+    expect(Timestamp.safeParse(value).success).toBe(false);
+  });
 
   it('round-trips any instant through its ISO form', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ms) => Timestamp.parse(new Date(ms).toISOString()) === ms));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 253_402_300_799_999 }),
+        (ms) => Timestamp.parse(new Date(ms).toISOString()) === ms,
+      ),
+    );
   });
 
   it('reads every real ISO date-time as Date.parse does, and refuses exactly the impossible ones', () => {
@@ -85,7 +87,22 @@ describe('Duration', () => {
     expect(Duration.parse(text)).toBe(ms);
   });
 
-  it.each([['1y'], ['2 weeks'], ['-5m'], ['m'], [-1], [Number.POSITIVE_INFINITY], [null], [''], ['5'], ['30m 1h'], ['1h 1h'], ['1h,30m'], ['1h -30m'], [`${'9'.repeat(400)}d`]])('rejects %p', (value) => {
+  it.each([
+    ['1y'],
+    ['2 weeks'],
+    ['-5m'],
+    ['m'],
+    [-1],
+    [Number.POSITIVE_INFINITY],
+    [null],
+    [''],
+    ['5'],
+    ['30m 1h'],
+    ['1h 1h'],
+    ['1h,30m'],
+    ['1h -30m'],
+    [`${'9'.repeat(400)}d`],
+  ])('rejects %p', (value) => {
     expect(parseDuration(value)).toBeUndefined();
     expect(Duration.safeParse(value).success).toBe(false);
   });
@@ -104,9 +121,13 @@ describe('Duration', () => {
         fc.array(fc.option(fc.nat({ max: 10_000 }), { nil: undefined }), { minLength: 5, maxLength: 5 }),
         fc.constantFrom('', ' ', '  '),
         (amounts, gap) => {
-          const parts = units.flatMap(([unit, size], i) => (amounts[i] === undefined ? [] : [{ text: `${amounts[i]}${unit}`, ms: amounts[i]! * size }]));
+          const parts = units.flatMap(([unit, size], i) =>
+            amounts[i] === undefined ? [] : [{ text: `${amounts[i]}${unit}`, ms: amounts[i]! * size }],
+          );
           fc.pre(parts.length > 0);
-          expect(parseDuration(parts.map((part) => part.text).join(gap))).toBe(parts.reduce((sum, part) => sum + part.ms, 0));
+          expect(parseDuration(parts.map((part) => part.text).join(gap))).toBe(
+            parts.reduce((sum, part) => sum + part.ms, 0),
+          );
         },
       ),
     );

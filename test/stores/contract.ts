@@ -32,7 +32,15 @@ interface TestEffect {
 const MAX_MS = Number.MAX_SAFE_INTEGER; // 2^53 - 1: the largest epoch-ms value every store must keep exactly
 
 function write(id: string, overrides: Partial<SnapshotWrite> = {}): SnapshotWrite {
-  return { id, state: { inquiryId: id, step: 0 }, stage: 'inquiry', wakeAt: null, lastEventAt: 1_000, effects: [], ...overrides };
+  return {
+    id,
+    state: { inquiryId: id, step: 0 },
+    stage: 'inquiry',
+    wakeAt: null,
+    lastEventAt: 1_000,
+    effects: [],
+    ...overrides,
+  };
 }
 
 function effect(type: string, at: number, extra: Record<string, unknown> = {}): TestEffect {
@@ -116,7 +124,9 @@ export function describeSnapshotStoreContract(
       });
 
       it('stores the state as JSON: a Date comes back as its ISO string, undefined properties vanish', async () => {
-        await store.create(write('inq-1', { state: { at: new Date(Date.UTC(2026, 2, 2, 9)), gone: undefined, kept: 1 } }));
+        await store.create(
+          write('inq-1', { state: { at: new Date(Date.UTC(2026, 2, 2, 9)), gone: undefined, kept: 1 } }),
+        );
         expect((await store.load('inq-1'))?.state).toEqual({ at: '2026-03-02T09:00:00.000Z', kept: 1 });
       });
 
@@ -130,19 +140,27 @@ export function describeSnapshotStoreContract(
       it('refuses a duplicate id with CONFLICT and writes nothing', async () => {
         await store.create(write('inq-1', { effects: [effect('stage.changed', 1_000)] }));
         const error = await rejection(
-          store.create(write('inq-1', { state: { other: true }, stage: 'closed', effects: [effect('inquiry.closed', 2_000)] })),
+          store.create(
+            write('inq-1', { state: { other: true }, stage: 'closed', effects: [effect('inquiry.closed', 2_000)] }),
+          ),
         );
         expect(error).toBeInstanceOf(ConflictError);
         expect(error.code).toBe('CONFLICT');
         expect(error.message).toMatch(/already exists/);
-        expect(await store.load('inq-1')).toMatchObject({ version: 1, stage: 'inquiry', state: { inquiryId: 'inq-1' } });
+        expect(await store.load('inq-1')).toMatchObject({
+          version: 1,
+          stage: 'inquiry',
+          state: { inquiryId: 'inq-1' },
+        });
         expect((await store.journal('inq-1')).map((entry) => entry.type)).toEqual(['stage.changed']);
         expect((await store.undispatched()).map((entry) => entry.type)).toEqual(['stage.changed']);
       });
 
       it('lets exactly one of several concurrent creates of the same id win', async () => {
         const results = await Promise.allSettled(
-          [0, 1, 2, 3].map((writer) => store.create(write('inq-1', { state: { writer }, effects: [effect('created', writer)] }))),
+          [0, 1, 2, 3].map((writer) =>
+            store.create(write('inq-1', { state: { writer }, effects: [effect('created', writer)] })),
+          ),
         );
         const winners = results.filter((result) => result.status === 'fulfilled');
         expect(winners).toHaveLength(1);
@@ -163,7 +181,14 @@ export function describeSnapshotStoreContract(
           ...write('inq-1', { state: { step: 1 }, stage: 'resolution', wakeAt: null, lastEventAt: 2_000 }),
           expectedVersion: 1,
         });
-        expect(second).toEqual({ id: 'inq-1', version: 2, state: { step: 1 }, stage: 'resolution', wakeAt: null, lastEventAt: 2_000 });
+        expect(second).toEqual({
+          id: 'inq-1',
+          version: 2,
+          state: { step: 1 },
+          stage: 'resolution',
+          wakeAt: null,
+          lastEventAt: 2_000,
+        });
         const third = await store.save({
           ...write('inq-1', { state: { step: 2 }, stage: 'followUp', wakeAt: MAX_MS, lastEventAt: 3_000 }),
           expectedVersion: 2,
@@ -181,21 +206,35 @@ export function describeSnapshotStoreContract(
 
       it('refuses a stale expectedVersion with CONFLICT and leaves state and journal unchanged', async () => {
         await store.create(write('inq-1', { effects: [effect('stage.changed', 1_000)] }));
-        await store.save({ ...write('inq-1', { state: { step: 1 }, effects: [effect('sla.started', 1_500)] }), expectedVersion: 1 });
-        const before = { snapshot: await store.load('inq-1'), journal: await store.journal('inq-1'), outbox: await store.undispatched() };
+        await store.save({
+          ...write('inq-1', { state: { step: 1 }, effects: [effect('sla.started', 1_500)] }),
+          expectedVersion: 1,
+        });
+        const before = {
+          snapshot: await store.load('inq-1'),
+          journal: await store.journal('inq-1'),
+          outbox: await store.undispatched(),
+        };
 
         const error = await rejection(
           store.save({
-            ...write('inq-1', { state: { step: 'stale' }, stage: 'closed', wakeAt: 9, effects: [effect('inquiry.closed', 9)] }),
+            ...write('inq-1', {
+              state: { step: 'stale' },
+              stage: 'closed',
+              wakeAt: 9,
+              effects: [effect('inquiry.closed', 9)],
+            }),
             expectedVersion: 1,
           }),
         );
         expect(error).toBeInstanceOf(ConflictError);
         expect(error.code).toBe('CONFLICT');
         expect(error.message).toMatch(/expected version 1 but the store holds version 2/);
-        expect({ snapshot: await store.load('inq-1'), journal: await store.journal('inq-1'), outbox: await store.undispatched() }).toEqual(
-          before,
-        );
+        expect({
+          snapshot: await store.load('inq-1'),
+          journal: await store.journal('inq-1'),
+          outbox: await store.undispatched(),
+        }).toEqual(before);
       });
 
       it('refuses an expectedVersion ahead of the stored one', async () => {
@@ -206,7 +245,9 @@ export function describeSnapshotStoreContract(
       });
 
       it('refuses to save an id that was never created, saying so', async () => {
-        const error = await rejection(store.save({ ...write('ghost', { effects: [effect('x', 1)] }), expectedVersion: 1 }));
+        const error = await rejection(
+          store.save({ ...write('ghost', { effects: [effect('x', 1)] }), expectedVersion: 1 }),
+        );
         expect(error.code).toBe('CONFLICT');
         expect(error.message).toMatch(/no snapshot with this id exists/);
         expect(await store.load('ghost')).toBeUndefined();
@@ -217,7 +258,10 @@ export function describeSnapshotStoreContract(
       it('lets exactly one of two writers saving the same expected version win', async () => {
         await store.create(write('inq-1'));
         const writers = ['alice', 'bob'].map((writer) =>
-          store.save({ ...write('inq-1', { state: { writer }, effects: [effect(`${writer}.saved`, 2_000)] }), expectedVersion: 1 }),
+          store.save({
+            ...write('inq-1', { state: { writer }, effects: [effect(`${writer}.saved`, 2_000)] }),
+            expectedVersion: 1,
+          }),
         );
         const results = await Promise.allSettled(writers);
         const fulfilled = results.filter((result) => result.status === 'fulfilled');
@@ -237,7 +281,10 @@ export function describeSnapshotStoreContract(
         for (let round = 1; round <= 5; round++) {
           const results = await Promise.allSettled(
             [0, 1, 2, 3, 4, 5].map((writer) =>
-              store.save({ ...write('inq-1', { state: { round, writer }, effects: [effect('won', round)] }), expectedVersion: round }),
+              store.save({
+                ...write('inq-1', { state: { round, writer }, effects: [effect('won', round)] }),
+                expectedVersion: round,
+              }),
             ),
           );
           expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
@@ -300,7 +347,15 @@ export function describeSnapshotStoreContract(
       }
 
       it('returns snapshots whose wakeAt is at or before until, earliest first, ties by id', async () => {
-        await seed({ late: 3_000, early: 1_000, 'tie-b': 2_000, 'tie-a': 2_000, never: null, edge: 2_500, far: MAX_MS });
+        await seed({
+          late: 3_000,
+          early: 1_000,
+          'tie-b': 2_000,
+          'tie-a': 2_000,
+          never: null,
+          edge: 2_500,
+          far: MAX_MS,
+        });
         expect(await store.due({ until: 2_500 })).toEqual([
           { id: 'early', wakeAt: 1_000 },
           { id: 'tie-a', wakeAt: 2_000 },
@@ -308,7 +363,14 @@ export function describeSnapshotStoreContract(
           { id: 'edge', wakeAt: 2_500 },
         ]);
         expect(await store.due({ until: 999 })).toEqual([]);
-        expect((await store.due({ until: MAX_MS })).map((due) => due.id)).toEqual(['early', 'tie-a', 'tie-b', 'edge', 'late', 'far']);
+        expect((await store.due({ until: MAX_MS })).map((due) => due.id)).toEqual([
+          'early',
+          'tie-a',
+          'tie-b',
+          'edge',
+          'late',
+          'far',
+        ]);
       });
 
       it('honours limit, and a limit of 0 returns nothing', async () => {
@@ -335,7 +397,8 @@ export function describeSnapshotStoreContract(
       // that has it must pass all of this.
       const parking = () => {
         const { park, unpark, parked } = store;
-        if (park === undefined || unpark === undefined || parked === undefined) throw new Error(`${name} has no park/unpark/parked`);
+        if (park === undefined || unpark === undefined || parked === undefined)
+          throw new Error(`${name} has no park/unpark/parked`);
         return { park: park.bind(store), unpark: unpark.bind(store), parked: parked.bind(store) };
       };
 
@@ -343,7 +406,14 @@ export function describeSnapshotStoreContract(
         await store.create(write('stuck', { wakeAt: 1_000, stage: 'resolution' }));
         await store.create(write('fine', { wakeAt: 2_000 }));
         const parkedSnapshot = await parking().park({ id: 'stuck', expectedVersion: 1, at: 5_000, reason });
-        expect(parkedSnapshot).toEqual({ id: 'stuck', version: 2, stage: 'resolution', wakeAt: 1_000, parkedAt: 5_000, reason });
+        expect(parkedSnapshot).toEqual({
+          id: 'stuck',
+          version: 2,
+          stage: 'resolution',
+          wakeAt: 1_000,
+          parkedAt: 5_000,
+          reason,
+        });
         expect(await store.due({ until: 10_000 })).toEqual([{ id: 'fine', wakeAt: 2_000 }]);
         expect(await parking().parked()).toEqual([parkedSnapshot]);
         expect(await store.load('stuck')).toMatchObject({ version: 2, wakeAt: 1_000, state: write('stuck').state });
@@ -354,8 +424,26 @@ export function describeSnapshotStoreContract(
         await parking().park({ id: 'stuck', expectedVersion: 1, at: 5_000, reason });
         expect(await parking().unpark('stuck', 6_000)).toBe(true);
         expect(await store.journal('stuck')).toEqual([
-          { id: 'stuck:2:0', snapshotId: 'stuck', version: 2, index: 0, type: 'inquiry.parked', at: 5_000, dispatchedAt: 5_000, effect: { type: 'inquiry.parked', inquiryId: 'stuck', at: 5_000, reason } },
-          { id: 'stuck:3:0', snapshotId: 'stuck', version: 3, index: 0, type: 'inquiry.unparked', at: 6_000, dispatchedAt: 6_000, effect: { type: 'inquiry.unparked', inquiryId: 'stuck', at: 6_000 } },
+          {
+            id: 'stuck:2:0',
+            snapshotId: 'stuck',
+            version: 2,
+            index: 0,
+            type: 'inquiry.parked',
+            at: 5_000,
+            dispatchedAt: 5_000,
+            effect: { type: 'inquiry.parked', inquiryId: 'stuck', at: 5_000, reason },
+          },
+          {
+            id: 'stuck:3:0',
+            snapshotId: 'stuck',
+            version: 3,
+            index: 0,
+            type: 'inquiry.unparked',
+            at: 6_000,
+            dispatchedAt: 6_000,
+            effect: { type: 'inquiry.unparked', inquiryId: 'stuck', at: 6_000 },
+          },
         ]);
         expect(await store.undispatched()).toEqual([]);
       });
@@ -375,8 +463,12 @@ export function describeSnapshotStoreContract(
       it('refuses to park a snapshot saved since (stale expectedVersion) or never created, with CONFLICT', async () => {
         await store.create(write('moved', { wakeAt: 1_000 }));
         await store.save({ ...write('moved', { wakeAt: 1_000 }), expectedVersion: 1 });
-        expect((await rejection(parking().park({ id: 'moved', expectedVersion: 1, at: 5_000, reason }))).code).toBe('CONFLICT');
-        expect((await rejection(parking().park({ id: 'ghost', expectedVersion: 1, at: 5_000, reason }))).code).toBe('CONFLICT');
+        expect((await rejection(parking().park({ id: 'moved', expectedVersion: 1, at: 5_000, reason }))).code).toBe(
+          'CONFLICT',
+        );
+        expect((await rejection(parking().park({ id: 'ghost', expectedVersion: 1, at: 5_000, reason }))).code).toBe(
+          'CONFLICT',
+        );
         expect(await parking().parked()).toEqual([]);
         expect(await store.journal('moved')).toEqual([]);
       });
@@ -409,22 +501,52 @@ export function describeSnapshotStoreContract(
         }
         expect((await parking().parked()).map((p) => p.id)).toEqual(['a', 'b', 'c']);
         expect((await parking().parked({ after: 'a', limit: 1 })).map((p) => p.id)).toEqual(['b']);
-        expect((await parking().parked({ limit: 0 }))).toEqual([]);
+        expect(await parking().parked({ limit: 0 })).toEqual([]);
       });
     });
 
     describe('journal', () => {
       it('journals the effects of every create and save, oldest first, with stable ids', async () => {
-        const first = [effect('stage.changed', 1_000, { to: 'inquiry' }), effect('sla.started', 1_000, { metric: 'firstResponse' })];
+        const first = [
+          effect('stage.changed', 1_000, { to: 'inquiry' }),
+          effect('sla.started', 1_000, { metric: 'firstResponse' }),
+        ];
         const second = [effect('sla.met', 2_000, { detail: { nested: ['ok', 1] } })];
         await store.create(write('inq-1', { effects: first }));
         await store.save({ ...write('inq-1'), expectedVersion: 1 }); // a step without effects
         await store.save({ ...write('inq-1', { effects: second }), expectedVersion: 2 });
 
         const expected: JournalEntry[] = [
-          { id: 'inq-1:1:0', snapshotId: 'inq-1', version: 1, index: 0, type: 'stage.changed', at: 1_000, effect: first[0], dispatchedAt: null },
-          { id: 'inq-1:1:1', snapshotId: 'inq-1', version: 1, index: 1, type: 'sla.started', at: 1_000, effect: first[1], dispatchedAt: null },
-          { id: 'inq-1:3:0', snapshotId: 'inq-1', version: 3, index: 0, type: 'sla.met', at: 2_000, effect: second[0], dispatchedAt: null },
+          {
+            id: 'inq-1:1:0',
+            snapshotId: 'inq-1',
+            version: 1,
+            index: 0,
+            type: 'stage.changed',
+            at: 1_000,
+            effect: first[0],
+            dispatchedAt: null,
+          },
+          {
+            id: 'inq-1:1:1',
+            snapshotId: 'inq-1',
+            version: 1,
+            index: 1,
+            type: 'sla.started',
+            at: 1_000,
+            effect: first[1],
+            dispatchedAt: null,
+          },
+          {
+            id: 'inq-1:3:0',
+            snapshotId: 'inq-1',
+            version: 3,
+            index: 0,
+            type: 'sla.met',
+            at: 2_000,
+            effect: second[0],
+            dispatchedAt: null,
+          },
         ];
         expect(await store.journal('inq-1')).toEqual(expected);
       });
@@ -443,7 +565,11 @@ export function describeSnapshotStoreContract(
         await store.create(write('inq-1', { effects: [effect('v1', 1)] }));
         await store.save({ ...write('inq-1', { effects: [effect('v2', 2)] }), expectedVersion: 1 });
         await store.save({ ...write('inq-1', { effects: [effect('v3', 3), effect('v3b', 3)] }), expectedVersion: 2 });
-        expect((await store.journal('inq-1', { afterVersion: 1 })).map((entry) => entry.id)).toEqual(['inq-1:2:0', 'inq-1:3:0', 'inq-1:3:1']);
+        expect((await store.journal('inq-1', { afterVersion: 1 })).map((entry) => entry.id)).toEqual([
+          'inq-1:2:0',
+          'inq-1:3:0',
+          'inq-1:3:1',
+        ]);
         expect((await store.journal('inq-1', { afterVersion: 2 })).map((entry) => entry.type)).toEqual(['v3', 'v3b']);
         expect(await store.journal('inq-1', { afterVersion: 3 })).toEqual([]);
         expect(await store.journal('inq-1', { afterVersion: 0 })).toHaveLength(4);
@@ -467,7 +593,13 @@ export function describeSnapshotStoreContract(
 
       it('lists undispatched entries ordered by at, then snapshot id, version and index', async () => {
         await seedOutbox();
-        expect((await store.undispatched()).map((entry) => entry.id)).toEqual(['a:2:1', 'a:1:0', 'a:2:0', 'b:1:1', 'b:1:0']);
+        expect((await store.undispatched()).map((entry) => entry.id)).toEqual([
+          'a:2:1',
+          'a:1:0',
+          'a:2:0',
+          'b:1:1',
+          'b:1:0',
+        ]);
         expect((await store.undispatched({ limit: 2 })).map((entry) => entry.type)).toEqual(['a3', 'a1']);
         expect(await store.undispatched({ limit: 0 })).toEqual([]);
       });
@@ -545,7 +677,10 @@ export function describeSnapshotStoreContract(
 
     describe('isolation', () => {
       it('cannot be changed through the objects it returned or was given', async () => {
-        const given = write('inq-1', { state: { list: [1], nested: { v: 'original' } }, effects: [effect('e', 1, { payload: { v: 1 } })] });
+        const given = write('inq-1', {
+          state: { list: [1], nested: { v: 'original' } },
+          effects: [effect('e', 1, { payload: { v: 1 } })],
+        });
         const created = await store.create(given);
         (created.state as { nested: { v: string } }).nested.v = 'changed by created';
         (given.state as { list: number[] }).list.push(2);
@@ -567,7 +702,16 @@ export function describeSnapshotStoreContract(
 
         expect(await store.load('inq-1')).toMatchObject({ version: 2, state: { fresh: { v: 1 } } });
         expect(await store.journal('inq-1')).toEqual([
-          { id: 'inq-1:1:0', snapshotId: 'inq-1', version: 1, index: 0, type: 'e', at: 1, effect: { type: 'e', at: 1, payload: { v: 1 } }, dispatchedAt: null },
+          {
+            id: 'inq-1:1:0',
+            snapshotId: 'inq-1',
+            version: 1,
+            index: 0,
+            type: 'e',
+            at: 1,
+            effect: { type: 'e', at: 1, payload: { v: 1 } },
+            dispatchedAt: null,
+          },
         ]);
         const listed = await store.list();
         listed.push('phantom');
@@ -579,23 +723,19 @@ export function describeSnapshotStoreContract(
     });
 
     describe('model', () => {
-      it(
-        'matches a simple in-memory model after any sequence of creates, saves, stale saves and dispatches',
-        async () => {
-          await fc.assert(
-            fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 25 }), async (operations) => {
-              const { store: subject, cleanup: dispose } = await makeStore();
-              try {
-                await checkAgainstModel(subject, operations);
-              } finally {
-                await dispose();
-              }
-            }),
-            { numRuns: options.propertyRuns ?? 50 },
-          );
-        },
-        180_000,
-      );
+      it('matches a simple in-memory model after any sequence of creates, saves, stale saves and dispatches', async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 25 }), async (operations) => {
+            const { store: subject, cleanup: dispose } = await makeStore();
+            try {
+              await checkAgainstModel(subject, operations);
+            } finally {
+              await dispose();
+            }
+          }),
+          { numRuns: options.propertyRuns ?? 50 },
+        );
+      }, 180_000);
     });
   });
 }
@@ -605,7 +745,9 @@ export function describeSnapshotStoreContract(
 const IDS = ['a', 'b', 'B', 'ü', '😀'] as const;
 const STAGES = ['inquiry', 'resolution', 'closed'] as const;
 
-const storableString = fc.string({ unit: 'grapheme', maxLength: 1, minLength: 1 }).filter((text) => !text.includes('\u0000'));
+const storableString = fc
+  .string({ unit: 'grapheme', maxLength: 1, minLength: 1 })
+  .filter((text) => !text.includes('\u0000'));
 const jsonState = fc.jsonValue({ maxDepth: 3, stringUnit: storableString });
 const step = fc.record({
   id: fc.constantFrom(...IDS),
@@ -614,7 +756,11 @@ const step = fc.record({
   wakeAt: fc.option(fc.integer({ min: 0, max: 50 }), { nil: null }),
   lastEventAt: fc.integer({ min: 0, max: MAX_MS }),
   effects: fc.array(
-    fc.record({ type: fc.constantFrom('stage.changed', 'sla.met'), at: fc.integer({ min: 0, max: 50 }), data: jsonState }),
+    fc.record({
+      type: fc.constantFrom('stage.changed', 'sla.met'),
+      at: fc.integer({ min: 0, max: 50 }),
+      data: jsonState,
+    }),
     { maxLength: 3 },
   ),
 });
@@ -627,7 +773,11 @@ type Operation =
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.record({ kind: fc.constant('create' as const), write: step }),
   fc.record({ kind: fc.constant('save' as const), write: step, versionOffset: fc.constantFrom(0, 0, 0, -1, 1, -5) }),
-  fc.record({ kind: fc.constant('dispatch' as const), pick: fc.array(fc.nat(40), { maxLength: 4 }), at: fc.integer({ min: 0, max: MAX_MS }) }),
+  fc.record({
+    kind: fc.constant('dispatch' as const),
+    pick: fc.array(fc.nat(40), { maxLength: 4 }),
+    at: fc.integer({ min: 0, max: MAX_MS }),
+  }),
 );
 
 interface ModelSnapshot {
@@ -642,11 +792,27 @@ async function checkAgainstModel(subject: SnapshotStore, operations: readonly Op
   const append = (source: SnapshotWrite, version: number): void => {
     source.effects.forEach((item, index) => {
       const stored = json(item) as TestEffect;
-      journal.push({ id: `${source.id}:${version}:${index}`, snapshotId: source.id, version, index, type: stored.type, at: stored.at, effect: stored, dispatchedAt: null });
+      journal.push({
+        id: `${source.id}:${version}:${index}`,
+        snapshotId: source.id,
+        version,
+        index,
+        type: stored.type,
+        at: stored.at,
+        effect: stored,
+        dispatchedAt: null,
+      });
     });
   };
   const record = (source: SnapshotWrite, version: number): StoredSnapshot => {
-    const snapshot = { id: source.id, version, state: json(source.state), stage: source.stage, wakeAt: source.wakeAt, lastEventAt: source.lastEventAt };
+    const snapshot = {
+      id: source.id,
+      version,
+      state: json(source.state),
+      stage: source.stage,
+      wakeAt: source.wakeAt,
+      lastEventAt: source.lastEventAt,
+    };
     snapshots.set(source.id, { version, snapshot });
     append(source, version);
     return snapshot;
@@ -682,14 +848,17 @@ async function checkAgainstModel(subject: SnapshotStore, operations: readonly Op
       const ids = operation.pick.map((index) => journal[index]?.id ?? `missing:${index}`);
       await subject.markDispatched(ids, operation.at);
       for (const [position, entry] of journal.entries()) {
-        if (entry.dispatchedAt === null && ids.includes(entry.id)) journal[position] = { ...entry, dispatchedAt: operation.at };
+        if (entry.dispatchedAt === null && ids.includes(entry.id))
+          journal[position] = { ...entry, dispatchedAt: operation.at };
       }
     }
   }
 
   for (const id of IDS) {
     expect(await subject.load(id)).toEqual(snapshots.get(id)?.snapshot);
-    expect(await subject.journal(id)).toEqual(journal.filter((entry) => entry.snapshotId === id).sort((a, b) => a.version - b.version || a.index - b.index));
+    expect(await subject.journal(id)).toEqual(
+      journal.filter((entry) => entry.snapshotId === id).sort((a, b) => a.version - b.version || a.index - b.index),
+    );
   }
   const codePoints = (text: string): number[] => [...text].map((char) => char.codePointAt(0) ?? 0);
   const byCodePoint = (a: string, b: string): number => {
@@ -700,7 +869,10 @@ async function checkAgainstModel(subject: SnapshotStore, operations: readonly Op
   const models = [...snapshots.values()].map((model) => model.snapshot);
   expect(await subject.list()).toEqual(models.map((snapshot) => snapshot.id).sort(byCodePoint));
   expect(await subject.list({ stage: 'resolution' })).toEqual(
-    models.filter((snapshot) => snapshot.stage === 'resolution').map((snapshot) => snapshot.id).sort(byCodePoint),
+    models
+      .filter((snapshot) => snapshot.stage === 'resolution')
+      .map((snapshot) => snapshot.id)
+      .sort(byCodePoint),
   );
   expect(await subject.due({ until: 25 })).toEqual(
     models
@@ -711,6 +883,8 @@ async function checkAgainstModel(subject: SnapshotStore, operations: readonly Op
   expect(await subject.undispatched()).toEqual(
     journal
       .filter((entry) => entry.dispatchedAt === null)
-      .sort((a, b) => a.at - b.at || byCodePoint(a.snapshotId, b.snapshotId) || a.version - b.version || a.index - b.index),
+      .sort(
+        (a, b) => a.at - b.at || byCodePoint(a.snapshotId, b.snapshotId) || a.version - b.version || a.index - b.index,
+      ),
   );
 }

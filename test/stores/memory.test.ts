@@ -2,20 +2,38 @@ import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../src/stores/memory.js';
 import { describeSnapshotStoreContract } from './contract.js';
 
-describeSnapshotStoreContract('memoryStore', async () => ({ store: memoryStore(), cleanup: async () => {} }), { propertyRuns: 200 });
+describeSnapshotStoreContract('memoryStore', async () => ({ store: memoryStore(), cleanup: async () => {} }), {
+  propertyRuns: 200,
+});
 
 describe('memoryStore', () => {
-  const seed = { id: 'inq-1', state: { n: 1 }, stage: 'inquiry', wakeAt: 10, lastEventAt: 0, effects: [{ type: 'stage.changed', at: 0 }] };
+  const seed = {
+    id: 'inq-1',
+    state: { n: 1 },
+    stage: 'inquiry',
+    wakeAt: 10,
+    lastEventAt: 0,
+    effects: [{ type: 'stage.changed', at: 0 }],
+  };
 
   it('starts with the snapshots it is given, created at version 1 with their effects journaled', async () => {
     const store = memoryStore({ snapshots: [seed] });
-    expect(await store.load('inq-1')).toEqual({ id: 'inq-1', version: 1, state: { n: 1 }, stage: 'inquiry', wakeAt: 10, lastEventAt: 0 });
+    expect(await store.load('inq-1')).toEqual({
+      id: 'inq-1',
+      version: 1,
+      state: { n: 1 },
+      stage: 'inquiry',
+      wakeAt: 10,
+      lastEventAt: 0,
+    });
     expect((await store.undispatched()).map((entry) => entry.id)).toEqual(['inq-1:1:0']);
   });
 
   it('refuses duplicate or malformed seed snapshots when it is created', () => {
     expect(() => memoryStore({ snapshots: [seed, seed] })).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
-    expect(() => memoryStore({ snapshots: [{ ...seed, wakeAt: -0.5 }] })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => memoryStore({ snapshots: [{ ...seed, wakeAt: -0.5 }] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 
   it('keeps separate stores apart', async () => {

@@ -26,7 +26,9 @@ async function emptyStore(options: PostgresStoreOptions = {}) {
 }
 
 describeSnapshotStoreContract('postgresStore on PGlite', () => emptyStore(), { propertyRuns: 40 });
-describeSnapshotStoreContract('postgresStore on PGlite, schema helpdesk + prefix sf_', () => emptyStore(custom), { propertyRuns: 10 });
+describeSnapshotStoreContract('postgresStore on PGlite, schema helpdesk + prefix sf_', () => emptyStore(custom), {
+  propertyRuns: 10,
+});
 
 async function tablesIn(schema: string): Promise<string[]> {
   const result = await db.query<{ table_name: string }>(
@@ -47,9 +49,20 @@ describe('migrate on PGlite', () => {
 
   it('is idempotent: running it again changes nothing and keeps the data', async () => {
     const { store } = await emptyStore();
-    await store.create({ id: 'kept', state: { n: 1 }, stage: 'inquiry', wakeAt: 1, lastEventAt: 0, effects: [{ type: 'x', at: 0 }] });
+    await store.create({
+      id: 'kept',
+      state: { n: 1 },
+      stage: 'inquiry',
+      wakeAt: 1,
+      lastEventAt: 0,
+      effects: [{ type: 'x', at: 0 }],
+    });
     const indexes = async () =>
-      (await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename LIKE 'serviceflow_%' ORDER BY indexname`)).rows;
+      (
+        await db.query<{ indexname: string }>(
+          `SELECT indexname FROM pg_indexes WHERE tablename LIKE 'serviceflow_%' ORDER BY indexname`,
+        )
+      ).rows;
     const before = await indexes();
     await migrate(db);
     await migrate(db);
@@ -71,7 +84,9 @@ describe('migrate on PGlite', () => {
     await db.query(`CREATE TABLE "old_snapshots" (id text COLLATE "C" PRIMARY KEY, version integer NOT NULL, state jsonb NOT NULL,
       stage text COLLATE "C" NOT NULL, wake_at bigint, last_event_at bigint NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`);
-    await db.query(`INSERT INTO "old_snapshots" (id, version, state, stage, wake_at, last_event_at) VALUES ('kept', 1, '{}', 'inquiry', 5, 0)`);
+    await db.query(
+      `INSERT INTO "old_snapshots" (id, version, state, stage, wake_at, last_event_at) VALUES ('kept', 1, '{}', 'inquiry', 5, 0)`,
+    );
     await migrate(db, { tablePrefix: 'old_' });
     const store = postgresStore(db, { tablePrefix: 'old_' });
     expect(await store.due({ until: 10 })).toEqual([{ id: 'kept', wakeAt: 5 }]);
@@ -80,7 +95,13 @@ describe('migrate on PGlite', () => {
   });
 
   it('refuses a table prefix or schema that is not a plain identifier with INVALID_CONFIG', async () => {
-    for (const options of [{ tablePrefix: 'x"; DROP TABLE y; --' }, { tablePrefix: 'Upper_' }, { tablePrefix: 'x'.repeat(40) }, { schema: '' }, { schema: '1st' }]) {
+    for (const options of [
+      { tablePrefix: 'x"; DROP TABLE y; --' },
+      { tablePrefix: 'Upper_' },
+      { tablePrefix: 'x'.repeat(40) },
+      { schema: '' },
+      { schema: '1st' },
+    ]) {
       expect(() => postgresStore(db, options)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
       await expect(migrate(db, options)).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
     }
@@ -89,7 +110,10 @@ describe('migrate on PGlite', () => {
 
   it('tells the host to run migrate when the tables are missing', async () => {
     const store = postgresStore(db, { tablePrefix: 'never_migrated_' });
-    await expect(store.load('x')).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringMatching(/run migrate/) });
+    await expect(store.load('x')).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringMatching(/run migrate/),
+    });
   });
 
   it('leaves nothing behind when a migration fails half-way', async () => {
@@ -107,7 +131,9 @@ describe('migrate on PGlite', () => {
 
 describe('postgresStore on PGlite', () => {
   it('refuses preparedStatements: true, which only a pg client supports', () => {
-    expect(() => postgresStore(db, { preparedStatements: true })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => postgresStore(db, { preparedStatements: true })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG' }),
+    );
   });
 
   it('never closes the client the host passed in', async () => {
@@ -120,8 +146,18 @@ describe('postgresStore on PGlite', () => {
     const { store: one } = await emptyStore();
     const two = postgresStore(db);
     await one.create({ id: 'shared', state: { n: 1 }, stage: 'inquiry', wakeAt: null, lastEventAt: 0, effects: [] });
-    await two.save({ id: 'shared', expectedVersion: 1, state: { n: 2 }, stage: 'resolution', wakeAt: null, lastEventAt: 1, effects: [] });
+    await two.save({
+      id: 'shared',
+      expectedVersion: 1,
+      state: { n: 2 },
+      stage: 'resolution',
+      wakeAt: null,
+      lastEventAt: 1,
+      effects: [],
+    });
     expect(await one.load('shared')).toMatchObject({ version: 2, state: { n: 2 } });
-    await expect(one.save({ id: 'shared', expectedVersion: 1, state: {}, stage: 'x', wakeAt: null, lastEventAt: 2, effects: [] })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      one.save({ id: 'shared', expectedVersion: 1, state: {}, stage: 'x', wakeAt: null, lastEventAt: 2, effects: [] }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });

@@ -2,7 +2,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, postgresStore, type PostgresClient, type PostgresStoreOptions } from '../../src/stores/postgres.js';
 import type { SnapshotWrite } from '../../src/stores/store.js';
-import { POSTGRES_SKIP_HINT, postgresAvailability, startPostgresServer, testPool, type PostgresTestServer } from '../support/postgres-server.js';
+import {
+  POSTGRES_SKIP_HINT,
+  postgresAvailability,
+  startPostgresServer,
+  testPool,
+  type PostgresTestServer,
+} from '../support/postgres-server.js';
 import { describeSnapshotStoreContract } from './contract.js';
 
 // Every pg client shape is a PostgresClient, checked by the compiler.
@@ -47,9 +53,13 @@ describeWithServer('postgresStore on a PostgreSQL server through pg', () => {
   });
 
   describeSnapshotStoreContract('postgresStore on pg.Pool', () => emptyStore(), { propertyRuns: 30 });
-  describeSnapshotStoreContract('postgresStore on pg.Pool without prepared statements', () => emptyStore({ preparedStatements: false }), {
-    propertyRuns: 10,
-  });
+  describeSnapshotStoreContract(
+    'postgresStore on pg.Pool without prepared statements',
+    () => emptyStore({ preparedStatements: false }),
+    {
+      propertyRuns: 10,
+    },
+  );
 
   describe('migrate', () => {
     it('is idempotent, even when several workers run it at the same time', async () => {
@@ -113,7 +123,11 @@ describeWithServer('postgresStore on a PostgreSQL server through pg', () => {
       await client.connect();
       try {
         const prepared = async () =>
-          (await client.query<{ name: string }>(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'serviceflow_%'`)).rows.length;
+          (
+            await client.query<{ name: string }>(
+              `SELECT name FROM pg_prepared_statements WHERE name LIKE 'serviceflow_%'`,
+            )
+          ).rows.length;
         await postgresStore(client, { preparedStatements: false }).load('x');
         expect(await prepared()).toBe(0);
         const store = postgresStore(client);
@@ -137,7 +151,10 @@ describeWithServer('postgresStore on a PostgreSQL server through pg', () => {
         for (let version = 1; version <= 20; version++) {
           const results = await Promise.allSettled(
             [first, second, first, second].map((store, writer) =>
-              store.save({ ...write('inq-1', { state: { writer }, effects: [{ type: 'won', at: version }] }), expectedVersion: version }),
+              store.save({
+                ...write('inq-1', { state: { writer }, effects: [{ type: 'won', at: version }] }),
+                expectedVersion: version,
+              }),
             ),
           );
           expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
@@ -155,7 +172,9 @@ describeWithServer('postgresStore on a PostgreSQL server through pg', () => {
       const { store } = await emptyStore();
       await store.create(write('inq-1', { effects: [{ type: 'x', at: 1 }] }));
       await pool.query(`DELETE FROM serviceflow_snapshots WHERE id = 'inq-1'`);
-      await expect(store.create(write('inq-1', { effects: [{ type: 'y', at: 2 }] }))).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(store.create(write('inq-1', { effects: [{ type: 'y', at: 2 }] }))).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
       expect(await store.load('inq-1')).toBeUndefined();
     });
 

@@ -17,10 +17,22 @@ export const chromiumRequired = process.env['SERVICEFLOW_BROWSER_TESTS'] === 're
  * returned with what went wrong on the page: console errors, page errors, and any request that
  * left the file (a report must need no network).
  */
-export async function inChromium<T>(file: string, inspect: (page: Page) => Promise<T>): Promise<{ result: T; problems: string[] }> {
+export async function inChromium<T>(
+  file: string,
+  inspect: (page: Page) => Promise<T>,
+): Promise<{ result: T; problems: string[] }> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });

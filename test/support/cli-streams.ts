@@ -3,7 +3,10 @@ export function streams(isTTY: boolean) {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdout: { isTTY, write: (text: string) => out.push(text) }, stderr: { isTTY, write: (text: string) => err.push(text) } },
+    io: {
+      stdout: { isTTY, write: (text: string) => out.push(text) },
+      stderr: { isTTY, write: (text: string) => err.push(text) },
+    },
     stdout: () => out.join(''),
     stderr: () => err.join(''),
   };

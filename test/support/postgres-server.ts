@@ -48,14 +48,21 @@ export function postgresAvailability(env: NodeJS.ProcessEnv = process.env): Post
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root)
-        .filter((name) => existsSync(join(root, name, 'bin', 'initdb')) && existsSync(join(root, name, 'bin', 'pg_ctl')))
+        .filter(
+          (name) => existsSync(join(root, name, 'bin', 'initdb')) && existsSync(join(root, name, 'bin', 'pg_ctl')),
+        )
         .sort((a, b) => Number(b) - Number(a))
     : [];
   const newest = versions[0];
-  if (newest === undefined) return { kind: 'none', reason: 'SERVICEFLOW_PG_URL is not set and no PostgreSQL server binaries were found' };
+  if (newest === undefined)
+    return { kind: 'none', reason: 'SERVICEFLOW_PG_URL is not set and no PostgreSQL server binaries were found' };
   const bin = join(root, newest, 'bin');
   if (process.getuid?.() !== 0) return { kind: 'binaries', bin, runAs: undefined };
-  if (!readFileSync('/etc/passwd', 'utf8').split('\n').some((line) => line.startsWith('postgres:'))) {
+  if (
+    !readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .some((line) => line.startsWith('postgres:'))
+  ) {
     return { kind: 'none', reason: 'running as root and there is no postgres user to run the server binaries as' };
   }
   return { kind: 'binaries', bin, runAs: 'postgres' };
@@ -63,7 +70,8 @@ export function postgresAvailability(env: NodeJS.ProcessEnv = process.env): Post
 
 /** Starts (or connects to) a server per {@link postgresAvailability}; throws if there is none. */
 export async function startPostgresServer(availability = postgresAvailability()): Promise<PostgresTestServer> {
-  if (availability.kind === 'none') throw new Error(`No PostgreSQL server: ${availability.reason}; ${POSTGRES_SKIP_HINT}`);
+  if (availability.kind === 'none')
+    throw new Error(`No PostgreSQL server: ${availability.reason}; ${POSTGRES_SKIP_HINT}`);
   if (availability.kind === 'url') {
     return withOwnSchema({ connectionString: availability.url }, `SERVICEFLOW_PG_URL`, async () => {});
   }
@@ -71,7 +79,11 @@ export async function startPostgresServer(availability = postgresAvailability())
   return withOwnSchema(local.config, local.description, local.stop);
 }
 
-async function withOwnSchema(base: pg.PoolConfig, description: string, stopServer: () => Promise<void>): Promise<PostgresTestServer> {
+async function withOwnSchema(
+  base: pg.PoolConfig,
+  description: string,
+  stopServer: () => Promise<void>,
+): Promise<PostgresTestServer> {
   const schema = `serviceflow_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client(base);
   try {
@@ -134,7 +146,9 @@ async function startLocalServer(bin: string, runAs: string | undefined): Promise
   process.once('exit', stopNow);
 
   try {
-    await run(...command('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync']));
+    await run(
+      ...command('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync']),
+    );
     let port = 0;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();

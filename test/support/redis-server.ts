@@ -83,13 +83,36 @@ export async function startRedisServer(availability = redisAvailability()): Prom
 
   const start = async (): Promise<void> => {
     const args = [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-      '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction',
-      '--daemonize', 'no', '--protected-mode', 'no', '--loglevel', 'warning',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'no',
+      '--loglevel',
+      'warning',
     ];
     child = spawn(availability.path, args, { stdio: 'ignore' });
     for (let attempt = 0; ; attempt++) {
-      const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis({
+        host: '127.0.0.1',
+        port,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on('error', () => {}); // refused until the server listens: the loop retries
       try {
         await probe.connect();
@@ -119,7 +142,8 @@ export async function startRedisServer(availability = redisAvailability()): Prom
     },
     async stop() {
       process.removeListener('exit', kill);
-      const exited = child?.exitCode === null ? new Promise((resolve) => child?.once('exit', resolve)) : Promise.resolve();
+      const exited =
+        child?.exitCode === null ? new Promise((resolve) => child?.once('exit', resolve)) : Promise.resolve();
       kill();
       await exited;
       rmSync(dir, { recursive: true, force: true });

@@ -12,12 +12,18 @@ import { makeInput, makeProcess, T0, HOUR } from '../support/fixtures.js';
 describe('arbitraries', () => {
   it('generate policy configurations their factories accept', () => {
     fc.assert(
-      fc.property(arb.calendarConfig(), arb.slaPolicyConfig(), arb.escalationPolicyConfig(), arb.feedbackPolicyConfig(), (calendar, sla, escalation, feedback) => {
-        businessCalendar(calendar);
-        slaPolicy(sla);
-        escalationPolicy(escalation);
-        feedbackPolicy(feedback);
-      }),
+      fc.property(
+        arb.calendarConfig(),
+        arb.slaPolicyConfig(),
+        arb.escalationPolicyConfig(),
+        arb.feedbackPolicyConfig(),
+        (calendar, sla, escalation, feedback) => {
+          businessCalendar(calendar);
+          slaPolicy(sla);
+          escalationPolicy(escalation);
+          feedbackPolicy(feedback);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -69,10 +75,20 @@ describe('applyEvents', () => {
 describe('process invariants under generated policies', () => {
   it('hold for every SLA, escalation and feedback configuration', () => {
     fc.assert(
-      fc.property(arb.slaPolicyConfig(), arb.escalationPolicyConfig(), arb.feedbackPolicyConfig(), arb.lifecycle({ maxLength: 25 }), (sla, escalation, feedback, { input, events }) => {
-        const process = makeProcess({ sla: slaPolicy(sla), escalation: escalationPolicy(escalation), feedback: feedbackPolicy(feedback) });
-        checkInvariants(applyEvents(process, input, events), { process });
-      }),
+      fc.property(
+        arb.slaPolicyConfig(),
+        arb.escalationPolicyConfig(),
+        arb.feedbackPolicyConfig(),
+        arb.lifecycle({ maxLength: 25 }),
+        (sla, escalation, feedback, { input, events }) => {
+          const process = makeProcess({
+            sla: slaPolicy(sla),
+            escalation: escalationPolicy(escalation),
+            feedback: feedbackPolicy(feedback),
+          });
+          checkInvariants(applyEvents(process, input, events), { process });
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -3,7 +3,14 @@ import { memoryStore } from '../../src/stores/memory.js';
 import type { SnapshotWrite } from '../../src/stores/store.js';
 import { InjectedStoreFault, faultyStore, type FaultyStore } from '../../src/testing/faulty-store.js';
 
-const write = (id: string, wakeAt: number | null = null): SnapshotWrite => ({ id, state: { id }, stage: 'inquiry', wakeAt, lastEventAt: 0, effects: [{ type: 'x', at: 0 }] });
+const write = (id: string, wakeAt: number | null = null): SnapshotWrite => ({
+  id,
+  state: { id },
+  stage: 'inquiry',
+  wakeAt,
+  lastEventAt: 0,
+  effects: [{ type: 'x', at: 0 }],
+});
 
 async function outcome(promise: Promise<unknown>): Promise<'ok' | 'before' | 'after'> {
   try {
@@ -57,7 +64,11 @@ describe('faultyStore', () => {
   it('throws an ECONNRESET-like error by default, or the one you build', async () => {
     const store = faultyStore(memoryStore(), { failRate: 0 });
     store.failNext('due');
-    await expect(store.due({ until: 1 })).rejects.toMatchObject({ name: 'InjectedStoreFault', code: 'ECONNRESET', message: expect.stringMatching(/due #1 failed before/) });
+    await expect(store.due({ until: 1 })).rejects.toMatchObject({
+      name: 'InjectedStoreFault',
+      code: 'ECONNRESET',
+      message: expect.stringMatching(/due #1 failed before/),
+    });
     const custom = faultyStore(memoryStore(), { failRate: 0, error: (fault) => new Error(`boom ${fault.method}`) });
     custom.failNext('list', { times: 2 });
     await expect(custom.list()).rejects.toThrow('boom list');
@@ -70,7 +81,9 @@ describe('faultyStore', () => {
     await store.create(write('a', 5));
     store.failNext('park', { timing: 'after' });
     const reason = { code: 'INCOMPATIBLE_STATE', message: 'x' };
-    expect(await outcome(store.park?.({ id: 'a', expectedVersion: 1, at: 9, reason }) ?? Promise.resolve())).toBe('after');
+    expect(await outcome(store.park?.({ id: 'a', expectedVersion: 1, at: 9, reason }) ?? Promise.resolve())).toBe(
+      'after',
+    );
     expect(await store.parked?.()).toEqual([expect.objectContaining({ id: 'a', reason })]);
     expect(await store.due({ until: 10 })).toEqual([]);
     const { park: _park, unpark: _unpark, parked: _parked, ...older } = memoryStore();

@@ -11,7 +11,10 @@ import { makeInput, makeProcess, T0, HOUR } from '../support/fixtures.js';
 
 const policies = makeProcess({
   sla: slaPolicy({ targets: [{ firstResponse: '1h', nextResponse: '2h', resolution: '8h' }], warnAt: [0.5] }),
-  escalation: escalationPolicy({ levels: [{ name: 'agent' }, { name: 'specialist', team: 'tier-2' }], rules: [{ on: 'sla.breached', escalateTo: '+1' }] }),
+  escalation: escalationPolicy({
+    levels: [{ name: 'agent' }, { name: 'specialist', team: 'tier-2' }],
+    rules: [{ on: 'sla.breached', escalateTo: '+1' }],
+  }),
   feedback: feedbackPolicy({ survey: 'nps', onNegative: ['reopen', 'escalate'] }),
 });
 
@@ -33,7 +36,10 @@ describe('checkInvariants', () => {
   it('names the rule, the inquiry and the step of a violation', () => {
     const trace = applyEvents(policies, makeInput(), [{ type: 'agent.reply', at: T0 + HOUR / 6 }]);
     const view = policies.view(trace.steps[1]!.state);
-    const broken = { ...view, sla: { ...view.sla, firstResponse: { ...view.sla.firstResponse!, metAt: undefined } } } as never;
+    const broken = {
+      ...view,
+      sla: { ...view.sla, firstResponse: { ...view.sla.firstResponse!, metAt: undefined } },
+    } as never;
     expect(() => checkInvariants(broken)).toThrow(InvariantError);
     expect(findViolations(broken)).toEqual([expect.objectContaining({ inquiryId: 'T-1', rule: 'sla.met-has-metAt' })]);
   });

@@ -7,7 +7,10 @@ import { makeProcess } from '../support/fixtures.js';
 
 const process = makeProcess({
   sla: slaPolicy({ targets: [{ firstResponse: '1h', nextResponse: '2h', resolution: '8h' }] }),
-  escalation: escalationPolicy({ levels: [{ name: 'agent' }, { name: 'specialist' }], rules: [{ on: 'sla.breached', metric: 'firstResponse', escalateTo: '+1' }] }),
+  escalation: escalationPolicy({
+    levels: [{ name: 'agent' }, { name: 'specialist' }],
+    rules: [{ on: 'sla.breached', metric: 'firstResponse', escalateTo: '+1' }],
+  }),
   feedback: feedbackPolicy({ survey: 'csat', sendAfter: '1h', onNegative: 'reopen' }),
 });
 
@@ -54,7 +57,9 @@ describe('scenario', () => {
   });
 
   it('reports the failing step with the event, its effects and the view', () => {
-    const error = failure(() => scenario({ process }).receive().wait('30m').agentReply().expectEffect('sla.breached').run());
+    const error = failure(() =>
+      scenario({ process }).receive().wait('30m').agentReply().expectEffect('sla.breached').run(),
+    );
     expect(error.step).toBe(4);
     expect(error.label).toBe('expectEffect sla.breached');
     expect(error.event).toMatchObject({ type: 'agent.reply', at: Date.parse('2026-03-02T09:30:00Z') });
@@ -65,7 +70,14 @@ describe('scenario', () => {
   });
 
   it('fails at an expectation that returns false or throws, naming it', () => {
-    expect(failure(() => scenario().receive().expect((v) => v.stage === 'closed', 'closed at once').run()).message).toMatch(/step 2 \(expect closed at once\).*returned false/);
+    expect(
+      failure(() =>
+        scenario()
+          .receive()
+          .expect((v) => v.stage === 'closed', 'closed at once')
+          .run(),
+      ).message,
+    ).toMatch(/step 2 \(expect closed at once\).*returned false/);
     const thrown = failure(() =>
       scenario()
         .receive()
@@ -82,11 +94,21 @@ describe('scenario', () => {
     expect(refused.step).toBe(2);
     expect(refused.message).toMatch(/refused close: \[EVENT_NOT_ALLOWED\]/);
     scenario().receive().resolve().expectRejected({ type: 'pend', reason: 'customer' }, 'EVENT_NOT_ALLOWED').run();
-    expect(failure(() => scenario().receive().expectRejected({ type: 'resolve' }).run()).message).toMatch(/accepted resolve/);
+    expect(failure(() => scenario().receive().expectRejected({ type: 'resolve' }).run()).message).toMatch(
+      /accepted resolve/,
+    );
   });
 
   it('wakes at wakeAt and closes by itself after follow-up', () => {
-    const result = scenario().receive({ channel: 'chat' }).agentReply().resolve().wake().expectEffect('survey.requested').wait('30d').tick().run();
+    const result = scenario()
+      .receive({ channel: 'chat' })
+      .agentReply()
+      .resolve()
+      .wake()
+      .expectEffect('survey.requested')
+      .wait('30d')
+      .tick()
+      .run();
     expect(result.view.stage).toBe('closed');
     expect(result.allEffects.some((e) => e.type === 'inquiry.closed')).toBe(true);
   });

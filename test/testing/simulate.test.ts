@@ -71,9 +71,25 @@ describe('simulate', () => {
   });
 
   it('starts work only while agents are on shift, and never beyond their capacity', () => {
-    const shift = businessCalendar({ week: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] } });
-    const { views } = simulate({ inquiries: 150, days: 7, seed: 2, arrivals: { channels: { email: 1 } }, agents: [{ count: 1, capacity: 1, shift: { week: shift.config.week } }] });
-    const sessions = views.flatMap((v) => v.contacts.map((c) => [c.at - c.handleMs, c.at] as const)).sort((a, b) => a[0] - b[0]);
+    const shift = businessCalendar({
+      week: {
+        mon: [['09:00', '17:00']],
+        tue: [['09:00', '17:00']],
+        wed: [['09:00', '17:00']],
+        thu: [['09:00', '17:00']],
+        fri: [['09:00', '17:00']],
+      },
+    });
+    const { views } = simulate({
+      inquiries: 150,
+      days: 7,
+      seed: 2,
+      arrivals: { channels: { email: 1 } },
+      agents: [{ count: 1, capacity: 1, shift: { week: shift.config.week } }],
+    });
+    const sessions = views
+      .flatMap((v) => v.contacts.map((c) => [c.at - c.handleMs, c.at] as const))
+      .sort((a, b) => a[0] - b[0]);
     expect(sessions.length).toBeGreaterThan(50);
     for (const [start] of sessions) expect(shift.isOpen(start)).toBe(true);
     for (let i = 1; i < sessions.length; i++) expect(sessions[i]![0]).toBeGreaterThanOrEqual(sessions[i - 1]![1]);
@@ -86,7 +102,12 @@ describe('simulate', () => {
 
   it('follows the arrival profile and the channel mix', () => {
     const nightsOff = Array.from({ length: 24 }, (_, hour) => (hour >= 8 && hour < 20 ? 1 : 0));
-    const { views } = simulate({ inquiries: 500, days: 7, seed: 4, arrivals: { profile: nightsOff, channels: { chat: 3, email: 1 } } });
+    const { views } = simulate({
+      inquiries: 500,
+      days: 7,
+      seed: 4,
+      arrivals: { profile: nightsOff, channels: { chat: 3, email: 1 } },
+    });
     for (const view of views) expect(new Date(view.receivedAt).getUTCHours()).toBeGreaterThanOrEqual(8);
     const channels = count(views.map((v) => v.channel));
     expect(channels.chat).toBeGreaterThan(2 * (channels.email ?? 0));
@@ -105,10 +126,15 @@ describe('simulate', () => {
     const { views } = simulate({
       ...small,
       work: { escalateRate: 0.3 },
-      agents: [{ team: 'tier-1', count: 4, capacity: 2 }, { team: 'tier-2', count: 2 }],
+      agents: [
+        { team: 'tier-1', count: 4, capacity: 2 },
+        { team: 'tier-2', count: 2 },
+      ],
       policies: { escalation: { levels: [{ name: 'agent' }, { name: 'specialist', team: 'tier-2' }] } },
     });
-    const escalated = views.filter((v) => v.escalation.level === 1 && v.stage !== 'cancelled' && v.resolvedAt !== undefined);
+    const escalated = views.filter(
+      (v) => v.escalation.level === 1 && v.stage !== 'cancelled' && v.resolvedAt !== undefined,
+    );
     expect(escalated.length).toBeGreaterThan(10);
     for (const view of escalated) expect(view.assignee?.team).toBe('tier-2');
   });
@@ -133,13 +159,26 @@ describe('simulate', () => {
     expect(configError(() => simulate({ inquiries: -1 })).path).toEqual(['inquiries']);
     expect(configError(() => simulate({ customers: { replyRate: 2 } })).path).toEqual(['customers', 'replyRate']);
     expect(configError(() => simulate({ arrivals: { profile: [1, 2, 3] } })).path).toEqual(['arrivals', 'profile']);
-    expect(configError(() => simulate({ work: { handling: { kind: 'lognormal', median: '10m', p90: '5m' } } })).code).toBe('INVALID_CONFIG');
-    expect(configError(() => simulate({ policies: { sla: { targets: [{ firstResponse: 'soon' }] } } })).path.slice(0, 3)).toEqual(['policies', 'sla', 'targets']);
-    expect(configError(() => simulate({ agents: [{ count: 2, skills: ['billing'] }] })).message).toMatch(/no agent handles category 'technical'/);
+    expect(
+      configError(() => simulate({ work: { handling: { kind: 'lognormal', median: '10m', p90: '5m' } } })).code,
+    ).toBe('INVALID_CONFIG');
+    expect(
+      configError(() => simulate({ policies: { sla: { targets: [{ firstResponse: 'soon' }] } } })).path.slice(0, 3),
+    ).toEqual(['policies', 'sla', 'targets']);
+    expect(configError(() => simulate({ agents: [{ count: 2, skills: ['billing'] }] })).message).toMatch(
+      /no agent handles category 'technical'/,
+    );
     expect(configError(() => simulate({ process: makeProcess(), policies: {} })).path).toEqual(['policies']);
     // Tiers and categories become inquiry fields as they are: they must be valid input text.
-    expect(configError(() => simulate({ arrivals: { categories: { ' billing': 1 } } })).path).toEqual(['arrivals', 'categories', ' billing']);
-    expect(configError(() => simulate({ arrivals: { tiers: { '': 1 } } })).path.slice(0, 2)).toEqual(['arrivals', 'tiers']);
+    expect(configError(() => simulate({ arrivals: { categories: { ' billing': 1 } } })).path).toEqual([
+      'arrivals',
+      'categories',
+      ' billing',
+    ]);
+    expect(configError(() => simulate({ arrivals: { tiers: { '': 1 } } })).path.slice(0, 2)).toEqual([
+      'arrivals',
+      'tiers',
+    ]);
   });
 });
 
@@ -152,8 +191,19 @@ function count(values: readonly string[]): Record<string, number> {
 describe('simulate: customers and surveys by rule', () => {
   it('sends each inquiry the survey its rule names, and the KPI table and report show all three kinds', async () => {
     const { kpiTable, simulationReport } = await import('../../src/testing.js');
-    const process = makeProcess({ feedback: feedbackPolicy({ surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: 'vip' }, kind: 'nps' }, { kind: 'csat' }] }) });
-    const result = simulate({ inquiries: 1_500, days: 10, seed: 5, process, surveys: { responseRate: 0.6 }, arrivals: { tiers: { standard: 70, vip: 30 } } });
+    const process = makeProcess({
+      feedback: feedbackPolicy({
+        surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: 'vip' }, kind: 'nps' }, { kind: 'csat' }],
+      }),
+    });
+    const result = simulate({
+      inquiries: 1_500,
+      days: 10,
+      seed: 5,
+      process,
+      surveys: { responseRate: 0.6 },
+      arrivals: { tiers: { standard: 70, vip: 30 } },
+    });
     for (const view of result.views) {
       const expected = view.channel === 'chat' ? 'ces' : view.customer.tier === 'vip' ? 'nps' : 'csat';
       if (view.feedback.survey !== undefined) expect(view.feedback.survey.kind).toBe(expected);

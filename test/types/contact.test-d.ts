@@ -34,7 +34,11 @@ describe('the typed contact process', () => {
       | 'abandon'
       | 'tick'
     >();
-    expectTypeOf<Extract<ContactEvent, { type: 'transfer' }>>().toEqualTypeOf<{ type: 'transfer'; to: string; at: number }>();
+    expectTypeOf<Extract<ContactEvent, { type: 'transfer' }>>().toEqualTypeOf<{
+      type: 'transfer';
+      to: string;
+      at: number;
+    }>();
     expectTypeOf<Extract<ContactEvent, { type: 'wrapup.completed' }>>().toEqualTypeOf<{
       type: 'wrapup.completed';
       disposition: string;
@@ -45,7 +49,13 @@ describe('the typed contact process', () => {
   });
 
   it('accepts well-formed events and rejects typos at compile time', () => {
-    const { state } = contacts.start({ id: 'K-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1' }, at: 0 });
+    const { state } = contacts.start({
+      id: 'K-1',
+      channel: 'phone',
+      direction: 'inbound',
+      customer: { id: 'C-1' },
+      at: 0,
+    });
     expectTypeOf(state).toEqualTypeOf<PersistedState<ContactContext>>();
     contacts.send(state, { type: 'agent.connected', agentId: 'ana', at: '2026-03-02T09:00:00Z' });
     contacts.send(state, { type: 'wrapup.completed', disposition: 'answered', resolved: true, at: new Date() });
@@ -66,7 +76,13 @@ describe('the typed contact process', () => {
   });
 
   it('types the view as ContactView', () => {
-    const { state, effects } = contacts.start({ id: 'K-1', channel: 'chat', direction: 'outbound', customer: { id: 'C-1' }, at: 0 });
+    const { state, effects } = contacts.start({
+      id: 'K-1',
+      channel: 'chat',
+      direction: 'outbound',
+      customer: { id: 'C-1' },
+      at: 0,
+    });
     const view = contacts.view(state);
     expectTypeOf(view).toEqualTypeOf<ContactView>();
     expectTypeOf(view.stage).toEqualTypeOf<ContactStage>();

@@ -14,15 +14,21 @@ import {
 
 describe('follow-ups, surveys by rule and customer KPIs, typed', () => {
   it('types the followUp.requested channel and its ready input', () => {
-    const desk = createServiceDesk({ process: createProcess(inquiryMachine), followUps: { id: (request) => `${request.inquiryId}/f` } });
+    const desk = createServiceDesk({
+      process: createProcess(inquiryMachine),
+      followUps: { id: (request) => `${request.inquiryId}/f` },
+    });
     desk.on('followUp.requested', (request) => {
       expectTypeOf(request).toEqualTypeOf<FollowUpRequestedEffect>();
       expectTypeOf(request.input).toEqualTypeOf<InquiryInput>();
       expectTypeOf(request.by).toEqualTypeOf<'customer.reply' | 'reopen'>();
     });
     expectTypeOf<InquiryView['followUpOf']>().toEqualTypeOf<string | undefined>();
-    // @ts-expect-error an id function gets the request and returns a string
-    createServiceDesk({ process: createProcess(inquiryMachine), followUps: { id: (request: FollowUpRequestedEffect) => request.at } });
+    createServiceDesk({
+      process: createProcess(inquiryMachine),
+      // @ts-expect-error an id function gets the request and returns a string
+      followUps: { id: (request: FollowUpRequestedEffect) => request.at },
+    });
   });
 
   it('types surveys by rule and the customer figures', () => {

@@ -65,12 +65,17 @@ describe('the typed process API', () => {
     expectTypeOf(process.view(step.state)).toEqualTypeOf<InquiryView>();
     expectTypeOf(step.effects).toEqualTypeOf<readonly InquiryEffect[]>();
     expectTypeOf(step.wakeAt).toEqualTypeOf<number | null>();
-    expectTypeOf<InquiryView['stage']>().toEqualTypeOf<'inquiry' | 'identification' | 'resolution' | 'followUp' | 'closed' | 'cancelled'>();
+    expectTypeOf<InquiryView['stage']>().toEqualTypeOf<
+      'inquiry' | 'identification' | 'resolution' | 'followUp' | 'closed' | 'cancelled'
+    >();
     expectTypeOf<InquiryView['escalation']['level']>().toEqualTypeOf<number>();
-    expectTypeOf<NonNullable<InquiryView['sla']['firstResponse']>['status']>().toEqualTypeOf<'running' | 'paused' | 'met' | 'breached' | 'cancelled'>();
+    expectTypeOf<NonNullable<InquiryView['sla']['firstResponse']>['status']>().toEqualTypeOf<
+      'running' | 'paused' | 'met' | 'breached' | 'cancelled'
+    >();
     expectTypeOf<NonNullable<InquiryView['sla']['resolution']>['dueAt']>().toEqualTypeOf<number | null>();
     const effect = step.effects[0];
-    if (effect?.type === 'sla.breached') expectTypeOf(effect.metric).toEqualTypeOf<'firstResponse' | 'nextResponse' | 'resolution'>();
+    if (effect?.type === 'sla.breached')
+      expectTypeOf(effect.metric).toEqualTypeOf<'firstResponse' | 'nextResponse' | 'resolution'>();
     if (effect?.type === 'escalated') expectTypeOf(effect.notify).toEqualTypeOf<readonly string[]>();
   });
 });

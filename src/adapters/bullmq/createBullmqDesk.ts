@@ -1,8 +1,20 @@
 import { Queue, Worker, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type * as z from 'zod';
-import type { AnyServiceMachine, ProcessEventOf, ProcessInputOf, ProcessStep, ServiceProcess } from '../../process/createProcess.js';
-import { abbreviate, describeZodError, InvalidConfigError, InvalidEventError, InvalidInputError } from '../../process/errors.js';
+import type {
+  AnyServiceMachine,
+  ProcessEventOf,
+  ProcessInputOf,
+  ProcessStep,
+  ServiceProcess,
+} from '../../process/createProcess.js';
+import {
+  abbreviate,
+  describeZodError,
+  InvalidConfigError,
+  InvalidEventError,
+  InvalidInputError,
+} from '../../process/errors.js';
 import type { PersistedState } from '../../schemas/state.js';
 import type { SnapshotStore } from '../../stores/store.js';
 import { systemClock, type DeskClock, type DeskTimer } from '../../desk/clock.js';
@@ -231,14 +243,19 @@ export interface BullmqDesk<TMachine extends AnyServiceMachine> extends DeskEven
    */
   send(id: string, event: ProcessEventOf<TMachine>, options?: SendOptions): Promise<Submitted>;
   /** Sends many events in two round trips (one per Redis pipeline); order is kept per inquiry. */
-  sendMany(events: readonly { readonly id: string; readonly event: ProcessEventOf<TMachine>; readonly eventId?: string }[]): Promise<Submitted[]>;
+  sendMany(
+    events: readonly { readonly id: string; readonly event: ProcessEventOf<TMachine>; readonly eventId?: string }[],
+  ): Promise<Submitted[]>;
   /** The stored inquiry (migrated, read-only), or `undefined`. */
   get(id: string): Promise<BullmqDeskInquiry<TMachine> | undefined>;
   /**
    * Resolves once the store holds the inquiry with the entry applied (or dead-lettered), polling
    * every `interval` ms (default 20); rejects after `timeout` ms (default 30 000).
    */
-  waitUntilApplied(submitted: Submitted, options?: { timeout?: number; interval?: number }): Promise<BullmqDeskInquiry<TMachine>>;
+  waitUntilApplied(
+    submitted: Submitted,
+    options?: { timeout?: number; interval?: number },
+  ): Promise<BullmqDeskInquiry<TMachine>>;
   /** Dead letters, oldest first: entries and jobs that could not be applied, with the reason. */
   deadLetters(options?: { start?: number; count?: number }): Promise<DeadLetter[]>;
   /**
@@ -270,17 +287,27 @@ function jobOptions(retry: BullmqRetryOptions = {}): JobsOptions {
   const attempts = retry.attempts ?? 12;
   const delay = retry.delay ?? 100;
   if (!Number.isSafeInteger(attempts) || attempts < 1) {
-    throw new InvalidConfigError(`Invalid retry.attempts ${abbreviate(attempts)}: expected an integer of at least 1`, { path: ['retry', 'attempts'], received: attempts, expected: 'an integer >= 1' });
+    throw new InvalidConfigError(`Invalid retry.attempts ${abbreviate(attempts)}: expected an integer of at least 1`, {
+      path: ['retry', 'attempts'],
+      received: attempts,
+      expected: 'an integer >= 1',
+    });
   }
   if (!Number.isSafeInteger(delay) || delay < 0) {
-    throw new InvalidConfigError(`Invalid retry.delay ${abbreviate(delay)}: expected milliseconds (an integer >= 0)`, { path: ['retry', 'delay'], received: delay, expected: 'an integer >= 0' });
+    throw new InvalidConfigError(`Invalid retry.delay ${abbreviate(delay)}: expected milliseconds (an integer >= 0)`, {
+      path: ['retry', 'delay'],
+      received: delay,
+      expected: 'an integer >= 0',
+    });
   }
   return { attempts, backoff: { type: 'exponential', delay }, removeOnComplete: true, removeOnFail: { count: 10_000 } };
 }
 
 function eventSchemaOf(process: ServiceProcess<AnyServiceMachine>): z.ZodType | undefined {
   const events = (process.machine.schemas as { events?: unknown } | undefined)?.events;
-  return typeof events === 'object' && events !== null && typeof (events as z.ZodType).safeParse === 'function' ? (events as z.ZodType) : undefined;
+  return typeof events === 'object' && events !== null && typeof (events as z.ZodType).safeParse === 'function'
+    ? (events as z.ZodType)
+    : undefined;
 }
 
 const randomEventId = (): string => `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
@@ -334,7 +361,9 @@ const randomEventId = (): string => `r-${Date.now().toString(36)}-${Math.random(
  * await desk.waitUntilApplied(submitted);
  * ```
  */
-export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: BullmqDeskOptions<TMachine>): BullmqDesk<TMachine> {
+export function createBullmqDesk<TMachine extends AnyServiceMachine>(
+  options: BullmqDeskOptions<TMachine>,
+): BullmqDesk<TMachine> {
   const { process, store } = options;
   const DRAIN_JOB = jobOptions(options.retry); // checked before any connection opens
   const queueName = options.queueName ?? 'serviceflow';
@@ -342,7 +371,8 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
   const clock = options.clock ?? systemClock;
   const ownsRedis = !(options.connection instanceof Redis);
   // Workers block on Redis: BullMQ needs commands that wait out a reconnect instead of failing.
-  const connectionOptions: RedisOptions | undefined = options.connection instanceof Redis ? undefined : { ...options.connection, maxRetriesPerRequest: null };
+  const connectionOptions: RedisOptions | undefined =
+    options.connection instanceof Redis ? undefined : { ...options.connection, maxRetriesPerRequest: null };
   const redis = options.connection instanceof Redis ? options.connection : new Redis(connectionOptions ?? {});
   // BullMQ shares this connection for its queue commands and duplicates it for blocking ones.
   const bullConnection: ConnectionOptions = redis;
@@ -406,14 +436,18 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
   const worker =
     workerOptions === undefined
       ? undefined
-      : new Worker(queueName, async (job) => drainer.handle(job.id, job.data, { final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }), {
-          connection: bullConnection,
-          prefix,
-          concurrency: workerOptions.concurrency ?? 32,
-          lockDuration: workerOptions.lockDuration ?? 30_000,
-          stalledInterval: workerOptions.stalledInterval ?? 30_000,
-          maxStalledCount: workerOptions.maxStalledCount ?? 5,
-        });
+      : new Worker(
+          queueName,
+          async (job) => drainer.handle(job.id, job.data, { final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
+          {
+            connection: bullConnection,
+            prefix,
+            concurrency: workerOptions.concurrency ?? 32,
+            lockDuration: workerOptions.lockDuration ?? 30_000,
+            stalledInterval: workerOptions.stalledInterval ?? 30_000,
+            maxStalledCount: workerOptions.maxStalledCount ?? 5,
+          },
+        );
   worker?.on('error', (error) => bus.reportError(error, { operation: 'drain' }));
   worker?.on('failed', (job, error) => {
     const inquiryId = (job?.data as { inquiryId?: unknown } | undefined)?.inquiryId;
@@ -452,15 +486,34 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
   };
   const checkId = (id: unknown): string => {
     if (typeof id !== 'string' || id === '') {
-      throw new InvalidInputError(`Invalid inquiry id ${abbreviate(id)}: expected a non-empty string`, { path: ['id'], received: id, expected: 'a non-empty string' });
+      throw new InvalidInputError(`Invalid inquiry id ${abbreviate(id)}: expected a non-empty string`, {
+        path: ['id'],
+        received: id,
+        expected: 'a non-empty string',
+      });
     }
     return id;
   };
-  const entry = (payload: unknown, eventId: string | undefined): LogAppend => ({ payload: JSON.stringify(payload), eventId: eventId ?? randomEventId() });
+  const entry = (payload: unknown, eventId: string | undefined): LogAppend => ({
+    payload: JSON.stringify(payload),
+    eventId: eventId ?? randomEventId(),
+  });
 
-  const toInquiry = (id: string, version: number, rawState: unknown, wakeAt: number | null): BullmqDeskInquiry<TMachine> => {
+  const toInquiry = (
+    id: string,
+    version: number,
+    rawState: unknown,
+    wakeAt: number | null,
+  ): BullmqDeskInquiry<TMachine> => {
     const state = process.restore(rawState);
-    return { id, version, view: process.view(state), wakeAt, state: state as PersistedState<unknown>, appliedSequence: appliedSequenceOf(rawState) };
+    return {
+      id,
+      version,
+      view: process.view(state),
+      wakeAt,
+      state: state as PersistedState<unknown>,
+      appliedSequence: appliedSequenceOf(rawState),
+    };
   };
 
   const desk: BullmqDesk<TMachine> = {
@@ -503,10 +556,18 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
           submitted[index] = { id: events[index]!.id, sequence: appended[batch]?.sequences[position] ?? 0 }; // index < events.length
         }),
       );
-      const drains = batches.filter((_, batch) => appended[batch]?.needsDrain !== false).map(({ inquiryId }) => inquiryId);
+      const drains = batches
+        .filter((_, batch) => appended[batch]?.needsDrain !== false)
+        .map(({ inquiryId }) => inquiryId);
       if (drains.length > 0) {
         await queue
-          .addBulk(drains.map((inquiryId) => ({ name: 'drain', data: { kind: 'drain', inquiryId } satisfies RunnerJobData, opts: drainJobOptions(inquiryId) })))
+          .addBulk(
+            drains.map((inquiryId) => ({
+              name: 'drain',
+              data: { kind: 'drain', inquiryId } satisfies RunnerJobData,
+              opts: drainJobOptions(inquiryId),
+            })),
+          )
           .catch(async (error: unknown) => {
             await Promise.all(drains.map((inquiryId) => log.clearQueuedDrain(inquiryId).catch(() => undefined)));
             throw error;
@@ -539,18 +600,24 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
           ![...(await log.read(submitted.id)).keys()].some((sequence) => sequence <= submitted.sequence) &&
           (await store.load(submitted.id)) === undefined
         ) {
-          throw new InvalidInputError(`Entry ${submitted.sequence} of inquiry ${abbreviate(submitted.id)} was refused (see deadLetters()) and no inquiry was opened`, {
-            path: ['id'],
-            received: submitted.id,
-            expected: 'an opened inquiry',
-          });
+          throw new InvalidInputError(
+            `Entry ${submitted.sequence} of inquiry ${abbreviate(submitted.id)} was refused (see deadLetters()) and no inquiry was opened`,
+            {
+              path: ['id'],
+              received: submitted.id,
+              expected: 'an opened inquiry',
+            },
+          );
         }
         if (Date.now() >= deadline) {
-          throw new InvalidInputError(`Entry ${submitted.sequence} of inquiry ${abbreviate(submitted.id)} was not applied within ${timeout} ms: is a worker running?`, {
-            path: ['sequence'],
-            received: submitted.sequence,
-            expected: `applied within ${timeout} ms`,
-          });
+          throw new InvalidInputError(
+            `Entry ${submitted.sequence} of inquiry ${abbreviate(submitted.id)} was not applied within ${timeout} ms: is a worker running?`,
+            {
+              path: ['sequence'],
+              received: submitted.sequence,
+              expected: `applied within ${timeout} ms`,
+            },
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, interval));
       }
@@ -560,14 +627,21 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(options: Bu
     async redrive(key) {
       const letter = typeof key === 'string' ? await log.findDeadLetter(key) : undefined;
       if (letter === undefined) {
-        throw new InvalidInputError(`No dead letter with key ${abbreviate(key)}: expected a key from deadLetters()`, { path: ['key'], received: key, expected: 'a key from deadLetters()' });
-      }
-      if (letter.inquiryId === undefined || letter.sequence === undefined) {
-        throw new InvalidInputError(`Dead letter ${abbreviate(key)} is a job whose data was malformed: there is no log entry to re-drive`, {
+        throw new InvalidInputError(`No dead letter with key ${abbreviate(key)}: expected a key from deadLetters()`, {
           path: ['key'],
           received: key,
-          expected: 'the key of a log entry (`inquiryId#sequence`)',
+          expected: 'a key from deadLetters()',
         });
+      }
+      if (letter.inquiryId === undefined || letter.sequence === undefined) {
+        throw new InvalidInputError(
+          `Dead letter ${abbreviate(key)} is a job whose data was malformed: there is no log entry to re-drive`,
+          {
+            path: ['key'],
+            received: key,
+            expected: 'the key of a log entry (`inquiryId#sequence`)',
+          },
+        );
       }
       // The payload as it was in the log (a dead letter keeps the raw text of an entry that was not JSON).
       const payload = typeof letter.payload === 'string' ? letter.payload : JSON.stringify(letter.payload);

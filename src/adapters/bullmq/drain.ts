@@ -66,7 +66,9 @@ const isConflict = (error: unknown): boolean => error instanceof ServiceFlowErro
  */
 function needsWakeJob(loadedWakeAt: number | null | undefined, wakeAt: number | null, result: FoldResult): boolean {
   if (wakeAt === null) return false;
-  return result.created || result.ticked || loadedWakeAt === undefined || loadedWakeAt === null || wakeAt < loadedWakeAt;
+  return (
+    result.created || result.ticked || loadedWakeAt === undefined || loadedWakeAt === null || wakeAt < loadedWakeAt
+  );
 }
 
 /**
@@ -110,7 +112,16 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
   const toEntries = (id: string, version: number, effects: readonly unknown[]): JournalEntry[] =>
     effects.map((effect, index) => {
       const { type, at } = effect as { type: string; at: number };
-      return { id: journalEntryId(id, version, index), snapshotId: id, version, index, type, at, effect, dispatchedAt: null };
+      return {
+        id: journalEntryId(id, version, index),
+        snapshotId: id,
+        version,
+        index,
+        type,
+        at,
+        effect,
+        dispatchedAt: null,
+      };
     });
 
   /** The oldest entry left in the log (where the fold of an inquiry with no snapshot starts). */
@@ -196,7 +207,11 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
     } catch (error) {
       return { kind: 'refused', from, error };
     }
-    return { kind: 'state', current: { version: snapshot.version, state, wakeAt: snapshot.wakeAt, appliedSequence }, from };
+    return {
+      kind: 'state',
+      current: { version: snapshot.version, state, wakeAt: snapshot.wakeAt, appliedSequence },
+      from,
+    };
   };
 
   /**
@@ -205,7 +220,12 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
    * last attempt the waiting entries are dead-lettered with the reason and trimmed, so that they
    * do not wait forever. Entries after them apply once the state is fixed (or go the same way).
    */
-  async function refusedState(inquiryId: string, loaded: Extract<Loaded, { kind: 'refused' }>, read: DrainRead, final: boolean): Promise<void> {
+  async function refusedState(
+    inquiryId: string,
+    loaded: Extract<Loaded, { kind: 'refused' }>,
+    read: DrainRead,
+    final: boolean,
+  ): Promise<void> {
     if (!final) throw loaded.error;
     const rejected: RejectedEntry[] = [];
     let last = loaded.from - 1;
@@ -231,11 +251,27 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
    * the state before them. Entries in `skip` are dead letters already. Resolves `false` when
    * another worker saved first (the caller reloads and folds again).
    */
-  async function applyOneByOne(inquiryId: string, current: CachedSnapshot | undefined, entries: LogEntries, from: number, last: number, skip: ReadonlySet<number>, final: boolean): Promise<boolean> {
+  async function applyOneByOne(
+    inquiryId: string,
+    current: CachedSnapshot | undefined,
+    entries: LogEntries,
+    from: number,
+    last: number,
+    skip: ReadonlySet<number>,
+    final: boolean,
+  ): Promise<boolean> {
     let base = current;
-    const write = async (state: PersistedState<unknown>, wakeAt: number | null, effects: readonly unknown[], sequence: number): Promise<void> => {
+    const write = async (
+      state: PersistedState<unknown>,
+      wakeAt: number | null,
+      effects: readonly unknown[],
+      sequence: number,
+    ): Promise<void> => {
       const snapshot = toSnapshotWrite(inquiryId, state, wakeAt, effects, sequence);
-      const saved = base === undefined ? await store.create(snapshot) : await store.save({ ...snapshot, expectedVersion: base.version });
+      const saved =
+        base === undefined
+          ? await store.create(snapshot)
+          : await store.save({ ...snapshot, expectedVersion: base.version });
       base = { version: saved.version, state, wakeAt, appliedSequence: sequence };
       cache.set(inquiryId, base);
       await outbox.dispatch(toEntries(inquiryId, saved.version, effects));
@@ -245,7 +281,14 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
       const text = entries.get(sequence);
       if (text === undefined) break;
       if (skip.has(sequence)) continue;
-      const result = foldLog(process, inquiryId, base?.state, base?.wakeAt ?? null, new Map([[sequence, text]]), sequence);
+      const result = foldLog(
+        process,
+        inquiryId,
+        base?.state,
+        base?.wakeAt ?? null,
+        new Map([[sequence, text]]),
+        sequence,
+      );
       await recordRejections(inquiryId, result.rejected);
       refusedTickAt = result.refusedTickAt ?? refusedTickAt;
       if (result.state === undefined || !result.changed) continue;
@@ -333,7 +376,10 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
       const write = toSnapshotWrite(inquiryId, result.state, wakeAt, result.effects, result.last);
       let saved: StoredSnapshot;
       try {
-        saved = current === undefined ? await store.create(write) : await store.save({ ...write, expectedVersion: current.version });
+        saved =
+          current === undefined
+            ? await store.create(write)
+            : await store.save({ ...write, expectedVersion: current.version });
       } catch (error) {
         cache.delete(inquiryId);
         if (isConflict(error)) continue; // another worker saved first: reload and fold again
@@ -361,7 +407,9 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
     if (snapshot.wakeAt > dueAt) return scheduleWake(inquiryId, snapshot.wakeAt);
     // The event id makes a retried wake-up append its tick once (per stored version, so a deadline
     // that comes back to the same instant later still gets a tick of its own).
-    const appended = await log.append(inquiryId, [{ payload: JSON.stringify({ kind: 'tick', at: dueAt }), eventId: `tick-${dueAt}-${snapshot.version}` }]);
+    const appended = await log.append(inquiryId, [
+      { payload: JSON.stringify({ kind: 'tick', at: dueAt }), eventId: `tick-${dueAt}-${snapshot.version}` },
+    ]);
     // This very tick was dead-lettered already (the stored state cannot be restored, so nothing
     // could park the deadline): waking it again would refuse it again.
     if (await log.wasDeadLettered(`${inquiryId}#${appended.sequences[0] ?? 0}`)) return;

@@ -54,7 +54,8 @@ const PERMANENT_SQL_CLASSES = new Set(['22', '54']);
 
 // Drivers that report a lost connection without a code (pg: "Connection terminated
 // unexpectedly", "timeout exceeded when trying to connect"; ioredis: "Connection is closed").
-const TRANSIENT_MESSAGE = /connection (?:terminated|is closed|closed|reset|refused|lost)|timed? ?out|socket hang up|client has encountered a connection error/i;
+const TRANSIENT_MESSAGE =
+  /connection (?:terminated|is closed|closed|reset|refused|lost)|timed? ?out|socket hang up|client has encountered a connection error/i;
 
 /**
  * The built-in sorting of an error a store (or `restore`) threw during a drain. See
@@ -97,6 +98,11 @@ export function builtInErrorKind(error: unknown): ErrorKind {
 export function describeError(error: unknown): string {
   if (typeof error !== 'object' || error === null) return String(error);
   const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
-  const label = typeof code === 'string' || typeof code === 'number' ? `${typeof name === 'string' ? name : 'Error'} ${code}` : typeof name === 'string' ? name : 'Error';
+  const label =
+    typeof code === 'string' || typeof code === 'number'
+      ? `${typeof name === 'string' ? name : 'Error'} ${code}`
+      : typeof name === 'string'
+        ? name
+        : 'Error';
   return `${label}: ${typeof message === 'string' ? message : String(error)}`;
 }

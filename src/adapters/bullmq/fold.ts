@@ -55,7 +55,9 @@ const MALFORMED = 'MALFORMED_PAYLOAD';
 export const PROCESS_FAILED = 'PROCESS_FAILED';
 
 /** Parses an entry's JSON text; `undefined` plus a reason when it is not a log entry. */
-function parseEntry(text: string): { entry: LogEntry; payload: unknown } | { entry: undefined; payload: unknown; message: string } {
+function parseEntry(
+  text: string,
+): { entry: LogEntry; payload: unknown } | { entry: undefined; payload: unknown; message: string } {
   let payload: unknown;
   try {
     payload = JSON.parse(text);
@@ -66,7 +68,11 @@ function parseEntry(text: string): { entry: LogEntry; payload: unknown } | { ent
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first === undefined || first.path.length === 0 ? '' : ` at ${first.path.map(String).join('.')}`;
-    return { entry: undefined, payload, message: `the log entry is not { kind: 'open' | 'event' | 'tick', … }${where}: ${first?.message ?? 'invalid'}` };
+    return {
+      entry: undefined,
+      payload,
+      message: `the log entry is not { kind: 'open' | 'event' | 'tick', … }${where}: ${first?.message ?? 'invalid'}`,
+    };
   }
   return { entry: parsed.data, payload };
 }
@@ -80,26 +86,47 @@ function applyEntry<TMachine extends AnyServiceMachine>(
   try {
     switch (entry.kind) {
       case 'open': {
-        if (state !== undefined) return { kind: 'rejected', code: 'CONFLICT', message: `Inquiry ${JSON.stringify(inquiryId)} is open already: an open entry applies once` };
+        if (state !== undefined)
+          return {
+            kind: 'rejected',
+            code: 'CONFLICT',
+            message: `Inquiry ${JSON.stringify(inquiryId)} is open already: an open entry applies once`,
+          };
         const step = process.start(entry.input as never) as ProcessStep<unknown, unknown>;
         const id = (step.state.context as { id?: unknown }).id;
         if (id !== inquiryId) {
-          return { kind: 'rejected', code: 'INVALID_INPUT', message: `The open entry's input has id ${JSON.stringify(id)}, but it is in the log of inquiry ${JSON.stringify(inquiryId)}` };
+          return {
+            kind: 'rejected',
+            code: 'INVALID_INPUT',
+            message: `The open entry's input has id ${JSON.stringify(id)}, but it is in the log of inquiry ${JSON.stringify(inquiryId)}`,
+          };
         }
         return { kind: 'applied', step, created: true };
       }
       case 'event': {
         if (state === undefined) {
-          return { kind: 'rejected', code: 'INVALID_INPUT', message: `No inquiry with id ${JSON.stringify(inquiryId)}: the event came before any open entry` };
+          return {
+            kind: 'rejected',
+            code: 'INVALID_INPUT',
+            message: `No inquiry with id ${JSON.stringify(inquiryId)}: the event came before any open entry`,
+          };
         }
-        return { kind: 'applied', step: process.send(state as never, entry.event as never) as ProcessStep<unknown, unknown>, created: false };
+        return {
+          kind: 'applied',
+          step: process.send(state as never, entry.event as never) as ProcessStep<unknown, unknown>,
+          created: false,
+        };
       }
       case 'tick': {
         // A wake-up is stale when an event already fired its deadline or moved it later.
         if (state === undefined) return { kind: 'skipped' };
         const wakeAt = process.wakeAt(state as never);
         if (wakeAt === null || wakeAt > entry.at || entry.at < lastEventAtOf(state)) return { kind: 'skipped' };
-        return { kind: 'applied', step: process.send(state as never, { type: 'tick', at: entry.at } as never) as ProcessStep<unknown, unknown>, created: false };
+        return {
+          kind: 'applied',
+          step: process.send(state as never, { type: 'tick', at: entry.at } as never) as ProcessStep<unknown, unknown>,
+          created: false,
+        };
       }
     }
   } catch (error) {
@@ -107,7 +134,11 @@ function applyEntry<TMachine extends AnyServiceMachine>(
     // else it throws is a bug that the same entry on the same state hits every time: retrying it
     // would block the inquiry's later entries forever.
     if (error instanceof ServiceFlowError) return { kind: 'rejected', code: error.code, message: error.message };
-    return { kind: 'rejected', code: PROCESS_FAILED, message: `The process threw ${describeError(error)} (not a refusal: a bug in the machine, a policy or a migration)` };
+    return {
+      kind: 'rejected',
+      code: PROCESS_FAILED,
+      message: `The process threw ${describeError(error)} (not a refusal: a bug in the machine, a policy or a migration)`,
+    };
   }
 }
 

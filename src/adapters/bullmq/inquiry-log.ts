@@ -256,13 +256,31 @@ export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: b
     },
     read: async (inquiryId) => toEntries(await redis.hgetall(keys.log(inquiryId))),
     async readForDrain(inquiryId) {
-      const [flat, dead] = await commands.serviceflowReadForDrain(keys.log(inquiryId), keys.drainQueued(inquiryId), keys.deadLetterIndex, inquiryId);
+      const [flat, dead] = await commands.serviceflowReadForDrain(
+        keys.log(inquiryId),
+        keys.drainQueued(inquiryId),
+        keys.deadLetterIndex,
+        inquiryId,
+      );
       return { entries: pairsToEntries(flat), deadLettered: new Set(dead.map(Number)) };
     },
     clearQueuedDrain: async (inquiryId) => void (await redis.del(keys.drainQueued(inquiryId))),
     settle: (inquiryId, applied) =>
-      commands.serviceflowSettle(keys.log(inquiryId), keys.pending, keys.archive(inquiryId), inquiryId, applied, options.archive ? '1' : '0'),
-    deadLetter: async (letter) => (await commands.serviceflowDeadLetter(keys.deadLetterIndex, keys.deadLetters, letter.key, JSON.stringify(letter))) === 1,
+      commands.serviceflowSettle(
+        keys.log(inquiryId),
+        keys.pending,
+        keys.archive(inquiryId),
+        inquiryId,
+        applied,
+        options.archive ? '1' : '0',
+      ),
+    deadLetter: async (letter) =>
+      (await commands.serviceflowDeadLetter(
+        keys.deadLetterIndex,
+        keys.deadLetters,
+        letter.key,
+        JSON.stringify(letter),
+      )) === 1,
     wasDeadLettered: async (key) => (await redis.hexists(keys.deadLetterIndex, key)) === 1,
     async allDeadLettered(inquiryId, from, to) {
       for (let start = from; start <= to; start += 1_000) {
@@ -282,7 +300,8 @@ export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: b
       }
       return undefined;
     },
-    takeDeadLetter: async (key) => (await commands.serviceflowTakeDeadLetter(keys.deadLetterIndex, keys.deadLetters, key)) !== null,
+    takeDeadLetter: async (key) =>
+      (await commands.serviceflowTakeDeadLetter(keys.deadLetterIndex, keys.deadLetters, key)) !== null,
     async deadLetters(start, count) {
       const records = await redis.lrange(keys.deadLetters, start, count <= 0 ? start - 1 : start + count - 1);
       return records.map((record) => JSON.parse(record) as DeadLetter);

@@ -20,7 +20,11 @@ export type LogEntry = z.infer<typeof LogEntry>;
 /** The data of a drain job: apply the inquiry's unapplied log entries. */
 export const DrainJobData = z.object({ kind: z.literal('drain'), inquiryId: z.string().min(1) });
 /** The data of a wake-up job: the inquiry's deadline at `dueAt` is due. */
-export const WakeJobData = z.object({ kind: z.literal('wake'), inquiryId: z.string().min(1), dueAt: z.number().int().nonnegative() });
+export const WakeJobData = z.object({
+  kind: z.literal('wake'),
+  inquiryId: z.string().min(1),
+  dueAt: z.number().int().nonnegative(),
+});
 /** Every job the runner's queue holds. */
 export const RunnerJobData = z.discriminatedUnion('kind', [DrainJobData, WakeJobData]);
 export type RunnerJobData = z.infer<typeof RunnerJobData>;

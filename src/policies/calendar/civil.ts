@@ -35,7 +35,6 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146_097 + dayOfEra - 719_468;
 }
 
-
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**

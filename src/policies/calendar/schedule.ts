@@ -57,7 +57,9 @@ export class LocalSchedule {
     private readonly exceptions: ReadonlyMap<number, LocalSpans>,
     private readonly holidays: ReadonlySet<number>,
   ) {
-    this.template = week.map((spans, index) => flatten([...ownPieces(spans), ...tailPieces(week[(index + 6) % 7] ?? [])]));
+    this.template = week.map((spans, index) =>
+      flatten([...ownPieces(spans), ...tailPieces(week[(index + 6) % 7] ?? [])]),
+    );
   }
 
   /** Whether every ordinary day is open from midnight to midnight. */

@@ -23,7 +23,11 @@ describe('withBatchedMarks', () => {
   it('sends the marks of one window in one call, stamped with the latest time', async () => {
     const { store, calls } = recordingStore();
     const batched = withBatchedMarks(store);
-    const marks = [batched.markDispatched(['a:1:0'], 100), batched.markDispatched(['b:1:0', 'b:1:1'], 105), batched.markDispatched(['c:2:0'], 103)];
+    const marks = [
+      batched.markDispatched(['a:1:0'], 100),
+      batched.markDispatched(['b:1:0', 'b:1:1'], 105),
+      batched.markDispatched(['c:2:0'], 103),
+    ];
     expect(calls).toEqual([]);
     await vi.advanceTimersByTimeAsync(30);
     await Promise.all(marks);
@@ -45,7 +49,9 @@ describe('withBatchedMarks', () => {
     const failure = new Error('database down');
     const { store } = recordingStore(failure);
     const batched = withBatchedMarks(store);
-    const marks = [batched.markDispatched(['a:1:0'], 1), batched.markDispatched(['b:1:0'], 2)].map((mark) => mark.catch((error: unknown) => error));
+    const marks = [batched.markDispatched(['a:1:0'], 1), batched.markDispatched(['b:1:0'], 2)].map((mark) =>
+      mark.catch((error: unknown) => error),
+    );
     await vi.advanceTimersByTimeAsync(30);
     expect(await Promise.all(marks)).toEqual([failure, failure]);
   });
@@ -53,7 +59,14 @@ describe('withBatchedMarks', () => {
   it('leaves every other method to the store', async () => {
     const inner = memoryStore();
     const batched = withBatchedMarks(inner);
-    await batched.create({ id: 'T-1', state: { n: 1 }, stage: 'inquiry', wakeAt: null, lastEventAt: 0, effects: [{ type: 'x', at: 0 }] });
+    await batched.create({
+      id: 'T-1',
+      state: { n: 1 },
+      stage: 'inquiry',
+      wakeAt: null,
+      lastEventAt: 0,
+      effects: [{ type: 'x', at: 0 }],
+    });
     expect((await inner.load('T-1'))?.version).toBe(1);
     expect(await batched.undispatched()).toHaveLength(1);
   });

@@ -15,7 +15,8 @@ import { desksOnRedis } from './support/desks-on-redis.js';
 
 const availability = redisAvailability();
 // The one line for every suite that needs Redis (this file, the reliability scenarios, examples/scaling.ts).
-if (availability.kind === 'none') console.log(`[serviceflow] BullMQ/Redis suites skipped (${availability.reason}): ${REDIS_SKIP_HINT}.`);
+if (availability.kind === 'none')
+  console.log(`[serviceflow] BullMQ/Redis suites skipped (${availability.reason}): ${REDIS_SKIP_HINT}.`);
 const describeWithRedis = availability.kind === 'none' ? describe.skip : describe;
 
 // Deadlines an hour away stay out of the way; the wake-up tests use ones due in 400 ms and 1.5 s.
@@ -35,7 +36,12 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     expect(opened).toEqual({ id: 'T-1', sequence: 1 });
     // Fired without waiting: the log numbers them in call order, the drain applies them in that order.
     const sends = Array.from({ length: 60 }, (_, i) =>
-      desk.send('T-1', i % 2 === 0 ? { type: 'customer.reply', at: at + i + 1 } : { type: 'agent.reply', agentId: 'ana', at: at + i + 1 }),
+      desk.send(
+        'T-1',
+        i % 2 === 0
+          ? { type: 'customer.reply', at: at + i + 1 }
+          : { type: 'agent.reply', agentId: 'ana', at: at + i + 1 },
+      ),
     );
     const submitted = await Promise.all(sends);
     expect(submitted.map((entry) => entry.sequence)).toEqual(Array.from({ length: 60 }, (_, i) => i + 2));
@@ -79,7 +85,12 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     const queue = new Queue(queueName, { connection: desks.admin, prefix: 'serviceflow' });
     try {
       await desk.open(makeInput({ at }));
-      for (let i = 0; i < 3; i++) await queue.add('wake', { kind: 'wake', inquiryId: 'T-1', dueAt: at + 1_000_000 }, { jobId: `wake-T-1-${at + 1_000_000}`, delay: 1_000_000 });
+      for (let i = 0; i < 3; i++)
+        await queue.add(
+          'wake',
+          { kind: 'wake', inquiryId: 'T-1', dueAt: at + 1_000_000 },
+          { jobId: `wake-T-1-${at + 1_000_000}`, delay: 1_000_000 },
+        );
       expect(await queue.getDelayedCount()).toBe(1);
     } finally {
       await queue.close();
@@ -91,7 +102,9 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     const error = await desk.send('T-1', { type: 'explode', at } as never).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ServiceFlowError);
     expect((error as ServiceFlowError).code).toBe('INVALID_EVENT');
-    await expect(desk.open({ ...makeInput(), channel: 'fax' } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(desk.open({ ...makeInput(), channel: 'fax' } as never)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 
   it('dead-letters events the process refuses, with the reason, and applies the rest', async () => {
@@ -102,7 +115,8 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     await desk.send('ghost', { type: 'agent.reply', at: at + 3 });
     const inquiry = await desk.waitUntilApplied(refused);
     expect(inquiry.view.stage).toBe('cancelled');
-    for (let i = 0; i < 100 && (await desk.deadLetters()).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 100 && (await desk.deadLetters()).length < 2; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const letters = await desk.deadLetters();
     expect(letters.map((letter) => [letter.key, letter.reason.code])).toEqual(
       expect.arrayContaining([
@@ -110,14 +124,23 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
         ['ghost#1', 'INVALID_INPUT'],
       ]),
     );
-    expect(letters.find((letter) => letter.key === 'T-1#3')?.payload).toEqual({ kind: 'event', event: { type: 'agent.reply', at: at + 2 } });
+    expect(letters.find((letter) => letter.key === 'T-1#3')?.payload).toEqual({
+      kind: 'event',
+      event: { type: 'agent.reply', at: at + 2 },
+    });
   });
 
   it('waits for the save of an inquiry whose later entry was refused before it (regression: reported "no inquiry was opened")', async () => {
     // The drain records the refusal of entry 3 before it creates the inquiry from entries 1-2; a
     // slow create left waitUntilApplied seeing the dead letter and no snapshot.
     const inner = memoryStore();
-    const slow: SnapshotStore = { ...inner, create: async (write) => { await new Promise((resolve) => setTimeout(resolve, 300)); return inner.create(write); } };
+    const slow: SnapshotStore = {
+      ...inner,
+      create: async (write) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return inner.create(write);
+      },
+    };
     const { desk } = deskWith({ store: slow });
     await desk.open(makeInput({ at }));
     await desk.send('T-1', { type: 'cancel', at: at + 1 });
@@ -145,12 +168,19 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
       await queue.add('whatever', 'hello' as never);
       // A producer that wrote junk straight into the log, between two good events.
       await desks.admin.hset(keys.log('T-1'), String(await desks.admin.incr(keys.sequence('T-1'))), '{not json');
-      await desks.admin.hset(keys.log('T-1'), String(await desks.admin.incr(keys.sequence('T-1'))), JSON.stringify({ kind: 'teleport' }));
+      await desks.admin.hset(
+        keys.log('T-1'),
+        String(await desks.admin.incr(keys.sequence('T-1'))),
+        JSON.stringify({ kind: 'teleport' }),
+      );
       const last = await desk.send('T-1', { type: 'resolve', at: at + 5 });
       expect(last.sequence).toBe(4); // 1 open, 2 and 3 junk
       expect((await desk.waitUntilApplied(last)).view.stage).toBe('followUp');
-      for (let i = 0; i < 100 && (await desk.deadLetters()).length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      const reasons = Object.fromEntries((await desk.deadLetters()).map((letter) => [letter.key, [letter.reason.code, letter.reason.message]]));
+      for (let i = 0; i < 100 && (await desk.deadLetters()).length < 4; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const reasons = Object.fromEntries(
+        (await desk.deadLetters()).map((letter) => [letter.key, [letter.reason.code, letter.reason.message]]),
+      );
       expect(reasons[`job:${garbage.id}`]).toEqual(['MALFORMED_PAYLOAD', expect.stringMatching(/inquiryId/)]);
       expect(reasons['T-1#2']).toEqual(['MALFORMED_PAYLOAD', 'the log entry is not JSON']);
       expect(reasons['T-1#3']).toEqual(['MALFORMED_PAYLOAD', expect.stringMatching(/kind/)]);
@@ -165,10 +195,15 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     const queue = new Queue(queueName, { connection: desks.admin, prefix: 'serviceflow' });
     try {
       await desk.open(makeInput({ at }));
-      const events = Array.from({ length: 30 }, (_, i) => ({ id: 'T-1', event: { type: 'customer.reply' as const, at: at + i + 1 } }));
+      const events = Array.from({ length: 30 }, (_, i) => ({
+        id: 'T-1',
+        event: { type: 'customer.reply' as const, at: at + i + 1 },
+      }));
       const submitted = await desk.sendMany(events);
       // Duplicates without de-duplication: these drains run at the same time as the real one.
-      await queue.addBulk(Array.from({ length: 40 }, () => ({ name: 'drain', data: { kind: 'drain', inquiryId: 'T-1' } })));
+      await queue.addBulk(
+        Array.from({ length: 40 }, () => ({ name: 'drain', data: { kind: 'drain', inquiryId: 'T-1' } })),
+      );
       await desk.waitUntilApplied(submitted.at(-1)!);
       await new Promise((resolve) => setTimeout(resolve, 300));
       // The stored state and journal are exactly what the pure process makes of the log.
@@ -181,7 +216,9 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
       const { appliedSequence, ...stored } = (await store.load('T-1'))?.state as { appliedSequence: number };
       expect(appliedSequence).toBe(31);
       expect(stored).toEqual(JSON.parse(JSON.stringify(expected.state)));
-      expect((await store.journal('T-1')).map((entry) => entry.effect)).toEqual(JSON.parse(JSON.stringify(expectedEffects)));
+      expect((await store.journal('T-1')).map((entry) => entry.effect)).toEqual(
+        JSON.parse(JSON.stringify(expectedEffects)),
+      );
       expect(await desk.deadLetters()).toEqual([]);
     } finally {
       await queue.close();
@@ -204,7 +241,12 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     const loads: string[] = [];
     const { desk } = deskWith({ store: { ...inner, load: async (id) => (loads.push(id), inner.load(id)) } });
     const appliedIn = async (sequence: number): Promise<void> => {
-      for (let i = 0; i < 200 && ((await inner.load('T-1'))?.state as { appliedSequence?: number } | undefined)?.appliedSequence !== sequence; i++) {
+      for (
+        let i = 0;
+        i < 200 &&
+        ((await inner.load('T-1'))?.state as { appliedSequence?: number } | undefined)?.appliedSequence !== sequence;
+        i++
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
@@ -260,7 +302,8 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
       const delayedIds = async (): Promise<string[]> => (await queue.getDelayed()).map((job) => String(job.id)).sort();
       expect(await delayedIds()).toEqual([`wake-T-1-${firstResponseDue}`]);
       // The first-response job fires, finds the deadline moved, and schedules the later one.
-      for (let i = 0; i < 100 && (await delayedIds())[0] !== `wake-T-1-${replied.wakeAt}`; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 100 && (await delayedIds())[0] !== `wake-T-1-${replied.wakeAt}`; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await delayedIds()).toEqual([`wake-T-1-${replied.wakeAt}`]);
       expect((await store.journal('T-1')).filter((entry) => entry.type === 'sla.breached')).toEqual([]);
     } finally {
@@ -274,7 +317,11 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     await desk.waitUntilApplied(await desk.open(makeInput({ at })));
     // The append half of a send, without the job: what a producer leaves when it dies in between.
     const sequence = await desks.admin.incr(keys.sequence('T-1'));
-    await desks.admin.hset(keys.log('T-1'), String(sequence), JSON.stringify({ kind: 'event', event: { type: 'resolve', at: at + 1 } }));
+    await desks.admin.hset(
+      keys.log('T-1'),
+      String(sequence),
+      JSON.stringify({ kind: 'event', event: { type: 'resolve', at: at + 1 } }),
+    );
     await desks.admin.zadd(keys.pending, Date.now() - 10_000, 'T-1');
     expect((await desk.waitUntilApplied({ id: 'T-1', sequence }, { timeout: 10_000 })).view.stage).toBe('followUp');
   });

@@ -1,13 +1,19 @@
 /** Which drain failures are retried and which dead-letter their entry at once. */
 import { describe, expect, it } from 'vitest';
 import { builtInErrorKind, describeError } from '../../../src/adapters/bullmq/error-kind.js';
-import { ConflictError, IncompatibleStateError, InvalidConfigError, InvalidInputError } from '../../../src/process/errors.js';
+import {
+  ConflictError,
+  IncompatibleStateError,
+  InvalidConfigError,
+  InvalidInputError,
+} from '../../../src/process/errors.js';
 
 const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
 describe('builtInErrorKind', () => {
   it('retries lost connections, timeouts and conflicts', () => {
-    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']) expect(builtInErrorKind(withCode(`connect ${code}`, code))).toBe('transient');
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
+      expect(builtInErrorKind(withCode(`connect ${code}`, code))).toBe('transient');
     expect(builtInErrorKind(new Error('Connection terminated unexpectedly'))).toBe('transient'); // pg, no code
     expect(builtInErrorKind(new Error('timeout exceeded when trying to connect'))).toBe('transient'); // pg's pool
     expect(builtInErrorKind(new Error('Connection is closed.'))).toBe('transient'); // ioredis
@@ -16,12 +22,16 @@ describe('builtInErrorKind', () => {
   });
 
   it('retries the SQLSTATE classes of outages: connection, rollback, resources, locks, operator intervention, I/O', () => {
-    for (const code of ['08006', '08P01', '40001', '40P01', '53300', '55P03', '57014', '57P01', '58030']) expect(builtInErrorKind(withCode('sql', code))).toBe('transient');
+    for (const code of ['08006', '08P01', '40001', '40P01', '53300', '55P03', '57014', '57P01', '58030'])
+      expect(builtInErrorKind(withCode('sql', code))).toBe('transient');
   });
 
   it('dead-letters data errors at once: SQLSTATE classes 22 and 54, a store refusing a write, a refused state', () => {
-    for (const code of ['22P05', '22021', '22001', '22003', '54000']) expect(builtInErrorKind(withCode('sql', code))).toBe('permanent');
-    expect(builtInErrorKind(new InvalidInputError('Invalid snapshot write: state holds a NUL character'))).toBe('permanent');
+    for (const code of ['22P05', '22021', '22001', '22003', '54000'])
+      expect(builtInErrorKind(withCode('sql', code))).toBe('permanent');
+    expect(builtInErrorKind(new InvalidInputError('Invalid snapshot write: state holds a NUL character'))).toBe(
+      'permanent',
+    );
     expect(builtInErrorKind(new IncompatibleStateError('no migration'))).toBe('permanent');
   });
 
@@ -36,7 +46,9 @@ describe('builtInErrorKind', () => {
 
 describe('describeError', () => {
   it('names the error, its code and its message', () => {
-    expect(describeError(withCode('unsupported Unicode escape sequence', '22P05'))).toBe('Error 22P05: unsupported Unicode escape sequence');
+    expect(describeError(withCode('unsupported Unicode escape sequence', '22P05'))).toBe(
+      'Error 22P05: unsupported Unicode escape sequence',
+    );
     expect(describeError(new TypeError('x is undefined'))).toBe('TypeError: x is undefined');
     expect(describeError('boom')).toBe('boom');
   });

@@ -6,18 +6,27 @@ import { slaPolicy } from '../../../src/policies/sla.js';
 import { HOUR, MINUTE, T0, makeInput, makeProcess } from '../../support/fixtures.js';
 
 const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h' }], warnAt: [] }) });
-const log = (...entries: unknown[]): Map<number, string> => new Map(entries.map((entry, i) => [i + 1, typeof entry === 'string' ? entry : JSON.stringify(entry)]));
+const log = (...entries: unknown[]): Map<number, string> =>
+  new Map(entries.map((entry, i) => [i + 1, typeof entry === 'string' ? entry : JSON.stringify(entry)]));
 const open = { kind: 'open', input: makeInput() };
 const event = (body: Record<string, unknown>) => ({ kind: 'event', event: body });
-const contextOf = (state: { context: unknown } | undefined) => state?.context as { lastEventAt: number; escalation: { level: number } } | undefined;
+const contextOf = (state: { context: unknown } | undefined) =>
+  state?.context as { lastEventAt: number; escalation: { level: number } } | undefined;
 
 describe('foldLog', () => {
   it('applies the entries in sequence order, as the pure process would', () => {
-    const entries = log(open, event({ type: 'assign', agentId: 'ana', at: T0 + MINUTE }), event({ type: 'agent.reply', at: T0 + 2 * MINUTE }));
+    const entries = log(
+      open,
+      event({ type: 'assign', agentId: 'ana', at: T0 + MINUTE }),
+      event({ type: 'agent.reply', at: T0 + 2 * MINUTE }),
+    );
     const result = foldLog(process, 'T-1', undefined, null, entries, 1);
     let expected = process.start(makeInput());
     const effects = [...expected.effects];
-    for (const body of [{ type: 'assign', agentId: 'ana', at: T0 + MINUTE }, { type: 'agent.reply', at: T0 + 2 * MINUTE }] as const) {
+    for (const body of [
+      { type: 'assign', agentId: 'ana', at: T0 + MINUTE },
+      { type: 'agent.reply', at: T0 + 2 * MINUTE },
+    ] as const) {
       expected = process.send(expected.state, body);
       effects.push(...expected.effects);
     }
@@ -36,11 +45,28 @@ describe('foldLog', () => {
   });
 
   it('refuses an entry that makes the process throw an untyped error (PROCESS_FAILED), and applies the rest', () => {
-    const buggy = { ...process, send: (state: never, body: never) => ((body as { agentId?: string }).agentId === 'bug' ? (undefined as unknown as { x: number }).x : process.send(state, body)) } as typeof process;
-    const entries = log(open, event({ type: 'agent.reply', agentId: 'bug', at: T0 + 1 }), event({ type: 'agent.reply', agentId: 'ana', at: T0 + 2 }));
+    const buggy = {
+      ...process,
+      send: (state: never, body: never) =>
+        (body as { agentId?: string }).agentId === 'bug'
+          ? (undefined as unknown as { x: number }).x
+          : process.send(state, body),
+    } as typeof process;
+    const entries = log(
+      open,
+      event({ type: 'agent.reply', agentId: 'bug', at: T0 + 1 }),
+      event({ type: 'agent.reply', agentId: 'ana', at: T0 + 2 }),
+    );
     const result = foldLog(buggy, 'T-1', undefined, null, entries, 1);
     expect(result.last).toBe(3);
-    expect(result.rejected).toEqual([{ sequence: 2, payload: event({ type: 'agent.reply', agentId: 'bug', at: T0 + 1 }), code: 'PROCESS_FAILED', message: expect.stringMatching(/^The process threw TypeError: /) }]);
+    expect(result.rejected).toEqual([
+      {
+        sequence: 2,
+        payload: event({ type: 'agent.reply', agentId: 'bug', at: T0 + 1 }),
+        code: 'PROCESS_FAILED',
+        message: expect.stringMatching(/^The process threw TypeError: /),
+      },
+    ]);
     expect(contextOf(result.state)?.lastEventAt).toBe(T0 + 2);
   });
 
@@ -86,7 +112,9 @@ describe('foldLog', () => {
     const early = foldLog(process, 'T-1', base.state, base.wakeAt, log({ kind: 'tick', at: T0 + HOUR - 1 }), 1);
     expect(early).toMatchObject({ changed: false, last: 1, rejected: [], effects: [] });
     const replied = process.send(base.state, { type: 'agent.reply', at: T0 + MINUTE });
-    expect(foldLog(process, 'T-1', replied.state, replied.wakeAt, log({ kind: 'tick', at: T0 + HOUR }), 1).changed).toBe(false);
+    expect(
+      foldLog(process, 'T-1', replied.state, replied.wakeAt, log({ kind: 'tick', at: T0 + HOUR }), 1).changed,
+    ).toBe(false);
   });
 });
 

@@ -4,7 +4,14 @@
  * the request died before it opened the follow-up.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createProcess, feedbackPolicy, followUpId, inquiryMachine, memoryStore, type SnapshotStore } from '../../../src/index.js';
+import {
+  createProcess,
+  feedbackPolicy,
+  followUpId,
+  inquiryMachine,
+  memoryStore,
+  type SnapshotStore,
+} from '../../../src/index.js';
 import { createBullmqDesk, type BullmqDesk, type BullmqDeskOptions } from '../../../src/bullmq.js';
 import { HOUR, makeInput } from '../../support/fixtures.js';
 import { redisAvailability, startRedisServer, type RedisTestServer } from '../../support/redis-server.js';
@@ -21,7 +28,8 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
   for (;;) {
     const value = await read();
     if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeout} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeout} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -41,7 +49,10 @@ describeWithRedis('automatic follow-ups (BullMQ desk)', () => {
     await Promise.all(open.splice(0).map((desk) => desk.close()));
   });
 
-  function deskWith(options: Partial<BullmqDeskOptions<typeof inquiryMachine>> = {}): { desk: Desk; store: SnapshotStore } {
+  function deskWith(options: Partial<BullmqDeskOptions<typeof inquiryMachine>> = {}): {
+    desk: Desk;
+    store: SnapshotStore;
+  } {
     const store = options.store ?? memoryStore();
     const desk = createBullmqDesk({
       process,
@@ -83,9 +94,21 @@ describeWithRedis('automatic follow-ups (BullMQ desk)', () => {
     await desk.waitUntilApplied(last);
 
     const id = followUpId('T-1', late);
-    const followUp = await eventually(() => desk.get(id), (inquiry) => inquiry !== undefined);
-    expect(followUp?.view).toMatchObject({ id, stage: 'inquiry', followUpOf: 'T-1', receivedAt: late, category: 'billing' });
-    await eventually(async () => heard.length, (count) => count === 3);
+    const followUp = await eventually(
+      () => desk.get(id),
+      (inquiry) => inquiry !== undefined,
+    );
+    expect(followUp?.view).toMatchObject({
+      id,
+      stage: 'inquiry',
+      followUpOf: 'T-1',
+      receivedAt: late,
+      category: 'billing',
+    });
+    await eventually(
+      async () => heard.length,
+      (count) => count === 3,
+    );
     expect(heard).toEqual([id, id, id]);
     expect([...(await desk.logEntries(id)).values()].map((text) => JSON.parse(text).kind)).toEqual(['open']);
     expect(await desk.deadLetters()).toEqual([]);
@@ -103,13 +126,26 @@ describeWithRedis('automatic follow-ups (BullMQ desk)', () => {
     const late = at + 6 * 24 * HOUR;
     const asked = process.send(closed.state, { type: 'customer.reply', at: late });
     expect(asked.effects.map((effect) => effect.type)).toEqual(['followUp.requested']);
-    await store.create({ id: 'T-1', state: asked.state, stage: 'closed', wakeAt: null, lastEventAt: at + 2 * HOUR, effects: asked.effects });
+    await store.create({
+      id: 'T-1',
+      state: asked.state,
+      stage: 'closed',
+      wakeAt: null,
+      lastEventAt: at + 2 * HOUR,
+      effects: asked.effects,
+    });
 
     const { desk } = deskWith({ store });
     const id = followUpId('T-1', late);
-    const followUp = await eventually(() => desk.get(id), (inquiry) => inquiry !== undefined);
+    const followUp = await eventually(
+      () => desk.get(id),
+      (inquiry) => inquiry !== undefined,
+    );
     expect(followUp?.view.followUpOf).toBe('T-1');
-    await eventually(() => store.undispatched(), (entries) => entries.every((entry) => entry.snapshotId !== 'T-1'));
+    await eventually(
+      () => store.undispatched(),
+      (entries) => entries.every((entry) => entry.snapshotId !== 'T-1'),
+    );
     expect([...(await desk.logEntries(id)).values()]).toHaveLength(1);
   }, 60_000);
 });

@@ -38,7 +38,8 @@ function countingStore(): SnapshotStore & { saves: number; loads: number } {
 }
 
 /** A PostgreSQL-like refusal: what `pg` throws for a jsonb value with `\u0000` in it. */
-const untranslatable = (): Error => Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05', severity: 'ERROR' });
+const untranslatable = (): Error =>
+  Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05', severity: 'ERROR' });
 
 /** A store that refuses (with `refusal()`) every write whose JSON contains `marker`, and counts the refusals. */
 function refusingStore(marker: string, refusal: () => unknown): SnapshotStore & { refused: number } {
@@ -91,8 +92,14 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     const { desk, queueName } = deskWith();
     await desk.waitUntilApplied(await desk.open(makeInput({ at })));
     // Past send's door (an older producer): a NUL in an effect, a lone surrogate in the state.
-    const nul = await rawAppend(desk, queueName, 'T-1', { kind: 'event', event: { type: 'escalate', reason: 'a\u0000b', at: at + 1 } });
-    const surrogate = await rawAppend(desk, queueName, 'T-1', { kind: 'event', event: { type: 'resolve', resolution: 'x\ud800', at: at + 2 } });
+    const nul = await rawAppend(desk, queueName, 'T-1', {
+      kind: 'event',
+      event: { type: 'escalate', reason: 'a\u0000b', at: at + 1 },
+    });
+    const surrogate = await rawAppend(desk, queueName, 'T-1', {
+      kind: 'event',
+      event: { type: 'resolve', resolution: 'x\ud800', at: at + 2 },
+    });
     const later = await desk.send('T-1', { type: 'agent.reply', agentId: 'ana', at: at + 3 });
     const inquiry = await desk.waitUntilApplied(later, { timeout: 10_000 });
     expect(inquiry.view.stage).toBe('inquiry');
@@ -116,7 +123,11 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     const inquiry = await desk.waitUntilApplied(later, { timeout: 5_000 }); // far less than one retry's delay
     expect(inquiry.view.escalation.level).toBe(1);
     const letter = await letterOf(desk, `T-1#${poison.sequence}`);
-    expect(letter).toMatchObject({ inquiryId: 'T-1', sequence: poison.sequence, payload: { kind: 'event', event: { type: 'escalate', reason: 'POISON', at: at + 1 } } });
+    expect(letter).toMatchObject({
+      inquiryId: 'T-1',
+      sequence: poison.sequence,
+      payload: { kind: 'event', event: { type: 'escalate', reason: 'POISON', at: at + 1 } },
+    });
     expect(letter.reason.code).toBe('STORE_REFUSED');
     expect(letter.reason.message).toContain('22P05');
     expect(letter.reason.message).toContain('unsupported Unicode escape sequence');
@@ -139,11 +150,15 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     expect(inquiry.appliedSequence).toBe(last.sequence);
     expect(inquiry.view.stage).toBe('followUp');
     expect(inquiry.view.escalation.level).toBe(1); // VIP's, not POISON's
-    const escalations = (await store.journal('T-1')).filter((entry) => entry.type === 'escalated').map((entry) => (entry.effect as { reason?: string }).reason);
+    const escalations = (await store.journal('T-1'))
+      .filter((entry) => entry.type === 'escalated')
+      .map((entry) => (entry.effect as { reason?: string }).reason);
     expect(escalations).toEqual(['VIP']);
     expect((await letterOf(desk, `T-1#${poison.sequence}`)).reason.code).toBe('STORE_REFUSED');
     expect((await letterOf(desk, `T-1#${refused.sequence}`)).reason.code).toBe('EVENT_NOT_ALLOWED');
-    expect((await desk.deadLetters()).map((letter) => letter.key).sort()).toEqual([`T-1#${poison.sequence}`, `T-1#${refused.sequence}`].sort());
+    expect((await desk.deadLetters()).map((letter) => letter.key).sort()).toEqual(
+      [`T-1#${poison.sequence}`, `T-1#${refused.sequence}`].sort(),
+    );
     const effects = (await store.journal('T-1')).map((entry) => JSON.stringify(entry.effect));
     expect(new Set(effects).size).toBe(effects.length);
   });
@@ -152,7 +167,10 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     const queueName = `poison-batch-${globalThis.process.pid}-${++queueCount}`;
     const { desk: producer } = deskWith({ queueName, worker: false });
     await producer.open(makeInput({ at }));
-    const cancel = await rawAppend(producer, queueName, 'T-1', { kind: 'event', event: { type: 'cancel', reason: 'spam\u0000', at: at + 1 } });
+    const cancel = await rawAppend(producer, queueName, 'T-1', {
+      kind: 'event',
+      event: { type: 'cancel', reason: 'spam\u0000', at: at + 1 },
+    });
     const reply = await producer.send('T-1', { type: 'agent.reply', agentId: 'ana', at: at + 2 });
     const { desk, store } = deskWith({ queueName }); // one drain folds all three
     const inquiry = await desk.waitUntilApplied(reply, { timeout: 10_000 });
@@ -178,7 +196,8 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     const buggy: Process = {
       ...process,
       send: (state, event) => {
-        if ((event as { agentId?: string }).agentId === 'bug') throw new TypeError("Cannot read properties of undefined (reading 'x')");
+        if ((event as { agentId?: string }).agentId === 'bug')
+          throw new TypeError("Cannot read properties of undefined (reading 'x')");
         return process.send(state, event);
       },
     };
@@ -240,16 +259,26 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     const later = await desk.send('T-1', { type: 'agent.reply', at: at + 2 });
     expect((await desk.waitUntilApplied(later, { timeout: 10_000 })).view.escalation.level).toBe(0);
     const letter = await letterOf(desk, `T-1#${poison.sequence}`);
-    expect(letter.reason).toEqual({ code: 'STORE_REFUSED', message: expect.stringContaining('on the last attempt of its job: Error: document too large') });
+    expect(letter.reason).toEqual({
+      code: 'STORE_REFUSED',
+      message: expect.stringContaining('on the last attempt of its job: Error: document too large'),
+    });
     expect(store.refused).toBeGreaterThanOrEqual(3);
   });
 
   it('sorts errors as the worker option classifyError says', async () => {
-    const store = refusingStore('POISON', () => Object.assign(new Error('E11000-ish refusal'), { code: 'DOC_TOO_BIG' }));
+    const store = refusingStore('POISON', () =>
+      Object.assign(new Error('E11000-ish refusal'), { code: 'DOC_TOO_BIG' }),
+    );
     const { desk } = deskWith({
       store,
       retry: { attempts: 12, delay: 1_000 },
-      worker: { concurrency: 8, sweepInterval: 200, sweepGrace: 300, classifyError: (error) => ((error as { code?: unknown }).code === 'DOC_TOO_BIG' ? 'permanent' : undefined) },
+      worker: {
+        concurrency: 8,
+        sweepInterval: 200,
+        sweepGrace: 300,
+        classifyError: (error) => ((error as { code?: unknown }).code === 'DOC_TOO_BIG' ? 'permanent' : undefined),
+      },
     });
     await desk.waitUntilApplied(await desk.open(makeInput({ at })));
     const poison = await desk.send('T-1', { type: 'escalate', reason: 'POISON', at: at + 1 });
@@ -269,18 +298,38 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     const good = await desk.waitUntilApplied(await desk.open(makeInput({ at })));
     const { version, state } = (await store.load('T-1'))!; // applied above
     // A row from a machine version this process has no migration for.
-    const foreign = { ...(state as object), machine: { ...(state as { machine: object }).machine, version: 'v-from-the-future' } };
-    await store.save({ id: 'T-1', state: foreign, stage: 'inquiry', wakeAt: good.wakeAt, lastEventAt: at, effects: [], expectedVersion: version });
+    const foreign = {
+      ...(state as object),
+      machine: { ...(state as { machine: object }).machine, version: 'v-from-the-future' },
+    };
+    await store.save({
+      id: 'T-1',
+      state: foreign,
+      stage: 'inquiry',
+      wakeAt: good.wakeAt,
+      lastEventAt: at,
+      effects: [],
+      expectedVersion: version,
+    });
     const stuck = await desk.send('T-1', { type: 'agent.reply', at: at + 1 });
     const letter = await letterOf(desk, `T-1#${stuck.sequence}`);
     expect(letter.reason.code).toBe('INCOMPATIBLE_STATE');
     expect(letter.reason.message).toContain('v-from-the-future');
-    for (let i = 0; i < 100 && (await desk.logEntries('T-1')).size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 100 && (await desk.logEntries('T-1')).size > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await desk.logEntries('T-1')).toEqual(new Map()); // nothing left waiting
 
     // The operator puts the state right (a migration, a restored backup): later entries apply.
     const fixed = (await store.load('T-1'))!;
-    await store.save({ id: 'T-1', state, stage: 'inquiry', wakeAt: good.wakeAt, lastEventAt: at, effects: [], expectedVersion: fixed.version });
+    await store.save({
+      id: 'T-1',
+      state,
+      stage: 'inquiry',
+      wakeAt: good.wakeAt,
+      lastEventAt: at,
+      effects: [],
+      expectedVersion: fixed.version,
+    });
     const next = await desk.send('T-1', { type: 'agent.reply', agentId: 'ana', at: at + 2 });
     const inquiry = await desk.waitUntilApplied(next, { timeout: 10_000 });
     expect(inquiry.view.lastEventAt).toBe(at + 2);
@@ -317,23 +366,49 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     const { desk } = deskWith({ process: hasty, store, retry: { attempts: 2, delay: 20 } });
     const opened = await desk.waitUntilApplied(await desk.open(makeInput({ at: Date.now() })));
     const { version, state } = (await store.load('T-1'))!; // applied above
-    const foreign = { ...(state as object), machine: { ...(state as { machine: object }).machine, version: 'v-from-the-future' } };
-    await store.save({ id: 'T-1', state: foreign, stage: 'inquiry', wakeAt: opened.wakeAt, lastEventAt: opened.view.lastEventAt, effects: [], expectedVersion: version });
+    const foreign = {
+      ...(state as object),
+      machine: { ...(state as { machine: object }).machine, version: 'v-from-the-future' },
+    };
+    await store.save({
+      id: 'T-1',
+      state: foreign,
+      stage: 'inquiry',
+      wakeAt: opened.wakeAt,
+      lastEventAt: opened.view.lastEventAt,
+      effects: [],
+      expectedVersion: version,
+    });
     const letter = await letterOf(desk, 'T-1#2');
-    expect(letter).toMatchObject({ payload: { kind: 'tick', at: opened.wakeAt }, reason: { code: 'INCOMPATIBLE_STATE' } });
+    expect(letter).toMatchObject({
+      payload: { kind: 'tick', at: opened.wakeAt },
+      reason: { code: 'INCOMPATIBLE_STATE' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 300)); // the last attempt's trim
     const loads = store.loads;
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // five sweeps, each re-adding the wake-up
     expect(store.loads - loads).toBeLessThan(25); // a wake-up and a drain per sweep (about 6), not a loop (about 60)
     expect(await desk.deadLetters()).toHaveLength(1);
     expect(await desk.logEntries('T-1')).toEqual(new Map());
-    expect(await desks.admin.get(runnerKeys('serviceflow', (desk.queue as { name: string }).name).sequence('T-1'))).toBe('2');
+    expect(
+      await desks.admin.get(runnerKeys('serviceflow', (desk.queue as { name: string }).name).sequence('T-1')),
+    ).toBe('2');
   });
 
   it('re-drives a dead letter once its cause is fixed: appended again at the end of the log, applied, and off the list', async () => {
     let refusing = true;
     const store = refusingStore('POISON', untranslatable);
-    const fixable: SnapshotStore = { ...store, save: async (write) => (refusing ? store.save(write) : store.save({ ...write, state: JSON.parse(JSON.stringify(write.state).replaceAll('POISON', 'P0ISON')) as unknown, effects: JSON.parse(JSON.stringify(write.effects).replaceAll('POISON', 'P0ISON')) as unknown[] })) };
+    const fixable: SnapshotStore = {
+      ...store,
+      save: async (write) =>
+        refusing
+          ? store.save(write)
+          : store.save({
+              ...write,
+              state: JSON.parse(JSON.stringify(write.state).replaceAll('POISON', 'P0ISON')) as unknown,
+              effects: JSON.parse(JSON.stringify(write.effects).replaceAll('POISON', 'P0ISON')) as unknown[],
+            }),
+    };
     const { desk } = deskWith({ store: fixable });
     await desk.waitUntilApplied(await desk.open(makeInput({ at })));
     const poison = await desk.send('T-1', { type: 'escalate', reason: 'POISON', at: at + 1 });
@@ -379,7 +454,10 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     try {
       const garbage = await queue.add('drain', { kind: 'drain' });
       await letterOf(desk, `job:${garbage.id}`);
-      await expect(desk.redrive(`job:${garbage.id}`)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('no log entry to re-drive') });
+      await expect(desk.redrive(`job:${garbage.id}`)).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('no log entry to re-drive'),
+      });
     } finally {
       await queue.close();
     }

@@ -4,7 +4,11 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { createBullmqDesk, type BullmqDesk, type BullmqDeskOptions } from '../../../../src/adapters/bullmq/createBullmqDesk.js';
+import {
+  createBullmqDesk,
+  type BullmqDesk,
+  type BullmqDeskOptions,
+} from '../../../../src/adapters/bullmq/createBullmqDesk.js';
 import type { inquiryMachine } from '../../../../src/machines/inquiry.js';
 import { memoryStore } from '../../../../src/stores/memory.js';
 import type { SnapshotStore } from '../../../../src/stores/store.js';
@@ -20,7 +24,11 @@ export interface DesksOnRedis {
   deskWith(options?: Partial<Options>): { desk: Desk; store: SnapshotStore; queueName: string };
 }
 
-export function desksOnRedis(availability: RedisAvailability, name: string, defaults: Pick<Options, 'process'> & Partial<Options>): DesksOnRedis {
+export function desksOnRedis(
+  availability: RedisAvailability,
+  name: string,
+  defaults: Pick<Options, 'process'> & Partial<Options>,
+): DesksOnRedis {
   let server: RedisTestServer;
   let admin: Redis;
   let queueCount = 0;

@@ -49,7 +49,14 @@ export function referenceFold(process: Process, inquiryId: string, log: Readonly
         refused.push(sequence);
         continue;
       }
-      checkSnapshotWrite({ id: inquiryId, state: step.state, stage: 'any', wakeAt: null, lastEventAt: 0, effects: step.effects });
+      checkSnapshotWrite({
+        id: inquiryId,
+        state: step.state,
+        stage: 'any',
+        wakeAt: null,
+        lastEventAt: 0,
+        effects: step.effects,
+      });
       state = step.state;
       effects.push(...step.effects);
     } catch {

@@ -20,12 +20,20 @@ export function reliabilityProcess() {
       levels: [{ name: 'agent' }, { name: 'specialist' }, { name: 'manager' }],
       rules: [{ on: 'sla.breached', escalateTo: '+1' }],
     }),
-    feedback: feedbackPolicy({ survey: 'csat', sendAfter: 300, reminders: { count: 1, every: 300 }, expireAfter: 800, reopenWindow: 1_000, autoCloseAfter: 1_200 }),
+    feedback: feedbackPolicy({
+      survey: 'csat',
+      sendAfter: 300,
+      reminders: { count: 1, every: 300 },
+      expireAfter: 800,
+      reopenWindow: 1_000,
+      autoCloseAfter: 1_200,
+    }),
   });
   return {
     ...process,
     send: ((state, event) => {
-      if ((event as { agentId?: unknown }).agentId === BUGGY_AGENT) throw new TypeError("Cannot read properties of undefined (reading 'shift')");
+      if ((event as { agentId?: unknown }).agentId === BUGGY_AGENT)
+        throw new TypeError("Cannot read properties of undefined (reading 'shift')");
       return process.send(state, event);
     }) satisfies typeof process.send,
   };

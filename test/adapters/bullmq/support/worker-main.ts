@@ -24,7 +24,14 @@ const desk = createBullmqDesk({
   queueName: config.queueName,
   archive: true,
   outbox: { interval: 1_000 },
-  worker: { concurrency: config.concurrency, lockDuration: 3_000, stalledInterval: 1_000, maxStalledCount: 20, sweepInterval: 1_000, sweepGrace: 2_000 },
+  worker: {
+    concurrency: config.concurrency,
+    lockDuration: 3_000,
+    stalledInterval: 1_000,
+    maxStalledCount: 20,
+    sweepInterval: 1_000,
+    sweepGrace: 2_000,
+  },
 });
 let errors = 0;
 desk.on('error', (error) => {
@@ -32,6 +39,10 @@ desk.on('error', (error) => {
   if (errors++ < 3) process.send?.({ type: 'error', message: String(error) });
 });
 process.on('message', (message: { type?: string }) => {
-  if (message.type === 'stop') void desk.close().then(() => pool.end()).then(() => process.exit(0));
+  if (message.type === 'stop')
+    void desk
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0));
 });
 process.send?.({ type: 'ready' });
