@@ -14,7 +14,7 @@ import type { Outbox } from '../../desk/outbox.js';
 import { appliedSequenceOf, toSnapshotWrite } from '../../desk/snapshot.js';
 import { snapshotCache, type CachedSnapshot } from '../../desk/snapshot-cache.js';
 import { describeError, type ErrorKind } from './error-kind.js';
-import { foldLog, type FoldResult, type RejectedEntry } from './fold.js';
+import { applyEntries, type AppliedEntries, type RejectedEntry } from './apply-entries.js';
 import type { DrainRead, InquiryLog, LogEntries } from './inquiry-log.js';
 import { RunnerJobData } from './payloads.js';
 
@@ -64,7 +64,7 @@ const isConflict = (error: unknown): boolean => error instanceof ServiceFlowErro
  * job is used up) needs a job; a deadline moved later — what most events do — rides on the job
  * already scheduled.
  */
-function needsWakeJob(loadedWakeAt: number | null | undefined, wakeAt: number | null, result: FoldResult): boolean {
+function needsWakeJob(loadedWakeAt: number | null | undefined, wakeAt: number | null, result: AppliedEntries): boolean {
   if (wakeAt === null) return false;
   return (
     result.created || result.ticked || loadedWakeAt === undefined || loadedWakeAt === null || wakeAt < loadedWakeAt
@@ -242,7 +242,7 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
       });
     }
     await recordRejections(inquiryId, rejected);
-    inBackground(log.settle(inquiryId, last), inquiryId);
+    log.settleLater(inquiryId, last);
   }
 
   /**
@@ -281,7 +281,7 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
       const text = entries.get(sequence);
       if (text === undefined) break;
       if (skip.has(sequence)) continue;
-      const result = foldLog(
+      const result = applyEntries(
         process,
         inquiryId,
         base?.state,
@@ -326,7 +326,7 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
       }
     }
     if (base !== undefined) inBackground(scheduleWake(inquiryId, base.wakeAt), inquiryId);
-    inBackground(log.settle(inquiryId, last), inquiryId);
+    log.settleLater(inquiryId, last);
     return true;
   }
 
@@ -342,16 +342,24 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
         // Nothing to apply: a duplicate or retried job. The attempt before it may have died
         // between its save and its wake-up job, so make sure of the wake-up (de-duplicated).
         await scheduleWake(inquiryId, loaded.wakeAt);
-        inBackground(log.settle(inquiryId, loaded.from - 1), inquiryId);
+        log.settleLater(inquiryId, loaded.from - 1);
         return;
       }
       const { current, from } = loaded;
-      const result = foldLog(process, inquiryId, current?.state, current?.wakeAt ?? null, entries, from, deadLettered);
+      const result = applyEntries(
+        process,
+        inquiryId,
+        current?.state,
+        current?.wakeAt ?? null,
+        entries,
+        from,
+        deadLettered,
+      );
 
       if (result.last < from) {
         // Nothing to apply (the cached state's next entry was trimmed meanwhile, or an empty log).
         if (current !== undefined) await scheduleWake(inquiryId, current.wakeAt);
-        inBackground(log.settle(inquiryId, from - 1), inquiryId);
+        log.settleLater(inquiryId, from - 1);
         return;
       }
 
@@ -368,7 +376,7 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
 
       if (result.state === undefined) {
         // No snapshot and no open entry among these: they were all refused.
-        inBackground(log.settle(inquiryId, result.last), inquiryId);
+        log.settleLater(inquiryId, result.last);
         return;
       }
 
@@ -393,7 +401,7 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
       cache.set(inquiryId, { version: saved.version, state: result.state, wakeAt, appliedSequence: result.last });
       if (needsWakeJob(current?.wakeAt, wakeAt, result)) inBackground(scheduleWake(inquiryId, wakeAt), inquiryId);
       await outbox.dispatch(toEntries(inquiryId, saved.version, result.effects));
-      inBackground(log.settle(inquiryId, result.last), inquiryId);
+      log.settleLater(inquiryId, result.last);
       return;
     }
     // Lost the race to save too often in a row: a follow-up job (de-duplicated) tries again.
