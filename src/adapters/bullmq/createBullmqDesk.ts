@@ -20,7 +20,13 @@ import { inquiryLog, type InquiryLog } from './inquiry-log.js';
 import { toInquiry, waitUntilApplied } from './inquiry-reads.js';
 import { runnerKeys } from './keys.js';
 import { Membership } from './membership.js';
-import { partitionCount, retryJobOptions, type BullmqDeskOptions, type BullmqWorkerOptions } from './options.js';
+import {
+  heartbeatInterval,
+  partitionCount,
+  retryJobOptions,
+  type BullmqDeskOptions,
+  type BullmqWorkerOptions,
+} from './options.js';
 import { ownedPartitions } from './partitions.js';
 import { Submissions } from './submissions.js';
 import { Sweeper } from './sweeper.js';
@@ -102,6 +108,7 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(
   const { process, store } = options;
   const jobOptions = retryJobOptions(options.retry); // checked before any connection opens
   const partitions = partitionCount(options.partitions);
+  if (options.worker !== false) heartbeatInterval(options.worker ?? {});
   const queueName = options.queueName ?? 'serviceflow';
   const prefix = options.prefix ?? 'serviceflow';
   const clock = options.clock ?? systemClock;
@@ -234,7 +241,7 @@ function startWorkerHalf(parts: {
     redis,
     membersKey,
     workerId,
-    worker.heartbeatInterval ?? 2_000,
+    heartbeatInterval(worker),
     (members) => workers.assign(ownedPartitions(members, workerId, partitions)),
     (error) => bus.reportError(error, { operation: 'schedule' }),
   );

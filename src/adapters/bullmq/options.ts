@@ -166,6 +166,18 @@ export function partitionCount(partitions: number | undefined): number {
   return count;
 }
 
+/** The heartbeat interval of the worker options, checked (a positive integer of ms, default 2 000). */
+export function heartbeatInterval(worker: BullmqWorkerOptions): number {
+  const interval = worker.heartbeatInterval ?? 2_000;
+  if (!Number.isSafeInteger(interval) || interval < 1) {
+    throw new InvalidConfigError(
+      `Invalid worker.heartbeatInterval ${abbreviate(interval)}: expected milliseconds (an integer >= 1)`,
+      { path: ['worker', 'heartbeatInterval'], received: interval, expected: 'an integer >= 1' },
+    );
+  }
+  return interval;
+}
+
 /** BullMQ options of the desk's jobs, from the retry options (checked before any connection opens). */
 export function retryJobOptions(retry: BullmqRetryOptions = {}): JobsOptions {
   const attempts = retry.attempts ?? 12;
