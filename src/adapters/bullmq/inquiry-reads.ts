@@ -3,7 +3,7 @@
  * until an entry submitted to the log is applied (or refused).
  */
 import type { AnyServiceMachine, ServiceProcess } from '../../process/createProcess.js';
-import { abbreviate, InvalidInputError } from '../../process/errors.js';
+import { abbreviate, InvalidInputError } from '../../errors.js';
 import type { PersistedState } from '../../schemas/state.js';
 import type { SnapshotStore, StoredSnapshot } from '../../stores/store.js';
 import { appliedSequenceOf } from '../../desk/snapshot.js';

@@ -5,7 +5,7 @@
 import type { JobsOptions } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { AnyServiceMachine, ServiceProcess } from '../../process/createProcess.js';
-import { abbreviate, InvalidConfigError } from '../../process/errors.js';
+import { abbreviate, InvalidConfigError } from '../../errors.js';
 import type { SnapshotStore } from '../../stores/store.js';
 import type { DeskClock } from '../../desk/clock.js';
 import type { FollowUpOptions } from '../../desk/follow-ups.js';

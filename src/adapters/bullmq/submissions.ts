@@ -10,7 +10,7 @@ import type {
   ProcessStep,
   ServiceProcess,
 } from '../../process/createProcess.js';
-import { abbreviate, describeZodError, InvalidEventError, InvalidInputError } from '../../process/errors.js';
+import { abbreviate, describeZodError, InvalidEventError, InvalidInputError } from '../../errors.js';
 import type { SendOptions, Submitted } from './bullmq-desk.js';
 import type { DeskJobs } from './desk-jobs.js';
 import type { InquiryLog, LogAppend } from './inquiry-log.js';

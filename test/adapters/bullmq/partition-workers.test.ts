@@ -4,9 +4,7 @@
  * leaves hands its partitions to the one left.
  */
 import { describe, expect, it } from 'vitest';
-import { slaPolicy } from '../../../src/policies/sla.js';
-import { memoryStore } from '../../../src/stores/memory.js';
-import type { SnapshotStore } from '../../../src/stores/store.js';
+import { memoryStore, slaPolicy, type SnapshotStore } from 'serviceflow';
 import { makeInput, makeProcess } from '../../support/fixtures.js';
 import { redisAvailability } from '../../support/redis-server.js';
 import { desksOnRedis, type Desk } from './support/desks-on-redis.js';

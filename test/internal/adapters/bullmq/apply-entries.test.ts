@@ -1,9 +1,9 @@
 /** Applying an inquiry's log entries, without Redis: the pure part of a drain. */
 import { describe, expect, it } from 'vitest';
-import { applyEntries } from '../../../src/adapters/bullmq/apply-entries.js';
-import { drainDeduplicationId, jobIdPart, wakeJobId } from '../../../src/adapters/bullmq/keys.js';
-import { slaPolicy } from '../../../src/policies/sla.js';
-import { HOUR, MINUTE, T0, makeInput, makeProcess } from '../../support/fixtures.js';
+import { applyEntries } from '../../../../src/adapters/bullmq/apply-entries.js';
+import { drainDeduplicationId, jobIdPart, wakeJobId } from '../../../../src/adapters/bullmq/keys.js';
+import { slaPolicy } from 'serviceflow';
+import { HOUR, MINUTE, T0, makeInput, makeProcess } from '../../../support/fixtures.js';
 
 const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h' }], warnAt: [] }) });
 const log = (...entries: unknown[]): Map<number, string> =>

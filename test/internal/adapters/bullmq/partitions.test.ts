@@ -1,7 +1,7 @@
 /** How inquiries spread over partitions and partitions over live workers, without Redis. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ownedPartitions, partitionOf, partitionQueueName } from '../../../src/adapters/bullmq/partitions.js';
+import { ownedPartitions, partitionOf, partitionQueueName } from '../../../../src/adapters/bullmq/partitions.js';
 
 describe('partitionOf', () => {
   it('gives an inquiry the same partition in every process and release (FNV-1a of its id)', () => {
