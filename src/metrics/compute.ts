@@ -4,7 +4,7 @@
  * `docs/metrics.md`; the TSDoc below summarises them.
  */
 import { alwaysOpenCalendar, type BusinessCalendar } from '../policies/calendar.js';
-import { abbreviate, InvalidInputError, ServiceFlowError } from '../process/errors.js';
+import { abbreviate, InvalidInputError, ServiceFlowError } from '../errors.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';
 import { InquiryFigures } from './inquiry-figures.js';
 import type { MetricsContactView, MetricsInquiryView, MetricsOptions, ServiceMetrics } from './service-metrics.js';

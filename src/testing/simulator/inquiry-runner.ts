@@ -5,8 +5,9 @@
  * only the open ones.
  */
 import type { InquiryMachine } from '../../machines/inquiry.js';
-import { trustedSender, trustedStarter, type ServiceProcess } from '../../process/createProcess.js';
-import { ServiceFlowError } from '../../process/errors.js';
+import { trustedSender, trustedStarter } from '../../engine/trusted.js';
+import { ServiceFlowError } from '../../errors.js';
+import type { ServiceProcess } from '../../process/createProcess.js';
 import type { InquiryEffect } from '../../schemas/effects.js';
 import type { InquiryEventInit } from '../../schemas/inquiry.js';
 import type { AgentPool } from './agent-pool.js';
