@@ -324,8 +324,8 @@ function metricsOf(views: readonly MetricsInquiryView[], options: MetricsOptions
   const { shared, unlinked } = sharedContacts(views, contactViews, calendar);
   const segments: Segments = { overall: emptySegment(), byChannel: new Breakdown(), byPriority: new Breakdown() };
 
-  // One pass adds each inquiry to its three segments: walking the views once per segment (11 times
-  // with every channel and priority) cost more than measuring them.
+  // One pass adds each inquiry to its three segments, rather than one walk over the views per
+  // segment (eleven walks with every channel and priority).
   const figures = new InquiryFigures();
   for (const view of views) {
     const channelSegment = segments.byChannel.of(view.channel);

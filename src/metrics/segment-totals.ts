@@ -241,7 +241,7 @@ export class Breakdown<K extends string> {
 
   /** The segment of `key` if it was ever used. */
   find(key: K): SegmentTotals | undefined {
-    // A plain loop: `indexOf` is a call into the runtime per lookup, `===` is inlined.
+    // A plain loop rather than `indexOf`, which leaves the compiled code for every lookup (bench/README.md).
     for (let index = 0; index < this.keys.length; index++) if (this.keys[index] === key) return this.segments[index];
     return undefined;
   }
