@@ -3,7 +3,7 @@ import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { contactActionNames, contactMachine } from '../../src/machines/contact.js';
 import { serviceActions, serviceGuards } from '../../src/machines/actions.js';
-import { defaultPolicies } from '../../src/machines/policies.js';
+import { defaultPolicies } from '../../src/policies/service-policies.js';
 import { createProcess } from '../../src/process/createProcess.js';
 import { ServiceFlowError } from '../../src/errors.js';
 import type { ContactEffect } from '../../src/schemas/contact-effects.js';

@@ -2,7 +2,7 @@ import { assign, createMachine, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { serviceActions, serviceGuards } from '../../src/machines/actions.js';
 import { inquiryMachine, parseInquiryInput } from '../../src/machines/inquiry.js';
-import { defaultPolicies } from '../../src/machines/policies.js';
+import { defaultPolicies } from '../../src/policies/service-policies.js';
 import { InquiryEvent, InquiryInput } from '../../src/schemas/inquiry.js';
 import { InquiryContext } from '../../src/schemas/state.js';
 import { receivedContext } from '../../src/machines/steps.js';
