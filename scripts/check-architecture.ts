@@ -36,7 +36,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['stores', 'desk', 'metrics'],
   ['testing', 'planning', 'adapters', 'cli'],
   // The entry files: the only places that decide what is public.
-  ['index.ts', 'testing.ts', 'planning.ts', 'postgres.ts', 'bullmq.ts', 'cli.ts'],
+  ['index.ts', 'stores.ts', 'testing.ts', 'planning.ts', 'postgres.ts', 'bullmq.ts', 'cli.ts'],
 ];
 
 /**

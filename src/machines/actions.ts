@@ -113,7 +113,7 @@ export function serviceStepOf(action: unknown): ServiceStepRunner | undefined {
  * It is written as a built-in action (an action function with `resolve`), the protocol XState's
  * own `assign` and `enqueueActions` use, because a step is one context update plus a few emits:
  * going through `enqueueActions` + `assign` rebuilt the whole snapshot (state value, tag set) for
- * every action and made a step cost three times as much. The update keeps the snapshot's state
+ * every action and made each step much slower (bench/README.md). The update keeps the snapshot's state
  * nodes, so a shallow copy with the new context is exact; XState rebuilds the snapshot itself when
  * a transition changes state nodes. The test suite runs the machine through XState's public
  * `createActor` and `transition()` to keep this honest across XState releases.
@@ -276,9 +276,13 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
      * records nothing of the message (it belongs to the follow-up); time moves as on a `tick`.
      */
     requestFollowUp: action((ctx, event, env) => {
-      // Only the follow-up stage's customer.reply and reopen transitions name this action.
-      if (!asksForFollowUp(event))
-        throw new TypeError(`serviceflow: requestFollowUp runs on customer.reply or reopen, not '${event.type}'`);
+      // The built-in machine names it only on customer.reply and reopen; a custom machine may not.
+      if (!asksForFollowUp(event)) {
+        throw new InvalidConfigError(
+          `serviceflow action 'requestFollowUp' runs on customer.reply or reopen, received '${event.type}': name it only on those events`,
+          { path: ['type'], received: event.type, expected: 'customer.reply | reopen' },
+        );
+      }
       env.emit(followUpRequest(ctx, event));
       return ctx;
     }),
