@@ -677,7 +677,7 @@ function runSimulation(config: SimulationConfig, process: InquiryProcess): Simul
     if (h.kind === Kind.AgentWake) {
       const agent = h.agent;
       if (agent === null) return;
-      if (agent.wakeAt === at) agent.wakeAt = -1;
+      if (agent.wakeAt === at) agent.wakeAt = Number.NEGATIVE_INFINITY;
       if (onShift(agent, at)) pullWork(agent, at);
       return;
     }
