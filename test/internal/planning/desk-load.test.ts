@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { meanOf, shareBelow } from '../../src/planning/desk-load.js';
+import { meanOf, shareBelow } from '../../../src/planning/desk-load.js';
 import { DurationDistribution } from 'serviceflow/testing';
-import { durationSampler } from '../../src/testing/distribution.js';
-import { seededRandom } from '../../src/testing/random.js';
+import { durationSampler } from '../../../src/testing/distribution.js';
+import { seededRandom } from '../../../src/testing/random.js';
 
 /** The mean and the share below a limit of many seeded draws of the simulator's own sampler. */
 function sampled(input: Parameters<typeof DurationDistribution.parse>[0], limit: number) {
