@@ -4,7 +4,7 @@
  * steps could have made. Anything else would be silently repaired by XState (an unknown value
  * becomes the initial state) or would leave a deadline that no tick ever moves.
  */
-import type { ServicePolicies } from '../machines/policies.js';
+import type { ServicePolicies } from '../policies/service-policies.js';
 import { slaMetrics } from '../policies/sla-clocks.js';
 import type { InquiryContext } from '../schemas/state.js';
 import { abbreviate } from '../errors.js';
@@ -108,6 +108,30 @@ export function stateValueProblem(root: unknown, value: unknown): StateProblem |
   const node = root as NodeLike;
   if (node.type !== 'compound' && node.type !== 'parallel') return undefined;
   return valueProblem(node, value, ['value']);
+}
+
+/**
+ * The active state nodes of a state value of the machine whose root node is `root`: the root and
+ * every state the value names, down to its atomic states (every region of a parallel state).
+ */
+export function activeNodesOf(root: unknown, value: unknown): unknown[] {
+  const nodes: unknown[] = [root];
+  const walk = (node: NodeLike, inner: unknown): void => {
+    if (typeof inner === 'string') {
+      const child = node.states[inner];
+      if (child !== undefined) nodes.push(child);
+      return;
+    }
+    if (!isRecord(inner)) return;
+    for (const key of Object.keys(inner)) {
+      const child = node.states[key];
+      if (child === undefined) continue;
+      nodes.push(child);
+      walk(child, inner[key]);
+    }
+  };
+  walk(root as NodeLike, value);
+  return nodes;
 }
 
 const actionName = (action: unknown): string | undefined =>
