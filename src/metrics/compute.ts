@@ -5,252 +5,33 @@
  */
 import { alwaysOpenCalendar, type BusinessCalendar } from '../policies/calendar.js';
 import { abbreviate, InvalidInputError, ServiceFlowError } from '../errors.js';
-import type { ContactView } from '../process/contact-view.js';
-import type { InquiryView } from '../process/view.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';
-import type { SlaMetric } from '../schemas/state.js';
 import { InquiryFigures } from './inquiry-figures.js';
+import type { MetricsContactView, MetricsInquiryView, MetricsOptions, ServiceMetrics } from './service-metrics.js';
 import {
   addCancelledInquiry,
   addContactView,
   addHandledContact,
   addInquiry,
   Breakdown,
-  emptyShare,
-  shareKpis,
+  emptySegment,
+  segmentKpis,
   type FirstContactOutcome,
-  type ShareTotals,
-} from './share.js';
-import type { DurationStats } from './stats.js';
-import { customerKpis, parseRepeatWindow, type CustomerKpis } from './customers.js';
-import type { DurationInput } from '../schemas/time.js';
+  type SegmentTotals,
+} from './segment-totals.js';
+import { customerKpis, parseRepeatWindow } from './customers.js';
 
-/**
- * What {@link computeMetrics} reads of an inquiry view. Any `InquiryView` fits; so does the view
- * of a custom service machine, whose stages may be named differently.
- *
- * @example
- * ```ts
- * import type { InquiryView, MetricsInquiryView } from 'serviceflow';
- * declare const view: InquiryView;
- * const measured: MetricsInquiryView = view;
- * ```
- */
-export type MetricsInquiryView = Pick<
-  InquiryView,
-  | 'id'
-  | 'channel'
-  | 'priority'
-  | 'escalation'
-  | 'sla'
-  | 'slaHistory'
-  | 'feedback'
-  | 'contacts'
-  | 'receivedAt'
-  | 'firstRespondedAt'
-  | 'resolvedAt'
-  | 'cancelledAt'
-  | 'reopenCount'
-> & {
-  readonly stage: string;
-  /** Read by the customer-level figures; views without it are left out of them. */
-  readonly customer?: { readonly id: string };
-  readonly followUpOf?: string;
-};
-
-/**
- * What {@link computeMetrics} reads of a contact view. Any `ContactView` fits.
- *
- * @example
- * ```ts
- * import type { ContactView, MetricsContactView } from 'serviceflow';
- * declare const view: ContactView;
- * const measured: MetricsContactView = view;
- * ```
- */
-export type MetricsContactView = Pick<
-  ContactView,
-  | 'id'
-  | 'inquiryId'
-  | 'channel'
-  | 'stage'
-  | 'outcome'
-  | 'resolved'
-  | 'handleMs'
-  | 'connectedAt'
-  | 'completedAt'
-  | 'lastEventAt'
->;
-
-/**
- * Options of {@link computeMetrics}.
- *
- * @example
- * ```ts
- * import { businessCalendar, type ContactView, type MetricsOptions } from 'serviceflow';
- * declare const contacts: ContactView[];
- * const options: MetricsOptions = { contacts, calendar: businessCalendar({ timezone: 'Europe/Paris' }) };
- * ```
- */
-export interface MetricsOptions {
-  /**
-   * Contact views: completed contacts add to (and, for the same contact id, take precedence over)
-   * the contacts the inquiries recorded, for average handle time and first-contact resolution;
-   * the `contacts` section counts them all.
-   */
-  readonly contacts?: readonly MetricsContactView[];
-  /**
-   * The calendar the business-time twins are measured on (use the one your SLA policy uses).
-   * Default: 24×7, so the twins equal the calendar-time figures.
-   */
-  readonly calendar?: BusinessCalendar;
-  /**
-   * How soon after a resolution another inquiry of the same customer counts as a repeat contact
-   * (`repeatContactRate`): ms or a duration string. Default `'7d'`.
-   */
-  readonly repeatWindow?: DurationInput;
-}
-
-/**
- * SLA attainment of one metric: decided clocks only (`met` or `breached`).
- *
- * @example
- * ```ts
- * import { computeMetrics, type InquiryView, type SlaAttainment } from 'serviceflow';
- * declare const views: InquiryView[];
- * const firstResponse: SlaAttainment = computeMetrics(views).slaAttainment.firstResponse; // { met, breached, rate }
- * ```
- */
-export interface SlaAttainment {
-  /** Clocks met in time. */
-  readonly met: number;
-  /** Clocks that breached (whether or not completed late). */
-  readonly breached: number;
-  /** `met / (met + breached)`, or `null` when no clock was decided. */
-  readonly rate: number | null;
-}
-
-/**
- * The four durations, measured one way (calendar or business time).
- *
- * @example
- * ```ts
- * import { computeMetrics, type InquiryView, type ServiceDurations } from 'serviceflow';
- * declare const views: InquiryView[];
- * const business: ServiceDurations = computeMetrics(views).business;
- * ```
- */
-export interface ServiceDurations {
-  /** Received → first agent reply. */
-  readonly firstResponseTime: DurationStats;
-  /** Each unanswered customer reply → the agent reply that answered it (from the next-response SLA clocks). */
-  readonly nextResponseTime: DurationStats;
-  /** Received → resolved (the latest resolution of a reopened inquiry). */
-  readonly resolutionTime: DurationStats;
-  /** Per agent-handled contact: talk + hold + wrap-up. */
-  readonly averageHandleTime: DurationStats;
-}
-
-/**
- * Open inquiries per stage.
- *
- * @example
- * ```ts
- * import { computeMetrics, type Backlog, type InquiryView } from 'serviceflow';
- * declare const views: InquiryView[];
- * const backlog: Backlog = computeMetrics(views).backlog;
- * backlog.byStage.resolution; // open inquiries being worked
- * ```
- */
-export interface Backlog {
-  /** Inquiries neither closed nor cancelled. */
-  readonly total: number;
-  /** Open inquiries not currently resolved (what still needs work). */
-  readonly unresolved: number;
-  /** Open inquiries per stage; the built-in open stages are always present. */
-  readonly byStage: Readonly<Record<string, number>>;
-}
-
-/**
- * Contact volumes and rates (from contact views; zero without them).
- *
- * @example
- * ```ts
- * import { computeMetrics, type ContactKpis, type ContactView } from 'serviceflow';
- * declare const contacts: ContactView[];
- * const { abandonmentRate }: ContactKpis = computeMetrics([], { contacts }).contacts;
- * ```
- */
-export interface ContactKpis {
-  readonly total: number;
-  readonly handled: number;
-  readonly selfService: number;
-  readonly abandoned: number;
-  /** `abandoned / (handled + selfService + abandoned)`, or `null` when no contact finished. */
-  readonly abandonmentRate: number | null;
-  /** `selfService / (handled + selfService + abandoned)`: the deflection rate, or `null`. */
-  readonly selfServiceRate: number | null;
-}
-
-/**
- * The KPIs of one set of inquiries (the whole set, or one channel's or priority's share).
- *
- * @example
- * ```ts
- * import { computeMetrics, type InquiryView, type ServiceKpis } from 'serviceflow';
- * declare const views: InquiryView[];
- * const urgent: ServiceKpis | undefined = computeMetrics(views).byPriority.urgent;
- * ```
- */
-export interface ServiceKpis extends ServiceDurations {
-  /** The same four durations in business time, on `options.calendar`. */
-  readonly business: ServiceDurations;
-  /** Resolved inquiries (with contacts) whose only contact resolved them, never reopened. 0–1 or `null`. */
-  readonly firstContactResolutionRate: number | null;
-  readonly slaAttainment: Readonly<Record<SlaMetric, SlaAttainment>>;
-  /** Inquiries escalated at least once (by hand or by a rule). 0–1 or `null`. */
-  readonly escalationRate: number | null;
-  /** Inquiries reopened at least once among those ever resolved. 0–1 or `null`. */
-  readonly reopenRate: number | null;
-  /** Satisfied (CSAT 4–5) among CSAT responses, the latest per inquiry. 0–1 or `null`. */
-  readonly csat: number | null;
-  /** Mean CES score (1–7, lower is less effort), the latest per inquiry, or `null`. */
-  readonly ces: number | null;
-  /** % promoters (9–10) − % detractors (0–6) among NPS responses, the latest per inquiry: −100…100 or `null`. */
-  readonly nps: number | null;
-  readonly backlog: Backlog;
-  /** How many samples the rates rest on. */
-  readonly counts: {
-    /** Inquiry views given, cancelled ones included. */
-    readonly inquiries: number;
-    /** Cancelled inquiries: counted here and left out of every other figure. */
-    readonly cancelled: number;
-    /** Inquiries currently resolved. */
-    readonly resolved: number;
-    readonly responses: { readonly csat: number; readonly nps: number; readonly ces: number };
-  };
-  readonly contacts: ContactKpis;
-}
-
-/**
- * {@link ServiceKpis} for the whole set, plus the same KPIs per channel and per priority.
- *
- * @example
- * ```ts
- * import { computeMetrics, type InquiryView, type ServiceMetrics } from 'serviceflow';
- * declare const views: InquiryView[];
- * const metrics: ServiceMetrics = computeMetrics(views);
- * ```
- */
-export interface ServiceMetrics extends ServiceKpis, CustomerKpis {
-  /**
-   * Per channel present. Inquiry figures follow the inquiry's channel; handle time and contact
-   * figures follow the contact's own channel.
-   */
-  readonly byChannel: Readonly<Partial<Record<Channel, ServiceKpis>>>;
-  /** Per priority present; contacts count under the priority of their inquiry. */
-  readonly byPriority: Readonly<Partial<Record<Priority, ServiceKpis>>>;
-}
+export type {
+  Backlog,
+  ContactKpis,
+  MetricsContactView,
+  MetricsInquiryView,
+  MetricsOptions,
+  ServiceDurations,
+  ServiceKpis,
+  ServiceMetrics,
+  SlaAttainment,
+} from './service-metrics.js';
 
 /**
  * A completed contact, from a contact view or from an inquiry's record of it, with its handle
@@ -283,9 +64,9 @@ interface SharedInquiry {
   readonly completed: CompletedContact[];
 }
 
-/** The shares every inquiry and contact is added to. */
-interface Shares {
-  readonly overall: ShareTotals;
+/** The segments every inquiry and contact is added to. */
+interface Segments {
+  readonly overall: SegmentTotals;
   readonly byChannel: Breakdown<Channel>;
   readonly byPriority: Breakdown<Priority>;
 }
@@ -392,10 +173,10 @@ function sharedContacts(
   return { shared, unlinked };
 }
 
-/** Counts a completed contact: in its own channel's share, and its handle time when an agent handled it. */
-function addCompletedContact(shares: Shares, contact: CompletedContact, priority: Priority | undefined): void {
-  const channelShare = shares.byChannel.of(contact.channel);
-  if (contact.handled) addHandleTime(shares, channelShare, priority, contact.handleMs, contact.handleBusinessMs);
+/** Counts a completed contact: in its own channel's segment, and its handle time when an agent handled it. */
+function addCompletedContact(segments: Segments, contact: CompletedContact, priority: Priority | undefined): void {
+  const channelSegment = segments.byChannel.of(contact.channel);
+  if (contact.handled) addHandleTime(segments, channelSegment, priority, contact.handleMs, contact.handleBusinessMs);
 }
 
 /**
@@ -403,42 +184,42 @@ function addCompletedContact(shares: Shares, contact: CompletedContact, priority
  * record: most inquiries share their id with no other view, and their contacts need no copy.
  */
 function addRecordedContact(
-  shares: Shares,
+  segments: Segments,
   contact: RecordedContact,
   priority: Priority,
   calendar: BusinessCalendar,
 ): void {
-  const channelShare = shares.byChannel.of(contact.channel);
+  const channelSegment = segments.byChannel.of(contact.channel);
   const { handleMs, at } = contact;
   if (handleMs > 0)
-    addHandleTime(shares, channelShare, priority, handleMs, calendar.businessTimeBetween(at - handleMs, at));
+    addHandleTime(segments, channelSegment, priority, handleMs, calendar.businessTimeBetween(at - handleMs, at));
 }
 
 function addHandleTime(
-  shares: Shares,
-  channelShare: ShareTotals,
+  segments: Segments,
+  channelSegment: SegmentTotals,
   priority: Priority | undefined,
   handleMs: number,
   handleBusinessMs: number,
 ): void {
-  addHandledContact(shares.overall, handleMs, handleBusinessMs);
-  addHandledContact(channelShare, handleMs, handleBusinessMs);
-  const priorityShare = priority === undefined ? undefined : shares.byPriority.find(priority);
-  if (priorityShare !== undefined) addHandledContact(priorityShare, handleMs, handleBusinessMs);
+  addHandledContact(segments.overall, handleMs, handleBusinessMs);
+  addHandledContact(channelSegment, handleMs, handleBusinessMs);
+  const prioritySegment = priority === undefined ? undefined : segments.byPriority.find(priority);
+  if (prioritySegment !== undefined) addHandledContact(prioritySegment, handleMs, handleBusinessMs);
 }
 
-/** Counts every contact view: in its own channel's share, and under its inquiry's priority. */
+/** Counts every contact view: in its own channel's segment, and under its inquiry's priority. */
 function addContactViews(
-  shares: Shares,
+  segments: Segments,
   contactViews: ReadonlyMap<string, MetricsContactView>,
   shared: ReadonlyMap<string, SharedInquiry>,
 ): void {
   for (const view of contactViews.values()) {
-    addContactView(shares.overall, view);
-    addContactView(shares.byChannel.of(view.channel), view);
+    addContactView(segments.overall, view);
+    addContactView(segments.byChannel.of(view.channel), view);
     const priority = view.inquiryId === undefined ? undefined : shared.get(view.inquiryId)?.priority;
-    const priorityShare = priority === undefined ? undefined : shares.byPriority.find(priority);
-    if (priorityShare !== undefined) addContactView(priorityShare, view);
+    const prioritySegment = priority === undefined ? undefined : segments.byPriority.find(priority);
+    if (prioritySegment !== undefined) addContactView(prioritySegment, view);
   }
 }
 
@@ -541,50 +322,50 @@ function metricsOf(views: readonly MetricsInquiryView[], options: MetricsOptions
   const repeatWindow = parseRepeatWindow(options.repeatWindow);
   const contactViews = contactViewsById(options.contacts ?? []);
   const { shared, unlinked } = sharedContacts(views, contactViews, calendar);
-  const shares: Shares = { overall: emptyShare(), byChannel: new Breakdown(), byPriority: new Breakdown() };
+  const segments: Segments = { overall: emptySegment(), byChannel: new Breakdown(), byPriority: new Breakdown() };
 
-  // One pass adds each inquiry to its three shares: walking the views once per share (11 times
-  // with every channel and priority) cost more than measuring them.
+  // One pass adds each inquiry to its three segments, rather than one walk over the views per
+  // segment (eleven walks with every channel and priority).
   const figures = new InquiryFigures();
   for (const view of views) {
-    const channelShare = shares.byChannel.of(view.channel);
-    const priorityShare = shares.byPriority.of(view.priority);
+    const channelSegment = segments.byChannel.of(view.channel);
+    const prioritySegment = segments.byPriority.of(view.priority);
     const entry = shared.size === 0 ? undefined : shared.get(view.id);
     let own: readonly ContactOutcome[];
     if (entry === undefined) {
       const recorded = recordedContacts(view, contactViews);
-      for (const contact of recorded) addRecordedContact(shares, contact, view.priority, calendar);
+      for (const contact of recorded) addRecordedContact(segments, contact, view.priority, calendar);
       own = recorded;
     } else {
       // A shared inquiry's contacts are added after this pass, once its priority is known.
       own = entry.completed;
     }
     if (isCancelled(view)) {
-      addCancelledInquiry(shares.overall);
-      addCancelledInquiry(channelShare);
-      addCancelledInquiry(priorityShare);
+      addCancelledInquiry(segments.overall);
+      addCancelledInquiry(channelSegment);
+      addCancelledInquiry(prioritySegment);
       continue;
     }
     figures.measure(view, calendar);
     // Contacts count under their own channel and under their inquiry's priority.
     const samePriority = entry === undefined || entry.priority === view.priority;
-    addInquiry(shares.overall, figures, firstContactOutcome(own, undefined, figures.reopened));
-    addInquiry(channelShare, figures, firstContactOutcome(own, view.channel, figures.reopened));
+    addInquiry(segments.overall, figures, firstContactOutcome(own, undefined, figures.reopened));
+    addInquiry(channelSegment, figures, firstContactOutcome(own, view.channel, figures.reopened));
     addInquiry(
-      priorityShare,
+      prioritySegment,
       figures,
       samePriority ? firstContactOutcome(own, undefined, figures.reopened) : undefined,
     );
   }
   for (const entry of shared.values())
-    for (const contact of entry.completed) addCompletedContact(shares, contact, entry.priority);
-  for (const contact of unlinked) addCompletedContact(shares, contact, undefined);
+    for (const contact of entry.completed) addCompletedContact(segments, contact, entry.priority);
+  for (const contact of unlinked) addCompletedContact(segments, contact, undefined);
 
-  addContactViews(shares, contactViews, shared);
+  addContactViews(segments, contactViews, shared);
   return {
-    ...shareKpis(shares.overall),
+    ...segmentKpis(segments.overall),
     ...customerKpis(views, repeatWindow),
-    byChannel: shares.byChannel.kpis(),
-    byPriority: shares.byPriority.kpis(),
+    byChannel: segments.byChannel.kpis(),
+    byPriority: segments.byPriority.kpis(),
   };
 }

@@ -2,14 +2,14 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   createProcess,
   inquiryMachine,
+  type InquiryContext,
   type InquiryEffect,
   type InquiryEvent,
   type InquiryEventInit,
   type InquiryEventType,
   type InquiryView,
   type PersistedState,
-  type InquiryContext,
-} from '../../src/index.js';
+} from 'serviceflow';
 
 const process = createProcess(inquiryMachine);
 
