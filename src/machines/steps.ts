@@ -32,7 +32,7 @@ import type {
   SlaState,
   Survey,
 } from '../schemas/state.js';
-import { assignFields, copyRecord, setDefined, withFields } from '../internal/records.js';
+import { assignFields, copyRecord, EMPTY_LIST, setDefined, withFields } from '../internal/records.js';
 import { frozenJsonOf } from '../engine/json-copies.js';
 import { genericContextCopy, inquiryContextCopy, type ContextCopier } from '../engine/context-copies.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
@@ -233,10 +233,10 @@ export function receivedContext(input: {
     pendingReason: null,
     resolvedAt: null,
     reopenCount: 0,
-    contacts: [],
-    sla: { clocks: {}, history: [] },
-    escalation: { level: 0, name: '', history: [] },
-    feedback: { survey: null, responses: [] },
+    contacts: EMPTY_LIST,
+    sla: { clocks: {}, history: EMPTY_LIST },
+    escalation: { level: 0, name: '', history: EMPTY_LIST },
+    feedback: { survey: null, responses: EMPTY_LIST },
     followUp: null,
   } as InquiryContext);
   return ctx;
