@@ -12,7 +12,7 @@
  * taken from the earlier copy (no look-up tables, which cost the garbage collector more than the
  * copies they save).
  */
-import { EMPTY_LIST } from '../internal/records.js';
+import { EMPTY_LIST } from './records.js';
 
 /** The frozen JSON copy of `value`, or `undefined` where JSON leaves the value out. */
 function copyOf(value: unknown, before: unknown, beforeCopy: unknown): unknown {
