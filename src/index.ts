@@ -67,7 +67,24 @@ export {
   type NormalisedCalendarConfig,
 } from './policies/calendar.js';
 export { Condition, matchesCondition, type InquiryFacts } from './policies/conditions.js';
-export { slaPolicy, noSla, SlaPolicyConfig, SlaTarget, type SlaPolicy, type SlaTargets } from './policies/sla.js';
+export {
+  slaPolicy,
+  noSla,
+  SlaPolicyConfig,
+  SlaTarget,
+  type MetricNamesOf,
+  type SlaMetricDefinitionInput,
+  type SlaPolicy,
+  type SlaTargetConfig,
+  type SlaTargets,
+} from './policies/sla.js';
+export {
+  builtInSlaMetrics,
+  SlaMetricDefinition,
+  SlaPauseCondition,
+  SlaTrigger,
+  type BuiltInDefinedMetric,
+} from './policies/sla-metrics.js';
 export {
   escalationPolicy,
   defaultEscalation,

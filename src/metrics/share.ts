@@ -22,7 +22,7 @@ export interface ShareTotals {
   readonly nextResponse: DurationSamples;
   readonly resolution: DurationSamples;
   readonly handle: DurationSamples;
-  readonly sla: Record<SlaMetric, SlaCounts>;
+  readonly sla: Record<SlaMetric, SlaCounts> & Record<string, SlaCounts | undefined>;
   readonly byStage: Record<string, number>;
   inquiries: number;
   cancelled: number;
@@ -104,9 +104,12 @@ export function addInquiry(share: ShareTotals, figures: InquiryFigures, firstCon
   for (let cycle = 0; cycle < figures.nextResponses; cycle++) {
     addDuration(share.nextResponse, figures.nextResponseMs[cycle] ?? 0, figures.nextResponseBusinessMs[cycle] ?? 0);
   }
-  addSlaCounts(share.sla.firstResponse, figures.sla.firstResponse);
-  addSlaCounts(share.sla.nextResponse, figures.sla.nextResponse);
-  addSlaCounts(share.sla.resolution, figures.sla.resolution);
+  for (const metric in figures.sla) {
+    const counts = figures.sla[metric] as SlaCounts;
+    // A metric this share has not seen yet is added only once an inquiry has a clock of it.
+    if (share.sla[metric] === undefined && counts.met + counts.breached === 0) continue;
+    addSlaCounts((share.sla[metric] ??= { met: 0, breached: 0 }), counts);
+  }
   addScores(share, figures);
   if (figures.escalated) share.escalated++;
   if (figures.resolved || figures.reopened) {
@@ -172,6 +175,13 @@ const attainment = (counts: SlaCounts): SlaAttainment => ({
   rate: rate(counts.met, counts.met + counts.breached),
 });
 
+/** Attainment of the classic metrics (always there) and of every other metric the share has seen. */
+function slaAttainment(share: ShareTotals): ServiceKpis['slaAttainment'] {
+  const result: Record<string, SlaAttainment> = {};
+  for (const metric in share.sla) result[metric] = attainment(share.sla[metric] as SlaCounts);
+  return result as ServiceKpis['slaAttainment'];
+}
+
 function contactKpis(share: ShareTotals): ContactKpis {
   const { contactsHandled: handled, contactsSelfService: selfService, contactsAbandoned: abandoned } = share;
   const finished = handled + selfService + abandoned;
@@ -200,11 +210,7 @@ export function shareKpis(share: ShareTotals): ServiceKpis {
       averageHandleTime: summariseInPlace(share.handle.business),
     },
     firstContactResolutionRate: rate(share.fcrFirstContact, share.fcrEligible),
-    slaAttainment: {
-      firstResponse: attainment(share.sla.firstResponse),
-      nextResponse: attainment(share.sla.nextResponse),
-      resolution: attainment(share.sla.resolution),
-    },
+    slaAttainment: slaAttainment(share),
     escalationRate: rate(share.escalated, counted),
     reopenRate: rate(share.reopened, share.everResolved),
     csat: rate(share.csatSatisfied, share.csatResponses),

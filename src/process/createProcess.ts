@@ -10,7 +10,8 @@ import {
   type Snapshot,
 } from 'xstate';
 import type * as z from 'zod';
-import { bindServiceActions, serviceGuards } from '../machines/actions.js';
+import { bindServiceActions, serviceGuards, serviceStepOf } from '../machines/actions.js';
+import { observesMetrics } from '../machines/metric-steps.js';
 import { genericContextCopy, inquiryContextCopy, inquiryContextJson, isInquiryConfig } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
 import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
@@ -28,7 +29,12 @@ import {
   ServiceFlowError,
 } from './errors.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
-import { deadlinesFirst, rawTransitionOf } from '../machines/deadlines-first.js';
+import {
+  deadlinesFirst,
+  observationEvent,
+  rawInitialSnapshotOf,
+  rawTransitionOf,
+} from '../machines/deadlines-first.js';
 import { definitionFor, processKindOf, serviceDefinition, type ProcessDefinition } from './definition.js';
 import { serviceContextProblem, stateValueProblem } from './state-checks.js';
 import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from './fast-path.js';
@@ -340,6 +346,18 @@ export function createProcess<TMachine extends AnyServiceMachine>(
     if (next.status === 'error') throw next.error;
     // The same cell when nothing happened: an event no state accepted is told apart by identity.
     return next === snapshot ? cell : cellOf(next);
+  };
+  // Metrics defined as data see each event after it applied: the machine's own observeMetrics step,
+  // run directly (the machine raises an internal event for it under plain XState).
+  const observeStep = observesMetrics(policies.sla)
+    ? serviceStepOf((bound.implementations.actions as Record<string, unknown> | undefined)?.observeMetrics)
+    : undefined;
+  const observe = (cell: Cell, event: { type: string; at: number }, from: string): Cell => {
+    if (observeStep === undefined || cell.snapshot.status !== 'active') return cell;
+    const context = cell.context as InquiryContext;
+    const observed = observationEvent(event, from, cell.snapshot.tags);
+    const next = observeStep(context, observed, undefined, { effects: sink, raised: [] });
+    return next === context ? cell : { snapshot: cell.snapshot, context: next };
   };
   const fastPath = options.fastPath === false ? null : compileFastPath(bound);
   const fastStart = options.fastPath === false ? null : compileFastStart(bound);
@@ -736,6 +754,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(
     sink = effects;
     cell = transition(cell, parsed);
     if (cell === before && executed === 0) throw notAllowed(current, before, parsed);
+    cell = observe(cell, parsed, (before.context as InquiryContext).stage);
     return finish(cell, parsed.at, effects, handOut, current, restored.state);
   };
 
@@ -752,10 +771,11 @@ export function createProcess<TMachine extends AnyServiceMachine>(
       cell = fastStart(data, { effects, raised });
       for (const event of raised.splice(0)) cell = transition(cell, event);
     } else {
-      const snapshot = bound.getInitialSnapshot(scope as never, data) as Snapshot;
+      const snapshot = rawInitialSnapshotOf(bound)(scope as never, data) as unknown as Snapshot;
       if (snapshot.status === 'error') throw snapshot.error;
       cell = cellOf(snapshot);
     }
+    cell = observe(cell, { type: 'received', at: data.at }, '');
     return finish(cell, data.at, effects, handOut);
   };
 

@@ -9,6 +9,7 @@ import {
   type InquiryView,
   type PersistedState,
   type InquiryContext,
+  type AnySlaMetric,
 } from '../../src/index.js';
 
 const process = createProcess(inquiryMachine);
@@ -75,7 +76,7 @@ describe('the typed process API', () => {
     expectTypeOf<NonNullable<InquiryView['sla']['resolution']>['dueAt']>().toEqualTypeOf<number | null>();
     const effect = step.effects[0];
     if (effect?.type === 'sla.breached')
-      expectTypeOf(effect.metric).toEqualTypeOf<'firstResponse' | 'nextResponse' | 'resolution'>();
+      expectTypeOf(effect.metric).toEqualTypeOf<AnySlaMetric>();
     if (effect?.type === 'escalated') expectTypeOf(effect.notify).toEqualTypeOf<readonly string[]>();
   });
 });
