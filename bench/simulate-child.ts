@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createProcess, inquiryMachine } from '../src/index.js';
-import { TRUSTED_SEND, trustedSender } from '../src/process/createProcess.js';
+import { TRUSTED_SEND, trustedSender } from '../src/engine/trusted.js';
 import { simulate } from '../src/testing/simulate.js';
 import { standardPolicies } from '../src/testing/standard-desk.js';
 

@@ -5,7 +5,7 @@
  *
  * @module serviceflow
  */
-export * from './process/errors.js';
+export * from './errors.js';
 export { createProcess } from './process/createProcess.js';
 export type {
   AnyServiceMachine,

@@ -10,7 +10,7 @@
 import { stat, readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeZodError, InvalidConfigError } from '../process/errors.js';
+import { describeZodError, InvalidConfigError } from '../errors.js';
 import { SimulationOptions } from '../testing/simulation-options.js';
 
 const JAVASCRIPT = new Set(['.js', '.mjs', '.cjs']);

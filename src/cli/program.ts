@@ -14,7 +14,7 @@ import { version } from '../../package.json';
 import { contactMachine } from '../machines/contact.js';
 import { toMermaid } from '../machines/diagram.js';
 import { inquiryMachine } from '../machines/inquiry.js';
-import { ServiceFlowError } from '../process/errors.js';
+import { ServiceFlowError } from '../errors.js';
 import { kpiTable } from '../testing/kpi-table.js';
 import { simulationReport, type ReportView } from '../testing/report.js';
 import { simulate } from '../testing/simulate.js';

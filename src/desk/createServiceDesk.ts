@@ -14,7 +14,7 @@ import {
   InvalidInputError,
   ServiceFlowError,
   abbreviate,
-} from '../process/errors.js';
+} from '../errors.js';
 import type { PersistedState } from '../schemas/state.js';
 import { memoryStore } from '../stores/memory.js';
 import {

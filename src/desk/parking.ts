@@ -6,7 +6,7 @@
  * (`store.park`), the mark is durable and `due()` stops offering the inquiry; with an older store,
  * the desk remembers it in memory until it restarts. Internal.
  */
-import { ServiceFlowError, abbreviate } from '../process/errors.js';
+import { ServiceFlowError, abbreviate } from '../errors.js';
 import {
   compareSnapshotIds,
   toStorableText,

@@ -4,12 +4,13 @@
  * given with `machine.provide()`; custom machines reuse them by name.
  */
 import { emit, raise, type ActionFunction, type ParameterizedObject } from 'xstate';
-import { InvalidConfigError } from '../process/errors.js';
+import { InvalidConfigError } from '../errors.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { InquiryEvent, PendingReason, Priority } from '../schemas/inquiry.js';
 import type { InquiryContext } from '../schemas/state.js';
 import type { ServicePolicies } from './policies.js';
 import * as steps from './steps.js';
+import { genericContextCopy, type ContextCopier } from '../engine/context-copies.js';
 import { asksForFollowUp, followUpRequest } from './follow-up-request.js';
 import { observation, observeMetrics } from './metric-steps.js';
 
@@ -147,7 +148,7 @@ export function serviceStepOf(action: unknown): ServiceStepRunner | undefined {
  */
 function serviceAction<TParams extends ParameterizedObject['params'] | undefined = undefined>(
   policies: ServicePolicies,
-  copier: steps.ContextCopier,
+  copier: ContextCopier,
   step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: TParams) => InquiryContext,
 ): ActionFunction<
   InquiryContext,
@@ -242,14 +243,14 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
  * ```
  */
 export function serviceActions(policies: ServicePolicies) {
-  return bindServiceActions(policies, steps.genericContextCopy);
+  return bindServiceActions(policies, genericContextCopy);
 }
 
 /**
  * {@link serviceActions} with the steps copying contexts through `copier`: `createProcess` binds
  * `inquiryContextCopy` for machines whose context is exactly `InquiryContext`. Not public API.
  */
-export function bindServiceActions(policies: ServicePolicies, copier: steps.ContextCopier) {
+export function bindServiceActions(policies: ServicePolicies, copier: ContextCopier) {
   const action = <P extends ParameterizedObject['params'] | undefined = undefined>(
     step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: P) => InquiryContext,
   ) => serviceAction<P>(policies, copier, step);

@@ -1,5 +1,5 @@
 import { enqueueActions, setup, type ActionFunction, type ParameterizedObject } from 'xstate';
-import { describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
+import { describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
 import type { ContactView } from '../process/contact-view.js';
 import type { ContactEffect } from '../schemas/contact-effects.js';
 import {

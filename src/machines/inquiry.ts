@@ -1,5 +1,5 @@
 import { setup } from 'xstate';
-import { describeZodError, InvalidInputError } from '../process/errors.js';
+import { describeZodError, InvalidInputError } from '../errors.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import { InquiryEvent, InquiryInput, type InquiryInputInit } from '../schemas/inquiry.js';
 import { InquiryContext } from '../schemas/state.js';
@@ -7,9 +7,10 @@ import { isValidated, markValidated } from '../schemas/validated.js';
 import { serviceActions, serviceGuards, type InquiryMachineEvent } from './actions.js';
 import { defaultPolicies } from './policies.js';
 import { serviceRootHandlers } from './root-handlers.js';
-import { markInquiryConfig, receivedContext } from './steps.js';
+import { receivedContext } from './steps.js';
+import { markInquiryConfig } from '../engine/context-copies.js';
 import { deadlinesFirst } from './deadlines-first.js';
-import { pureContext } from '../process/fast-path.js';
+import { pureContext } from '../engine/fast-path.js';
 
 /**
  * Validates and normalises a start input, throwing `INVALID_INPUT` with the offending path.

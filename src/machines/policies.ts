@@ -1,5 +1,5 @@
 import { defaultEscalation, type EscalationPolicy } from '../policies/escalation.js';
-import { abbreviate, InvalidConfigError } from '../process/errors.js';
+import { abbreviate, InvalidConfigError } from '../errors.js';
 import { defaultFeedback, type FeedbackPolicy } from '../policies/feedback.js';
 import { noSla, type SlaPolicy } from '../policies/sla.js';
 

@@ -5,8 +5,8 @@
  */
 import { setup, type ActionFunction, type AnyStateMachine, type EventObject } from 'xstate';
 import * as z from 'zod';
-import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
-import { pureContext } from '../process/fast-path.js';
+import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
+import { pureContext } from '../engine/fast-path.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import { InquiryEvent, InquiryInput, type InquiryInputInit } from '../schemas/inquiry.js';
 import { InquiryContext } from '../schemas/state.js';

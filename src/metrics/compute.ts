@@ -4,7 +4,7 @@
  * `docs/metrics.md`; the TSDoc below summarises them.
  */
 import { alwaysOpenCalendar, type BusinessCalendar } from '../policies/calendar.js';
-import { abbreviate, InvalidInputError, ServiceFlowError } from '../process/errors.js';
+import { abbreviate, InvalidInputError, ServiceFlowError } from '../errors.js';
 import type { ContactView } from '../process/contact-view.js';
 import type { InquiryView } from '../process/view.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';

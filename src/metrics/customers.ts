@@ -4,7 +4,7 @@
  * soon after a resolution). Follow-ups count as repeat contacts like any other new inquiry; they
  * are not reopens of the inquiry they follow.
  */
-import { describeZodError, InvalidConfigError } from '../process/errors.js';
+import { describeZodError, InvalidConfigError } from '../errors.js';
 import { PositiveDuration, type DurationInput } from '../schemas/time.js';
 
 /** What the customer figures read of an inquiry view. */

@@ -2,7 +2,7 @@
  * Summary statistics of a set of durations.
  */
 
-import { abbreviate, InvalidInputError } from '../process/errors.js';
+import { abbreviate, InvalidInputError } from '../errors.js';
 
 /**
  * A distribution of durations in milliseconds: how many samples, their arithmetic mean, their

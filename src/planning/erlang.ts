@@ -3,7 +3,7 @@
  * many agents a service-level, ASA or abandonment target needs.
  */
 import * as z from 'zod';
-import { describeZodError, InvalidInputError } from '../process/errors.js';
+import { describeZodError, InvalidInputError } from '../errors.js';
 import { Duration, PositiveDuration, parseDuration, type DurationInput } from '../schemas/time.js';
 import { erlangAFigures, erlangB, erlangCFigures, nextErlangB, type QueueFigures } from './queue-math.js';
 

@@ -2,7 +2,7 @@
  * Business calendars: when a support team is open, and business-time arithmetic in its IANA zone.
  */
 import * as z from 'zod';
-import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
+import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
 import { DAY_MS, WEEKDAYS, formatTimeOfDay, parseIsoDate, parseTimeOfDay, type Weekday } from './calendar/civil.js';
 import { BusinessDays, type OpenTime } from './calendar/business-days.js';
 import { LocalSchedule, type LocalSpans } from './calendar/schedule.js';

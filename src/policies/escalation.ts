@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { describeZodError, InvalidConfigError } from '../process/errors.js';
+import { describeZodError, InvalidConfigError } from '../errors.js';
 import { SlaMetricName, type EscalationTrigger } from '../schemas/state.js';
 import { Condition, matchesCondition, type InquiryFacts } from './conditions.js';
 

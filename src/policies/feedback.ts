@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../process/errors.js';
+import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
 import { FeedbackKind, feedbackScales } from '../schemas/inquiry.js';
 import type { Sentiment } from '../schemas/state.js';
 import { Duration, PositiveDuration } from '../schemas/time.js';

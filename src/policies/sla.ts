@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { describeZodError, InvalidConfigError } from '../process/errors.js';
+import { describeZodError, InvalidConfigError } from '../errors.js';
 import { PendingReason } from '../schemas/inquiry.js';
 import { SlaMetric, SlaMetricName } from '../schemas/state.js';
 import { PositiveDuration } from '../schemas/time.js';

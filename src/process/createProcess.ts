@@ -12,7 +12,12 @@ import {
 import type * as z from 'zod';
 import { bindServiceActions, serviceGuards, serviceStepOf } from '../machines/actions.js';
 import { observesMetrics } from '../machines/metric-steps.js';
-import { genericContextCopy, inquiryContextCopy, inquiryContextJson, isInquiryConfig } from '../machines/steps.js';
+import {
+  genericContextCopy,
+  inquiryContextCopy,
+  inquiryContextJson,
+  isInquiryConfig,
+} from '../engine/context-copies.js';
 import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
 import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
 import { textLimits, textProblem, isVouchedStorable } from '../schemas/text.js';
@@ -27,7 +32,7 @@ import {
   InvalidInputError,
   OutOfOrderError,
   ServiceFlowError,
-} from './errors.js';
+} from '../errors.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
 import {
   deadlinesFirst,
@@ -37,10 +42,12 @@ import {
 } from '../machines/deadlines-first.js';
 import { definitionFor, processKindOf, serviceDefinition, type ProcessDefinition } from './definition.js';
 import { serviceContextProblem, stateValueProblem } from './state-checks.js';
-import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from './fast-path.js';
+import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from '../engine/fast-path.js';
 import { withValidated } from '../schemas/validated.js';
 import { envelopeOfSnapshot, persistedSnapshotOf } from './snapshot-bridge.js';
-import { freezeNew, frozenJsonOf } from '../internal/json-copies.js';
+import { freezeNew, frozenJsonOf } from '../engine/json-copies.js';
+import { CellStamp } from '../engine/state-stamp.js';
+import { TRUSTED_SEND, TRUSTED_START } from '../engine/trusted.js';
 import type { ServiceView } from './view.js';
 
 /** A machine `createProcess` can run: a service machine built on serviceflow's building blocks. */
@@ -842,71 +849,4 @@ export function createProcess<TMachine extends AnyServiceMachine>(
   });
   Object.defineProperty(process, TRUSTED_START, { value: startPrivately, enumerable: false });
   return process;
-}
-
-/** Hands back what it is given, so that a subclass's constructor adds its fields to that object. */
-class Stamped {
-  constructor(target: object) {
-    return target;
-  }
-}
-
-/**
- * Where a state returned by a process keeps the process's cell of it: a private field added to the
- * plain state object (`new CellStamp(state, cell)` returns nothing new; the base class hands the
- * state to the field initialiser). Private fields are invisible to JSON, `Object.keys`, spreads,
- * deep equality and `structuredClone`, like a non-enumerable symbol, but adding one is an ordinary
- * hidden-class transition: a symbol through `Object.defineProperty` cost some 400 ns per step.
- */
-class CellStamp extends Stamped {
-  readonly #cell: Cell;
-  /** Whether the state is one to hand out (exactly its JSON, frozen), not a trusted caller's own. */
-  readonly #handedOut: boolean;
-
-  constructor(state: object, cell: Cell, handedOut: boolean) {
-    super(state);
-    this.#cell = cell;
-    this.#handedOut = handedOut;
-  }
-
-  /** Whether a state stamped by a process is one it hands out; `true` for any other state. */
-  static handedOut(state: object): boolean {
-    return #handedOut in state ? (state as CellStamp).#handedOut : true;
-  }
-
-  /** The cell stamped on `state`, if a process stamped one. */
-  static of(state: unknown): Cell | undefined {
-    return typeof state === 'object' && state !== null && #cell in state ? (state as CellStamp).#cell : undefined;
-  }
-}
-
-/** Where a process keeps its send-without-validation, for serviceflow's own trusted callers. */
-export const TRUSTED_SEND: unique symbol = Symbol('serviceflow.trustedSend');
-
-/** Where a process keeps its start-without-validation, for serviceflow's own trusted callers. */
-export const TRUSTED_START: unique symbol = Symbol('serviceflow.trustedStart');
-
-/**
- * The process's `start` for inputs its caller constructed itself, already in their parsed form
- * (every default filled in, `at` in epoch ms): it skips the zod validation, and its states are
- * for the caller alone (their context is the engine's own, neither a JSON-exact copy nor frozen:
- * never hand them out; views of them are fine). Not public API.
- */
-export function trustedStarter<TMachine extends AnyServiceMachine>(
-  process: ServiceProcess<TMachine>,
-): ServiceProcess<TMachine>['start'] {
-  const startParsed = (process as unknown as { [TRUSTED_START]?: ServiceProcess<TMachine>['start'] })[TRUSTED_START];
-  return startParsed ?? process.start;
-}
-
-/**
- * The process's `send` for events its caller constructed itself with `at` in epoch ms (the
- * simulator): it skips the zod validation of the event, and its states are for the caller alone,
- * as those of {@link trustedStarter}. Not public API.
- */
-export function trustedSender<TMachine extends AnyServiceMachine>(
-  process: ServiceProcess<TMachine>,
-): ServiceProcess<TMachine>['send'] {
-  const sendParsed = (process as unknown as { [TRUSTED_SEND]?: ServiceProcess<TMachine>['send'] })[TRUSTED_SEND];
-  return sendParsed ?? process.send;
 }

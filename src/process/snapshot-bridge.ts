@@ -5,7 +5,7 @@
  */
 import type { AnyMachineSnapshot, AnyStateMachine, Snapshot } from 'xstate';
 import { PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
-import { abbreviate, IncompatibleStateError } from './errors.js';
+import { abbreviate, IncompatibleStateError } from '../errors.js';
 
 /**
  * XState's persisted snapshot of a machine snapshot: `status`, `value`, `context`, no children,

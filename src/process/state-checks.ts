@@ -6,7 +6,7 @@
  */
 import type { ServicePolicies } from '../machines/policies.js';
 import type { InquiryContext } from '../schemas/state.js';
-import { abbreviate } from './errors.js';
+import { abbreviate } from '../errors.js';
 
 /** One thing wrong with a stored state: where, what, and what was expected. */
 export interface StateProblem {

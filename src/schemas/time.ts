@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { abbreviate, InvalidInputError } from '../process/errors.js';
+import { abbreviate, InvalidInputError } from '../errors.js';
 
 /** Epoch milliseconds, the one representation of an instant inside serviceflow. */
 export type EpochMs = number;

@@ -1,4 +1,4 @@
-import { ConflictError, InvalidConfigError, abbreviate } from '../process/errors.js';
+import { ConflictError, InvalidConfigError, abbreviate } from '../errors.js';
 import {
   checkQueryInteger,
   checkSnapshotWrite,

@@ -4,7 +4,7 @@
  * index that lets a poller find inquiries whose `wakeAt` has passed.
  */
 
-import { ConflictError, InvalidInputError, abbreviate } from '../process/errors.js';
+import { ConflictError, InvalidInputError, abbreviate } from '../errors.js';
 import { isStorableText, UNSTORABLE_TEXT } from '../schemas/text.js';
 
 /** A JSON value as stored (the persisted process state, an effect). */

@@ -11,7 +11,7 @@ import type {
   ProcessStep,
   ServiceProcess,
 } from '../process/createProcess.js';
-import { ServiceFlowError } from '../process/errors.js';
+import { ServiceFlowError } from '../errors.js';
 
 /**
  * One event the process refused, and why.

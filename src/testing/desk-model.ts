@@ -5,7 +5,7 @@
  * priority work still gets done.
  */
 import * as z from 'zod';
-import { InvalidConfigError } from '../process/errors.js';
+import { InvalidConfigError } from '../errors.js';
 import { businessCalendar, type BusinessCalendar } from '../policies/calendar.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';
 import { earlier, MinHeap } from './min-heap.js';

@@ -4,7 +4,7 @@
  */
 import { inquiryMachine, type InquiryMachine } from '../machines/inquiry.js';
 import { createProcess, type ProcessStep, type ServiceProcess } from '../process/createProcess.js';
-import { abbreviate, InvalidConfigError, ServiceFlowError, type ServiceFlowErrorCode } from '../process/errors.js';
+import { abbreviate, InvalidConfigError, ServiceFlowError, type ServiceFlowErrorCode } from '../errors.js';
 import type { InquiryView } from '../process/view.js';
 import type { InquiryEffect, InquiryEffectOf, InquiryEffectType } from '../schemas/effects.js';
 import type { FeedbackKind, InquiryEventInit, InquiryInputInit, PendingReason } from '../schemas/inquiry.js';

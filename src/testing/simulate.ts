@@ -5,8 +5,9 @@
  */
 import type { InquiryMachine } from '../machines/inquiry.js';
 import { computeMetrics, type MetricsInquiryView, type ServiceMetrics } from '../metrics/compute.js';
-import { trustedSender, trustedStarter, type ServiceProcess } from '../process/createProcess.js';
-import { ServiceFlowError } from '../process/errors.js';
+import { type ServiceProcess } from '../process/createProcess.js';
+import { trustedSender, trustedStarter } from '../engine/trusted.js';
+import { ServiceFlowError } from '../errors.js';
 import type { InquiryView } from '../process/view.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { Channel, FeedbackKind, InquiryEventInit, Priority } from '../schemas/inquiry.js';

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import type { InquiryMachine } from '../machines/inquiry.js';
 import type { ServiceProcess } from '../process/createProcess.js';
-import { describeZodError, InvalidConfigError } from '../process/errors.js';
+import { describeZodError, InvalidConfigError } from '../errors.js';
 import type { InquiryView } from '../process/view.js';
 import { BusinessCalendarConfig, type BusinessCalendar } from '../policies/calendar.js';
 import type { EscalationPolicy } from '../policies/escalation.js';

@@ -4,7 +4,7 @@
  */
 import { inquiryMachine, type InquiryMachine } from '../machines/inquiry.js';
 import { createProcess, type ServiceProcess } from '../process/createProcess.js';
-import { InvalidConfigError, ServiceFlowError } from '../process/errors.js';
+import { InvalidConfigError, ServiceFlowError } from '../errors.js';
 import { escalationPolicy, type EscalationPolicy, type EscalationPolicyConfig } from '../policies/escalation.js';
 import { feedbackPolicy, type FeedbackPolicy, type FeedbackPolicyConfig } from '../policies/feedback.js';
 import { slaPolicy, type SlaPolicy, type SlaPolicyConfig } from '../policies/sla.js';

@@ -5,7 +5,7 @@ import type { EffectDelivery } from '../../src/desk/effect-bus.js';
 import { pollingScheduler } from '../../src/desk/polling-scheduler.js';
 import { timerScheduler } from '../../src/desk/timer-scheduler.js';
 import type { inquiryMachine } from '../../src/machines/inquiry.js';
-import { ServiceFlowError } from '../../src/process/errors.js';
+import { ServiceFlowError } from '../../src/errors.js';
 import { slaPolicy } from '../../src/policies/sla.js';
 import type { InquiryEffect, SlaBreachedEffect } from '../../src/schemas/effects.js';
 import { memoryStore } from '../../src/stores/memory.js';

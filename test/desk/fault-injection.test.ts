@@ -16,7 +16,7 @@ import { pollingScheduler } from '../../src/desk/polling-scheduler.js';
 import type { DeskScheduler } from '../../src/desk/scheduler.js';
 import { timerScheduler } from '../../src/desk/timer-scheduler.js';
 import type { InquiryEventInit, InquiryInputInit } from '../../src/schemas/inquiry.js';
-import { ServiceFlowError } from '../../src/process/errors.js';
+import { ServiceFlowError } from '../../src/errors.js';
 import { escalationPolicy } from '../../src/policies/escalation.js';
 import { slaPolicy } from '../../src/policies/sla.js';
 import { memoryStore } from '../../src/stores/memory.js';

@@ -13,7 +13,7 @@ import type { DeskScheduler } from '../../src/desk/scheduler.js';
 import { timerScheduler } from '../../src/desk/timer-scheduler.js';
 import type { inquiryMachine } from '../../src/machines/inquiry.js';
 import type { ServiceProcess } from '../../src/process/createProcess.js';
-import { ServiceFlowError } from '../../src/process/errors.js';
+import { ServiceFlowError } from '../../src/errors.js';
 import { escalationPolicy } from '../../src/policies/escalation.js';
 import { slaPolicy } from '../../src/policies/sla.js';
 import { memoryStore } from '../../src/stores/memory.js';

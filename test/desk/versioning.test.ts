@@ -11,7 +11,7 @@ import { manualClock } from '../../src/desk/clock.js';
 import { createServiceDesk } from '../../src/desk/createServiceDesk.js';
 import { inquiryMachine } from '../../src/machines/inquiry.js';
 import { createProcess, type StateMigration } from '../../src/process/createProcess.js';
-import { ServiceFlowError } from '../../src/process/errors.js';
+import { ServiceFlowError } from '../../src/errors.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { migrate, postgresStore } from '../../src/stores/postgres.js';
 import type { SnapshotStore } from '../../src/stores/store.js';

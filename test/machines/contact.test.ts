@@ -5,7 +5,7 @@ import { contactActionNames, contactMachine } from '../../src/machines/contact.j
 import { serviceActions, serviceGuards } from '../../src/machines/actions.js';
 import { defaultPolicies } from '../../src/machines/policies.js';
 import { createProcess } from '../../src/process/createProcess.js';
-import { ServiceFlowError } from '../../src/process/errors.js';
+import { ServiceFlowError } from '../../src/errors.js';
 import type { ContactEffect } from '../../src/schemas/contact-effects.js';
 import { ContactEvent, type ContactEventInit, type ContactInputInit } from '../../src/schemas/contact.js';
 import type { StateValue } from '../../src/schemas/state.js';

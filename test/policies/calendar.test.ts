@@ -5,7 +5,7 @@ import {
   BusinessCalendarConfig,
   type BusinessCalendarConfigInput,
 } from '../../src/policies/calendar.js';
-import { InvalidConfigError, ServiceFlowError } from '../../src/process/errors.js';
+import { InvalidConfigError, ServiceFlowError } from '../../src/errors.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

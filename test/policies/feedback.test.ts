@@ -7,7 +7,7 @@ import type { BusinessCalendar } from '../../src/policies/calendar.js';
 import { slaPolicy } from '../../src/policies/sla.js';
 import { createProcess } from '../../src/process/createProcess.js';
 import { followUpId } from '../../src/machines/follow-up-request.js';
-import { ServiceFlowError } from '../../src/process/errors.js';
+import { ServiceFlowError } from '../../src/errors.js';
 import type { InquiryEffect } from '../../src/schemas/effects.js';
 import type { FeedbackKind, InquiryEventInit } from '../../src/schemas/inquiry.js';
 import { DAY, HOUR, MINUTE, T0, makeInput, makeProcess, runAll, runTo } from '../support/fixtures.js';

@@ -5,7 +5,7 @@ import { escalationPolicy } from '../../src/policies/escalation.js';
 import { feedbackPolicy } from '../../src/policies/feedback.js';
 import { slaPolicy } from '../../src/policies/sla.js';
 import { createProcess, type ProcessOptions } from '../../src/process/createProcess.js';
-import { ServiceFlowError } from '../../src/process/errors.js';
+import { ServiceFlowError } from '../../src/errors.js';
 import * as arb from '../../src/testing/arbitraries.js';
 
 const policies = fc.record({

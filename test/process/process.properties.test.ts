@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { escalationPolicy } from '../../src/policies/escalation.js';
 import { feedbackPolicy } from '../../src/policies/feedback.js';
 import { slaPolicy } from '../../src/policies/sla.js';
-import { ServiceFlowError } from '../../src/process/errors.js';
+import { ServiceFlowError } from '../../src/errors.js';
 import { InquiryContext } from '../../src/schemas/state.js';
 import * as arb from '../../src/testing/arbitraries.js';
 import { applyAccepted, makeProcess, type InquiryProcess } from '../support/fixtures.js';

@@ -14,7 +14,7 @@ import {
   type PersistedState,
   type SnapshotStore,
 } from '../../src/index.js';
-import { trustedSender, trustedStarter } from '../../src/process/createProcess.js';
+import { trustedSender, trustedStarter } from '../../src/engine/trusted.js';
 import { HOUR, makeInput, MINUTE, T0 } from '../support/fixtures.js';
 
 const process = createProcess(inquiryMachine, {

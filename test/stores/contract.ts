@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, ServiceFlowError } from '../../src/process/errors.js';
+import { ConflictError, ServiceFlowError } from '../../src/errors.js';
 import type { JournalEntry, SnapshotStore, SnapshotWrite, StoredSnapshot } from '../../src/stores/store.js';
 
 /** A store under test and how to dispose of it. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { businessCalendar } from '../../src/policies/calendar.js';
 import { feedbackPolicy } from '../../src/policies/feedback.js';
 import { slaPolicy } from '../../src/policies/sla.js';
-import { ServiceFlowError } from '../../src/process/errors.js';
+import { ServiceFlowError } from '../../src/errors.js';
 import type { InquiryView } from '../../src/process/view.js';
 import { findViolations } from '../../src/testing/invariants.js';
 import { simulate } from '../../src/testing/simulate.js';

@@ -14,7 +14,7 @@ import {
   InvalidConfigError,
   InvalidEventError,
   InvalidInputError,
-} from '../../process/errors.js';
+} from '../../errors.js';
 import type { PersistedState } from '../../schemas/state.js';
 import type { SnapshotStore } from '../../stores/store.js';
 import { systemClock, type DeskClock, type DeskTimer } from '../../desk/clock.js';

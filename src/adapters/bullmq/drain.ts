@@ -6,7 +6,7 @@
  * nothing that was done already.
  */
 import type { AnyServiceMachine, ServiceProcess } from '../../process/createProcess.js';
-import { IncompatibleStateError, ServiceFlowError } from '../../process/errors.js';
+import { IncompatibleStateError, ServiceFlowError } from '../../errors.js';
 import type { PersistedState } from '../../schemas/state.js';
 import { journalEntryId, type JournalEntry, type SnapshotStore, type StoredSnapshot } from '../../stores/store.js';
 import type { DeskClock } from '../../desk/clock.js';

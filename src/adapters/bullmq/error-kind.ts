@@ -4,7 +4,7 @@
  * dropped connection loses it. So each error is sorted into one of three kinds, and only what is
  * known to be permanent is dead-lettered at once.
  */
-import { ServiceFlowError } from '../../process/errors.js';
+import { ServiceFlowError } from '../../errors.js';
 
 /**
  * How a drain treats a failed store call (or a failed restore):

@@ -5,7 +5,7 @@
  * make the stored state differ from the fold of the log.
  */
 import type { AnyServiceMachine, ProcessStep, ServiceProcess } from '../../process/createProcess.js';
-import { ServiceFlowError } from '../../process/errors.js';
+import { ServiceFlowError } from '../../errors.js';
 import type { PersistedState } from '../../schemas/state.js';
 import { lastEventAtOf } from '../../desk/snapshot.js';
 import type { LogEntries } from './inquiry-log.js';

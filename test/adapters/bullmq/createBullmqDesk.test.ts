@@ -5,7 +5,7 @@
 import { Queue } from 'bullmq';
 import { describe, expect, it, vi } from 'vitest';
 import { runnerKeys } from '../../../src/adapters/bullmq/keys.js';
-import { ServiceFlowError } from '../../../src/process/errors.js';
+import { ServiceFlowError } from '../../../src/errors.js';
 import { slaPolicy } from '../../../src/policies/sla.js';
 import { memoryStore } from '../../../src/stores/memory.js';
 import type { SnapshotStore } from '../../../src/stores/store.js';
