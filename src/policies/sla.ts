@@ -122,10 +122,13 @@ export type SlaMetricDefinitionInput = z.input<typeof SlaMetricDefinition>;
 /** The metric names a policy with these definitions knows: the built-in ones and its own. */
 export type MetricNamesOf<TDefinitions> = SlaMetric | BuiltInDefinedMetric | (keyof TDefinitions & string);
 
-/** One target as written in a config: a condition and a duration for any known metric. */
-export type SlaTargetConfig<TMetric extends string = string> = { readonly when?: z.input<typeof Condition> } & {
-  readonly [K in TMetric]?: z.input<typeof PositiveDuration>;
-};
+/**
+ * One target as written in a config: a condition and a duration for any known metric (with metric
+ * names unknown to TypeScript, any name).
+ */
+export type SlaTargetConfig<TMetric extends string = string> = string extends TMetric
+  ? { readonly when?: z.input<typeof Condition>; readonly [metric: string]: unknown }
+  : { readonly when?: z.input<typeof Condition> } & { readonly [K in TMetric]?: z.input<typeof PositiveDuration> };
 
 /**
  * Builds an SLA policy: business-time targets for first response, next response and resolution,

@@ -75,8 +75,7 @@ describe('the typed process API', () => {
     >();
     expectTypeOf<NonNullable<InquiryView['sla']['resolution']>['dueAt']>().toEqualTypeOf<number | null>();
     const effect = step.effects[0];
-    if (effect?.type === 'sla.breached')
-      expectTypeOf(effect.metric).toEqualTypeOf<AnySlaMetric>();
+    if (effect?.type === 'sla.breached') expectTypeOf(effect.metric).toEqualTypeOf<AnySlaMetric>();
     if (effect?.type === 'escalated') expectTypeOf(effect.notify).toEqualTypeOf<readonly string[]>();
   });
 });
