@@ -24,38 +24,24 @@ export function observesMetrics(policy: SlaPolicy): boolean {
   return compiledMetrics(policy).length > 0;
 }
 
-interface ClockChange {
-  readonly clock: SlaClock | undefined;
-  /** A finished clock this change moved to the history (a new cycle began). */
-  readonly finished?: SlaClock;
-}
-
-/** What one metric's definition makes of its clock on an observation. */
-function observeOne(
+/**
+ * What one metric's triggers make of its clock on an observation: the clock as cancelled, met or
+ * left, and whether a new cycle starts (the caller starts it when the metric has a target).
+ */
+function triggered(
   policy: SlaPolicy,
   metric: CompiledMetric,
   clock: SlaClock | undefined,
-  targetMs: number | undefined,
   o: MetricObservation,
   at: number,
   context: { inquiryId: string; emit: EffectSink },
-): ClockChange {
-  let current = clock;
-  let finished: SlaClock | undefined;
-  const open = current !== undefined && isOpenClock(current);
-  let starts = false;
-  if (open && metric.cancel(o)) current = cancelClock(policy, current as SlaClock, at);
-  else if (open && metric.restart(o)) {
-    current = meetClock(policy, current as SlaClock, at, context);
-    starts = true;
-  } else if (open && metric.stop(o)) current = meetClock(policy, current as SlaClock, at, context);
-  else if (!open && (metric.start(o) || metric.restart(o))) starts = true;
-  if (starts && targetMs !== undefined) {
-    finished = current;
-    current = startClock(policy, metric.name, targetMs, at, at, context);
-  }
-  if (current !== undefined && isOpenClock(current)) current = pauseOrResume(policy, metric, current, o, at, context);
-  return finished === undefined ? { clock: current } : { clock: current, finished };
+): { readonly clock: SlaClock | undefined; readonly starts: boolean } {
+  const open = clock !== undefined && isOpenClock(clock);
+  if (!open) return { clock, starts: metric.start(o) || metric.restart(o) };
+  if (metric.cancel(o)) return { clock: cancelClock(policy, clock, at), starts: false };
+  if (metric.restart(o)) return { clock: meetClock(policy, clock, at, context), starts: true };
+  if (metric.stop(o)) return { clock: meetClock(policy, clock, at, context), starts: false };
+  return { clock, starts: false };
 }
 
 function pauseOrResume(
@@ -93,22 +79,35 @@ export function observeMetrics(
 ): InquiryContext {
   const metrics = compiledMetrics(policy);
   if (metrics.length === 0) return ctx;
-  const targets = policy.targetsFor(factsOf(ctx)) as Readonly<Record<string, number | undefined>>;
+  // The targets are looked up only when a clock starts (most observations start none).
+  let targets: Readonly<Record<string, number | undefined>> | undefined;
   const context = { inquiryId: ctx.id, emit };
   let clocks: SlaState['clocks'] | undefined;
   let history: SlaClock[] | undefined;
   for (const metric of metrics) {
     const clock = ctx.sla.clocks[metric.name];
-    const change = observeOne(policy, metric, clock, targets[metric.name], o, at, context);
-    if (change.clock === clock) continue;
+    let next = clock;
+    // Most events name no trigger of most metrics: only the pause conditions need a look then.
+    if (metric.triggerEvents.has(o.event.type) || (metric.watchesStages && o.stage !== o.from)) {
+      const result = triggered(policy, metric, clock, o, at, context);
+      next = result.clock;
+      const targetMs = result.starts ? (targets ??= policy.targetsFor(factsOf(ctx)))[metric.name] : undefined;
+      if (targetMs !== undefined) {
+        if (next !== undefined) (history ??= [...ctx.sla.history]).push(next);
+        next = startClock(policy, metric.name, targetMs, at, at, context);
+      }
+      if (next !== undefined && isOpenClock(next)) next = pauseOrResume(policy, metric, next, o, at, context);
+    } else if (next !== undefined && metric.hasConditions && isOpenClock(next)) {
+      next = pauseOrResume(policy, metric, next, o, at, context);
+    }
+    if (next === clock || next === undefined) continue;
     clocks ??= { ...ctx.sla.clocks };
-    if (change.clock !== undefined) clocks[metric.name] = change.clock;
-    if (change.finished !== undefined) (history ??= [...ctx.sla.history]).push(change.finished);
+    clocks[metric.name] = next;
   }
   if (clocks === undefined) return ctx;
-  const next = copyOfContext(ctx);
-  next.sla = { clocks, history: history ?? ctx.sla.history };
-  return next;
+  const result = copyOfContext(ctx);
+  result.sla = { clocks, history: history ?? ctx.sla.history };
+  return result;
 }
 
 /** The observation of a step: the event, the stage before it, and the state it left. */

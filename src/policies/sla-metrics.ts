@@ -156,6 +156,12 @@ export interface CompiledMetric {
   readonly pausedWhile: Matcher;
   /** Whether the metric pauses on event triggers (then only `resume` resumes it). */
   readonly pausesOnEvents: boolean;
+  /** Whether the metric has pause conditions (evaluated on every observation). */
+  readonly hasConditions: boolean;
+  /** Whether any trigger names a stage (evaluated when the stage changes). */
+  readonly watchesStages: boolean;
+  /** Every event type a trigger names, `'received'` included: other events set off no trigger. */
+  readonly triggerEvents: ReadonlySet<string>;
   /** The event types and stages the definition names (for validation against a machine). */
   readonly events: readonly string[];
   readonly stages: readonly string[];
@@ -221,8 +227,12 @@ export function compileMetric(name: string, definition: SlaMetricDefinition): Co
   }
   for (const condition of conditions)
     if ('inStage' in condition) for (const stage of listOf(condition.inStage)) stages.add(stage);
+  const triggerEvents = new Set(events);
   events.delete('received');
   return {
+    hasConditions: conditions.length > 0,
+    watchesStages: every.some((trigger) => typeof trigger === 'object' && 'stage' in trigger),
+    triggerEvents,
     name,
     start: triggersOf(definition.start),
     stop: triggersOf(definition.stop),
