@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import moment from 'moment-timezone';
-import { businessCalendar } from '../src/policies/calendar.js';
+import { businessCalendar } from 'serviceflow';
 import { compare, keep, measure, prng, report } from './harness.js';
 
 // moment-business-time ships no types: the two methods measured here.

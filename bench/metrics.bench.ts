@@ -6,9 +6,8 @@
  *
  * `METRICS_BENCH_INQUIRIES=100000 npm run bench -- metrics` measures another size (default 20k).
  */
-import { computeMetrics, type MetricsInquiryView } from '../src/metrics/compute.js';
-import { simulate } from '../src/testing/simulate.js';
-import { standardPolicies } from '../src/testing/standard-desk.js';
+import { computeMetrics, type MetricsInquiryView } from 'serviceflow';
+import { simulate, standardPolicies } from 'serviceflow/testing';
 import { compare, report } from './harness.js';
 
 /** Reads what computeMetrics reads of each view, and nothing else. */

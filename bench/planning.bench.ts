@@ -9,9 +9,9 @@
  * `PLANNING_BENCH_INQUIRIES=50000 npm run bench -- planning` plans another size (default 20k).
  */
 import { performance } from 'node:perf_hooks';
-import { planStaffing, requiredAgents } from '../src/planning.js';
+import { simulate } from 'serviceflow/testing';
+import { planStaffing, requiredAgents } from 'serviceflow/planning';
 import { erlangB } from '../src/planning/queue-math.js';
-import { simulate } from '../src/testing/simulate.js';
 import { compare, median, report } from './harness.js';
 
 function closedForm(): void {

@@ -6,10 +6,9 @@
  * simulator's own work, the KPIs and the garbage collector).
  */
 import { performance } from 'node:perf_hooks';
-import { createProcess, inquiryMachine } from '../src/index.js';
+import { createProcess, inquiryMachine } from 'serviceflow';
+import { simulate, standardPolicies } from 'serviceflow/testing';
 import { TRUSTED_SEND, trustedSender } from '../src/engine/trusted.js';
-import { simulate } from '../src/testing/simulate.js';
-import { standardPolicies } from '../src/testing/standard-desk.js';
 
 const [inquiries = '10000', days = '30', mode = 'keep', policies = 'standard', metrics = 'metrics', timed = ''] =
   process.argv.slice(2);

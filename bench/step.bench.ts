@@ -5,13 +5,13 @@
  */
 import { createMachine, initialTransition, transition } from 'xstate';
 import {
+  businessCalendar,
   createProcess,
-  inquiryMachine,
-  slaPolicy,
   escalationPolicy,
   feedbackPolicy,
-  businessCalendar,
-} from '../src/index.js';
+  inquiryMachine,
+  slaPolicy,
+} from 'serviceflow';
 import { compare, report } from './harness.js';
 
 const skeleton = createMachine({

@@ -30,7 +30,7 @@ export {
   resolvePolicies,
   type ServicePolicies,
   type ServicePolicyOptions,
-} from './machines/policies.js';
+} from './policies/service-policies.js';
 export { nextDeadline } from './machines/steps.js';
 export { followUpId } from './machines/follow-up-request.js';
 export {

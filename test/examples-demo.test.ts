@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoOptions, runDemo } from '../examples/demo.js';
-import { simulate } from '../src/testing/simulate.js';
+import { simulate } from 'serviceflow/testing';
 
 describe('examples/demo.ts (npm run demo)', () => {
   it('prints the KPI table of the simulated desk', () => {

@@ -1,5 +1,5 @@
 /** The process every desk benchmark runs: SLA targets an hour and more away, an escalation rule, default feedback. */
-import { createProcess, escalationPolicy, inquiryMachine, slaPolicy } from '../../src/index.js';
+import { createProcess, escalationPolicy, inquiryMachine, slaPolicy } from 'serviceflow';
 
 export function benchProcess() {
   return createProcess(inquiryMachine, {

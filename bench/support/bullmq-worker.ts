@@ -4,9 +4,9 @@
  * many store calls (one SQL statement each) it made, by method.
  */
 import pg from 'pg';
-import { createBullmqDesk } from '../../src/adapters/bullmq/createBullmqDesk.js';
-import { postgresStore } from '../../src/stores/postgres.js';
-import type { SnapshotStore, SnapshotWrite } from '../../src/stores/store.js';
+import type { SnapshotStore, SnapshotWrite } from 'serviceflow';
+import { postgresStore } from 'serviceflow/postgres';
+import { createBullmqDesk } from 'serviceflow/bullmq';
 import { benchProcess } from './bench-process.js';
 
 export interface BenchWorkerConfig {

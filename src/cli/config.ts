@@ -37,6 +37,7 @@ async function importTypeScript(path: string): Promise<unknown> {
   try {
     jiti = await import('jiti');
   } catch {
+    // A built-in error on purpose: loadConfigFile catches it and reports it as INVALID_CONFIG.
     throw new Error(
       'a TypeScript config needs jiti: npm install --save-dev jiti (or write the config as .mjs or .json)',
     );

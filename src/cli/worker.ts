@@ -111,7 +111,8 @@ export function runCommandInWorker(entry: URL, argv: readonly string[]): void {
 /** The worker's side: runs the command and sends its output to the main thread. */
 export async function serveCommand(): Promise<void> {
   const port = parentPort;
-  // The entry calls this only off the main thread, where there is always a parent port.
+  // A programmer error no input can cause: the entry calls this only off the main thread, where
+  // there is always a parent port.
   if (port === null) throw new TypeError('serveCommand runs in a worker thread');
   const data = workerData as CommandData;
   const send = (message: WorkerMessage) => port.postMessage(message);

@@ -1,11 +1,11 @@
 /**
- * Copies of plain records that stay fast in V8.
+ * Copies of plain records that stay on the JavaScript engine's fast path.
  *
  * `{ ...record, key: value }` is the cheapest copy there is while `key` is already one of the
  * record's own keys. When it is not — a clock getting its `metAt`, an inquiry its first
- * `firstRespondedAt`, any `...(x === undefined ? {} : { x })` — V8 (Node 20) gives the copy a
- * hidden class of its own: some 1.4 µs per copy instead of 0.05, and every later copy of that
- * object is several times slower as well. Records whose optional keys come and go (surveys,
+ * `firstRespondedAt`, any `...(x === undefined ? {} : { x })` — the engine gives the copy a
+ * shape of its own, which makes that copy and every later copy of the object much slower (the
+ * figures are in bench/README.md). Records whose optional keys come and go (surveys,
  * feedback, views) go through these helpers, which build the copy key by key (the way a literal is
  * built). Inquiry contexts and SLA clocks do better still: they keep every key, and one object
  * literal copies them (`inquiryContextCopy` in `machines/steps.ts`, `clockWith` in

@@ -8,7 +8,7 @@ import { InvalidConfigError } from '../errors.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { InquiryEvent, PendingReason, Priority } from '../schemas/inquiry.js';
 import type { InquiryContext } from '../schemas/state.js';
-import type { ServicePolicies } from './policies.js';
+import type { ServicePolicies } from '../policies/service-policies.js';
 import * as steps from './steps.js';
 import { genericContextCopy, type ContextCopier } from '../engine/context-copies.js';
 import { asksForFollowUp, followUpRequest } from './follow-up-request.js';

@@ -1,6 +1,6 @@
 import { enqueueActions, setup, type ActionFunction, type ParameterizedObject } from 'xstate';
 import { describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
-import type { ContactView } from '../process/contact-view.js';
+import type { ContactView } from './contact-read-model.js';
 import type { ContactEffect } from '../schemas/contact-effects.js';
 import {
   ContactContext,

@@ -5,7 +5,7 @@ import { InquiryEvent, InquiryInput, type InquiryInputInit } from '../schemas/in
 import { InquiryContext } from '../schemas/state.js';
 import { isValidated, markValidated } from '../schemas/validated.js';
 import { serviceActions, serviceGuards, type InquiryMachineEvent } from './actions.js';
-import { defaultPolicies } from './policies.js';
+import { defaultPolicies } from '../policies/service-policies.js';
 import { serviceRootHandlers } from './root-handlers.js';
 import { receivedContext } from './steps.js';
 import { markInquiryConfig } from '../engine/context-copies.js';

@@ -14,7 +14,7 @@ import { refuseUnstorableText, vouchStorable } from '../schemas/text.js';
 import { Timestamp } from '../schemas/time.js';
 import { isValidated, markValidated } from '../schemas/validated.js';
 import { serviceActions, serviceGuards, type DeadlineEvent } from './actions.js';
-import { defaultPolicies } from './policies.js';
+import { defaultPolicies } from '../policies/service-policies.js';
 import { serviceRootHandlers } from './root-handlers.js';
 import { receivedContext } from './steps.js';
 import { deadlinesFirst } from './deadlines-first.js';

@@ -38,7 +38,7 @@ import type {
 import { assignFields, copyRecord, setDefined, withFields } from '../internal/records.js';
 import { frozenJsonOf } from '../engine/json-copies.js';
 import { genericContextCopy, inquiryContextCopy, type ContextCopier } from '../engine/context-copies.js';
-import type { ServicePolicies } from './policies.js';
+import type { ServicePolicies } from '../policies/service-policies.js';
 
 let copyContext: ContextCopier = genericContextCopy;
 

@@ -5,26 +5,27 @@
  */
 import { alwaysOpenCalendar, type BusinessCalendar } from '../policies/calendar.js';
 import { abbreviate, InvalidInputError, ServiceFlowError } from '../errors.js';
-import type { ContactView } from '../process/contact-view.js';
-import type { InquiryView } from '../process/view.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';
+<<<<<<< HEAD
 import type { BuiltInSlaMetric, SlaMetric } from '../schemas/state.js';
+=======
+>>>>>>> main
 import { InquiryFigures } from './inquiry-figures.js';
+import type { MetricsContactView, MetricsInquiryView, MetricsOptions, ServiceMetrics } from './service-metrics.js';
 import {
   addCancelledInquiry,
   addContactView,
   addHandledContact,
   addInquiry,
   Breakdown,
-  emptyShare,
-  shareKpis,
+  emptySegment,
+  segmentKpis,
   type FirstContactOutcome,
-  type ShareTotals,
-} from './share.js';
-import type { DurationStats } from './stats.js';
-import { customerKpis, parseRepeatWindow, type CustomerKpis } from './customers.js';
-import type { DurationInput } from '../schemas/time.js';
+  type SegmentTotals,
+} from './segment-totals.js';
+import { customerKpis, parseRepeatWindow } from './customers.js';
 
+<<<<<<< HEAD
 /**
  * What {@link computeMetrics} reads of an inquiry view. Any `InquiryView` fits; so does the view
  * of a custom service machine, whose stages may be named differently.
@@ -257,6 +258,19 @@ export interface ServiceMetrics extends ServiceKpis, CustomerKpis {
   /** Per priority present; contacts count under the priority of their inquiry. */
   readonly byPriority: Readonly<Partial<Record<Priority, ServiceKpis>>>;
 }
+=======
+export type {
+  Backlog,
+  ContactKpis,
+  MetricsContactView,
+  MetricsInquiryView,
+  MetricsOptions,
+  ServiceDurations,
+  ServiceKpis,
+  ServiceMetrics,
+  SlaAttainment,
+} from './service-metrics.js';
+>>>>>>> main
 
 /**
  * A completed contact, from a contact view or from an inquiry's record of it, with its handle
@@ -289,9 +303,9 @@ interface SharedInquiry {
   readonly completed: CompletedContact[];
 }
 
-/** The shares every inquiry and contact is added to. */
-interface Shares {
-  readonly overall: ShareTotals;
+/** The segments every inquiry and contact is added to. */
+interface Segments {
+  readonly overall: SegmentTotals;
   readonly byChannel: Breakdown<Channel>;
   readonly byPriority: Breakdown<Priority>;
 }
@@ -398,10 +412,10 @@ function sharedContacts(
   return { shared, unlinked };
 }
 
-/** Counts a completed contact: in its own channel's share, and its handle time when an agent handled it. */
-function addCompletedContact(shares: Shares, contact: CompletedContact, priority: Priority | undefined): void {
-  const channelShare = shares.byChannel.of(contact.channel);
-  if (contact.handled) addHandleTime(shares, channelShare, priority, contact.handleMs, contact.handleBusinessMs);
+/** Counts a completed contact: in its own channel's segment, and its handle time when an agent handled it. */
+function addCompletedContact(segments: Segments, contact: CompletedContact, priority: Priority | undefined): void {
+  const channelSegment = segments.byChannel.of(contact.channel);
+  if (contact.handled) addHandleTime(segments, channelSegment, priority, contact.handleMs, contact.handleBusinessMs);
 }
 
 /**
@@ -409,42 +423,42 @@ function addCompletedContact(shares: Shares, contact: CompletedContact, priority
  * record: most inquiries share their id with no other view, and their contacts need no copy.
  */
 function addRecordedContact(
-  shares: Shares,
+  segments: Segments,
   contact: RecordedContact,
   priority: Priority,
   calendar: BusinessCalendar,
 ): void {
-  const channelShare = shares.byChannel.of(contact.channel);
+  const channelSegment = segments.byChannel.of(contact.channel);
   const { handleMs, at } = contact;
   if (handleMs > 0)
-    addHandleTime(shares, channelShare, priority, handleMs, calendar.businessTimeBetween(at - handleMs, at));
+    addHandleTime(segments, channelSegment, priority, handleMs, calendar.businessTimeBetween(at - handleMs, at));
 }
 
 function addHandleTime(
-  shares: Shares,
-  channelShare: ShareTotals,
+  segments: Segments,
+  channelSegment: SegmentTotals,
   priority: Priority | undefined,
   handleMs: number,
   handleBusinessMs: number,
 ): void {
-  addHandledContact(shares.overall, handleMs, handleBusinessMs);
-  addHandledContact(channelShare, handleMs, handleBusinessMs);
-  const priorityShare = priority === undefined ? undefined : shares.byPriority.find(priority);
-  if (priorityShare !== undefined) addHandledContact(priorityShare, handleMs, handleBusinessMs);
+  addHandledContact(segments.overall, handleMs, handleBusinessMs);
+  addHandledContact(channelSegment, handleMs, handleBusinessMs);
+  const prioritySegment = priority === undefined ? undefined : segments.byPriority.find(priority);
+  if (prioritySegment !== undefined) addHandledContact(prioritySegment, handleMs, handleBusinessMs);
 }
 
-/** Counts every contact view: in its own channel's share, and under its inquiry's priority. */
+/** Counts every contact view: in its own channel's segment, and under its inquiry's priority. */
 function addContactViews(
-  shares: Shares,
+  segments: Segments,
   contactViews: ReadonlyMap<string, MetricsContactView>,
   shared: ReadonlyMap<string, SharedInquiry>,
 ): void {
   for (const view of contactViews.values()) {
-    addContactView(shares.overall, view);
-    addContactView(shares.byChannel.of(view.channel), view);
+    addContactView(segments.overall, view);
+    addContactView(segments.byChannel.of(view.channel), view);
     const priority = view.inquiryId === undefined ? undefined : shared.get(view.inquiryId)?.priority;
-    const priorityShare = priority === undefined ? undefined : shares.byPriority.find(priority);
-    if (priorityShare !== undefined) addContactView(priorityShare, view);
+    const prioritySegment = priority === undefined ? undefined : segments.byPriority.find(priority);
+    if (prioritySegment !== undefined) addContactView(prioritySegment, view);
   }
 }
 
@@ -547,50 +561,50 @@ function metricsOf(views: readonly MetricsInquiryView[], options: MetricsOptions
   const repeatWindow = parseRepeatWindow(options.repeatWindow);
   const contactViews = contactViewsById(options.contacts ?? []);
   const { shared, unlinked } = sharedContacts(views, contactViews, calendar);
-  const shares: Shares = { overall: emptyShare(), byChannel: new Breakdown(), byPriority: new Breakdown() };
+  const segments: Segments = { overall: emptySegment(), byChannel: new Breakdown(), byPriority: new Breakdown() };
 
-  // One pass adds each inquiry to its three shares: walking the views once per share (11 times
-  // with every channel and priority) cost more than measuring them.
+  // One pass adds each inquiry to its three segments, rather than one walk over the views per
+  // segment (eleven walks with every channel and priority).
   const figures = new InquiryFigures();
   for (const view of views) {
-    const channelShare = shares.byChannel.of(view.channel);
-    const priorityShare = shares.byPriority.of(view.priority);
+    const channelSegment = segments.byChannel.of(view.channel);
+    const prioritySegment = segments.byPriority.of(view.priority);
     const entry = shared.size === 0 ? undefined : shared.get(view.id);
     let own: readonly ContactOutcome[];
     if (entry === undefined) {
       const recorded = recordedContacts(view, contactViews);
-      for (const contact of recorded) addRecordedContact(shares, contact, view.priority, calendar);
+      for (const contact of recorded) addRecordedContact(segments, contact, view.priority, calendar);
       own = recorded;
     } else {
       // A shared inquiry's contacts are added after this pass, once its priority is known.
       own = entry.completed;
     }
     if (isCancelled(view)) {
-      addCancelledInquiry(shares.overall);
-      addCancelledInquiry(channelShare);
-      addCancelledInquiry(priorityShare);
+      addCancelledInquiry(segments.overall);
+      addCancelledInquiry(channelSegment);
+      addCancelledInquiry(prioritySegment);
       continue;
     }
     figures.measure(view, calendar);
     // Contacts count under their own channel and under their inquiry's priority.
     const samePriority = entry === undefined || entry.priority === view.priority;
-    addInquiry(shares.overall, figures, firstContactOutcome(own, undefined, figures.reopened));
-    addInquiry(channelShare, figures, firstContactOutcome(own, view.channel, figures.reopened));
+    addInquiry(segments.overall, figures, firstContactOutcome(own, undefined, figures.reopened));
+    addInquiry(channelSegment, figures, firstContactOutcome(own, view.channel, figures.reopened));
     addInquiry(
-      priorityShare,
+      prioritySegment,
       figures,
       samePriority ? firstContactOutcome(own, undefined, figures.reopened) : undefined,
     );
   }
   for (const entry of shared.values())
-    for (const contact of entry.completed) addCompletedContact(shares, contact, entry.priority);
-  for (const contact of unlinked) addCompletedContact(shares, contact, undefined);
+    for (const contact of entry.completed) addCompletedContact(segments, contact, entry.priority);
+  for (const contact of unlinked) addCompletedContact(segments, contact, undefined);
 
-  addContactViews(shares, contactViews, shared);
+  addContactViews(segments, contactViews, shared);
   return {
-    ...shareKpis(shares.overall),
+    ...segmentKpis(segments.overall),
     ...customerKpis(views, repeatWindow),
-    byChannel: shares.byChannel.kpis(),
-    byPriority: shares.byPriority.kpis(),
+    byChannel: segments.byChannel.kpis(),
+    byPriority: segments.byPriority.kpis(),
   };
 }

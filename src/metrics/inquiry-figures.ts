@@ -3,7 +3,7 @@
  */
 import type { BusinessCalendar } from '../policies/calendar.js';
 import type { SlaMetric } from '../schemas/state.js';
-import type { MetricsInquiryView } from './compute.js';
+import type { MetricsInquiryView } from './service-metrics.js';
 
 /** Met and breached clocks of one SLA metric. */
 export interface SlaCounts {
@@ -21,7 +21,7 @@ export const noSlaCounts = (): Record<SlaMetric, SlaCounts> & Record<string, Sla
 const FINAL_STAGES = new Set(['closed', 'cancelled']);
 
 /**
- * Everything one inquiry adds to the shares it belongs to (every inquiry, its channel's, its
+ * Everything one inquiry adds to the segments it belongs to (every inquiry, its channel's, its
  * priority's), read and measured once (business time included) so that the overall figures and
  * every breakdown aggregate the same values.
  *
@@ -90,7 +90,7 @@ export class InquiryFigures {
       if (clock.metric === 'nextResponse' && clock.metAt !== undefined)
         this.addCycle(clock.startedAt, clock.metAt, calendar);
     }
-    // Named reads rather than a loop over the metrics: a computed key is a slower lookup.
+    // Named reads rather than a loop over the metrics with a computed key (bench/README.md).
     const { firstResponse, nextResponse, resolution } = view.sla;
     if (firstResponse !== undefined) countClock(sla.firstResponse, firstResponse.status);
     if (nextResponse !== undefined) countClock(sla.nextResponse, nextResponse.status);

@@ -84,7 +84,7 @@ export function meanOf(d: DurationDistribution): number {
 }
 
 /** The chance that a draw of a duration distribution is shorter than `limit`. */
-export function shareBelow(d: DurationDistribution, limit: number): number {
+export function chanceShorterThan(d: DurationDistribution, limit: number): number {
   if ('max' in d && d.max !== undefined && d.max < limit && d.kind !== 'uniform') return 1;
   switch (d.kind) {
     case 'fixed':
@@ -109,7 +109,7 @@ export function shareBelow(d: DurationDistribution, limit: number): number {
 function sessionsPerInquiry(config: SimulationConfig): number {
   const { work, customers } = config;
   const escalates = Math.min(1, work.escalateRate / Math.max(1e-9, 1 - work.resolveRate));
-  const replies = customers.replyRate * shareBelow(customers.replyDelay, work.abandonAfter);
+  const replies = customers.replyRate * chanceShorterThan(customers.replyDelay, work.abandonAfter);
   const again = (1 - work.resolveRate) * (escalates + (1 - escalates) * replies);
   let sessions = 0;
   let reach = 1;

@@ -14,8 +14,8 @@ export const ArrivalsPerHour = z
   .number()
   .nonnegative('must be 0 or more arrivals an hour')
   .finite('must be a finite number of arrivals an hour');
-/** @internal */
-export const Share = z
+/** @internal A target's fraction, strictly between 0 and 1: a service level's share, an attainment, a cap on abandonment. */
+export const TargetFraction = z
   .number()
   .gt(0, 'must be a share above 0')
   .lt(1, 'must be a share below 1 (no queue answers everyone within a time)');
@@ -60,7 +60,7 @@ export type QueueLoad = z.input<typeof QueueLoad>;
  * ```
  */
 export const StaffingTarget = z.union(
-  [z.strictObject({ answeredWithin: Duration, share: Share }), z.strictObject({ asa: Duration })],
+  [z.strictObject({ answeredWithin: Duration, share: TargetFraction }), z.strictObject({ asa: Duration })],
   {
     error:
       "must be { answeredWithin: '20s', share: 0.8 } (a share below 1) or { asa: '30s' }, durations as milliseconds or text",
@@ -250,7 +250,7 @@ export const StaffingQuestion = z.strictObject({
   /** Customers' mean patience: plan with Erlang A instead of Erlang C. */
   patience: PositiveDuration.optional(),
   /** With a patience: the highest share of arrivals allowed to give up. */
-  maxAbandon: Share.optional(),
+  maxAbandon: TargetFraction.optional(),
 });
 /**
  * What {@link requiredAgents} accepts.

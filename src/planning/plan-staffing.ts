@@ -15,7 +15,7 @@ import {
 } from '../testing/simulation-options.js';
 import { processFor } from '../testing/simulation-process.js';
 import { deskLoad, deskStaffing, hourLabel, WEEK_HOURS, type DeskLoad } from './desk-load.js';
-import { parse, Share, solveStaffing } from './erlang.js';
+import { parse, TargetFraction, solveStaffing } from './erlang.js';
 import { erlangB, erlangCFigures } from './queue-math.js';
 import { simulateTallies, summarise, type SimulatedAttainment } from './simulated-attainment.js';
 import { agentHours, weeklyAgentGroups } from './weekly-shifts.js';
@@ -37,9 +37,9 @@ const HOUR = 3_600_000;
  */
 export const PlanTarget = z.union(
   [
-    z.strictObject({ answeredWithin: Duration, share: Share }),
+    z.strictObject({ answeredWithin: Duration, share: TargetFraction }),
     z.strictObject({ asa: Duration }),
-    z.strictObject({ sla: SlaMetric, attainment: Share }),
+    z.strictObject({ sla: SlaMetric, attainment: TargetFraction }),
   ],
   {
     error:

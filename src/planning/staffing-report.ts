@@ -3,7 +3,7 @@
  * external resource), in the style of the simulation report.
  */
 import { formatDuration } from '../schemas/time.js';
-import { axis, escape, fixed, H, PAD, REPORT_STYLE, svg, W } from '../testing/report.js';
+import { axis, escape, fixed, CHART_HEIGHT, CHART_PADDING, REPORT_STYLE, svg, CHART_WIDTH } from '../testing/report.js';
 import type { StaffingPlan } from './plan-staffing.js';
 import { describeTarget, formatFigure } from './staffing-table.js';
 
@@ -12,7 +12,7 @@ function dayLabels(x: (hour: number) => number): string {
   return ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
     .map(
       (day, d) =>
-        `<line x1="${fixed(x(d * 24))}" x2="${fixed(x(d * 24))}" y1="${PAD.top}" y2="${H - PAD.bottom}" class="grid"/><text x="${fixed(x(d * 24 + 12))}" y="${H - PAD.bottom + 14}" text-anchor="middle">${day}</text>`,
+        `<line x1="${fixed(x(d * 24))}" x2="${fixed(x(d * 24))}" y1="${CHART_PADDING.top}" y2="${CHART_HEIGHT - CHART_PADDING.bottom}" class="grid"/><text x="${fixed(x(d * 24 + 12))}" y="${CHART_HEIGHT - CHART_PADDING.bottom + 14}" text-anchor="middle">${day}</text>`,
     )
     .join('');
 }
@@ -34,16 +34,17 @@ const line = (
 /** Planned agents per hour as bars, the agents the desk had as a line over them. */
 function agentsChart(plan: StaffingPlan): string {
   const max = Math.max(1, ...plan.intervals.map((i) => Math.max(i.agents, i.had)));
-  const width = (W - PAD.left - PAD.right) / 168;
-  const x = (hour: number) => PAD.left + hour * width;
-  const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / max);
+  const width = (CHART_WIDTH - CHART_PADDING.left - CHART_PADDING.right) / 168;
+  const x = (hour: number) => CHART_PADDING.left + hour * width;
+  const y = (v: number) =>
+    CHART_PADDING.top + (CHART_HEIGHT - CHART_PADDING.top - CHART_PADDING.bottom) * (1 - v / max);
   const bars = plan.intervals
     .map(
       (i) =>
-        `<rect class="mark" data-value="${i.agents}" x="${fixed(x(i.hour))}" y="${fixed(y(i.agents))}" width="${fixed(Math.max(0.5, width - 0.4))}" height="${fixed(H - PAD.bottom - y(i.agents))}" fill="${i.met ? '#4c78a8' : '#e45756'}"><title>${escape(i.label)}: ${i.agents} agents (had ${i.had}), ${i.arrivalsPerHour.toFixed(1)} arrivals/h</title></rect>`,
+        `<rect class="mark" data-value="${i.agents}" x="${fixed(x(i.hour))}" y="${fixed(y(i.agents))}" width="${fixed(Math.max(0.5, width - 0.4))}" height="${fixed(CHART_HEIGHT - CHART_PADDING.bottom - y(i.agents))}" fill="${i.met ? '#4c78a8' : '#e45756'}"><title>${escape(i.label)}: ${i.agents} agents (had ${i.had}), ${i.arrivalsPerHour.toFixed(1)} arrivals/h</title></rect>`,
     )
     .join('');
-  const legend = `<text x="${W - PAD.right}" y="${PAD.top + 4}" text-anchor="end"><tspan fill="#4c78a8">■ agents planned</tspan>  <tspan fill="#f58518">— agents the desk had</tspan></text>`;
+  const legend = `<text x="${CHART_WIDTH - CHART_PADDING.right}" y="${CHART_PADDING.top + 4}" text-anchor="end"><tspan fill="#4c78a8">■ agents planned</tspan>  <tspan fill="#f58518">— agents the desk had</tspan></text>`;
   return svg(
     'agents',
     'Agents per hour of the week',
@@ -65,9 +66,10 @@ function attainmentChart(plan: StaffingPlan): string {
     'asa' in plan.target ? plan.target.asa : 'share' in plan.target ? plan.target.share : plan.target.attainment;
   const simulated = plan.intervals.map((i) => i.simulated);
   const top = asa ? Math.max(goal * 1.5, ...simulated.map((s) => s?.max ?? 0)) : 1;
-  const width = (W - PAD.left - PAD.right) / 168;
-  const x = (hour: number) => PAD.left + hour * width;
-  const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - Math.min(v, top) / top);
+  const width = (CHART_WIDTH - CHART_PADDING.left - CHART_PADDING.right) / 168;
+  const x = (hour: number) => CHART_PADDING.left + hour * width;
+  const y = (v: number) =>
+    CHART_PADDING.top + (CHART_HEIGHT - CHART_PADDING.top - CHART_PADDING.bottom) * (1 - Math.min(v, top) / top);
   const marks = plan.intervals
     .map((i) => {
       const s = i.simulated;
@@ -77,11 +79,11 @@ function attainmentChart(plan: StaffingPlan): string {
       return `${whisker}<circle class="mark" data-value="${s.mean}" cx="${fixed(cx)}" cy="${fixed(y(s.mean))}" r="2" fill="${i.met ? '#54a24b' : '#e45756'}"><title>${escape(i.label)}: ${formatFigure(plan, s.mean)} simulated (seeds ${formatFigure(plan, s.min)}–${formatFigure(plan, s.max)}), ${formatFigure(plan, i.predicted)} predicted</title></circle>`;
     })
     .join('');
-  const target = `<line class="target" data-value="${goal}" x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(goal))}" y2="${fixed(y(goal))}" stroke="#e45756" stroke-dasharray="4 3"/>`;
+  const target = `<line class="target" data-value="${goal}" x1="${CHART_PADDING.left}" x2="${CHART_WIDTH - CHART_PADDING.right}" y1="${fixed(y(goal))}" y2="${fixed(y(goal))}" stroke="#e45756" stroke-dasharray="4 3"/>`;
   const ticks = [0, 0.25, 0.5, 0.75, 1]
     .map(
       (f) =>
-        `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(top * f))}" y2="${fixed(y(top * f))}" class="grid"/><text x="${PAD.left - 6}" y="${fixed(y(top * f) + 4)}" text-anchor="end">${escape(formatFigure(plan, top * f))}</text>`,
+        `<line x1="${CHART_PADDING.left}" x2="${CHART_WIDTH - CHART_PADDING.right}" y1="${fixed(y(top * f))}" y2="${fixed(y(top * f))}" class="grid"/><text x="${CHART_PADDING.left - 6}" y="${fixed(y(top * f) + 4)}" text-anchor="end">${escape(formatFigure(plan, top * f))}</text>`,
     )
     .join('');
   const caption = asa

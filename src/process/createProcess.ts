@@ -19,7 +19,7 @@ import {
   inquiryContextJson,
   isInquiryConfig,
 } from '../engine/context-copies.js';
-import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../machines/policies.js';
+import { resolvePolicies, type ServicePolicies, type ServicePolicyOptions } from '../policies/service-policies.js';
 import { InquiryContext, PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
 import { textLimits, textProblem, isVouchedStorable } from '../schemas/text.js';
 import { INSTANT_EXPECTED, isInstant, Timestamp, type TimestampInput } from '../schemas/time.js';
@@ -35,6 +35,7 @@ import {
   ServiceFlowError,
 } from '../errors.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
+<<<<<<< HEAD
 import {
   deadlinesFirst,
   observationEvent,
@@ -42,6 +43,11 @@ import {
   rawTransitionOf,
 } from '../machines/deadlines-first.js';
 import { definitionFor, processKindOf, serviceDefinition, type ProcessDefinition } from './definition.js';
+=======
+import { deadlinesFirst, rawTransitionOf } from '../machines/deadlines-first.js';
+import { serviceDefinition, type ProcessDefinition } from './definition.js';
+import { definitionFor, processKindOf } from './definition-registry.js';
+>>>>>>> main
 import { serviceContextProblem, stateValueProblem } from './state-checks.js';
 import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from '../engine/fast-path.js';
 import { withValidated } from '../schemas/validated.js';

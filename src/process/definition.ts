@@ -3,13 +3,11 @@
  * (`wakeAt`). Machines say which reading applies through `meta.serviceflow` on their root; a
  * process can also be given one explicitly.
  */
-import type { AnyStateMachine } from 'xstate';
-import type { ServicePolicies } from '../machines/policies.js';
+import type { ServicePolicies } from '../policies/service-policies.js';
 import { nextDeadline } from '../machines/steps.js';
 import { asksForFollowUp, followUpRequest } from '../machines/follow-up-request.js';
 import type { InquiryContext, StateValue } from '../schemas/state.js';
 import { inquiryView, type InquiryView } from './view.js';
-import { contactDefinition } from './contact-view.js';
 
 /**
  * What a process needs to read a machine's state: its view and its next deadline. The built-in
@@ -46,30 +44,3 @@ export const serviceDefinition: ProcessDefinition<InquiryContext, InquiryView> =
   wake: (due, until) => ({ type: 'deadline', at: due, until }) as { type: 'deadline'; at: number; until: number },
   afterEnd: (context, event) => (asksForFollowUp(event) ? followUpRequest(context, event) : null),
 };
-
-// The built-in readings are named here, statically, rather than registered by their modules at
-// load: the package is `sideEffects: false`, so a bundler may drop a module imported only for its
-// registration. `contact-view.ts` imports no machine, so this import makes no cycle.
-const definitions = new Map<string, ProcessDefinition<never, unknown>>([
-  ['service', serviceDefinition as ProcessDefinition<never, unknown>],
-  ['contact', contactDefinition as ProcessDefinition<never, unknown>],
-]);
-
-/** Registers the reading of a machine kind (for machines whose root `meta.serviceflow` names it). */
-export function registerProcessDefinition<TContext, TView>(
-  kind: string,
-  definition: ProcessDefinition<TContext, TView>,
-): void {
-  definitions.set(kind, definition as unknown as ProcessDefinition<never, unknown>);
-}
-
-/** The machine kind a machine declares in its root `meta.serviceflow`, defaulting to `'service'`. */
-export function processKindOf(machine: AnyStateMachine): string {
-  const meta = machine.root.meta as { serviceflow?: unknown } | undefined;
-  return typeof meta?.serviceflow === 'string' ? meta.serviceflow : 'service';
-}
-
-/** The reading registered for a machine's kind, or `undefined`. */
-export function definitionFor(machine: AnyStateMachine): ProcessDefinition<never, unknown> | undefined {
-  return definitions.get(processKindOf(machine));
-}

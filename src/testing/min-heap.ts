@@ -2,8 +2,8 @@
  * A binary min-heap of timed entries: the simulator's future-event list and its agent work
  * queues. Entries are ordered by `at`, ties by `seq` (a sequence number), which keeps the
  * simulation deterministic. The order is fixed ({@link earlier}) rather than passed in as a
- * comparator: one comparator call per level, shared by heaps of two kinds of entries, was a
- * polymorphic call V8 would not inline.
+ * comparator, which a heap of agenda items and a heap of queue entries would share (the slower
+ * form, see bench/README.md).
  */
 export interface Timed {
   readonly at: number;

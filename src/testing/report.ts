@@ -47,11 +47,11 @@ const duration = (ms: number | null): string => (ms === null ? '–' : formatDur
 export const fixed = (n: number): string => (Math.round(n * 10) / 10).toString();
 
 /** @internal Chart size and padding, shared with the staffing report. */
-export const W = 760;
+export const CHART_WIDTH = 760;
 /** @internal */
-export const H = 240;
+export const CHART_HEIGHT = 240;
 /** @internal */
-export const PAD = { left: 48, right: 16, top: 16, bottom: 36 };
+export const CHART_PADDING = { left: 48, right: 16, top: 16, bottom: 36 };
 
 interface Bar {
   readonly label: string;
@@ -67,18 +67,19 @@ function barChart(
   options: { unit?: string; every?: number } = {},
 ): string {
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const width = (W - PAD.left - PAD.right) / Math.max(1, bars.length);
-  const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / max);
+  const width = (CHART_WIDTH - CHART_PADDING.left - CHART_PADDING.right) / Math.max(1, bars.length);
+  const y = (v: number) =>
+    CHART_PADDING.top + (CHART_HEIGHT - CHART_PADDING.top - CHART_PADDING.bottom) * (1 - v / max);
   const every = options.every ?? 1;
   const marks = bars
     .map((bar, i) => {
-      const x = PAD.left + i * width;
+      const x = CHART_PADDING.left + i * width;
       const top = y(bar.value);
       const label =
         i % every === 0
-          ? `<text x="${fixed(x + width / 2)}" y="${H - PAD.bottom + 14}" text-anchor="middle">${escape(bar.label)}</text>`
+          ? `<text x="${fixed(x + width / 2)}" y="${CHART_HEIGHT - CHART_PADDING.bottom + 14}" text-anchor="middle">${escape(bar.label)}</text>`
           : '';
-      return `<rect class="mark" data-value="${bar.value}" x="${fixed(x + width * 0.1)}" y="${fixed(top)}" width="${fixed(width * 0.8)}" height="${fixed(H - PAD.bottom - top)}" fill="${bar.color ?? '#4c78a8'}"><title>${escape(bar.label)}: ${bar.value}${options.unit ?? ''}</title></rect>${label}`;
+      return `<rect class="mark" data-value="${bar.value}" x="${fixed(x + width * 0.1)}" y="${fixed(top)}" width="${fixed(width * 0.8)}" height="${fixed(CHART_HEIGHT - CHART_PADDING.bottom - top)}" fill="${bar.color ?? '#4c78a8'}"><title>${escape(bar.label)}: ${bar.value}${options.unit ?? ''}</title></rect>${label}`;
     })
     .join('');
   return svg(name, title, `${axis(max, y)}${marks}`, bars.length);
@@ -90,14 +91,14 @@ export function axis(max: number, y: (v: number) => number): string {
   return ticks
     .map(
       (t) =>
-        `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${fixed(y(t))}" y2="${fixed(y(t))}" class="grid"/><text x="${PAD.left - 6}" y="${fixed(y(t) + 4)}" text-anchor="end">${t.toLocaleString('en-US')}</text>`,
+        `<line x1="${CHART_PADDING.left}" x2="${CHART_WIDTH - CHART_PADDING.right}" y1="${fixed(y(t))}" y2="${fixed(y(t))}" class="grid"/><text x="${CHART_PADDING.left - 6}" y="${fixed(y(t) + 4)}" text-anchor="end">${t.toLocaleString('en-US')}</text>`,
     )
     .join('');
 }
 
 /** @internal A chart's figure: `data-chart` names it, `data-points` counts its marks' positions. */
 export function svg(name: string, title: string, body: string, points: number): string {
-  return `<figure><figcaption>${escape(title)}</figcaption><svg class="chart" data-chart="${name}" data-points="${points}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escape(title)}">${body}</svg></figure>`;
+  return `<figure><figcaption>${escape(title)}</figcaption><svg class="chart" data-chart="${name}" data-points="${points}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" role="img" aria-label="${escape(title)}">${body}</svg></figure>`;
 }
 
 /** Arrivals per period as bars, the open backlog and the queue as lines over them. */
@@ -117,27 +118,30 @@ function arrivalsChart(timeline: SimulationTimeline): string {
     queued.push(timeline.queued[last] ?? 0);
   }
   const max = Math.max(1, ...arrivals, ...backlog);
-  const width = (W - PAD.left - PAD.right) / groups;
-  const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / max);
+  const width = (CHART_WIDTH - CHART_PADDING.left - CHART_PADDING.right) / groups;
+  const y = (v: number) =>
+    CHART_PADDING.top + (CHART_HEIGHT - CHART_PADDING.top - CHART_PADDING.bottom) * (1 - v / max);
   const periodMs = timeline.bucketMs * group;
   const bars = arrivals
     .map(
       (v, g) =>
-        `<rect class="mark" data-value="${v}" x="${fixed(PAD.left + g * width)}" y="${fixed(y(v))}" width="${fixed(Math.max(0.5, width - 0.5))}" height="${fixed(H - PAD.bottom - y(v))}" fill="#9ecae9"><title>${new Date(timeline.start + g * periodMs).toISOString().slice(0, 16)}: ${v} arrivals</title></rect>`,
+        `<rect class="mark" data-value="${v}" x="${fixed(CHART_PADDING.left + g * width)}" y="${fixed(y(v))}" width="${fixed(Math.max(0.5, width - 0.5))}" height="${fixed(CHART_HEIGHT - CHART_PADDING.bottom - y(v))}" fill="#9ecae9"><title>${new Date(timeline.start + g * periodMs).toISOString().slice(0, 16)}: ${v} arrivals</title></rect>`,
     )
     .join('');
   const line = (values: readonly number[], color: string, series: string) =>
-    `<polyline class="series" data-series="${series}" data-max="${Math.max(0, ...values)}" fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, g) => `${fixed(PAD.left + (g + 0.5) * width)},${fixed(y(v))}`).join(' ')}"/>`;
+    `<polyline class="series" data-series="${series}" data-max="${Math.max(0, ...values)}" fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, g) => `${fixed(CHART_PADDING.left + (g + 0.5) * width)},${fixed(y(v))}`).join(' ')}"/>`;
   const days = Math.max(1, Math.round((n * timeline.bucketMs) / 86_400_000));
   const labelEvery = Math.max(1, Math.ceil(days / 10));
   const labels: string[] = [];
   for (let d = 0; d <= days; d += labelEvery) {
-    const x = PAD.left + ((d * 86_400_000) / (n * timeline.bucketMs)) * (W - PAD.left - PAD.right);
+    const x =
+      CHART_PADDING.left +
+      ((d * 86_400_000) / (n * timeline.bucketMs)) * (CHART_WIDTH - CHART_PADDING.left - CHART_PADDING.right);
     labels.push(
-      `<text x="${fixed(x)}" y="${H - PAD.bottom + 14}" text-anchor="middle">${new Date(timeline.start + d * 86_400_000).toISOString().slice(5, 10)}</text>`,
+      `<text x="${fixed(x)}" y="${CHART_HEIGHT - CHART_PADDING.bottom + 14}" text-anchor="middle">${new Date(timeline.start + d * 86_400_000).toISOString().slice(5, 10)}</text>`,
     );
   }
-  const legend = `<text x="${W - PAD.right}" y="${PAD.top + 4}" text-anchor="end"><tspan fill="#6baed6">■ arrivals per ${formatDuration(periodMs)}</tspan>  <tspan fill="#e45756">— open backlog</tspan>  <tspan fill="#54a24b">— waiting for an agent</tspan></text>`;
+  const legend = `<text x="${CHART_WIDTH - CHART_PADDING.right}" y="${CHART_PADDING.top + 4}" text-anchor="end"><tspan fill="#6baed6">■ arrivals per ${formatDuration(periodMs)}</tspan>  <tspan fill="#e45756">— open backlog</tspan>  <tspan fill="#54a24b">— waiting for an agent</tspan></text>`;
   return svg(
     'arrivals',
     'Arrivals and backlog over time',
@@ -159,14 +163,14 @@ function slaChart(metrics: ServiceMetrics | null): string {
   ];
   const rows = names.map((metric) => ({ metric, sla: metrics?.slaAttainment[metric] }));
   const rowHeight = 48;
-  const height = PAD.top + rows.length * rowHeight + 8;
+  const height = CHART_PADDING.top + rows.length * rowHeight + 8;
   const left = 130;
-  const span = W - left - 120;
+  const span = CHART_WIDTH - left - 120;
   const body = rows
     .map(({ metric, sla }, i) => {
       const total = (sla?.met ?? 0) + (sla?.breached ?? 0);
       const met = total === 0 ? 0 : (sla?.met ?? 0) / total;
-      const top = PAD.top + i * rowHeight;
+      const top = CHART_PADDING.top + i * rowHeight;
       return [
         `<text x="${left - 8}" y="${top + 22}" text-anchor="end">${metric}</text>`,
         `<rect class="mark" data-value="${sla?.met ?? 0}" x="${left}" y="${top + 6}" width="${fixed(span * met)}" height="24" fill="#54a24b"><title>${sla?.met ?? 0} met</title></rect>`,
@@ -175,7 +179,7 @@ function slaChart(metrics: ServiceMetrics | null): string {
       ].join('');
     })
     .join('');
-  return `<figure><figcaption>SLA attainment per metric (<span style="color:#54a24b">■ met</span> / <span style="color:#e45756">■ breached</span>)</figcaption><svg class="chart" data-chart="sla" data-points="${rows.length}" viewBox="0 0 ${W} ${height}" role="img" aria-label="SLA attainment per metric">${body}</svg></figure>`;
+  return `<figure><figcaption>SLA attainment per metric (<span style="color:#54a24b">■ met</span> / <span style="color:#e45756">■ breached</span>)</figcaption><svg class="chart" data-chart="sla" data-points="${rows.length}" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-label="SLA attainment per metric">${body}</svg></figure>`;
 }
 
 const FRT_BINS: readonly [string, number][] = [

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
-import { loadSimulationConfig } from '../../src/cli/config.js';
+import { loadSimulationConfig, runCli } from '../internal/internals.js';
 import { ServiceFlowError } from 'serviceflow';
 import { defineSimulation, type SimulationOptions } from 'serviceflow/testing';
 

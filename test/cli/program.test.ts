@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { runCli } from '../internal/internals.js';
 import { streams } from '../support/cli-streams.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'serviceflow-cli-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requiredAgents, type StaffingPlan } from 'serviceflow/planning';
-import { runCli } from '../../src/cli/program.js';
+import { runCli } from '../internal/internals.js';
 import { streams } from '../support/cli-streams.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'serviceflow-staff-'));

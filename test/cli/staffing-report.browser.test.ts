@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { runCli } from '../internal/internals.js';
 import { CHROMIUM, chromiumAvailable, chromiumRequired, inChromium } from '../support/chromium.js';
 
 if (!chromiumAvailable && !chromiumRequired)

@@ -12,9 +12,9 @@ import {
   createServiceDesk,
   inquiryMachine,
   memoryStore,
+  ServiceFlowError,
   serviceSetup,
   slaPolicy,
-  ServiceFlowError,
 } from 'serviceflow';
 import { applyEvents, checkInvariants, scenario, simulate } from 'serviceflow/testing';
 import { returnsProcess } from '../../examples/returns-process.js';

@@ -1,15 +1,21 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import { manualClock, systemClock, type ManualClock } from '../../src/desk/clock.js';
-import { createServiceDesk, type ServiceDesk } from '../../src/desk/createServiceDesk.js';
-import type { EffectDelivery } from '../../src/desk/effect-bus.js';
-import { pollingScheduler } from '../../src/desk/polling-scheduler.js';
-import { timerScheduler } from '../../src/desk/timer-scheduler.js';
-import type { inquiryMachine } from '../../src/machines/inquiry.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import type { InquiryEffect, SlaBreachedEffect } from '../../src/schemas/effects.js';
-import { memoryStore } from '../../src/stores/memory.js';
-import type { SnapshotStore } from '../../src/stores/store.js';
+import {
+  createServiceDesk,
+  manualClock,
+  memoryStore,
+  pollingScheduler,
+  ServiceFlowError,
+  slaPolicy,
+  systemClock,
+  timerScheduler,
+  type EffectDelivery,
+  type InquiryEffect,
+  type inquiryMachine,
+  type ManualClock,
+  type ServiceDesk,
+  type SlaBreachedEffect,
+  type SnapshotStore,
+} from 'serviceflow';
 import { HOUR, MINUTE, T0, makeInput, makeProcess } from '../support/fixtures.js';
 
 const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h', resolution: '8h' }], warnAt: [] }) });

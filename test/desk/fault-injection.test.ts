@@ -10,20 +10,23 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/desk/clock.js';
-import { createServiceDesk } from '../../src/desk/createServiceDesk.js';
-import { pollingScheduler } from '../../src/desk/polling-scheduler.js';
-import type { DeskScheduler } from '../../src/desk/scheduler.js';
-import { timerScheduler } from '../../src/desk/timer-scheduler.js';
-import type { InquiryEventInit, InquiryInputInit } from '../../src/schemas/inquiry.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import { escalationPolicy } from '../../src/policies/escalation.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { memoryStore } from '../../src/stores/memory.js';
-import { migrate, postgresStore } from '../../src/stores/postgres.js';
-import type { SnapshotStore } from '../../src/stores/store.js';
-import { faultyStore } from '../../src/testing/faulty-store.js';
-import { seededRandom } from '../../src/testing/random.js';
+import {
+  createServiceDesk,
+  escalationPolicy,
+  manualClock,
+  memoryStore,
+  pollingScheduler,
+  ServiceFlowError,
+  slaPolicy,
+  timerScheduler,
+  type DeskScheduler,
+  type InquiryEventInit,
+  type InquiryInputInit,
+  type SnapshotStore,
+} from 'serviceflow';
+import { faultyStore } from 'serviceflow/testing';
+import { migrate, postgresStore } from 'serviceflow/postgres';
+import { seededRandom } from '../internal/internals.js';
 import { HOUR, MINUTE, T0, makeProcess } from '../support/fixtures.js';
 
 const process = makeProcess({

@@ -13,7 +13,7 @@ import {
   type ServiceDesk,
   type ServiceDeskOptions,
   type SnapshotStore,
-} from '../../src/index.js';
+} from 'serviceflow';
 import { DAY, HOUR, T0, makeInput } from '../support/fixtures.js';
 
 const process = createProcess(inquiryMachine, {

@@ -5,20 +5,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { manualClock } from '../../src/desk/clock.js';
-import { createServiceDesk, type DeskSendOptions, type ServiceDesk } from '../../src/desk/createServiceDesk.js';
-import type { DeskErrorContext } from '../../src/desk/effect-bus.js';
-import { pollingScheduler } from '../../src/desk/polling-scheduler.js';
-import type { DeskScheduler } from '../../src/desk/scheduler.js';
-import { timerScheduler } from '../../src/desk/timer-scheduler.js';
-import type { inquiryMachine } from '../../src/machines/inquiry.js';
-import type { ServiceProcess } from '../../src/process/createProcess.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import { escalationPolicy } from '../../src/policies/escalation.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { memoryStore } from '../../src/stores/memory.js';
-import type { ParkedSnapshot, SnapshotStore } from '../../src/stores/store.js';
-import { InjectedStoreFault, faultyStore } from '../../src/testing/faulty-store.js';
+import {
+  createServiceDesk,
+  escalationPolicy,
+  manualClock,
+  memoryStore,
+  pollingScheduler,
+  ServiceFlowError,
+  slaPolicy,
+  timerScheduler,
+  type DeskErrorContext,
+  type DeskScheduler,
+  type DeskSendOptions,
+  type inquiryMachine,
+  type ParkedSnapshot,
+  type ServiceDesk,
+  type ServiceProcess,
+  type SnapshotStore,
+} from 'serviceflow';
+import { faultyStore, InjectedStoreFault } from 'serviceflow/testing';
 import { FIXTURE_T0 } from '../fixtures/write-inquiry-states.js';
 import { DAY, HOUR, MINUTE, T0, makeInput, makeProcess } from '../support/fixtures.js';
 

@@ -7,14 +7,17 @@
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/desk/clock.js';
-import { createServiceDesk } from '../../src/desk/createServiceDesk.js';
-import { inquiryMachine } from '../../src/machines/inquiry.js';
-import { createProcess, type StateMigration } from '../../src/process/createProcess.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import { memoryStore } from '../../src/stores/memory.js';
-import { migrate, postgresStore } from '../../src/stores/postgres.js';
-import type { SnapshotStore } from '../../src/stores/store.js';
+import {
+  createProcess,
+  createServiceDesk,
+  inquiryMachine,
+  manualClock,
+  memoryStore,
+  ServiceFlowError,
+  type SnapshotStore,
+  type StateMigration,
+} from 'serviceflow';
+import { migrate, postgresStore } from 'serviceflow/postgres';
 import { FIXTURE_T0, fixturePolicies } from '../fixtures/write-inquiry-states.js';
 
 const MINUTE = 60_000;

@@ -9,9 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { diagramFiles } from '../../scripts/diagrams.js';
-import { contactMachine } from '../../src/machines/contact.js';
-import { toMermaid } from '../../src/machines/diagram.js';
-import { inquiryMachine } from '../../src/machines/inquiry.js';
+import { contactMachine, inquiryMachine, toMermaid } from 'serviceflow';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

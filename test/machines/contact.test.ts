@@ -1,15 +1,21 @@
 import fc from 'fast-check';
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { contactActionNames, contactMachine } from '../../src/machines/contact.js';
-import { serviceActions, serviceGuards } from '../../src/machines/actions.js';
-import { defaultPolicies } from '../../src/machines/policies.js';
-import { createProcess } from '../../src/process/createProcess.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import type { ContactEffect } from '../../src/schemas/contact-effects.js';
-import { ContactEvent, type ContactEventInit, type ContactInputInit } from '../../src/schemas/contact.js';
-import type { StateValue } from '../../src/schemas/state.js';
-import { contactEventSequence, contactInput, contactJourney } from '../../src/testing/contact-arbitraries.js';
+import {
+  ContactEvent,
+  contactMachine,
+  createProcess,
+  defaultPolicies,
+  serviceActions,
+  ServiceFlowError,
+  serviceGuards,
+  type ContactEffect,
+  type ContactEventInit,
+  type ContactInputInit,
+  type StateValue,
+} from 'serviceflow';
+import { contactEventSequence, contactInput, contactJourney } from 'serviceflow/testing/arbitraries';
+import { contactActionNames } from '../internal/internals.js';
 
 const MINUTE = 60_000;
 /** Monday 2026-03-02 09:00 UTC. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { incidentMachine, incidentProcess, runIncident } from '../../examples/incident-process.js';
-import { createProcess } from '../../src/process/createProcess.js';
+import { createProcess } from 'serviceflow';
 
 const at = (iso: string) => Date.parse(iso);
 

@@ -1,9 +1,6 @@
 import { createActor, transition, initialTransition } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { inquiryMachine } from '../../src/machines/inquiry.js';
-import { feedbackPolicy } from '../../src/policies/feedback.js';
-import type { InquiryEventInit } from '../../src/schemas/inquiry.js';
-import type { InquiryEffect } from '../../src/schemas/effects.js';
+import { feedbackPolicy, inquiryMachine, type InquiryEffect, type InquiryEventInit } from 'serviceflow';
 import { HOUR, MINUTE, T0, makeInput, makeProcess, runTo } from '../support/fixtures.js';
 
 const process = makeProcess();

@@ -2,8 +2,7 @@ import { createMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { returnsMachine, returnsProcess, runReturn } from '../../examples/returns-process.js';
-import { followUpState, serviceSetup } from '../../src/machines/service-machine.js';
-import { createProcess } from '../../src/process/createProcess.js';
+import { createProcess, followUpState, serviceSetup } from 'serviceflow';
 import { thrown } from '../support/errors.js';
 
 const minimal = serviceSetup({ events: { approve: { approver: z.string() } } });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, ServiceFlowError, type InquiryView } from '../../src/index.js';
+import { computeMetrics, ServiceFlowError, type InquiryView } from 'serviceflow';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,18 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contactMachine } from '../../src/machines/contact.js';
-import { inquiryMachine } from '../../src/machines/inquiry.js';
-import { computeMetrics, type ServiceKpis } from '../../src/metrics/compute.js';
-import { durationStats } from '../../src/metrics/stats.js';
-import { businessCalendar } from '../../src/policies/calendar.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import type { ContactView } from '../../src/process/contact-view.js';
-import { createProcess } from '../../src/process/createProcess.js';
-import type { InquiryView, SlaClockView } from '../../src/process/view.js';
-import type { FeedbackKind } from '../../src/schemas/inquiry.js';
-import type { EscalationRecord, SlaMetric } from '../../src/schemas/state.js';
-import { lifecycle } from '../../src/testing/arbitraries.js';
-import { contactJourney } from '../../src/testing/contact-arbitraries.js';
+import {
+  businessCalendar,
+  computeMetrics,
+  contactMachine,
+  createProcess,
+  durationStats,
+  inquiryMachine,
+  slaPolicy,
+  type ContactView,
+  type EscalationRecord,
+  type FeedbackKind,
+  type InquiryView,
+  type ServiceKpis,
+  type SlaClockView,
+  type SlaMetric,
+} from 'serviceflow';
+import { contactJourney, lifecycle } from 'serviceflow/testing/arbitraries';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

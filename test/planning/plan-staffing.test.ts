@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planStaffing, requiredAgents, type StaffingPlan } from 'serviceflow/planning';
 import { simulate, type SimulationOptions } from 'serviceflow/testing';
+import { planStaffing, requiredAgents, type StaffingPlan } from 'serviceflow/planning';
 import { thrown } from '../support/errors.js';
 
 const HOUR = 3_600_000;

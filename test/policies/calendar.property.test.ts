@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, type BusinessCalendarConfigInput } from '../../src/policies/calendar.js';
+import { businessCalendar, type BusinessCalendarConfigInput } from 'serviceflow';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -3,9 +3,10 @@ import {
   alwaysOpenCalendar,
   businessCalendar,
   BusinessCalendarConfig,
+  InvalidConfigError,
+  ServiceFlowError,
   type BusinessCalendarConfigInput,
-} from '../../src/policies/calendar.js';
-import { InvalidConfigError, ServiceFlowError } from '../../src/errors.js';
+} from 'serviceflow';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

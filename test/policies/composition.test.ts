@@ -3,12 +3,14 @@
  * which one step applies them (docs/escalation.md, "One step, in order").
  */
 import { describe, expect, it } from 'vitest';
-import { escalationPolicy } from '../../src/policies/escalation.js';
-import { feedbackPolicy } from '../../src/policies/feedback.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import type { InquiryEffect } from '../../src/schemas/effects.js';
-import type { InquiryEventInit } from '../../src/schemas/inquiry.js';
+import {
+  escalationPolicy,
+  feedbackPolicy,
+  ServiceFlowError,
+  slaPolicy,
+  type InquiryEffect,
+  type InquiryEventInit,
+} from 'serviceflow';
 import { DAY, HOUR, MINUTE, T0, makeInput, makeProcess, runAll, runTo } from '../support/fixtures.js';
 
 const policies = {

@@ -4,12 +4,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escalationPolicy, type EscalationPolicyConfig } from '../../src/policies/escalation.js';
-import { feedbackPolicy, type FeedbackPolicyConfig } from '../../src/policies/feedback.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import type { InquiryEffect } from '../../src/schemas/effects.js';
-import type { InquiryEventInit, InquiryInputInit } from '../../src/schemas/inquiry.js';
-import * as arb from '../../src/testing/arbitraries.js';
+import {
+  escalationPolicy,
+  feedbackPolicy,
+  slaPolicy,
+  type EscalationPolicyConfig,
+  type FeedbackPolicyConfig,
+  type InquiryEffect,
+  type InquiryEventInit,
+  type InquiryInputInit,
+} from 'serviceflow';
+import * as arb from 'serviceflow/testing/arbitraries';
 import { applyAccepted, makeProcess } from '../support/fixtures.js';
 
 /** Short calendar-time targets, so that warnings and breaches (and their escalations) happen often. */

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { escalationPolicy, type EscalationPolicy, type EscalationPolicyConfig } from '../../src/policies/escalation.js';
-import { feedbackPolicy } from '../../src/policies/feedback.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import type { EscalatedEffect, InquiryEffect } from '../../src/schemas/effects.js';
-import type { InquiryEventInit, InquiryInputInit } from '../../src/schemas/inquiry.js';
+import {
+  escalationPolicy,
+  feedbackPolicy,
+  ServiceFlowError,
+  slaPolicy,
+  type EscalatedEffect,
+  type EscalationPolicy,
+  type EscalationPolicyConfig,
+  type InquiryEffect,
+  type InquiryEventInit,
+  type InquiryInputInit,
+} from 'serviceflow';
 import { DAY, HOUR, MINUTE, T0, makeInput, makeProcess, runAll, runTo } from '../support/fixtures.js';
 
 /** agent → specialist (the tier-2 team) → manager: the path most tests climb. */

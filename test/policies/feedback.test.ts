@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { escalationPolicy } from '../../src/policies/escalation.js';
-import { feedbackPolicy, scoreSentiment, type FeedbackPolicyConfig } from '../../src/policies/feedback.js';
-import type { InquiryMachine } from '../../src/machines/inquiry.js';
-import { followUpState, serviceSetup } from '../../src/machines/service-machine.js';
-import type { BusinessCalendar } from '../../src/policies/calendar.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { createProcess } from '../../src/process/createProcess.js';
-import { followUpId } from '../../src/machines/follow-up-request.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import type { InquiryEffect } from '../../src/schemas/effects.js';
-import type { FeedbackKind, InquiryEventInit } from '../../src/schemas/inquiry.js';
+import {
+  createProcess,
+  escalationPolicy,
+  feedbackPolicy,
+  followUpId,
+  followUpState,
+  scoreSentiment,
+  ServiceFlowError,
+  serviceSetup,
+  slaPolicy,
+  type BusinessCalendar,
+  type FeedbackKind,
+  type FeedbackPolicyConfig,
+  type InquiryEffect,
+  type InquiryEventInit,
+  type InquiryMachine,
+} from 'serviceflow';
 import { DAY, HOUR, MINUTE, T0, makeInput, makeProcess, runAll, runTo } from '../support/fixtures.js';
 
 /** Resolved one hour after arrival: the instant every follow-up timing below counts from. */

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { businessCalendar } from '../../src/policies/calendar.js';
-import { slaPolicy, type SlaPolicyConfig } from '../../src/policies/sla.js';
-import type { InquiryEventInit } from '../../src/schemas/inquiry.js';
-import { ServiceFlowError } from '../../src/errors.js';
+import {
+  businessCalendar,
+  ServiceFlowError,
+  slaPolicy,
+  type InquiryEventInit,
+  type SlaPolicyConfig,
+} from 'serviceflow';
 import { HOUR, MINUTE, makeInput, makeProcess, runAll, runTo } from '../support/fixtures.js';
 
 const weekdays = {

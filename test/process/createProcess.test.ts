@@ -1,12 +1,17 @@
 import { assign, createMachine, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { serviceActions, serviceGuards } from '../../src/machines/actions.js';
-import { inquiryMachine, parseInquiryInput } from '../../src/machines/inquiry.js';
-import { defaultPolicies } from '../../src/machines/policies.js';
-import { InquiryEvent, InquiryInput } from '../../src/schemas/inquiry.js';
-import { InquiryContext } from '../../src/schemas/state.js';
-import { receivedContext } from '../../src/machines/steps.js';
-import { createProcess } from '../../src/process/createProcess.js';
+import {
+  createProcess,
+  defaultPolicies,
+  InquiryContext,
+  InquiryEvent,
+  InquiryInput,
+  inquiryMachine,
+  parseInquiryInput,
+  serviceActions,
+  serviceGuards,
+} from 'serviceflow';
+import { receivedContext } from '../internal/internals.js';
 import { thrown } from '../support/errors.js';
 import { HOUR, MINUTE, T0, makeInput, makeProcess, runTo } from '../support/fixtures.js';
 

@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inquiryMachine } from '../../src/machines/inquiry.js';
-import { escalationPolicy } from '../../src/policies/escalation.js';
-import { feedbackPolicy } from '../../src/policies/feedback.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { createProcess, type ProcessOptions } from '../../src/process/createProcess.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import * as arb from '../../src/testing/arbitraries.js';
+import {
+  createProcess,
+  escalationPolicy,
+  feedbackPolicy,
+  inquiryMachine,
+  ServiceFlowError,
+  slaPolicy,
+  type ProcessOptions,
+} from 'serviceflow';
+import * as arb from 'serviceflow/testing/arbitraries';
 
 const policies = fc.record({
   sla: arb.slaPolicyConfig(),

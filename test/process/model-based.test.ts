@@ -4,8 +4,8 @@
  */
 import { getShortestPaths } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
-import { createProcess, inquiryMachine, slaPolicy, type InquiryEventInit } from '../../src/index.js';
-import { checkInvariants } from '../../src/testing.js';
+import { createProcess, inquiryMachine, slaPolicy, type InquiryEventInit } from 'serviceflow';
+import { checkInvariants } from 'serviceflow/testing';
 
 const HOUR = 3_600_000;
 const process = createProcess(inquiryMachine, {

@@ -2,16 +2,18 @@ import fc from 'fast-check';
 import { createActor, type AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { inquiryMachine } from '../../src/machines/inquiry.js';
-import { followUpState, serviceSetup } from '../../src/machines/service-machine.js';
-import { escalationPolicy } from '../../src/policies/escalation.js';
-import { feedbackPolicy } from '../../src/policies/feedback.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { createProcess } from '../../src/process/createProcess.js';
-import { InquiryEvent } from '../../src/schemas/inquiry.js';
-import { applyEvents } from '../../src/testing/apply-events.js';
-import * as arb from '../../src/testing/arbitraries.js';
-import { findViolations } from '../../src/testing/invariants.js';
+import {
+  createProcess,
+  escalationPolicy,
+  feedbackPolicy,
+  followUpState,
+  InquiryEvent,
+  inquiryMachine,
+  serviceSetup,
+  slaPolicy,
+} from 'serviceflow';
+import { applyEvents, findViolations } from 'serviceflow/testing';
+import * as arb from 'serviceflow/testing/arbitraries';
 import { HOUR, T0, makeInput } from '../support/fixtures.js';
 import { thrown } from '../support/errors.js';
 

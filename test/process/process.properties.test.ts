@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escalationPolicy } from '../../src/policies/escalation.js';
-import { feedbackPolicy } from '../../src/policies/feedback.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import { InquiryContext } from '../../src/schemas/state.js';
-import * as arb from '../../src/testing/arbitraries.js';
+import { escalationPolicy, feedbackPolicy, InquiryContext, ServiceFlowError, slaPolicy } from 'serviceflow';
+import * as arb from 'serviceflow/testing/arbitraries';
 import { applyAccepted, makeProcess, type InquiryProcess } from '../support/fixtures.js';
 
 const processes: Record<string, InquiryProcess> = {

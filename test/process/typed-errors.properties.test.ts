@@ -12,8 +12,8 @@ import {
   inquiryMachine,
   parseDuration,
   scoreSentiment,
-  serviceSetup,
   ServiceFlowError,
+  serviceSetup,
   slaPolicy,
 } from 'serviceflow';
 

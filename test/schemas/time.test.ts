@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Duration, formatDuration, parseDuration, Timestamp } from '../../src/schemas/time.js';
+import { Duration, formatDuration, parseDuration, Timestamp } from 'serviceflow';
 
 describe('Timestamp', () => {
   it('normalises epoch ms, ISO-8601 strings and Dates to epoch milliseconds', () => {

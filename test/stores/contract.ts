@@ -7,8 +7,14 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, ServiceFlowError } from '../../src/errors.js';
-import type { JournalEntry, SnapshotStore, SnapshotWrite, StoredSnapshot } from '../../src/stores/store.js';
+import {
+  ConflictError,
+  ServiceFlowError,
+  type JournalEntry,
+  type SnapshotStore,
+  type SnapshotWrite,
+  type StoredSnapshot,
+} from 'serviceflow';
 
 /** A store under test and how to dispose of it. */
 export interface StoreUnderTest {

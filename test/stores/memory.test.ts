@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from '../../src/stores/memory.js';
+import { memoryStore } from 'serviceflow';
 import { describeSnapshotStoreContract } from './contract.js';
 
 describeSnapshotStoreContract('memoryStore', async () => ({ store: memoryStore(), cleanup: async () => {} }), {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, migrationStatements, postgresStore, type PostgresStoreOptions } from '../../src/stores/postgres.js';
+import { migrate, postgresStore, type PostgresStoreOptions } from 'serviceflow/postgres';
+import { migrationStatements } from '../internal/internals.js';
 import { describeSnapshotStoreContract } from './contract.js';
 
 // One embedded database for the whole file: PGlite takes seconds to boot, a TRUNCATE takes a millisecond.

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, postgresStore, type PostgresClient, type PostgresStoreOptions } from '../../src/stores/postgres.js';
-import type { SnapshotWrite } from '../../src/stores/store.js';
+import type { SnapshotWrite } from 'serviceflow';
+import { migrate, postgresStore, type PostgresClient, type PostgresStoreOptions } from 'serviceflow/postgres';
 import {
   POSTGRES_SKIP_HINT,
   postgresAvailability,

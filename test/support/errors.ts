@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ServiceFlowError } from '../../src/errors.js';
+import { ServiceFlowError } from 'serviceflow';
 
 /** Runs `fn`, expects it to throw a ServiceFlowError, and returns it for assertions on code and path. */
 export function thrown(fn: () => unknown): ServiceFlowError {

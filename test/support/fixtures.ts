@@ -1,8 +1,12 @@
-import { createProcess, type ServiceProcess } from '../../src/process/createProcess.js';
-import { inquiryMachine } from '../../src/machines/inquiry.js';
-import type { ProcessOptions } from '../../src/process/createProcess.js';
-import type { InquiryEventInit, InquiryInputInit } from '../../src/schemas/inquiry.js';
-import { applyEvents } from '../../src/testing/apply-events.js';
+import {
+  createProcess,
+  inquiryMachine,
+  type InquiryEventInit,
+  type InquiryInputInit,
+  type ProcessOptions,
+  type ServiceProcess,
+} from 'serviceflow';
+import { applyEvents } from 'serviceflow/testing';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;

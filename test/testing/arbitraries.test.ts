@@ -1,12 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { businessCalendar } from '../../src/policies/calendar.js';
-import { escalationPolicy } from '../../src/policies/escalation.js';
-import { feedbackPolicy } from '../../src/policies/feedback.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import * as arb from '../../src/testing/arbitraries.js';
-import { applyEvents } from '../../src/testing/apply-events.js';
-import { checkInvariants } from '../../src/testing/invariants.js';
+import { businessCalendar, escalationPolicy, feedbackPolicy, slaPolicy } from 'serviceflow';
+import { applyEvents, checkInvariants } from 'serviceflow/testing';
+import * as arb from 'serviceflow/testing/arbitraries';
 import { makeInput, makeProcess, T0, HOUR } from '../support/fixtures.js';
 
 describe('arbitraries', () => {

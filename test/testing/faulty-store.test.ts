@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from '../../src/stores/memory.js';
-import type { SnapshotWrite } from '../../src/stores/store.js';
-import { InjectedStoreFault, faultyStore, type FaultyStore } from '../../src/testing/faulty-store.js';
+import { memoryStore, type SnapshotWrite } from 'serviceflow';
+import { faultyStore, InjectedStoreFault, type FaultyStore } from 'serviceflow/testing';
 
 const write = (id: string, wakeAt: number | null = null): SnapshotWrite => ({
   id,

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escalationPolicy } from '../../src/policies/escalation.js';
-import { feedbackPolicy } from '../../src/policies/feedback.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { scenario, ScenarioError } from '../../src/testing/scenario.js';
+import { escalationPolicy, feedbackPolicy, slaPolicy } from 'serviceflow';
+import { scenario, ScenarioError } from 'serviceflow/testing';
 import { makeProcess } from '../support/fixtures.js';
 
 const process = makeProcess({

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { businessCalendar } from '../../src/policies/calendar.js';
-import { feedbackPolicy } from '../../src/policies/feedback.js';
-import { slaPolicy } from '../../src/policies/sla.js';
-import { ServiceFlowError } from '../../src/errors.js';
-import type { InquiryView } from '../../src/process/view.js';
-import { findViolations } from '../../src/testing/invariants.js';
-import { simulate } from '../../src/testing/simulate.js';
+import { businessCalendar, feedbackPolicy, ServiceFlowError, slaPolicy, type InquiryView } from 'serviceflow';
+import { findViolations, simulate } from 'serviceflow/testing';
 import { makeProcess } from '../support/fixtures.js';
 
 const small = { inquiries: 400, days: 5, seed: 11 } as const;
@@ -190,7 +185,7 @@ function count(values: readonly string[]): Record<string, number> {
 
 describe('simulate: customers and surveys by rule', () => {
   it('sends each inquiry the survey its rule names, and the KPI table and report show all three kinds', async () => {
-    const { kpiTable, simulationReport } = await import('../../src/testing.js');
+    const { kpiTable, simulationReport } = await import('serviceflow/testing');
     const process = makeProcess({
       feedback: feedbackPolicy({
         surveys: [{ when: { channel: 'chat' }, kind: 'ces' }, { when: { tier: 'vip' }, kind: 'nps' }, { kind: 'csat' }],

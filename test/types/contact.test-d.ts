@@ -15,7 +15,7 @@ import {
   type InquiryEvent,
   type PersistedState,
   type ServiceMetrics,
-} from '../../src/index.js';
+} from 'serviceflow';
 
 const contacts = createProcess(contactMachine);
 

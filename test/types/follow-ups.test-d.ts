@@ -10,7 +10,7 @@ import {
   type InquiryFacts,
   type InquiryInput,
   type InquiryView,
-} from '../../src/index.js';
+} from 'serviceflow';
 
 describe('follow-ups, surveys by rule and customer KPIs, typed', () => {
   it('types the followUp.requested channel and its ready input', () => {

@@ -2,15 +2,15 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   createProcess,
   inquiryMachine,
+  type InquiryContext,
   type InquiryEffect,
   type InquiryEvent,
   type InquiryEventInit,
   type InquiryEventType,
   type InquiryView,
   type PersistedState,
-  type InquiryContext,
   type AnySlaMetric,
-} from '../../src/index.js';
+} from 'serviceflow';
 
 const process = createProcess(inquiryMachine);
 

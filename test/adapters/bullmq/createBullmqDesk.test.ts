@@ -4,11 +4,8 @@
  */
 import { Queue } from 'bullmq';
 import { describe, expect, it, vi } from 'vitest';
-import { runnerKeys } from '../../../src/adapters/bullmq/keys.js';
-import { ServiceFlowError } from '../../../src/errors.js';
-import { slaPolicy } from '../../../src/policies/sla.js';
-import { memoryStore } from '../../../src/stores/memory.js';
-import type { SnapshotStore } from '../../../src/stores/store.js';
+import { runnerKeys } from '../../internal/internals.js';
+import { memoryStore, ServiceFlowError, slaPolicy, type SnapshotStore } from 'serviceflow';
 import { makeInput, makeProcess } from '../../support/fixtures.js';
 import { REDIS_SKIP_HINT, redisAvailability } from '../../support/redis-server.js';
 import { desksOnRedis } from './support/desks-on-redis.js';

@@ -11,8 +11,8 @@ import {
   inquiryMachine,
   memoryStore,
   type SnapshotStore,
-} from '../../../src/index.js';
-import { createBullmqDesk, type BullmqDesk, type BullmqDeskOptions } from '../../../src/bullmq.js';
+} from 'serviceflow';
+import { createBullmqDesk, type BullmqDesk, type BullmqDeskOptions } from 'serviceflow/bullmq';
 import { HOUR, makeInput } from '../../support/fixtures.js';
 import { redisAvailability, startRedisServer, type RedisTestServer } from '../../support/redis-server.js';
 

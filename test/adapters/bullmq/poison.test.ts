@@ -5,13 +5,16 @@
  * Against a real Redis (started by the test when redis-server is installed).
  */
 import { describe, expect, it } from 'vitest';
-import { runnerKeys } from '../../../src/adapters/bullmq/keys.js';
-import type { DeadLetter } from '../../../src/adapters/bullmq/payloads.js';
-import type { inquiryMachine } from '../../../src/machines/inquiry.js';
-import { slaPolicy } from '../../../src/policies/sla.js';
-import type { ServiceProcess } from '../../../src/process/createProcess.js';
-import { memoryStore } from '../../../src/stores/memory.js';
-import type { SnapshotStore, SnapshotWrite } from '../../../src/stores/store.js';
+import { runnerKeys } from '../../internal/internals.js';
+import {
+  memoryStore,
+  slaPolicy,
+  type inquiryMachine,
+  type ServiceProcess,
+  type SnapshotStore,
+  type SnapshotWrite,
+} from 'serviceflow';
+import type { DeadLetter } from 'serviceflow/bullmq';
 import { makeInput, makeProcess } from '../../support/fixtures.js';
 import { redisAvailability } from '../../support/redis-server.js';
 import { desksOnRedis, type Desk, type DesksOnRedis } from './support/desks-on-redis.js';

@@ -19,14 +19,11 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBullmqDesk, type BullmqDesk } from '../../../src/adapters/bullmq/createBullmqDesk.js';
-import { runnerKeys } from '../../../src/adapters/bullmq/keys.js';
-import type { DeadLetter } from '../../../src/adapters/bullmq/payloads.js';
-import type { inquiryMachine } from '../../../src/machines/inquiry.js';
-import type { InquiryEventInit } from '../../../src/schemas/inquiry.js';
-import { migrate, postgresStore } from '../../../src/stores/postgres.js';
-import type { JournalEntry, SnapshotStore } from '../../../src/stores/store.js';
-import { inquiryEventBody } from '../../../src/testing/arbitraries.js';
+import type { InquiryEventInit, inquiryMachine, JournalEntry, SnapshotStore } from 'serviceflow';
+import { migrate, postgresStore } from 'serviceflow/postgres';
+import { createBullmqDesk, type BullmqDesk, type DeadLetter } from 'serviceflow/bullmq';
+import { inquiryEventBody } from 'serviceflow/testing/arbitraries';
+import { runnerKeys } from '../../internal/internals.js';
 import {
   POSTGRES_SKIP_HINT,
   postgresAvailability,

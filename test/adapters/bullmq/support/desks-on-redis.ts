@@ -4,14 +4,8 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import {
-  createBullmqDesk,
-  type BullmqDesk,
-  type BullmqDeskOptions,
-} from '../../../../src/adapters/bullmq/createBullmqDesk.js';
-import type { inquiryMachine } from '../../../../src/machines/inquiry.js';
-import { memoryStore } from '../../../../src/stores/memory.js';
-import type { SnapshotStore } from '../../../../src/stores/store.js';
+import { memoryStore, type inquiryMachine, type SnapshotStore } from 'serviceflow';
+import { createBullmqDesk, type BullmqDesk, type BullmqDeskOptions } from 'serviceflow/bullmq';
 import { startRedisServer, type RedisAvailability, type RedisTestServer } from '../../../support/redis-server.js';
 
 type Options = BullmqDeskOptions<typeof inquiryMachine>;

@@ -4,11 +4,7 @@
  * fire during a run, from wake-up jobs as well as from late events, and every inquiry ends with
  * no deadline pending soon after its last event.
  */
-import { createProcess } from '../../../../src/process/createProcess.js';
-import { inquiryMachine } from '../../../../src/machines/inquiry.js';
-import { escalationPolicy } from '../../../../src/policies/escalation.js';
-import { feedbackPolicy } from '../../../../src/policies/feedback.js';
-import { slaPolicy } from '../../../../src/policies/sla.js';
+import { createProcess, escalationPolicy, feedbackPolicy, inquiryMachine, slaPolicy } from 'serviceflow';
 
 /** An agent id that makes the process throw a `TypeError`: a poison event of the kind a bug makes. */
 export const BUGGY_AGENT = 'agent-who-trips-a-bug';

@@ -4,8 +4,8 @@
  * Configuration comes in SERVICEFLOW_WORKER as JSON; the process says `ready` over IPC.
  */
 import pg from 'pg';
-import { createBullmqDesk } from '../../../../src/adapters/bullmq/createBullmqDesk.js';
-import { postgresStore } from '../../../../src/stores/postgres.js';
+import { postgresStore } from 'serviceflow/postgres';
+import { createBullmqDesk } from 'serviceflow/bullmq';
 import { reliabilityProcess } from './reliability-process.js';
 
 export interface WorkerConfig {

@@ -1,7 +1,7 @@
 /** Which drain failures are retried and which dead-letter their entry at once. */
 import { describe, expect, it } from 'vitest';
-import { builtInErrorKind, describeError } from '../../../src/adapters/bullmq/error-kind.js';
-import { ConflictError, IncompatibleStateError, InvalidConfigError, InvalidInputError } from '../../../src/errors.js';
+import { builtInErrorKind, describeError } from '../../../../src/adapters/bullmq/error-kind.js';
+import { ConflictError, IncompatibleStateError, InvalidConfigError, InvalidInputError } from 'serviceflow';
 
 const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 

@@ -1,9 +1,9 @@
 /** The meaning of an inquiry's event log, without Redis: the runner's pure fold. */
 import { describe, expect, it } from 'vitest';
-import { foldLog } from '../../../src/adapters/bullmq/fold.js';
-import { drainDeduplicationId, jobIdPart, wakeJobId } from '../../../src/adapters/bullmq/keys.js';
-import { slaPolicy } from '../../../src/policies/sla.js';
-import { HOUR, MINUTE, T0, makeInput, makeProcess } from '../../support/fixtures.js';
+import { foldLog } from '../../../../src/adapters/bullmq/fold.js';
+import { drainDeduplicationId, jobIdPart, wakeJobId } from '../../../../src/adapters/bullmq/keys.js';
+import { slaPolicy } from 'serviceflow';
+import { HOUR, MINUTE, T0, makeInput, makeProcess } from '../../../support/fixtures.js';
 
 const process = makeProcess({ sla: slaPolicy({ targets: [{ firstResponse: '1h' }], warnAt: [] }) });
 const log = (...entries: unknown[]): Map<number, string> =>

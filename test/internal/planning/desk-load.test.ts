@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { meanOf, shareBelow } from '../../src/planning/desk-load.js';
+import { meanOf, chanceShorterThan } from '../../../src/planning/desk-load.js';
 import { DurationDistribution } from 'serviceflow/testing';
-import { durationSampler } from '../../src/testing/distribution.js';
-import { seededRandom } from '../../src/testing/random.js';
+import { durationSampler } from '../../../src/testing/distribution.js';
+import { seededRandom } from '../../../src/testing/random.js';
 
 /** The mean and the share below a limit of many seeded draws of the simulator's own sampler. */
 function sampled(input: Parameters<typeof DurationDistribution.parse>[0], limit: number) {
@@ -33,6 +33,6 @@ describe('the closed form reads handling and reply times as the simulator draws 
     const draws = sampled(input, limit);
     // Within the sampling noise of the draws (a long lognormal tail is slow to average out).
     expect(Math.abs(meanOf(distribution) / draws.mean - 1)).toBeLessThan(0.02);
-    expect(shareBelow(distribution, limit)).toBeCloseTo(draws.below, 2);
+    expect(chanceShorterThan(distribution, limit)).toBeCloseTo(draws.below, 2);
   });
 });

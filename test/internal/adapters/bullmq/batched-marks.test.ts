@@ -1,8 +1,7 @@
 /** The worker outbox's marks: calls within a few milliseconds become one `markDispatched`. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { withBatchedMarks } from '../../../src/adapters/bullmq/batched-marks.js';
-import { memoryStore } from '../../../src/stores/memory.js';
-import type { SnapshotStore } from '../../../src/stores/store.js';
+import { withBatchedMarks } from '../../../../src/adapters/bullmq/batched-marks.js';
+import { memoryStore, type SnapshotStore } from 'serviceflow';
 
 function recordingStore(fail?: Error): { store: SnapshotStore; calls: [string[], number][] } {
   const calls: [string[], number][] = [];

@@ -1,7 +1,7 @@
-import { defaultEscalation, type EscalationPolicy } from '../policies/escalation.js';
+import { defaultEscalation, type EscalationPolicy } from './escalation.js';
 import { abbreviate, InvalidConfigError } from '../errors.js';
-import { defaultFeedback, type FeedbackPolicy } from '../policies/feedback.js';
-import { noSla, type SlaPolicy } from '../policies/sla.js';
+import { defaultFeedback, type FeedbackPolicy } from './feedback.js';
+import { noSla, type SlaPolicy } from './sla.js';
 
 /** The policies a service machine runs with. */
 export interface ServicePolicies {
