@@ -35,19 +35,14 @@ import {
   ServiceFlowError,
 } from '../errors.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
-<<<<<<< HEAD
 import {
   deadlinesFirst,
   observationEvent,
   rawInitialSnapshotOf,
   rawTransitionOf,
 } from '../machines/deadlines-first.js';
-import { definitionFor, processKindOf, serviceDefinition, type ProcessDefinition } from './definition.js';
-=======
-import { deadlinesFirst, rawTransitionOf } from '../machines/deadlines-first.js';
 import { serviceDefinition, type ProcessDefinition } from './definition.js';
 import { definitionFor, processKindOf } from './definition-registry.js';
->>>>>>> main
 import { serviceContextProblem, stateValueProblem } from './state-checks.js';
 import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from '../engine/fast-path.js';
 import { withValidated } from '../schemas/validated.js';

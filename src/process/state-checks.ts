@@ -4,12 +4,7 @@
  * steps could have made. Anything else would be silently repaired by XState (an unknown value
  * becomes the initial state) or would leave a deadline that no tick ever moves.
  */
-<<<<<<< HEAD
-import type { ServicePolicies } from '../machines/policies.js';
-=======
 import type { ServicePolicies } from '../policies/service-policies.js';
-import { slaMetrics } from '../policies/sla-clocks.js';
->>>>>>> main
 import type { InquiryContext } from '../schemas/state.js';
 import { abbreviate } from '../errors.js';
 
