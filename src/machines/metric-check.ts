@@ -4,7 +4,9 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { InvalidConfigError } from '../errors.js';
+import type { EscalationPolicy } from '../policies/escalation.js';
 import type { SlaPolicy } from '../policies/sla.js';
+import { isClassicMetric } from '../policies/sla-clocks.js';
 import type { SlaMetricDefinition, SlaPauseCondition, SlaTrigger } from '../policies/sla-metrics.js';
 
 interface NodeLike {
@@ -76,4 +78,20 @@ export function checkMetricsFit(policy: SlaPolicy, machine: AnyStateMachine): vo
       });
     }
   }
+}
+
+/**
+ * Throws `INVALID_CONFIG` when an escalation rule names an SLA metric the SLA policy does not run
+ * (neither a classic clock nor one of its defined metrics): such a rule could never fire.
+ */
+export function checkEscalationMetrics(escalation: EscalationPolicy, sla: SlaPolicy): void {
+  const defined = Object.keys(sla.metrics ?? {});
+  (escalation.ruleMetrics ?? []).forEach((metric, index) => {
+    if (metric === undefined || isClassicMetric(metric) || defined.includes(metric)) return;
+    const known = ['firstResponse', 'nextResponse', 'resolution', ...defined];
+    throw new InvalidConfigError(
+      `Escalation rule ${index} names SLA metric '${metric}', which the SLA policy does not run; expected one of ${known.join(', ')} (a built-in metric runs when a target names it)`,
+      { path: ['escalation', 'rules', index, 'metric'], received: metric, expected: `one of ${known.join(', ')}` },
+    );
+  });
 }

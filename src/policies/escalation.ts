@@ -148,6 +148,11 @@ export interface EscalationPolicy {
   readonly levels: readonly EscalationLevel[];
   /** The escalation a signal sets off for an inquiry at `currentLevel`, or `null`. */
   decide(signal: EscalationSignal, facts: InquiryFacts, currentLevel: number): EscalationDecision | null;
+  /**
+   * The SLA metric each rule names, by rule index (`undefined` for none): `createProcess` checks
+   * them against the SLA policy's metrics. Absent: not checked.
+   */
+  readonly ruleMetrics?: readonly (string | undefined)[];
 }
 
 function describeSignal(signal: EscalationSignal): string {
@@ -191,6 +196,7 @@ export function escalationPolicy(config: EscalationPolicyConfig): EscalationPoli
   const indexOf = new Map(levels.map((level, index) => [level.name, index]));
   return {
     levels,
+    ruleMetrics: rules.map((rule) => rule.metric),
     decide(signal, facts, currentLevel) {
       const rule = rules.find(
         (r) =>

@@ -12,7 +12,7 @@ import {
 import type * as z from 'zod';
 import { bindServiceActions, serviceGuards, serviceStepOf } from '../machines/actions.js';
 import { observesMetrics } from '../machines/metric-steps.js';
-import { checkMetricsFit } from '../machines/metric-check.js';
+import { checkEscalationMetrics, checkMetricsFit } from '../machines/metric-check.js';
 import {
   genericContextCopy,
   inquiryContextCopy,
@@ -315,7 +315,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(
   const version = bound.version ?? '0';
   const migrations = options.migrations ?? {};
   if (options.definition === undefined && processKindOf(bound) === 'service') checkServiceMachine(bound);
-  if (processKindOf(bound) === 'service') checkMetricsFit(policies.sla, bound);
+  if (processKindOf(bound) === 'service') {
+    checkMetricsFit(policies.sla, bound);
+    checkEscalationMetrics(policies.escalation, policies.sla);
+  }
   const definition = options.definition ?? definitionFor(bound);
   if (definition === undefined) {
     throw new InvalidConfigError(

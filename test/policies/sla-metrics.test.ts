@@ -279,6 +279,20 @@ describe('metric validation', () => {
     });
   });
 
+  it('refuses an escalation rule naming a metric the SLA policy does not run, when createProcess binds them', () => {
+    const escalation = escalationPolicy({
+      levels: [{ name: 'agent' }, { name: 'lead' }],
+      rules: [{ on: 'sla.breached', metric: 'handleTime', escalateTo: '+1' }],
+    });
+    expect(thrown(() => createProcess(inquiryMachine, { escalation }))).toMatchObject({
+      code: 'INVALID_CONFIG',
+      path: ['escalation', 'rules', 0, 'metric'],
+      received: 'handleTime',
+    });
+    const sla = slaPolicy({ metrics: { handleTime: { start: 'assign', stop: 'resolve' } }, targets: [] });
+    expect(() => createProcess(inquiryMachine, { sla, escalation })).not.toThrow();
+  });
+
   it('accepts the same definitions on a machine that has those events and stages', () => {
     const returns = serviceSetup({ events: { 'item.received': {}, refund: {} } });
     const machine = returns.createMachine({
