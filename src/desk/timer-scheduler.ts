@@ -1,6 +1,7 @@
 import type { DeskTimer } from './clock.js';
 import { retryDelay, type RetryOptions } from './retry.js';
 import type { DeskScheduler, SchedulerContext } from './scheduler.js';
+import { WakeUpQueue } from './wake-up-queue.js';
 
 /**
  * Options of {@link timerScheduler}.
@@ -24,11 +25,6 @@ export interface TimerSchedulerOptions {
   readonly retry?: RetryOptions;
 }
 
-interface HeapItem {
-  readonly id: string;
-  readonly at: number;
-}
-
 /**
  * The default scheduler: wake-ups in process, on the desk's clock. One timer is armed for the
  * earliest `wakeAt` (a binary heap holds the rest), so a million pending deadlines cost a million
@@ -48,159 +44,116 @@ interface HeapItem {
  * ```
  */
 export function timerScheduler(options: TimerSchedulerOptions = {}): DeskScheduler {
-  const concurrency = Math.max(1, options.concurrency ?? 64);
-  const wakeAts = new Map<string, number>();
-  const heap: HeapItem[] = [];
-  // Failed attempts in a row per inquiry, and the inquiries rescheduled while their wake-up ran
-  // (a step that succeeded meanwhile owns the schedule: no retry of the failed wake-up then).
-  const failures = new Map<string, number>();
-  const inFlight = new Set<string>();
-  const rescheduled = new Set<string>();
-  let context: SchedulerContext | undefined;
-  let timer: DeskTimer | undefined;
-  let recoveryTimer: DeskTimer | undefined;
-  let stopped = false;
-  const running = new Set<Promise<void>>();
+  return new TimerScheduler(options);
+}
 
-  // Heap helpers: every index they dereference is checked against heap.length first (hence `!`).
-  const push = (item: HeapItem): void => {
-    heap.push(item);
-    for (let i = heap.length - 1; i > 0;) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]!.at <= heap[i]!.at) break; // both indexes are inside the heap
-      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
-      i = parent;
-    }
-  };
-  const pop = (): HeapItem | undefined => {
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
-    heap[0] = last;
-    for (let i = 0; ;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && heap[left]!.at < heap[smallest]!.at) smallest = left;
-      if (right < heap.length && heap[right]!.at < heap[smallest]!.at) smallest = right;
-      if (smallest === i) break;
-      [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
-      i = smallest;
-    }
-    return top;
-  };
-  // A heap item is stale once the inquiry was rescheduled: only the latest wakeAt counts.
-  const dropStale = (): void => {
-    while (heap.length > 0 && wakeAts.get(heap[0]!.id) !== heap[0]!.at) pop();
+class TimerScheduler implements DeskScheduler {
+  private readonly concurrency: number;
+  private readonly queue = new WakeUpQueue();
+  /** Failed attempts in a row per inquiry. */
+  private readonly failures = new Map<string, number>();
+  private readonly inFlight = new Set<string>();
+  /** Inquiries rescheduled while their wake-up ran: a step that succeeded meanwhile owns the schedule (no retry then). */
+  private readonly rescheduled = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  private context: SchedulerContext | undefined;
+  private timer: DeskTimer | undefined;
+  private recoveryTimer: DeskTimer | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: TimerSchedulerOptions) {
+    this.concurrency = Math.max(1, options.concurrency ?? 64);
+  }
+
+  start = async (given: SchedulerContext): Promise<void> => {
+    this.context = given;
+    if (this.options.recover !== false) await this.recover(1);
   };
 
-  const arm = (): void => {
-    if (context === undefined || stopped) return;
-    dropStale();
-    const next = heap[0];
-    if (timer !== undefined && (next === undefined || timer.at !== next.at)) {
-      context.clock.clearTimer(timer);
-      timer = undefined;
-    }
-    if (next === undefined || timer !== undefined) return;
-    timer = context.clock.setTimer(fire, next.at - context.clock.now());
+  schedule = (id: string, wakeAt: number | null): void => {
+    if (this.stopped) return;
+    this.failures.delete(id);
+    if (this.inFlight.has(id)) this.rescheduled.add(id);
+    if (this.queue.set(id, wakeAt)) this.arm();
   };
 
-  const put = (id: string, at: number): void => {
-    wakeAts.set(id, at);
-    push({ id, at });
+  stop = async (): Promise<void> => {
+    this.stopped = true;
+    if (this.timer !== undefined) this.context?.clock.clearTimer(this.timer);
+    if (this.recoveryTimer !== undefined) this.context?.clock.clearTimer(this.recoveryTimer);
+    this.timer = undefined;
+    this.recoveryTimer = undefined;
+    await Promise.all(this.running);
   };
 
-  // One wake-up; on failure it goes back on the heap at its retry time, unless a step rescheduled it.
-  const wakeOne = async (id: string): Promise<void> => {
-    if (context === undefined) return;
-    const { clock, wake, reportError } = context;
-    inFlight.add(id);
-    const result = await wake(id);
-    inFlight.delete(id);
-    const superseded = rescheduled.delete(id);
-    if (result.outcome !== 'failed') {
-      failures.delete(id);
-      return;
+  /** Keeps one timer armed for the earliest pending wake-up. */
+  private arm(): void {
+    const context = this.context;
+    if (context === undefined || this.stopped) return;
+    const next = this.queue.next();
+    if (this.timer !== undefined && (next === undefined || this.timer.at !== next)) {
+      context.clock.clearTimer(this.timer);
+      this.timer = undefined;
     }
-    const attempt = (failures.get(id) ?? 0) + 1;
-    const retryAt = clock.now() + retryDelay(attempt, id, options.retry);
-    reportError(result.error, { operation: 'wake', inquiryId: id, attempt, retryAt });
-    if (superseded || stopped) return;
-    failures.set(id, attempt);
-    put(id, retryAt);
-    arm();
-  };
+    if (next === undefined || this.timer !== undefined) return;
+    this.timer = context.clock.setTimer(this.fire, next - context.clock.now());
+  }
 
-  async function fire(): Promise<void> {
-    timer = undefined;
-    if (context === undefined || stopped) return;
-    const { clock } = context;
-    const due: string[] = [];
-    for (dropStale(); heap.length > 0 && heap[0]!.at <= clock.now(); dropStale()) {
-      const item = pop()!; // heap is non-empty
-      wakeAts.delete(item.id);
-      due.push(item.id);
-    }
-    arm();
+  private fire = async (): Promise<void> => {
+    this.timer = undefined;
+    const context = this.context;
+    if (context === undefined || this.stopped) return;
+    const due = this.queue.takeDue(() => context.clock.now());
+    this.arm();
     // Bounded parallelism: a burst of deadlines (a restart after a long outage) must not open
     // thousands of store round trips at once.
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < due.length && !stopped) await wakeOne(due[next++]!); // next < due.length
+      while (next < due.length && !this.stopped) await this.wakeOne(due[next++]!); // next < due.length
     };
-    const work = Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, lane)).then(() => undefined);
-    running.add(work);
+    const work = Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, lane)).then(
+      () => undefined,
+    );
+    this.running.add(work);
     await work;
-    running.delete(work);
+    this.running.delete(work);
+  };
+
+  /** One wake-up; on failure it goes back on the queue at its retry time, unless a step rescheduled it. */
+  private async wakeOne(id: string): Promise<void> {
+    if (this.context === undefined) return;
+    const { clock, wake, reportError } = this.context;
+    this.inFlight.add(id);
+    const result = await wake(id);
+    this.inFlight.delete(id);
+    const superseded = this.rescheduled.delete(id);
+    if (result.outcome !== 'failed') {
+      this.failures.delete(id);
+      return;
+    }
+    const attempt = (this.failures.get(id) ?? 0) + 1;
+    const retryAt = clock.now() + retryDelay(attempt, id, this.options.retry);
+    reportError(result.error, { operation: 'wake', inquiryId: id, attempt, retryAt });
+    if (superseded || this.stopped) return;
+    this.failures.set(id, attempt);
+    this.queue.put(id, retryAt);
+    this.arm();
   }
 
-  // Reads every pending wake-up from the store; a failed read is retried like a failed wake-up.
-  const recover = async (attempt: number): Promise<void> => {
-    recoveryTimer = undefined;
-    if (context === undefined || stopped) return;
-    const { clock, store, reportError } = context;
+  /** Reads every pending wake-up from the store; a failed read is retried like a failed wake-up. */
+  private async recover(attempt: number): Promise<void> {
+    this.recoveryTimer = undefined;
+    if (this.context === undefined || this.stopped) return;
+    const { clock, store, reportError } = this.context;
     try {
       for (const { id, wakeAt } of await store.due({ until: Number.MAX_SAFE_INTEGER })) {
-        if (!wakeAts.has(id) && !inFlight.has(id)) put(id, wakeAt);
+        if (!this.queue.has(id) && !this.inFlight.has(id)) this.queue.put(id, wakeAt);
       }
-      arm();
+      this.arm();
     } catch (error) {
-      const retryAt = clock.now() + retryDelay(attempt, '', options.retry);
+      const retryAt = clock.now() + retryDelay(attempt, '', this.options.retry);
       reportError(error, { operation: 'schedule', attempt, retryAt });
-      if (!stopped) recoveryTimer = clock.setTimer(() => recover(attempt + 1), retryAt - clock.now());
+      if (!this.stopped) this.recoveryTimer = clock.setTimer(() => this.recover(attempt + 1), retryAt - clock.now());
     }
-  };
-
-  return {
-    async start(given) {
-      context = given;
-      if (options.recover !== false) await recover(1);
-    },
-    schedule(id, wakeAt) {
-      if (stopped) return;
-      failures.delete(id);
-      if (inFlight.has(id)) rescheduled.add(id);
-      if (wakeAts.get(id) === (wakeAt ?? undefined)) return;
-      if (wakeAt === null) {
-        wakeAts.delete(id);
-      } else {
-        put(id, wakeAt);
-      }
-      // Rescheduled inquiries leave stale items behind; rebuild before they outnumber live ones.
-      if (heap.length > 2 * wakeAts.size + 1_024) {
-        heap.length = 0;
-        for (const [key, at] of wakeAts) push({ id: key, at });
-      }
-      arm();
-    },
-    async stop() {
-      stopped = true;
-      if (timer !== undefined) context?.clock.clearTimer(timer);
-      if (recoveryTimer !== undefined) context?.clock.clearTimer(recoveryTimer);
-      timer = undefined;
-      recoveryTimer = undefined;
-      await Promise.all(running);
-    },
-  };
+  }
 }

@@ -1,27 +1,23 @@
 /**
  * Copies of contexts: the fixed-shape copy of the built-in inquiry context that keeps steps fast,
- * its frozen JSON copy for the states a process hands out, and the generic copy for custom machines.
+ * which `createProcess` passes to the steps, and its frozen JSON copy for the states a process
+ * hands out.
  */
 import { slaJson } from '../policies/sla-clocks.js';
 import type { InquiryContext } from '../schemas/state.js';
-import { copyRecord } from '../internal/records.js';
-import { freezeNew } from './json-copies.js';
-
-/**
- * Copies a context for a step to change. Steps copy the context once or twice per event, so the
- * copy is the largest part of what a step costs; see {@link inquiryContextCopy}.
- */
-export type ContextCopier = (ctx: InquiryContext) => InquiryContext;
+import { inquiryMachine } from '../machines/inquiry.js';
+import type { ContextCopier } from '../machines/steps.js';
+import { freezeNew } from '../internal/json-copies.js';
 
 /**
  * A copy of an inquiry context with exactly the fields of `InquiryContext`, all of them, in the
  * schema's order (optional ones `undefined` when unset), built by one object literal. Every context
  * copied this way has one and the same hidden class in V8, so the copy and every read of a context
  * field stay monomorphic: contexts whose optional fields come and go otherwise have dozens of
- * shapes, and each copy went through V8's generic path (about 1 µs instead of about 0.1). Fields
+ * shapes, and each copy went through V8's generic path, several times slower. Fields
  * the schema does not know are not copied: processes use it only for the built-in inquiry machine
  * (also after `provide`; see `createProcess`, which also strips fields outside the schema from a
- * stored context it restores); other machines keep {@link genericContextCopy}.
+ * stored context it restores); other machines keep `genericContextCopy` (`machines/steps.ts`).
  */
 export const inquiryContextCopy: ContextCopier = (c) =>
   ({
@@ -107,23 +103,12 @@ export function inquiryContextJson(
   return Object.freeze(copy);
 }
 
-/** Machine configs whose contexts hold exactly the fields of `InquiryContext` (the built-in one). */
-const inquiryConfigs = new WeakSet<object>();
-
 /**
- * Marks a machine config as the built-in inquiry machine's: its context factory makes exactly the
- * fields of `InquiryContext` and all its actions are service steps, so that `createProcess` may
+ * Whether a machine runs the built-in inquiry machine's config: its context factory makes exactly
+ * the fields of `InquiryContext` and all its actions are service steps, so that `createProcess` may
  * copy its contexts with {@link inquiryContextCopy}. `provide()` keeps the config; a machine built
- * from a copy of it (with actions of its own, say) is not marked.
+ * from a copy of it (with actions of its own, say) is not the built-in one.
  */
-export function markInquiryConfig(config: object): void {
-  inquiryConfigs.add(config);
-}
-
-/** Whether {@link markInquiryConfig} marked this machine config. */
 export function isInquiryConfig(config: unknown): boolean {
-  return typeof config === 'object' && config !== null && inquiryConfigs.has(config);
+  return config === inquiryMachine.config;
 }
-
-/** A copy of every own field, for contexts that may carry fields of their own (custom machines). */
-export const genericContextCopy: ContextCopier = copyRecord;

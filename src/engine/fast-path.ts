@@ -19,6 +19,7 @@
  */
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { serviceGuardOf, serviceStepOf, type ServiceGuard, type ServiceStepRunner } from '../machines/actions.js';
+import { contextFromValidated } from '../machines/pure-context.js';
 import type { StateValue } from '../schemas/state.js';
 
 interface TransitionLike {
@@ -147,6 +148,30 @@ const valueOf = (atomic: NodeLike): StateValue => {
 };
 
 /**
+ * The atomic state node a state value names (machines on the fast path have no parallel states),
+ * or `undefined` when the value names none.
+ */
+function atomicNodeOf(root: NodeLike, value: StateValue): NodeLike | undefined {
+  let node: NodeLike | undefined = root;
+  let rest: StateValue | undefined = value;
+  while (node !== undefined && rest !== undefined) {
+    if (typeof rest === 'string') {
+      node = node.states[rest];
+      return node?.type === 'atomic' ? node : undefined;
+    }
+    let key: string | undefined;
+    for (const name in rest) {
+      if (key !== undefined) return undefined;
+      key = name;
+    }
+    if (key === undefined) return undefined;
+    node = node.states[key];
+    rest = rest[key];
+  }
+  return undefined;
+}
+
+/**
  * The pure steps behind a list of XState action references, or `null` when any of them is not a
  * serviceflow service action (or takes its params from a function).
  */
@@ -262,9 +287,7 @@ export function compileFastPath(
   return (cell, event, out) => {
     const snapshot = cell.snapshot;
     if (snapshot.status !== 'active') return { kind: 'unhandled' };
-    const nodes = (snapshot as unknown as { _nodes: readonly NodeLike[] })._nodes;
-    let atomic: NodeLike | undefined;
-    for (const node of nodes) if (node.type === 'atomic') atomic = node;
+    const atomic = atomicNodeOf(root, snapshot.value as StateValue);
     if (atomic === undefined) return { kind: 'interpret' };
     let byEvent = selectors.get(atomic);
     if (byEvent === undefined) selectors.set(atomic, (byEvent = new Map()));
@@ -289,28 +312,16 @@ export function compileFastPath(
   }
 }
 
-/** The key that marks a machine's context factory as a pure function of its input alone. */
-export const PURE_CONTEXT: unique symbol = Symbol.for('serviceflow.pureContext');
-
-/** Marks a context factory as a pure function of `input` (no `spawn`, no `self`), for the fast start. */
-export function pureContext<F extends (args: { input: never }) => unknown>(factory: F): F {
-  return Object.assign(factory, { [PURE_CONTEXT]: true });
-}
-
 /**
  * Compiles the fast start of a machine: the initial snapshot of XState's `getInitialSnapshot`
  * (the context factory, then the entry actions of the root and of the initial states, in document
- * order) computed without the interpreter. `null` when the machine's shape rules it out.
+ * order) computed without the interpreter, from an input the process has validated. `null` when
+ * the machine's shape rules it out or its context factory is not marked by `pureContext`.
  */
 export function compileFastStart(machine: AnyStateMachine): ((input: unknown, out: FastStepOutput) => Cell) | null {
   const root = machine.root as unknown as NodeLike;
-  const factory = (machine.config as { context?: unknown }).context;
-  if (
-    !machineFits(machine, root) ||
-    typeof factory !== 'function' ||
-    (factory as { [PURE_CONTEXT]?: boolean })[PURE_CONTEXT] !== true
-  )
-    return null;
+  const contextOf = contextFromValidated((machine.config as { context?: unknown }).context);
+  if (!machineFits(machine, root) || contextOf === undefined) return null;
   const actions = (machine.implementations.actions ?? {}) as Record<string, unknown>;
   const entered: NodeLike[] = [root];
   for (let node = root; node.type === 'compound';) {
@@ -329,7 +340,7 @@ export function compileFastStart(machine: AnyStateMachine): ((input: unknown, ou
   if (template.status !== 'active') return null;
   return (input, out) => {
     const event = { type: 'xstate.init', input };
-    let context = (factory as (args: { input: unknown }) => Parameters<ServiceStepRunner>[0])({ input });
+    let context = contextOf(input) as Parameters<ServiceStepRunner>[0];
     for (const { run, params } of steps) context = run(context, event as never, params, out);
     return { snapshot: template, context };
   };

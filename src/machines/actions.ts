@@ -10,7 +10,6 @@ import type { InquiryEvent, PendingReason, Priority } from '../schemas/inquiry.j
 import type { InquiryContext } from '../schemas/state.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
 import * as steps from './steps.js';
-import { genericContextCopy, type ContextCopier } from '../engine/context-copies.js';
 import { asksForFollowUp, followUpRequest } from './follow-up-request.js';
 import { observation, observeMetrics } from './metric-steps.js';
 
@@ -141,14 +140,14 @@ export function serviceStepOf(action: unknown): ServiceStepRunner | undefined {
  * It is written as a built-in action (an action function with `resolve`), the protocol XState's
  * own `assign` and `enqueueActions` use, because a step is one context update plus a few emits:
  * going through `enqueueActions` + `assign` rebuilt the whole snapshot (state value, tag set) for
- * every action and made a step cost three times as much. The update keeps the snapshot's state
+ * every action and made each step much slower (bench/README.md). The update keeps the snapshot's state
  * nodes, so a shallow copy with the new context is exact; XState rebuilds the snapshot itself when
  * a transition changes state nodes. The test suite runs the machine through XState's public
  * `createActor` and `transition()` to keep this honest across XState releases.
  */
 function serviceAction<TParams extends ParameterizedObject['params'] | undefined = undefined>(
   policies: ServicePolicies,
-  copier: ContextCopier,
+  copier: steps.ContextCopier,
   step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: TParams) => InquiryContext,
 ): ActionFunction<
   InquiryContext,
@@ -161,31 +160,20 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
   never,
   InquiryEffect
 > {
-  // One env per action for the life of the process; `emit` appends to the output of the run in
-  // progress (steps are synchronous and never run another action).
-  let effects: unknown[] = [];
-  const env: steps.StepEnv = { policies, emit: (effect) => void effects.push(effect) };
   const run = (
     context: InquiryContext,
     event: InquiryMachineEvent,
     params: TParams,
     out: ServiceStepOutput,
   ): InquiryContext => {
-    const outer = effects;
-    effects = out.effects;
-    const outerCopier = steps.useContextCopier(copier);
-    let next: InquiryContext;
-    try {
-      next = step(context, event, env, params);
-      if (event.type !== 'deadline' && next.lastEventAt < event.at) {
-        // A context the step returned other than the one it was given is a fresh object of this
-        // step (steps never mutate their input), so stamping it in place saves a second copy.
-        if (next === context) next = steps.copyOfContext(context);
-        (next as { lastEventAt: number }).lastEventAt = event.at;
-      }
-    } finally {
-      effects = outer;
-      steps.useContextCopier(outerCopier);
+    const effects = out.effects;
+    const env: steps.StepEnv = { policies, copy: copier, emit: (effect) => void effects.push(effect) };
+    let next = step(context, event, env, params);
+    if (event.type !== 'deadline' && next.lastEventAt < event.at) {
+      // A context the step returned other than the one it was given is a fresh object of this
+      // step (steps never mutate their input), so stamping it in place saves a second copy.
+      if (next === context) next = copier(context);
+      (next as { lastEventAt: number }).lastEventAt = event.at;
     }
     if (event.type === 'tick' || event.type === 'deadline') {
       const until = event.type === 'tick' ? event.at : event.until;
@@ -243,14 +231,14 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
  * ```
  */
 export function serviceActions(policies: ServicePolicies) {
-  return bindServiceActions(policies, genericContextCopy);
+  return bindServiceActions(policies, steps.genericContextCopy);
 }
 
 /**
  * {@link serviceActions} with the steps copying contexts through `copier`: `createProcess` binds
  * `inquiryContextCopy` for machines whose context is exactly `InquiryContext`. Not public API.
  */
-export function bindServiceActions(policies: ServicePolicies, copier: ContextCopier) {
+export function bindServiceActions(policies: ServicePolicies, copier: steps.ContextCopier) {
   const action = <P extends ParameterizedObject['params'] | undefined = undefined>(
     step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: P) => InquiryContext,
   ) => serviceAction<P>(policies, copier, step);
@@ -263,7 +251,7 @@ export function bindServiceActions(policies: ServicePolicies, copier: ContextCop
     ),
     /** Records an event's time only (for events whose meaning is the transition itself). */
     record: action((ctx) => ctx),
-    acknowledge: action((ctx, event) => steps.acknowledge(ctx, event.at)),
+    acknowledge: action((ctx, event, env) => steps.acknowledge(ctx, event.at, env)),
     /** Sets the category (and optionally the priority) from the event, or from `params`. */
     categorize: action<{ category?: string; priority?: Priority } | undefined>((ctx, event, env, params) => {
       const category = dataOf(event, params, 'category', 'categorize');
@@ -280,11 +268,11 @@ export function bindServiceActions(policies: ServicePolicies, copier: ContextCop
       steps.prioritize(ctx, dataOf(event, params, 'priority', 'prioritize') as Priority, event.at, env),
     ),
     /** Assigns to the event's (or `params`') agent and/or team. */
-    assign: action<{ agentId?: string; team?: string } | undefined>((ctx, event, _env, params) => {
+    assign: action<{ agentId?: string; team?: string } | undefined>((ctx, event, env, params) => {
       const agentId = optionalDataOf(event, params, 'agentId') as string | undefined;
       const team = optionalDataOf(event, params, 'team') as string | undefined;
       if (agentId === undefined && team === undefined) throw missing('assign', 'agentId or team', event);
-      return steps.assign(ctx, agentId, team);
+      return steps.assign(ctx, agentId, team, env);
     }),
     recordAgentReply: action((ctx, event, env) => steps.recordAgentReply(ctx, event.at, env)),
     recordCustomerReply: action((ctx, event, env) => steps.recordCustomerReply(ctx, event.at, env)),
@@ -316,9 +304,13 @@ export function bindServiceActions(policies: ServicePolicies, copier: ContextCop
      * records nothing of the message (it belongs to the follow-up); time moves as on a `tick`.
      */
     requestFollowUp: action((ctx, event, env) => {
-      // Only the follow-up stage's customer.reply and reopen transitions name this action.
-      if (!asksForFollowUp(event))
-        throw new TypeError(`serviceflow: requestFollowUp runs on customer.reply or reopen, not '${event.type}'`);
+      // The built-in machine names it only on customer.reply and reopen; a custom machine may not.
+      if (!asksForFollowUp(event)) {
+        throw new InvalidConfigError(
+          `serviceflow action 'requestFollowUp' runs on customer.reply or reopen, received '${event.type}': name it only on those events`,
+          { path: ['type'], received: event.type, expected: 'customer.reply | reopen' },
+        );
+      }
       env.emit(followUpRequest(ctx, event));
       return ctx;
     }),
@@ -328,24 +320,19 @@ export function bindServiceActions(policies: ServicePolicies, copier: ContextCop
     cancel: action<{ reason?: string } | undefined>((ctx, event, env, params) =>
       steps.cancel(ctx, optionalDataOf(event, params, 'reason') as string | undefined, event.at, env),
     ),
-    recordContact: action((ctx, event) => {
+    recordContact: action((ctx, event, env) => {
       const e = expectEvent(event, 'contact.completed');
       return steps.contactCompleted(
         ctx,
         { contactId: e.contactId, channel: e.channel, handleMs: e.handleMs, resolved: e.resolved },
         e.at,
+        env,
       );
     }),
     /** `sla.observe`: the clocks of metrics defined as data react to the event observed. */
     observeMetrics: action((ctx, event, env) => {
       if (event.type !== 'sla.observe') return ctx;
-      return observeMetrics(
-        ctx,
-        observation(event.event, event.from, ctx, event.tags),
-        event.at,
-        env.policies.sla,
-        env.emit,
-      );
+      return observeMetrics(ctx, observation(event.event, event.from, ctx, event.tags), event.at, env);
     }),
     /** `tick`: raises the first deadline due by the tick's instant (the rest follow one by one). */
     advanceTime: action((ctx) => ctx),

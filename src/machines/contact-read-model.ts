@@ -75,4 +75,3 @@ export interface ContactView extends ContactTimings {
   /** Always `null`: a contact has no deadlines. */
   readonly wakeAt: number | null;
 }
-

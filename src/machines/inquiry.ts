@@ -3,14 +3,12 @@ import { describeZodError, InvalidInputError } from '../errors.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import { InquiryEvent, InquiryInput, type InquiryInputInit } from '../schemas/inquiry.js';
 import { InquiryContext } from '../schemas/state.js';
-import { isValidated, markValidated } from '../schemas/validated.js';
 import { serviceActions, serviceGuards, type InquiryMachineEvent } from './actions.js';
 import { defaultPolicies } from '../policies/service-policies.js';
 import { serviceRootHandlers } from './root-handlers.js';
 import { receivedContext } from './steps.js';
-import { markInquiryConfig } from '../engine/context-copies.js';
 import { deadlinesFirst } from './deadlines-first.js';
-import { pureContext } from '../engine/fast-path.js';
+import { pureContext } from './pure-context.js';
 
 /**
  * Validates and normalises a start input, throwing `INVALID_INPUT` with the offending path.
@@ -25,13 +23,12 @@ import { pureContext } from '../engine/fast-path.js';
  * ```
  */
 export function parseInquiryInput(input: unknown): InquiryInput {
-  if (isValidated(input)) return input as InquiryInput;
   const parsed = InquiryInput.safeParse(input);
   if (!parsed.success) {
     const { message, details } = describeZodError('inquiry input', input, parsed.error);
     throw new InvalidInputError(message, details);
   }
-  return markValidated(parsed.data);
+  return parsed.data;
 }
 
 const stage = <S extends string>(name: S) => ({ type: 'enterStage', params: { stage: name } }) as const;
@@ -73,7 +70,7 @@ export const inquiryMachine = deadlinesFirst(
   }).createMachine({
     id: 'inquiry',
     version: '1',
-    context: pureContext(({ input }: { input: InquiryInputInit }) => receivedContext(parseInquiryInput(input))),
+    context: pureContext(parseInquiryInput, receivedContext),
     entry: 'receive',
     initial: 'inquiry',
     // Accepted in every open stage; stages refine some of them.
@@ -167,6 +164,3 @@ export const inquiryMachine = deadlinesFirst(
 
 /** The type of the built-in inquiry machine. */
 export type InquiryMachine = typeof inquiryMachine;
-
-// Its contexts hold exactly InquiryContext and its actions are all service steps (see steps.ts).
-markInquiryConfig(inquiryMachine.config);

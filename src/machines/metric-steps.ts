@@ -17,7 +17,7 @@ import {
 } from '../policies/sla-clocks.js';
 import type { InquiryContext, SlaClock, SlaState } from '../schemas/state.js';
 import type { SlaPolicy } from '../policies/sla.js';
-import { copyOfContext, factsOf } from './steps.js';
+import { factsOf, type StepEnv } from './steps.js';
 
 /** Whether a policy defines any metric as data (when not, nothing needs to be observed). */
 export function observesMetrics(policy: SlaPolicy): boolean {
@@ -70,13 +70,9 @@ const pauseReason = (metric: CompiledMetric, o: MetricObservation, held: boolean
  * the changed clocks (a finished clock a new cycle replaces goes to the history), or `ctx` itself
  * when nothing changed. Metrics without a target for the inquiry start no clock.
  */
-export function observeMetrics(
-  ctx: InquiryContext,
-  o: MetricObservation,
-  at: number,
-  policy: SlaPolicy,
-  emit: EffectSink,
-): InquiryContext {
+export function observeMetrics(ctx: InquiryContext, o: MetricObservation, at: number, env: StepEnv): InquiryContext {
+  const policy = env.policies.sla;
+  const emit = env.emit;
   const metrics = compiledMetrics(policy);
   if (metrics.length === 0) return ctx;
   // The targets are looked up only when a clock starts (most observations start none).
@@ -105,7 +101,7 @@ export function observeMetrics(
     clocks[metric.name] = next;
   }
   if (clocks === undefined) return ctx;
-  const result = copyOfContext(ctx);
+  const result = env.copy(ctx);
   result.sla = { clocks, history: history ?? ctx.sla.history };
   return result;
 }

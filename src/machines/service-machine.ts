@@ -6,13 +6,12 @@
 import { setup, type ActionFunction, type AnyStateMachine, type EventObject } from 'xstate';
 import * as z from 'zod';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
-import { pureContext } from '../engine/fast-path.js';
+import { pureContext } from './pure-context.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import { InquiryEvent, InquiryInput, type InquiryInputInit } from '../schemas/inquiry.js';
 import { InquiryContext } from '../schemas/state.js';
 import { refuseUnstorableText, vouchStorable } from '../schemas/text.js';
 import { Timestamp } from '../schemas/time.js';
-import { isValidated, markValidated } from '../schemas/validated.js';
 import { serviceActions, serviceGuards, type DeadlineEvent } from './actions.js';
 import { defaultPolicies } from '../policies/service-policies.js';
 import { serviceRootHandlers } from './root-handlers.js';
@@ -187,19 +186,17 @@ export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext ex
     >,
   });
 
-  const contextFactory = pureContext(({ input }: { input: InquiryInputInit }): Context => {
-    let parsed: InquiryInput;
-    if (isValidated(input)) parsed = input as InquiryInput;
-    else {
+  const contextFactory = pureContext(
+    (input: unknown): InquiryInput => {
       const result = InquiryInput.safeParse(input);
       if (!result.success) {
         const { message, details } = describeZodError('inquiry input', input, result.error);
         throw new InvalidInputError(message, details);
       }
-      parsed = markValidated(result.data);
-    }
-    return { ...receivedContext(parsed), ...extraContext.parse({}) } as Context;
-  });
+      return result.data;
+    },
+    (parsed: InquiryInput): Context => ({ ...receivedContext(parsed), ...extraContext.parse({}) }) as Context,
+  );
 
   /** The handlers every open state of a service machine needs; refine them in your states. */
   const on = serviceRootHandlers;

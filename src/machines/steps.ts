@@ -36,36 +36,30 @@ import type {
   Survey,
 } from '../schemas/state.js';
 import { assignFields, copyRecord, setDefined, withFields } from '../internal/records.js';
-import { frozenJsonOf } from '../engine/json-copies.js';
-import { genericContextCopy, inquiryContextCopy, type ContextCopier } from '../engine/context-copies.js';
+import { frozenJsonOf } from '../internal/json-copies.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
 
-let copyContext: ContextCopier = genericContextCopy;
-
 /**
- * Makes the steps copy contexts with `copier` (the service actions set theirs around each step;
- * steps are synchronous and never run another action). Returns the copier it replaces.
+ * Copies a context for a step to change. Steps copy the context once or twice per event, so the
+ * copy is the largest part of what a step costs: `createProcess` passes a faster one for the
+ * built-in inquiry context (see `engine/context-copies.ts`).
  */
-export function useContextCopier(copier: ContextCopier): ContextCopier {
-  const previous = copyContext;
-  copyContext = copier;
-  return previous;
-}
+export type ContextCopier = (ctx: InquiryContext) => InquiryContext;
 
-/** A copy of `ctx` (see {@link useContextCopier}) with `fields` set. */
-function withContext(ctx: InquiryContext, fields: Partial<InquiryContext>): InquiryContext {
-  return assignFields(copyContext(ctx), fields);
-}
+/** A copy of every own field, for contexts that may carry fields of their own (custom machines). */
+export const genericContextCopy: ContextCopier = copyRecord;
 
-/** A copy of `ctx` (see {@link useContextCopier}). */
-export function copyOfContext(ctx: InquiryContext): InquiryContext {
-  return copyContext(ctx);
+/** A copy of `ctx` (made by `env.copy`) with `fields` set. */
+function withContext(ctx: InquiryContext, fields: Partial<InquiryContext>, env: StepEnv): InquiryContext {
+  return assignFields(env.copy(ctx), fields);
 }
 
 /** What every step gets besides the context: the policies and where to report effects. */
 export interface StepEnv {
   readonly policies: ServicePolicies;
   readonly emit: EffectSink;
+  /** How to copy the context (see {@link ContextCopier}). */
+  readonly copy: ContextCopier;
 }
 
 /** The attributes of an inquiry that SLA targets and escalation rules match on. */
@@ -75,16 +69,21 @@ export function factsOf(ctx: InquiryContext): InquiryFacts {
 
 const clockEnv = (ctx: InquiryContext, env: StepEnv) => ({ inquiryId: ctx.id, emit: env.emit });
 
-function withClock(ctx: InquiryContext, metric: SlaMetricName, clock: SlaClock): InquiryContext {
+function withClock(ctx: InquiryContext, metric: SlaMetricName, clock: SlaClock, env: StepEnv): InquiryContext {
   if (ctx.sla.clocks[metric] === clock) return ctx;
   const clocks = copyRecord(ctx.sla.clocks);
   clocks[metric] = clock;
-  return withContext(ctx, { sla: { ...ctx.sla, clocks } });
+  return withContext(ctx, { sla: { ...ctx.sla, clocks } }, env);
 }
 
-function mapClock(ctx: InquiryContext, metric: SlaMetric, update: (clock: SlaClock) => SlaClock): InquiryContext {
+function mapClock(
+  ctx: InquiryContext,
+  metric: SlaMetric,
+  update: (clock: SlaClock) => SlaClock,
+  env: StepEnv,
+): InquiryContext {
   const clock = ctx.sla.clocks[metric];
-  return clock === undefined ? ctx : withClock(ctx, metric, update(clock));
+  return clock === undefined ? ctx : withClock(ctx, metric, update(clock), env);
 }
 
 /**
@@ -94,6 +93,7 @@ function mapClock(ctx: InquiryContext, metric: SlaMetric, update: (clock: SlaClo
  */
 function updateClocks(
   ctx: InquiryContext,
+  env: StepEnv,
   metrics: readonly SlaMetricName[],
   update: (clock: SlaClock, metric: SlaMetricName) => SlaClock,
   fields?: Partial<InquiryContext>,
@@ -107,8 +107,8 @@ function updateClocks(
     clocks ??= { ...ctx.sla.clocks };
     clocks[metric] = next;
   }
-  if (clocks === undefined) return fields === undefined ? ctx : withContext(ctx, fields);
-  const next = fields === undefined ? copyContext(ctx) : withContext(ctx, fields);
+  if (clocks === undefined) return fields === undefined ? ctx : withContext(ctx, fields, env);
+  const next = fields === undefined ? env.copy(ctx) : withContext(ctx, fields, env);
   next.sla = { ...ctx.sla, clocks };
   return next;
 }
@@ -126,9 +126,13 @@ function beginClock(
   const clock = startClock(env.policies.sla, metric, targetMs, startedAt, at, clockEnv(ctx, env));
   const clocks = copyRecord(ctx.sla.clocks);
   clocks[metric] = clock;
-  return withContext(ctx, {
-    sla: { clocks, history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous] },
-  });
+  return withContext(
+    ctx,
+    {
+      sla: { clocks, history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous] },
+    },
+    env,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,7 +170,9 @@ function applyEscalation(
   const record: EscalationRecord = { at, level: to, from, name, trigger: decision.trigger, reason: decision.reason };
   setDefined(record, 'team', team);
   const escalation = { level: to, name, history: [...ctx.escalation.history, record] };
-  return team === undefined ? withContext(ctx, { escalation }) : withContext(ctx, { assignee: { team }, escalation });
+  return team === undefined
+    ? withContext(ctx, { escalation }, env)
+    : withContext(ctx, { assignee: { team }, escalation }, env);
 }
 
 /** Lets the escalation policy react to something that happened. */
@@ -220,8 +226,9 @@ export function receivedContext(input: {
   followUpOf?: string | undefined;
   at: number;
 }): InquiryContext {
-  // Every field in place, optional ones `undefined` until set: the shape every later copy keeps.
-  const ctx = inquiryContextCopy({
+  // Every field in place, in the schema's order, optional ones `undefined` until set: the shape
+  // every later copy keeps. The customer is a frozen JSON copy: effects hand it out as it is.
+  return {
     id: input.id,
     // Set by the entry of the machine's initial stage (no stage.changed for the first one).
     stage: '',
@@ -233,16 +240,25 @@ export function receivedContext(input: {
     followUpOf: input.followUpOf,
     receivedAt: input.at,
     lastEventAt: input.at,
+    acknowledgedAt: undefined,
+    assignee: undefined,
+    firstRespondedAt: undefined,
+    lastAgentReplyAt: undefined,
+    lastCustomerReplyAt: undefined,
     pendingReason: null,
     resolvedAt: null,
+    resolution: undefined,
+    closedAt: undefined,
+    closeReason: undefined,
+    cancelledAt: undefined,
+    cancelReason: undefined,
     reopenCount: 0,
     contacts: [],
     sla: { clocks: {}, history: [] },
     escalation: { level: 0, name: '', history: [] },
     feedback: { survey: null, responses: [] },
     followUp: null,
-  } as InquiryContext);
-  return ctx;
+  } as InquiryContext;
 }
 
 /** Arrival: names the first escalation level, starts the clocks, applies `received` rules. */
@@ -254,10 +270,14 @@ export function receive(ctx: InquiryContext, env: StepEnv): InquiryContext {
     const target = targets[metric];
     if (target !== undefined) clocks[metric] = startClock(env.policies.sla, metric, target, at, at, clockEnv(ctx, env));
   }
-  const next = withContext(ctx, {
-    sla: { clocks, history: ctx.sla.history },
-    escalation: { ...ctx.escalation, name: env.policies.escalation.levels[0]?.name ?? 'default' },
-  });
+  const next = withContext(
+    ctx,
+    {
+      sla: { clocks, history: ctx.sla.history },
+      escalation: { ...ctx.escalation, name: env.policies.escalation.levels[0]?.name ?? 'default' },
+    },
+    env,
+  );
   return signalEscalation(next, { on: 'received' }, at, env);
 }
 
@@ -275,6 +295,7 @@ function retarget(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext
         next,
         metric,
         target === undefined ? cancelClock(policy, clock, at) : retargetClock(policy, clock, target, at),
+        env,
       );
       continue;
     }
@@ -313,8 +334,8 @@ function isAwaitingReply(ctx: InquiryContext): boolean {
   );
 }
 
-export function acknowledge(ctx: InquiryContext, at: number): InquiryContext {
-  return ctx.acknowledgedAt === undefined ? withContext(ctx, { acknowledgedAt: at }) : ctx;
+export function acknowledge(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
+  return ctx.acknowledgedAt === undefined ? withContext(ctx, { acknowledgedAt: at }, env) : ctx;
 }
 
 export function categorize(
@@ -325,21 +346,26 @@ export function categorize(
   env: StepEnv,
 ): InquiryContext {
   const changed = ctx.category !== category || (priority !== undefined && priority !== ctx.priority);
-  const next = withContext(ctx, priority === undefined ? { category } : { category, priority });
+  const next = withContext(ctx, priority === undefined ? { category } : { category, priority }, env);
   return changed ? withSlaEscalations(next, env, (emit) => retarget(next, at, { ...env, emit })) : next;
 }
 
 export function prioritize(ctx: InquiryContext, priority: Priority, at: number, env: StepEnv): InquiryContext {
   if (priority === ctx.priority) return ctx;
-  const next: InquiryContext = withContext(ctx, { priority });
+  const next: InquiryContext = withContext(ctx, { priority }, env);
   return withSlaEscalations(next, env, (emit) => retarget(next, at, { ...env, emit }));
 }
 
-export function assign(ctx: InquiryContext, agentId: string | undefined, team: string | undefined): InquiryContext {
+export function assign(
+  ctx: InquiryContext,
+  agentId: string | undefined,
+  team: string | undefined,
+  env: StepEnv,
+): InquiryContext {
   const assignee: Assignee = ctx.assignee === undefined ? {} : copyRecord(ctx.assignee);
   setDefined(assignee, 'agentId', agentId);
   setDefined(assignee, 'team', team);
-  return withContext(ctx, { assignee });
+  return withContext(ctx, { assignee }, env);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,14 +375,14 @@ const responseMetrics: readonly SlaMetric[] = ['firstResponse', 'nextResponse'];
 
 export function recordAgentReply(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
   const c = clockEnv(ctx, env);
-  return updateClocks(ctx, responseMetrics, (clock) => meetClock(env.policies.sla, clock, at, c), {
+  return updateClocks(ctx, env, responseMetrics, (clock) => meetClock(env.policies.sla, clock, at, c), {
     lastAgentReplyAt: at,
     firstRespondedAt: ctx.firstRespondedAt ?? at,
   });
 }
 
 export function recordCustomerReply(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
-  const next = withContext(ctx, { lastCustomerReplyAt: at });
+  const next = withContext(ctx, { lastCustomerReplyAt: at }, env);
   const current = next.sla.clocks.nextResponse;
   if (
     next.firstRespondedAt === undefined ||
@@ -372,6 +398,7 @@ export function contactCompleted(
   ctx: InquiryContext,
   contact: { contactId: string; channel: InquiryContext['channel']; handleMs: number; resolved: boolean },
   at: number,
+  env: StepEnv,
 ): InquiryContext {
   const summary = {
     contactId: contact.contactId,
@@ -380,7 +407,7 @@ export function contactCompleted(
     resolved: contact.resolved,
     at,
   };
-  return withContext(ctx, { contacts: [...ctx.contacts, summary] });
+  return withContext(ctx, { contacts: [...ctx.contacts, summary] }, env);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,22 +421,25 @@ function pausesFor(env: StepEnv, reason: PendingReason | null): boolean {
 export function pend(ctx: InquiryContext, reason: PendingReason, at: number, env: StepEnv): InquiryContext {
   const wasPaused = pausesFor(env, ctx.pendingReason);
   const pauses = pausesFor(env, reason);
-  const next: InquiryContext = withContext(ctx, { pendingReason: reason });
+  const next: InquiryContext = withContext(ctx, { pendingReason: reason }, env);
   if (pauses && !wasPaused)
-    return mapClock(next, 'resolution', (c) =>
-      pauseClock(env.policies.sla, c, at, `pending.${reason}`, clockEnv(ctx, env)),
+    return mapClock(
+      next,
+      'resolution',
+      (c) => pauseClock(env.policies.sla, c, at, `pending.${reason}`, clockEnv(ctx, env)),
+      env,
     );
   if (!pauses && wasPaused)
-    return mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)));
+    return mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)), env);
   return next;
 }
 
 /** Work resumes after waiting; a clock paused for it counts again. */
 export function resumeWork(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
   if (ctx.pendingReason === null) return ctx;
-  const next: InquiryContext = withContext(ctx, { pendingReason: null });
+  const next: InquiryContext = withContext(ctx, { pendingReason: null }, env);
   return pausesFor(env, ctx.pendingReason)
-    ? mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)))
+    ? mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)), env)
     : next;
 }
 
@@ -427,6 +457,7 @@ export function resolve(ctx: InquiryContext, resolution: string | undefined, at:
   const c = clockEnv(ctx, env);
   return updateClocks(
     ctx,
+    env,
     slaMetrics,
     (clock, metric) => (metric === 'nextResponse' ? cancelClock(sla, clock, at) : meetClock(sla, clock, at, c)),
     resolution === undefined
@@ -454,10 +485,14 @@ export function openFollowUp(ctx: InquiryContext, at: number, env: StepEnv): Inq
           nextReminderAt: null,
           expiresAt: at + policy.sendAfter + policy.expireAfter,
         };
-  return withContext(ctx, {
-    followUp: { resolvedAt: at, reopenUntil: at + policy.reopenWindow, closeAt: at + policy.autoCloseAfter },
-    feedback: { ...ctx.feedback, survey },
-  });
+  return withContext(
+    ctx,
+    {
+      followUp: { resolvedAt: at, reopenUntil: at + policy.reopenWindow, closeAt: at + policy.autoCloseAfter },
+      feedback: { ...ctx.feedback, survey },
+    },
+    env,
+  );
 }
 
 export function reopen(
@@ -468,12 +503,16 @@ export function reopen(
   env: StepEnv,
 ): InquiryContext {
   const reopenCount = ctx.reopenCount + 1;
-  let next = withContext(ctx, {
-    reopenCount,
-    resolvedAt: null,
-    followUp: null,
-    feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
-  });
+  let next = withContext(
+    ctx,
+    {
+      reopenCount,
+      resolvedAt: null,
+      followUp: null,
+      feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
+    },
+    env,
+  );
   const effect: Extract<InquiryEffect, { type: 'inquiry.reopened' }> = {
     type: 'inquiry.reopened',
     inquiryId: ctx.id,
@@ -483,7 +522,7 @@ export function reopen(
   };
   setDefined(effect, 'reason', reason);
   env.emit(effect);
-  next = mapClock(next, 'resolution', (clock) => reopenClock(env.policies.sla, clock, at, clockEnv(ctx, env)));
+  next = mapClock(next, 'resolution', (clock) => reopenClock(env.policies.sla, clock, at, clockEnv(ctx, env)), env);
   return signalEscalation(next, { on: 'reopened', count: reopenCount }, at, env);
 }
 
@@ -511,9 +550,13 @@ export function recordFeedback(
   env.emit(effect);
   const response: FeedbackResponse = { kind: feedback.kind, score: feedback.score, sentiment, at };
   setDefined(response, 'comment', feedback.comment);
-  const next: InquiryContext = withContext(ctx, {
-    feedback: { ...ctx.feedback, survey: answered, responses: [...ctx.feedback.responses, response] },
-  });
+  const next: InquiryContext = withContext(
+    ctx,
+    {
+      feedback: { ...ctx.feedback, survey: answered, responses: [...ctx.feedback.responses, response] },
+    },
+    env,
+  );
   if (sentiment !== 'negative') return next;
   const decision = env.policies.escalation.decide({ on: 'feedback.negative' }, factsOf(next), next.escalation.level);
   if (decision !== null) return applyEscalation(next, decision, at, env);
@@ -537,7 +580,7 @@ export function feedbackReopens(kind: FeedbackKind, score: number, env: Pick<Ste
 export function close(ctx: InquiryContext, reason: 'manual' | 'auto', at: number, env: StepEnv): InquiryContext {
   env.emit({ type: 'inquiry.closed', inquiryId: ctx.id, at, reason });
   // A clock of a defined metric still open at the close no longer applies.
-  return updateClocks(ctx, clockNames(ctx.sla.clocks), (clock) => cancelClock(env.policies.sla, clock, at), {
+  return updateClocks(ctx, env, clockNames(ctx.sla.clocks), (clock) => cancelClock(env.policies.sla, clock, at), {
     closedAt: at,
     closeReason: reason,
     followUp: null,
@@ -551,7 +594,7 @@ export function cancel(ctx: InquiryContext, reason: string | undefined, at: numb
   fields.pendingReason = null;
   fields.followUp = null;
   fields.feedback = { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) };
-  const next = updateClocks(withContext(ctx, fields), clockNames(ctx.sla.clocks), (clock) =>
+  const next = updateClocks(withContext(ctx, fields, env), env, clockNames(ctx.sla.clocks), (clock) =>
     cancelClock(env.policies.sla, clock, at),
   );
   const effect: Extract<InquiryEffect, { type: 'inquiry.cancelled' }> = {
@@ -567,9 +610,9 @@ export function cancel(ctx: InquiryContext, reason: string | undefined, at: numb
 /** Records a stage change and reports it. */
 export function enterStage(ctx: InquiryContext, stage: string, at: number, env: StepEnv): InquiryContext {
   if (ctx.stage === stage) return ctx;
-  if (ctx.stage === '') return withContext(ctx, { stage });
+  if (ctx.stage === '') return withContext(ctx, { stage }, env);
   env.emit({ type: 'stage.changed', inquiryId: ctx.id, at, from: ctx.stage, to: stage });
-  return withContext(ctx, { stage });
+  return withContext(ctx, { stage }, env);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -657,16 +700,20 @@ function fireSurvey(ctx: InquiryContext, at: number, env: StepEnv): InquiryConte
     survey = withFields(survey, { status: 'expired', expiredAt: survey.expiresAt, nextReminderAt: null });
     env.emit({ type: 'survey.expired', inquiryId: ctx.id, at: survey.expiresAt, kind: survey.kind });
   }
-  return withContext(ctx, {
-    feedback:
-      requestedAt === undefined ? { ...ctx.feedback, survey } : withFields(ctx.feedback, { survey, requestedAt }),
-  });
+  return withContext(
+    ctx,
+    {
+      feedback:
+        requestedAt === undefined ? { ...ctx.feedback, survey } : withFields(ctx.feedback, { survey, requestedAt }),
+    },
+    env,
+  );
 }
 
 /** Fires what is due at exactly the instant `at` (the earliest pending deadline). */
 function fireAt(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
   const next = withSlaEscalations(ctx, env, (emit) =>
-    updateClocks(ctx, clockNames(ctx.sla.clocks), (clock) => {
+    updateClocks(ctx, env, clockNames(ctx.sla.clocks), (clock) => {
       const due = clockDeadline(clock);
       return due !== null && due <= at ? fireClock(env.policies.sla, clock, at, { inquiryId: ctx.id, emit }) : clock;
     }),

@@ -109,6 +109,30 @@ export function stateValueProblem(root: unknown, value: unknown): StateProblem |
   return valueProblem(node, value, ['value']);
 }
 
+/**
+ * The active state nodes of a state value of the machine whose root node is `root`: the root and
+ * every state the value names, down to its atomic states (every region of a parallel state).
+ */
+export function activeNodesOf(root: unknown, value: unknown): unknown[] {
+  const nodes: unknown[] = [root];
+  const walk = (node: NodeLike, inner: unknown): void => {
+    if (typeof inner === 'string') {
+      const child = node.states[inner];
+      if (child !== undefined) nodes.push(child);
+      return;
+    }
+    if (!isRecord(inner)) return;
+    for (const key of Object.keys(inner)) {
+      const child = node.states[key];
+      if (child === undefined) continue;
+      nodes.push(child);
+      walk(child, inner[key]);
+    }
+  };
+  walk(root as NodeLike, value);
+  return nodes;
+}
+
 const actionName = (action: unknown): string | undefined =>
   typeof action === 'string'
     ? action

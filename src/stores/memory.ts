@@ -76,95 +76,18 @@ interface MemoryJournalRow extends Omit<JournalEntry, 'effect' | 'dispatchedAt'>
 export function memoryStore<State = unknown, Effect = unknown>(
   options: MemoryStoreOptions = {},
 ): SnapshotStore<State, Effect> {
-  const snapshots = new Map<string, MemorySnapshot>();
-  const journals = new Map<string, MemoryJournalRow[]>();
-  const outbox = new Map<string, MemoryJournalRow>();
-
-  function write(id: string, version: number, checked: CheckedSnapshotWrite, source: SnapshotWrite): MemorySnapshot {
-    const snapshot: MemorySnapshot = {
-      id,
-      version,
-      stateJson: checked.stateJson,
-      stage: source.stage,
-      wakeAt: source.wakeAt,
-      lastEventAt: source.lastEventAt,
-      parked: null,
-    };
-    snapshots.set(id, snapshot);
-    let journal = journals.get(id);
-    if (journal === undefined) journals.set(id, (journal = []));
-    checked.effects.forEach((effect, index) => {
-      const row: MemoryJournalRow = {
-        id: journalEntryId(id, version, index),
-        snapshotId: id,
-        version,
-        index,
-        type: effect.type,
-        at: effect.at,
-        effectJson: effect.json,
-        dispatchedAt: null,
-      };
-      journal.push(row);
-      outbox.set(row.id, row);
-    });
-    return snapshot;
-  }
-
-  function create(source: SnapshotWrite): MemorySnapshot {
-    const checked = checkSnapshotWrite(source);
-    if (snapshots.has(source.id)) throw createConflict(source.id);
-    return write(source.id, 1, checked, source);
-  }
-
-  for (const seed of options.snapshots ?? []) create(seed);
-
-  const toSnapshot = (snapshot: MemorySnapshot): StoredSnapshot<State> => ({
-    id: snapshot.id,
-    version: snapshot.version,
-    // The store holds what a caller handed in as `State`; parsing gives the caller a fresh copy.
-    state: JSON.parse(snapshot.stateJson) as State,
-    stage: snapshot.stage,
-    wakeAt: snapshot.wakeAt,
-    lastEventAt: snapshot.lastEventAt,
-  });
-
-  const toEntry = (row: MemoryJournalRow): JournalEntry<Effect> => ({
-    id: row.id,
-    snapshotId: row.snapshotId,
-    version: row.version,
-    index: row.index,
-    type: row.type,
-    at: row.at,
-    effect: JSON.parse(row.effectJson) as Effect,
-    dispatchedAt: row.dispatchedAt,
-  });
-
-  // Park and unpark bump the version and journal one entry, already dispatched (a record, not an effect).
-  const mark = (snapshot: MemorySnapshot, parked: MemorySnapshot['parked'], entry: JournalEntry): void => {
-    snapshots.set(snapshot.id, { ...snapshot, version: entry.version, parked });
-    journals.get(snapshot.id)?.push({ ...entry, effectJson: JSON.stringify(entry.effect) });
-  };
-  const toParked = (snapshot: MemorySnapshot, parked: NonNullable<MemorySnapshot['parked']>): ParkedSnapshot => ({
-    id: snapshot.id,
-    version: snapshot.version,
-    stage: snapshot.stage,
-    wakeAt: snapshot.wakeAt,
-    parkedAt: parked.at,
-    reason: { ...parked.reason },
-  });
-
-  const take = <T>(items: T[], limit: number | undefined): T[] => (limit === undefined ? items : items.slice(0, limit));
-  const optionalLimit = (limit: number | undefined, method: string): number | undefined =>
-    limit === undefined ? undefined : checkQueryInteger(limit, method, 'limit', 0);
+  const tables = new MemoryTables();
+  const { snapshots, journals, outbox } = tables;
+  for (const seed of options.snapshots ?? []) tables.create(seed);
 
   return {
     async load(id) {
       const snapshot = snapshots.get(id);
-      return snapshot === undefined ? undefined : toSnapshot(snapshot);
+      return snapshot === undefined ? undefined : toSnapshot<State>(snapshot);
     },
 
     async create(source) {
-      return toSnapshot(create(source));
+      return toSnapshot<State>(tables.create(source));
     },
 
     async save(source) {
@@ -174,7 +97,7 @@ export function memoryStore<State = unknown, Effect = unknown>(
       if (stored?.version !== expectedVersion) {
         throw saveConflict(source.id, expectedVersion, stored?.version);
       }
-      return toSnapshot(write(source.id, stored.version + 1, checked, source));
+      return toSnapshot<State>(tables.write(source.id, stored.version + 1, checked, source));
     },
 
     async due(query: DueQuery) {
@@ -194,7 +117,7 @@ export function memoryStore<State = unknown, Effect = unknown>(
       if (stored?.version !== request.expectedVersion)
         throw saveConflict(request.id, request.expectedVersion, stored?.version);
       const parked = { at: request.at, reason: entry.effect.reason };
-      mark(stored, parked, entry);
+      tables.mark(stored, parked, entry);
       return toParked({ ...stored, version: entry.version }, parked);
     },
 
@@ -202,7 +125,7 @@ export function memoryStore<State = unknown, Effect = unknown>(
       checkQueryInteger(at, 'unpark', 'at');
       const stored = snapshots.get(id);
       if (stored === undefined || stored.parked === null) return false;
-      mark(stored, null, unparkEntry(id, stored.version + 1, at));
+      tables.mark(stored, null, unparkEntry(id, stored.version + 1, at));
       return true;
     },
 
@@ -223,7 +146,7 @@ export function memoryStore<State = unknown, Effect = unknown>(
     async journal(id, options = {}) {
       const afterVersion = checkQueryInteger(options.afterVersion ?? 0, 'journal', 'afterVersion');
       const rows = journals.get(id) ?? [];
-      return rows.filter((row) => row.version > afterVersion).map(toEntry);
+      return rows.filter((row) => row.version > afterVersion).map((row) => toEntry<Effect>(row));
     },
 
     async undispatched(options = {}) {
@@ -232,7 +155,7 @@ export function memoryStore<State = unknown, Effect = unknown>(
         (a, b) =>
           a.at - b.at || compareSnapshotIds(a.snapshotId, b.snapshotId) || a.version - b.version || a.index - b.index,
       );
-      return take(rows, limit).map(toEntry);
+      return take(rows, limit).map((row) => toEntry<Effect>(row));
     },
 
     async markDispatched(ids, at) {
@@ -258,3 +181,94 @@ export function memoryStore<State = unknown, Effect = unknown>(
     },
   };
 }
+
+/** The store's three tables: snapshots, each inquiry's journal, and the journal rows not yet dispatched. */
+class MemoryTables {
+  readonly snapshots = new Map<string, MemorySnapshot>();
+  readonly journals = new Map<string, MemoryJournalRow[]>();
+  readonly outbox = new Map<string, MemoryJournalRow>();
+
+  /** Writes a checked snapshot at `version` and journals its effects, undispatched. */
+  write(id: string, version: number, checked: CheckedSnapshotWrite, source: SnapshotWrite): MemorySnapshot {
+    const snapshot: MemorySnapshot = {
+      id,
+      version,
+      stateJson: checked.stateJson,
+      stage: source.stage,
+      wakeAt: source.wakeAt,
+      lastEventAt: source.lastEventAt,
+      parked: null,
+    };
+    this.snapshots.set(id, snapshot);
+    let journal = this.journals.get(id);
+    if (journal === undefined) this.journals.set(id, (journal = []));
+    checked.effects.forEach((effect, index) => {
+      const row: MemoryJournalRow = {
+        id: journalEntryId(id, version, index),
+        snapshotId: id,
+        version,
+        index,
+        type: effect.type,
+        at: effect.at,
+        effectJson: effect.json,
+        dispatchedAt: null,
+      };
+      journal.push(row);
+      this.outbox.set(row.id, row);
+    });
+    return snapshot;
+  }
+
+  create(source: SnapshotWrite): MemorySnapshot {
+    const checked = checkSnapshotWrite(source);
+    if (this.snapshots.has(source.id)) throw createConflict(source.id);
+    return this.write(source.id, 1, checked, source);
+  }
+
+  /** Park and unpark bump the version and journal one entry, already dispatched (a record, not an effect). */
+  mark(snapshot: MemorySnapshot, parked: MemorySnapshot['parked'], entry: JournalEntry): void {
+    this.snapshots.set(snapshot.id, { ...snapshot, version: entry.version, parked });
+    this.journals.get(snapshot.id)?.push({ ...entry, effectJson: JSON.stringify(entry.effect) });
+  }
+}
+
+function toSnapshot<State>(snapshot: MemorySnapshot): StoredSnapshot<State> {
+  return {
+    id: snapshot.id,
+    version: snapshot.version,
+    // The store holds what a caller handed in as `State`; parsing gives the caller a fresh copy.
+    state: JSON.parse(snapshot.stateJson) as State,
+    stage: snapshot.stage,
+    wakeAt: snapshot.wakeAt,
+    lastEventAt: snapshot.lastEventAt,
+  };
+}
+
+function toEntry<Effect>(row: MemoryJournalRow): JournalEntry<Effect> {
+  return {
+    id: row.id,
+    snapshotId: row.snapshotId,
+    version: row.version,
+    index: row.index,
+    type: row.type,
+    at: row.at,
+    effect: JSON.parse(row.effectJson) as Effect,
+    dispatchedAt: row.dispatchedAt,
+  };
+}
+
+function toParked(snapshot: MemorySnapshot, parked: NonNullable<MemorySnapshot['parked']>): ParkedSnapshot {
+  return {
+    id: snapshot.id,
+    version: snapshot.version,
+    stage: snapshot.stage,
+    wakeAt: snapshot.wakeAt,
+    parkedAt: parked.at,
+    reason: { ...parked.reason },
+  };
+}
+
+const take = <T>(items: T[], limit: number | undefined): T[] => (limit === undefined ? items : items.slice(0, limit));
+
+const optionalLimit = (limit: number | undefined, method: string): number | undefined =>
+  limit === undefined ? undefined : checkQueryInteger(limit, method, 'limit', 0);

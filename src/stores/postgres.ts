@@ -240,38 +240,7 @@ export function postgresStore<State = unknown, Effect = unknown>(
 ): SnapshotStore<State, Effect> {
   const { snapshots, journal } = tableNames(options);
   const sql = statementsFor(snapshots, journal);
-  const prepared = options.preparedStatements ?? isPg(client);
-  if (prepared && !isPg(client)) {
-    throw new InvalidConfigError(
-      'Invalid postgres store option preparedStatements: only a pg Pool or Client can prepare statements',
-      {
-        path: ['preparedStatements'],
-        received: true,
-        expected: 'false (or a pg Pool / Client as the client)',
-      },
-    );
-  }
-  const query = (text: string, params: unknown[]): Promise<PostgresQueryResult> =>
-    prepared && isPg(client)
-      ? client.query({ name: statementName(text), text, values: params })
-      : client.query(text, params);
-
-  async function run(text: string, params: unknown[]): Promise<readonly unknown[]> {
-    try {
-      return (await query(text, params)).rows;
-    } catch (error) {
-      if (errorCode(error) === '42P01') {
-        throw new InvalidConfigError(
-          `The serviceflow tables ${snapshots} / ${journal} do not exist: run migrate(client${options.schema === undefined && options.tablePrefix === undefined ? '' : ', options'}) first`,
-          { path: [], expected: 'tables created by migrate()', cause: error },
-        );
-      }
-      throw error;
-    }
-  }
-
-  const journalParam = (checked: CheckedSnapshotWrite): string =>
-    `[${checked.effects.map((effect) => effect.json).join(',')}]`;
+  const run = sqlRunner(client, options, snapshots, journal);
   const written = (write: SnapshotWrite, version: number, checked: CheckedSnapshotWrite): StoredSnapshot<State> => ({
     id: write.id,
     version,
@@ -281,8 +250,15 @@ export function postgresStore<State = unknown, Effect = unknown>(
     wakeAt: write.wakeAt,
     lastEventAt: write.lastEventAt,
   });
-  const limitParam = (limit: number | undefined, method: string): number | null =>
-    limit === undefined ? null : checkQueryInteger(limit, method, 'limit', 0);
+  // A versioned write that changed no row: the version it met, read back for the conflict's message.
+  const conflictAfter = async (id: string, expectedVersion: number): Promise<never> => {
+    const [current] = await run(sql.version, [id]);
+    throw saveConflict(
+      id,
+      expectedVersion,
+      current === undefined ? undefined : toInteger((current as { version: unknown }).version),
+    );
+  };
 
   return {
     async load(id) {
@@ -318,14 +294,7 @@ export function postgresStore<State = unknown, Effect = unknown>(
         journalParam(checked),
       ];
       const [row] = await run(sql.save, params);
-      if (row === undefined) {
-        const [current] = await run(sql.version, [write.id]);
-        throw saveConflict(
-          write.id,
-          expectedVersion,
-          current === undefined ? undefined : toInteger((current as { version: unknown }).version),
-        );
-      }
+      if (row === undefined) return conflictAfter(write.id, expectedVersion);
       return written(write, toInteger((row as { version: unknown }).version), checked);
     },
 
@@ -348,14 +317,7 @@ export function postgresStore<State = unknown, Effect = unknown>(
         JSON.stringify(entry.effect),
       ];
       const [row] = await run(sql.park, params);
-      if (row === undefined) {
-        const [current] = await run(sql.version, [request.id]);
-        throw saveConflict(
-          request.id,
-          request.expectedVersion,
-          current === undefined ? undefined : toInteger((current as { version: unknown }).version),
-        );
-      }
+      if (row === undefined) return conflictAfter(request.id, request.expectedVersion);
       const { version, stage, wake_at } = row as { version: unknown; stage: string; wake_at: unknown };
       return {
         id: request.id,
@@ -406,6 +368,49 @@ export function postgresStore<State = unknown, Effect = unknown>(
     },
   };
 }
+
+/** The store's query function: its rows, prepared statements on a pg client, a missing table named as such. */
+function sqlRunner(
+  client: PostgresClient,
+  options: PostgresStoreOptions,
+  snapshots: string,
+  journal: string,
+): (text: string, params: unknown[]) => Promise<readonly unknown[]> {
+  const prepared = options.preparedStatements ?? isPg(client);
+  if (prepared && !isPg(client)) {
+    throw new InvalidConfigError(
+      'Invalid postgres store option preparedStatements: only a pg Pool or Client can prepare statements',
+      {
+        path: ['preparedStatements'],
+        received: true,
+        expected: 'false (or a pg Pool / Client as the client)',
+      },
+    );
+  }
+  const query = (text: string, params: unknown[]): Promise<PostgresQueryResult> =>
+    prepared && isPg(client)
+      ? client.query({ name: statementName(text), text, values: params })
+      : client.query(text, params);
+  return async (text, params) => {
+    try {
+      return (await query(text, params)).rows;
+    } catch (error) {
+      if (errorCode(error) === '42P01') {
+        throw new InvalidConfigError(
+          `The serviceflow tables ${snapshots} / ${journal} do not exist: run migrate(client${options.schema === undefined && options.tablePrefix === undefined ? '' : ', options'}) first`,
+          { path: [], expected: 'tables created by migrate()', cause: error },
+        );
+      }
+      throw error;
+    }
+  };
+}
+
+const journalParam = (checked: CheckedSnapshotWrite): string =>
+  `[${checked.effects.map((effect) => effect.json).join(',')}]`;
+
+const limitParam = (limit: number | undefined, method: string): number | null =>
+  limit === undefined ? null : checkQueryInteger(limit, method, 'limit', 0);
 
 function statementsFor(snapshots: string, journal: string) {
   // Journals the effects passed as one jsonb array ($effects) for the row the CTE `written` returns:

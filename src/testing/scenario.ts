@@ -430,148 +430,199 @@ function play(
   options: ScenarioOptions,
   script: readonly Instruction[],
 ): ScenarioResult {
-  let at = options.at === undefined ? DEFAULT_SCENARIO_START : Timestamp.parse(options.at);
-  let step: Step | undefined;
-  let lastEvent: InquiryEventInit | undefined;
-  let lastEffects: readonly InquiryEffect[] = [];
-  const allEffects: InquiryEffect[] = [];
-  const records: ScenarioStepRecord[] = [];
-  const viewOf = (s: Step | undefined) => (s === undefined ? undefined : process.view(s.state, { at }));
+  const player = new ScenarioPlayer(
+    process,
+    options.at === undefined ? DEFAULT_SCENARIO_START : Timestamp.parse(options.at),
+  );
+  script.forEach((instruction, index) => player.perform(instruction, index + 1));
+  return player.result(script.length);
+}
 
-  script.forEach((instruction, index) => {
-    const label = labelOf(instruction);
-    const fail = (reason: string, cause?: unknown): never => {
-      throw new ScenarioError({
-        step: index + 1,
-        label,
-        at,
-        reason,
-        event: lastEvent,
-        effects: lastEffects,
-        view: viewOf(step),
-        cause,
-      });
-    };
-    const current = (): Step => step ?? fail('no inquiry yet: start the script with receive()');
-    const sendNow = (event: InquiryEventInit): void => {
-      try {
-        step = process.send(current().state, event);
-      } catch (error) {
-        if (error instanceof ServiceFlowError)
-          fail(`the process refused ${event.type}: [${error.code}] ${error.message}`, error);
-        throw error;
-      }
-      lastEvent = event;
-      lastEffects = step.effects;
-      allEffects.push(...step.effects);
-      records.push({ step: index + 1, label, at, event, effects: step.effects });
-    };
+/** Plays a script's instructions one by one against one inquiry, on the scenario's clock. */
+class ScenarioPlayer {
+  private step: Step | undefined;
+  private lastEvent: InquiryEventInit | undefined;
+  private lastEffects: readonly InquiryEffect[] = [];
+  private readonly allEffects: InquiryEffect[] = [];
+  private readonly records: ScenarioStepRecord[] = [];
+  /** The instruction being played: its number (from 1) and label. */
+  private number = 0;
+  private label = '';
 
+  constructor(
+    private readonly process: ServiceProcess<InquiryMachine>,
+    private at: number,
+  ) {}
+
+  perform(instruction: Instruction, number: number): void {
+    this.number = number;
+    this.label = labelOf(instruction);
     switch (instruction.kind) {
-      case 'receive': {
-        if (step !== undefined) fail('the inquiry was already received');
-        const input = { id: 'S-1', channel: 'email' as const, customer: { id: 'C-1' }, ...instruction.input, at };
-        try {
-          step = process.start(input);
-        } catch (error) {
-          if (error instanceof ServiceFlowError)
-            fail(`the process refused the input: [${error.code}] ${error.message}`, error);
-          throw error;
-        }
-        lastEvent = undefined;
-        lastEffects = step.effects;
-        allEffects.push(...step.effects);
-        records.push({ step: index + 1, label, at, effects: step.effects });
-        return;
-      }
+      case 'receive':
+        return this.receive(instruction.input);
       case 'wait':
-        at += instruction.ms;
-        records.push({ step: index + 1, label, at });
-        return;
+        this.at += instruction.ms;
+        return this.record();
       case 'at':
-        if (instruction.at < at) fail(`the clock cannot go back from ${new Date(at).toISOString()}`);
-        at = instruction.at;
-        records.push({ step: index + 1, label, at });
-        return;
+        if (instruction.at < this.at) this.fail(`the clock cannot go back from ${new Date(this.at).toISOString()}`);
+        this.at = instruction.at;
+        return this.record();
       case 'wake': {
-        const wakeAt = current().wakeAt;
-        if (wakeAt === null) return fail('nothing is due: wakeAt is null');
-        at = Math.max(at, wakeAt);
-        sendNow({ type: 'tick', at });
-        return;
+        const wakeAt = this.current().wakeAt;
+        if (wakeAt === null) return this.fail('nothing is due: wakeAt is null');
+        this.at = Math.max(this.at, wakeAt);
+        return this.send({ type: 'tick', at: this.at });
       }
       case 'send':
-        sendNow({ ...instruction.event, at } as InquiryEventInit);
-        return;
-      case 'reject': {
-        const event = { ...instruction.event, at } as InquiryEventInit;
-        try {
-          process.send(current().state, event);
-        } catch (error) {
-          if (!(error instanceof ServiceFlowError)) throw error;
-          if (instruction.code !== undefined && error.code !== instruction.code)
-            fail(`${event.type} was refused with ${error.code}, expected ${instruction.code}: ${error.message}`, error);
-          records.push({ step: index + 1, label, at });
-          return;
-        }
-        return fail(
-          `the process accepted ${event.type}, expected it to refuse${instruction.code === undefined ? '' : ` with ${instruction.code}`}`,
-        );
-      }
-      case 'expect': {
-        const s = current();
-        const view = process.view(s.state, { at });
-        let outcome: boolean | void;
-        try {
-          outcome = instruction.check(view, {
-            view,
-            effects: lastEffects,
-            allEffects,
-            state: s.state,
-            at,
-            wakeAt: s.wakeAt,
-          });
-        } catch (error) {
-          return fail(`expectation threw: ${error instanceof Error ? error.message : abbreviate(error)}`, error);
-        }
-        if (outcome === false) fail('expectation returned false');
-        records.push({ step: index + 1, label, at });
-        return;
-      }
-      case 'effect': {
-        current();
-        const found = lastEffects.some(
-          (effect) =>
-            effect.type === instruction.type && (instruction.match === undefined || matches(effect, instruction.match)),
-        );
-        if (found !== instruction.present) {
-          const wanted = `${instruction.type}${instruction.match === undefined ? '' : ` matching ${abbreviate(instruction.match, 160)}`}`;
-          fail(
-            instruction.present
-              ? `expected an effect ${wanted} from the last event`
-              : `expected no effect ${wanted} from the last event`,
-          );
-        }
-        records.push({ step: index + 1, label, at });
-        return;
-      }
+        return this.send({ ...instruction.event, at: this.at } as InquiryEventInit);
+      case 'reject':
+        return this.expectRejected(instruction.event, instruction.code);
+      case 'expect':
+        return this.expect(instruction.check);
+      case 'effect':
+        return this.expectEffect(instruction);
     }
-  });
+  }
 
-  const final = step;
-  if (final === undefined) {
-    throw new ScenarioError({
-      step: script.length,
-      label: 'run',
+  result(steps: number): ScenarioResult {
+    const { step: final, at } = this;
+    if (final === undefined) {
+      throw new ScenarioError({
+        step: steps,
+        label: 'run',
+        at,
+        reason: 'the script never received an inquiry',
+        event: undefined,
+        effects: [],
+        view: undefined,
+      });
+    }
+    const view = this.process.view(final.state, { at });
+    return {
+      view,
+      effects: this.lastEffects,
+      allEffects: this.allEffects,
+      state: final.state,
       at,
-      reason: 'the script never received an inquiry',
-      event: undefined,
-      effects: [],
-      view: undefined,
+      wakeAt: final.wakeAt,
+      steps: this.records,
+    };
+  }
+
+  private receive(given: ScenarioInput): void {
+    if (this.step !== undefined) this.fail('the inquiry was already received');
+    const input = { id: 'S-1', channel: 'email' as const, customer: { id: 'C-1' }, ...given, at: this.at };
+    let step: Step;
+    try {
+      step = this.process.start(input);
+    } catch (error) {
+      if (error instanceof ServiceFlowError)
+        this.fail(`the process refused the input: [${error.code}] ${error.message}`, error);
+      throw error;
+    }
+    this.stepped(step, undefined);
+  }
+
+  private send(event: InquiryEventInit): void {
+    let step: Step;
+    try {
+      step = this.process.send(this.current().state, event);
+    } catch (error) {
+      if (error instanceof ServiceFlowError)
+        this.fail(`the process refused ${event.type}: [${error.code}] ${error.message}`, error);
+      throw error;
+    }
+    this.stepped(step, event);
+  }
+
+  private stepped(step: Step, event: InquiryEventInit | undefined): void {
+    this.step = step;
+    this.lastEvent = event;
+    this.lastEffects = step.effects;
+    this.allEffects.push(...step.effects);
+    const { number, label, at } = this;
+    this.records.push(
+      event === undefined
+        ? { step: number, label, at, effects: step.effects }
+        : { step: number, label, at, event, effects: step.effects },
+    );
+  }
+
+  private expectRejected(given: ScenarioEvent, code: ServiceFlowErrorCode | undefined): void {
+    const event = { ...given, at: this.at } as InquiryEventInit;
+    try {
+      this.process.send(this.current().state, event);
+    } catch (error) {
+      if (!(error instanceof ServiceFlowError)) throw error;
+      if (code !== undefined && error.code !== code)
+        this.fail(`${event.type} was refused with ${error.code}, expected ${code}: ${error.message}`, error);
+      return this.record();
+    }
+    return this.fail(
+      `the process accepted ${event.type}, expected it to refuse${code === undefined ? '' : ` with ${code}`}`,
+    );
+  }
+
+  private expect(check: Extract<Instruction, { kind: 'expect' }>['check']): void {
+    const s = this.current();
+    const at = this.at;
+    const view = this.process.view(s.state, { at });
+    let outcome: boolean | void;
+    try {
+      outcome = check(view, {
+        view,
+        effects: this.lastEffects,
+        allEffects: this.allEffects,
+        state: s.state,
+        at,
+        wakeAt: s.wakeAt,
+      });
+    } catch (error) {
+      return this.fail(`expectation threw: ${error instanceof Error ? error.message : abbreviate(error)}`, error);
+    }
+    if (outcome === false) this.fail('expectation returned false');
+    this.record();
+  }
+
+  private expectEffect(instruction: Extract<Instruction, { kind: 'effect' }>): void {
+    this.current();
+    const found = this.lastEffects.some(
+      (effect) =>
+        effect.type === instruction.type && (instruction.match === undefined || matches(effect, instruction.match)),
+    );
+    if (found !== instruction.present) {
+      const wanted = `${instruction.type}${instruction.match === undefined ? '' : ` matching ${abbreviate(instruction.match, 160)}`}`;
+      this.fail(
+        instruction.present
+          ? `expected an effect ${wanted} from the last event`
+          : `expected no effect ${wanted} from the last event`,
+      );
+    }
+    this.record();
+  }
+
+  /** Records an instruction that sent nothing. */
+  private record(): void {
+    this.records.push({ step: this.number, label: this.label, at: this.at });
+  }
+
+  private current(): Step {
+    return this.step ?? this.fail('no inquiry yet: start the script with receive()');
+  }
+
+  private fail(reason: string, cause?: unknown): never {
+    const at = this.at;
+    throw new ScenarioError({
+      step: this.number,
+      label: this.label,
+      at,
+      reason,
+      event: this.lastEvent,
+      effects: this.lastEffects,
+      view: this.step === undefined ? undefined : this.process.view(this.step.state, { at }),
+      cause,
     });
   }
-  const view = process.view(final.state, { at });
-  return { view, effects: lastEffects, allEffects, state: final.state, at, wakeAt: final.wakeAt, steps: records };
 }
 
 /**
