@@ -176,8 +176,8 @@ export {
 export {
   builtInSlaMetrics,
   SlaMetricDefinition,
-  SlaPauseCondition,
-  SlaTrigger,
+  type SlaPauseCondition,
+  type SlaTrigger,
   type BuiltInDefinedMetric,
 } from './policies/sla-metrics.js';
 export {

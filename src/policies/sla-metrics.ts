@@ -17,10 +17,8 @@ const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
  *
  * @example
  * ```ts
- * import { SlaTrigger } from 'serviceflow';
- * SlaTrigger.parse('item.received');
- * SlaTrigger.parse({ event: 'pend', where: { reason: 'customer' } });
- * SlaTrigger.parse({ stage: 'qualityReview' });
+ * import type { SlaTrigger } from 'serviceflow';
+ * const triggers: SlaTrigger[] = ['item.received', { event: 'pend', where: { reason: 'customer' } }, { stage: 'qualityReview' }];
  * ```
  */
 export const SlaTrigger = z.union([
@@ -41,9 +39,8 @@ export type SlaTrigger = z.infer<typeof SlaTrigger>;
  *
  * @example
  * ```ts
- * import { SlaPauseCondition } from 'serviceflow';
- * SlaPauseCondition.parse({ tag: 'pending' });
- * SlaPauseCondition.parse({ pending: ['customer', 'third-party'] });
+ * import type { SlaPauseCondition } from 'serviceflow';
+ * const conditions: SlaPauseCondition[] = [{ tag: 'pending' }, { pending: ['customer', 'third-party'] }];
  * ```
  */
 export const SlaPauseCondition = z.union([

@@ -31,7 +31,7 @@ export interface SlaPolicy<TMetric extends string = string> {
    * own), by name. `firstResponse`, `nextResponse` and `resolution` have their own mechanics and
    * are not listed. Absent: none.
    */
-  readonly metrics?: Readonly<Record<TMetric, SlaMetricDefinition>> | undefined;
+  readonly metrics?: Readonly<Partial<Record<TMetric, SlaMetricDefinition>>> | undefined;
   /** Fractions of a target (ascending, each in (0, 1)) at which `sla.warning` fires. */
   readonly warnAt: readonly number[];
   /** Pending reasons that pause the resolution clock. */
@@ -180,7 +180,7 @@ export function slaPolicy<const TDefinitions extends Readonly<Record<string, Sla
     warnAt: fractions,
     pauseOn: [...new Set(pauseOn)],
     onPriorityChange,
-    metrics: metrics as Record<MetricNamesOf<TDefinitions>, SlaMetricDefinition>,
+    metrics: metrics as Partial<Record<MetricNamesOf<TDefinitions>, SlaMetricDefinition>>,
     targetsFor(facts) {
       const index = targets.findIndex((t) => matchesCondition(t.when, facts));
       return index < 0 ? none : (durations[index] as SlaTargets<MetricNamesOf<TDefinitions>>);
