@@ -89,7 +89,7 @@ export function pollingScheduler(options: PollingSchedulerOptions = {}): DeskSch
       let waiting = 0;
       for (const { until } of backoff.values()) if (until > startedAt) waiting++;
       const rows = await store.due({ until: startedAt, limit: batch + waiting });
-      const due = rows.filter(({ id }) => (backoff.get(id)?.until ?? 0) <= startedAt).slice(0, batch);
+      const due = rows.filter(({ id }) => (backoff.get(id)?.until ?? startedAt) <= startedAt).slice(0, batch);
       let next = 0;
       const lane = async (): Promise<void> => {
         while (next < due.length && !stopped) await wakeOne(due[next++]!.id); // next < due.length

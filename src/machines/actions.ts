@@ -3,7 +3,7 @@
  * inquiry machine declares them in `setup()`; `createProcess` re-binds them to the policies it is
  * given with `machine.provide()`; custom machines reuse them by name.
  */
-import { emit, raise, type ActionFunction, type ParameterizedObject } from 'xstate';
+import { enqueueActions, type ActionFunction, type ParameterizedObject } from 'xstate';
 import { InvalidConfigError } from '../errors.js';
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { InquiryEvent, PendingReason, Priority } from '../schemas/inquiry.js';
@@ -77,9 +77,6 @@ function expectEvent<T extends InquiryMachineEvent['type']>(event: InquiryMachin
   return event as EventOf<T>;
 }
 
-/** A no-op action: executed (and so counted by the process) when a handled event changes nothing. */
-function markHandled(): void {}
-
 /** Where a service action puts its effects and the deadline event it raises, in order. */
 export interface ServiceStepOutput {
   readonly effects: unknown[];
@@ -137,17 +134,17 @@ export function serviceStepOf(action: unknown): ServiceStepRunner | undefined {
  * order, stamps `lastEventAt` for public events, and raises the next due deadline on `tick` and
  * `deadline` events.
  *
- * It is written as a built-in action (an action function with `resolve`), the protocol XState's
- * own `assign` and `enqueueActions` use, because a step is one context update plus a few emits:
- * going through `enqueueActions` + `assign` rebuilt the whole snapshot (state value, tag set) for
- * every action and made each step much slower (bench/README.md). The update keeps the snapshot's state
- * nodes, so a shallow copy with the new context is exact; XState rebuilds the snapshot itself when
- * a transition changes state nodes. The test suite runs the machine through XState's public
- * `createActor` and `transition()` to keep this honest across XState releases.
+ * Built on XState's public action creators: `enqueueActions` enqueues the step's `assign`, its
+ * `emit`s and its `raise`, after a no-op action named after the service action, so that
+ * `createActor(machine, { inspect })` reports every service action by name (`@xstate.action`
+ * with `action.type` `'resolve'`, `'enterStage'`, …), then its effects (`xstate.emit`). The
+ * process does not pay for this: its fast path runs the pure step itself ({@link serviceStepOf}),
+ * and only plain XState actors and transitions outside that path go through these actions.
  */
 function serviceAction<TParams extends ParameterizedObject['params'] | undefined = undefined>(
   policies: ServicePolicies,
   copier: steps.ContextCopier,
+  name: string,
   step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: TParams) => InquiryContext,
 ): ActionFunction<
   InquiryContext,
@@ -187,36 +184,29 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
     }
     return next;
   };
-  function serviceflowStep(): void {}
-  serviceflowStep.type = 'serviceflow.step';
-  serviceflowStep[SERVICE_STEP] = run as ServiceStepRunner;
-  serviceflowStep[SERVICE_POLICIES] = policies;
-  serviceflowStep.resolve = (
-    _actorScope: unknown,
-    snapshot: { context: InquiryContext },
-    args: { context: InquiryContext; event: InquiryMachineEvent },
-    params: TParams,
-  ): [unknown, undefined, unknown[]] => {
-    const out: ServiceStepOutput = { effects: [], raised: [] };
-    const context = run(args.context, args.event, params, out);
-    const actions: unknown[] = out.effects.map((effect) => emit(effect as InquiryEffect));
-    for (const raised of out.raised) actions.push(raise(raised as DeadlineEvent));
-    // A handled event that changes nothing must still be told apart from an event no state
-    // accepted (XState ignores those silently): the no-op action is what the process counts.
-    if (context === args.context && actions.length === 0) actions.push(markHandled);
-    return [context === args.context ? snapshot : { ...snapshot, context }, undefined, actions];
-  };
-  return serviceflowStep as unknown as ActionFunction<
+  // XState reports an inline action by its function's name. Executed on every run, it is also what
+  // tells a handled event that changes nothing apart from one no state accepted (XState ignores
+  // those silently): the process counts executed actions.
+  const named = { [name]: () => {} }[name] as () => void;
+  const action = enqueueActions<
     InquiryContext,
     InquiryMachineEvent,
-    InquiryMachineEvent,
     TParams,
+    InquiryMachineEvent,
     never,
     never,
     never,
     never,
     InquiryEffect
-  >;
+  >(({ context, event, enqueue }, params) => {
+    enqueue(named);
+    const out: ServiceStepOutput = { effects: [], raised: [] };
+    const next = run(context, event, params, out);
+    if (next !== context) enqueue.assign(() => next);
+    for (const effect of out.effects) enqueue.emit(effect as InquiryEffect);
+    for (const raised of out.raised) enqueue.raise(raised as DeadlineEvent);
+  });
+  return Object.assign(action, { [SERVICE_STEP]: run as ServiceStepRunner, [SERVICE_POLICIES]: policies });
 }
 
 /**
@@ -240,70 +230,76 @@ export function serviceActions(policies: ServicePolicies) {
  */
 export function bindServiceActions(policies: ServicePolicies, copier: steps.ContextCopier) {
   const action = <P extends ParameterizedObject['params'] | undefined = undefined>(
+    name: string,
     step: (context: InquiryContext, event: InquiryMachineEvent, env: steps.StepEnv, params: P) => InquiryContext,
-  ) => serviceAction<P>(policies, copier, step);
+  ) => serviceAction<P>(policies, copier, name, step);
   return {
     /** Entry of the machine: names the first escalation level, starts clocks, applies `received` rules. */
-    receive: action((ctx, _event, env) => steps.receive(ctx, env)),
+    receive: action('receive', (ctx, _event, env) => steps.receive(ctx, env)),
     /** Records the stage a state stands for (`params.stage`) and reports `stage.changed`. */
-    enterStage: action<{ stage: string }>((ctx, event, env, params) =>
+    enterStage: action<{ stage: string }>('enterStage', (ctx, event, env, params) =>
       steps.enterStage(ctx, params.stage, event.at, env),
     ),
     /** Records an event's time only (for events whose meaning is the transition itself). */
-    record: action((ctx) => ctx),
-    acknowledge: action((ctx, event, env) => steps.acknowledge(ctx, event.at, env)),
+    record: action('record', (ctx) => ctx),
+    acknowledge: action('acknowledge', (ctx, event, env) => steps.acknowledge(ctx, event.at, env)),
     /** Sets the category (and optionally the priority) from the event, or from `params`. */
-    categorize: action<{ category?: string; priority?: Priority } | undefined>((ctx, event, env, params) => {
-      const category = dataOf(event, params, 'category', 'categorize');
-      return steps.categorize(
-        ctx,
-        String(category),
-        optionalDataOf(event, params, 'priority') as Priority | undefined,
-        event.at,
-        env,
-      );
-    }),
+    categorize: action<{ category?: string; priority?: Priority } | undefined>(
+      'categorize',
+      (ctx, event, env, params) => {
+        const category = dataOf(event, params, 'category', 'categorize');
+        return steps.categorize(
+          ctx,
+          String(category),
+          optionalDataOf(event, params, 'priority') as Priority | undefined,
+          event.at,
+          env,
+        );
+      },
+    ),
     /** Sets the priority from the event, or from `params`. */
-    prioritize: action<{ priority?: Priority } | undefined>((ctx, event, env, params) =>
+    prioritize: action<{ priority?: Priority } | undefined>('prioritize', (ctx, event, env, params) =>
       steps.prioritize(ctx, dataOf(event, params, 'priority', 'prioritize') as Priority, event.at, env),
     ),
     /** Assigns to the event's (or `params`') agent and/or team. */
-    assign: action<{ agentId?: string; team?: string } | undefined>((ctx, event, env, params) => {
+    assign: action<{ agentId?: string; team?: string } | undefined>('assign', (ctx, event, env, params) => {
       const agentId = optionalDataOf(event, params, 'agentId') as string | undefined;
       const team = optionalDataOf(event, params, 'team') as string | undefined;
       if (agentId === undefined && team === undefined) throw missing('assign', 'agentId or team', event);
       return steps.assign(ctx, agentId, team, env);
     }),
-    recordAgentReply: action((ctx, event, env) => steps.recordAgentReply(ctx, event.at, env)),
-    recordCustomerReply: action((ctx, event, env) => steps.recordCustomerReply(ctx, event.at, env)),
+    recordAgentReply: action('recordAgentReply', (ctx, event, env) => steps.recordAgentReply(ctx, event.at, env)),
+    recordCustomerReply: action('recordCustomerReply', (ctx, event, env) =>
+      steps.recordCustomerReply(ctx, event.at, env),
+    ),
     /** Work waits; the reason comes from the event or from `params` (`{ reason: 'third-party' }`). */
-    pend: action<{ reason?: PendingReason } | undefined>((ctx, event, env, params) =>
+    pend: action<{ reason?: PendingReason } | undefined>('pend', (ctx, event, env, params) =>
       steps.pend(ctx, dataOf(event, params, 'reason', 'pend') as PendingReason, event.at, env),
     ),
-    resumeWork: action((ctx, event, env) => steps.resumeWork(ctx, event.at, env)),
+    resumeWork: action('resumeWork', (ctx, event, env) => steps.resumeWork(ctx, event.at, env)),
     /** Climbs one escalation level; an optional `reason` from the event or `params`. */
-    escalate: action<{ reason?: string } | undefined>((ctx, event, env, params) =>
+    escalate: action<{ reason?: string } | undefined>('escalate', (ctx, event, env, params) =>
       steps.escalateByHand(ctx, optionalDataOf(event, params, 'reason') as string | undefined, event.at, env),
     ),
     /** Entry of the follow-up stage: schedules the survey, the reopen window and the automatic close. */
-    openFollowUp: action((ctx, event, env) => steps.openFollowUp(ctx, event.at, env)),
+    openFollowUp: action('openFollowUp', (ctx, event, env) => steps.openFollowUp(ctx, event.at, env)),
     /** Resolves: meets the clocks; an optional `resolution` from the event or `params`. */
-    resolve: action<{ resolution?: string } | undefined>((ctx, event, env, params) =>
+    resolve: action<{ resolution?: string } | undefined>('resolve', (ctx, event, env, params) =>
       steps.resolve(ctx, optionalDataOf(event, params, 'resolution') as string | undefined, event.at, env),
     ),
-    recordFeedback: action((ctx, event, env) => {
+    recordFeedback: action('recordFeedback', (ctx, event, env) => {
       const e = expectEvent(event, 'feedback');
       return steps.recordFeedback(ctx, e, e.at, env);
     }),
     /** Reopens a resolved inquiry; `params.by` says what reopened it. */
-    reopen: action<{ by: 'reopen' | 'customer.reply' | 'feedback' }>((ctx, event, env, params) =>
+    reopen: action<{ by: 'reopen' | 'customer.reply' | 'feedback' }>('reopen', (ctx, event, env, params) =>
       steps.reopen(ctx, params.by, optionalDataOf(event, undefined, 'reason') as string | undefined, event.at, env),
     ),
     /**
      * A `customer.reply` or `reopen` that can no longer reopen: reports `followUp.requested` and
      * records nothing of the message (it belongs to the follow-up); time moves as on a `tick`.
      */
-    requestFollowUp: action((ctx, event, env) => {
+    requestFollowUp: action('requestFollowUp', (ctx, event, env) => {
       // The built-in machine names it only on customer.reply and reopen; a custom machine may not.
       if (!asksForFollowUp(event)) {
         throw new InvalidConfigError(
@@ -314,13 +310,13 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
       env.emit(followUpRequest(ctx, event));
       return ctx;
     }),
-    close: action((ctx, event, env) => steps.close(ctx, 'manual', event.at, env)),
-    closeAutomatically: action((ctx, event, env) => steps.close(ctx, 'auto', event.at, env)),
+    close: action('close', (ctx, event, env) => steps.close(ctx, 'manual', event.at, env)),
+    closeAutomatically: action('closeAutomatically', (ctx, event, env) => steps.close(ctx, 'auto', event.at, env)),
     /** Cancels; an optional `reason` from the event or `params`. */
-    cancel: action<{ reason?: string } | undefined>((ctx, event, env, params) =>
+    cancel: action<{ reason?: string } | undefined>('cancel', (ctx, event, env, params) =>
       steps.cancel(ctx, optionalDataOf(event, params, 'reason') as string | undefined, event.at, env),
     ),
-    recordContact: action((ctx, event, env) => {
+    recordContact: action('recordContact', (ctx, event, env) => {
       const e = expectEvent(event, 'contact.completed');
       return steps.contactCompleted(
         ctx,
@@ -330,18 +326,18 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
       );
     }),
     /** `sla.observe`: the clocks of metrics defined as data react to the event observed. */
-    observeMetrics: action((ctx, event, env) => {
+    observeMetrics: action('observeMetrics', (ctx, event, env) => {
       if (event.type !== 'sla.observe') return ctx;
       return observeMetrics(ctx, observation(event.event, event.from, ctx, event.tags), event.at, env);
     }),
     /** `tick`: raises the first deadline due by the tick's instant (the rest follow one by one). */
-    advanceTime: action((ctx) => ctx),
+    advanceTime: action('advanceTime', (ctx) => ctx),
     /**
      * `deadline`: fires every SLA and survey deadline due by the deadline's `until`, each at its
      * own instant, stopping at the automatic close (which the machine makes as a transition: the
      * next raised deadline is the close itself, so that the stage change carries its instant).
      */
-    fireDeadlines: action((ctx, event, env) => {
+    fireDeadlines: action('fireDeadlines', (ctx, event, env) => {
       const until = event.type === 'deadline' ? event.until : event.at;
       const closeAt = steps.closeDueAt(ctx);
       return steps.fireDue(ctx, closeAt === null ? until : Math.min(until, closeAt), env);

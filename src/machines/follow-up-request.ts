@@ -10,8 +10,8 @@ import { setDefined } from '../internal/records.js';
 
 /** The longest inquiry id the input schema accepts. */
 const MAX_ID_LENGTH = 256;
-/** The suffix {@link followUpId} appends: `~f` and the instant in base 36. */
-const SUFFIX = /~f[0-9a-z]+$/;
+/** The suffix {@link followUpId} appends: `~f` and the instant in base 36 (`-` before 1970). */
+const SUFFIX = /~f-?[0-9a-z]+$/;
 
 /**
  * The default id of the follow-up a message at `at` asks for: the inquiry's id with `~f` and the
@@ -28,6 +28,7 @@ const SUFFIX = /~f[0-9a-z]+$/;
  * import { followUpId } from 'serviceflow';
  * followUpId('T-1', Date.parse('2026-03-10T09:00:00Z')); // 'T-1~fmmkdq5c0'
  * followUpId('T-1~fmmkdq5c0', Date.parse('2026-03-20T09:00:00Z')); // 'T-1~fmmyo4o00'
+ * followUpId('T-1', Date.parse('1969-07-20T20:17:00Z')); // 'T-1~f-6ik6heo'
  * ```
  */
 export function followUpId(inquiryId: string, at: number): string {

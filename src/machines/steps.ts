@@ -625,7 +625,7 @@ export function closeDueAt(ctx: InquiryContext): number | null {
   if (survey === null || survey.status === 'cancelled') return ctx.followUp.closeAt;
   if (survey.status === 'scheduled' || survey.status === 'requested')
     return Math.max(ctx.followUp.closeAt, survey.expiresAt);
-  return Math.max(ctx.followUp.closeAt, survey.answeredAt ?? survey.expiredAt ?? 0);
+  return Math.max(ctx.followUp.closeAt, survey.answeredAt ?? survey.expiredAt ?? ctx.followUp.closeAt);
 }
 
 function surveyDeadline(survey: Survey | null): number | null {

@@ -8,12 +8,11 @@ import { BusinessDays, type OpenTime } from './calendar/business-days.js';
 import { LocalSchedule, type LocalSpans } from './calendar/schedule.js';
 import { Timeline } from './calendar/timeline.js';
 import { isTimeZone, zoneOffsets } from './calendar/zone.js';
+import { INSTANT_EXPECTED, instantRange } from '../schemas/time.js';
 
-/** The earliest instant a calendar accepts or returns: 0001-01-01T00:00:00.000Z. */
-const MIN_INSTANT = -62_135_596_800_000;
-/** The latest instant a calendar accepts or returns: 9999-12-31T23:59:59.999Z. */
-const MAX_INSTANT = 253_402_300_799_999;
-const INSTANT_RANGE = 'epoch milliseconds between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z';
+/** The instants a calendar accepts or returns: those of {@link instantRange}. */
+const { min: MIN_INSTANT, max: MAX_INSTANT } = instantRange;
+const INSTANT_RANGE = INSTANT_EXPECTED;
 
 const TimeOfDay = z.string().superRefine((text, ctx) => {
   const parsed = parseTimeOfDay(text);
@@ -342,7 +341,7 @@ function invalidDayCount(value: unknown): InvalidInputError {
 }
 
 function beforeRange(method: string): InvalidInputError {
-  return new InvalidInputError(`${method}: the result would lie before 0001-01-01T00:00:00Z`, {
+  return new InvalidInputError(`${method}: the result would lie before 0001-01-01T00:00:00.000Z`, {
     path: [],
     expected: INSTANT_RANGE,
   });

@@ -3,8 +3,8 @@ import { Channel, Customer, TickEvent } from './inquiry.js';
 import { Id, Label, textLimits, textProblem, vouchStorable } from './text.js';
 import { instantRange, Timestamp } from './time.js';
 
-// Instants and durations alike lie within the instants serviceflow accepts.
-const Ms = z.number().int().min(0).max(instantRange.max);
+// Instants as epoch ms within the instants serviceflow accepts (negative before 1970).
+const Ms = z.number().int().min(instantRange.min).max(instantRange.max);
 
 /**
  * Who started a contact: the customer (`inbound`: a call, chat or message coming in) or the

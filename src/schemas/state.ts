@@ -2,8 +2,14 @@ import * as z from 'zod';
 import { Channel, Customer, FeedbackKind, PendingReason, Priority } from './inquiry.js';
 import { instantRange } from './time.js';
 
-// Instants and durations alike lie within the instants serviceflow accepts.
-const Ms = z.number().int().min(0).max(instantRange.max);
+// Instants as epoch ms within the instants serviceflow accepts (negative before 1970).
+const Ms = z.number().int().min(instantRange.min).max(instantRange.max);
+// Durations: whole ms, never negative nor longer than the range of instants.
+const DurationMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(instantRange.max - instantRange.min);
 
 /**
  * The three SLA metrics serviceflow measures.
@@ -75,8 +81,8 @@ export const SlaClock = z.object({
   metric: SlaMetricName,
   status: SlaStatus,
   startedAt: Ms,
-  targetMs: Ms,
-  elapsedMs: Ms,
+  targetMs: DurationMs,
+  elapsedMs: DurationMs,
   since: Ms.nullable(),
   dueAt: Ms.nullable(),
   /** The next warning instant, or `null` when no warning is pending. */
@@ -301,7 +307,7 @@ export type FollowUpState = z.infer<typeof FollowUpState>;
 export const ContactSummary = z.object({
   contactId: z.string(),
   channel: Channel,
-  handleMs: Ms,
+  handleMs: DurationMs,
   resolved: z.boolean(),
   at: Ms,
 });

@@ -4,36 +4,37 @@ import { abbreviate, InvalidInputError } from '../errors.js';
 /** Epoch milliseconds, the one representation of an instant inside serviceflow. */
 export type EpochMs = number;
 
-/** The earliest instant serviceflow accepts: 1970-01-01T00:00:00.000Z (epoch ms 0). */
-const EARLIEST = 0;
+/** The earliest instant serviceflow accepts: 0001-01-01T00:00:00.000Z (`Date.UTC(1, 0, 1)` reads year 1 as 1901). */
+const EARLIEST = -62_135_596_800_000;
 /** The latest instant serviceflow accepts: 9999-12-31T23:59:59.999Z. */
 const LATEST = 253_402_300_799_999;
 
 /**
  * The instants serviceflow accepts, as epoch milliseconds (both ends included): from
- * 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z. Every `at`, `view`'s `at`, and every other
- * instant an input carries must lie in it; persisted states, effects and journals keep instants as
- * non-negative epoch milliseconds, and the years past 9999 have no ISO-8601 form that every
- * database reads.
+ * 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z, the years with a four-digit ISO-8601 form
+ * that every database reads. Every `at`, `view`'s `at`, and every other instant an input carries
+ * must lie in it; persisted states, effects and journals keep instants as epoch milliseconds
+ * (negative before 1970).
  *
  * @example
  * ```ts
  * import { instantRange } from 'serviceflow';
+ * new Date(instantRange.min).toISOString(); // '0001-01-01T00:00:00.000Z'
  * new Date(instantRange.max).toISOString(); // '9999-12-31T23:59:59.999Z'
- * instantRange.min; // 0
+ * instantRange.min; // -62135596800000
  * ```
  */
 export const instantRange = Object.freeze({ min: EARLIEST, max: LATEST } as const);
 
 /** What an instant must be, for messages. */
 export const INSTANT_EXPECTED =
-  'an instant from 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (epoch ms 0 to 253402300799999)';
+  'an instant from 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (epoch ms -62135596800000 to 253402300799999)';
 
 /** Whether `ms` is whole epoch milliseconds within {@link instantRange}. */
 export const isInstant = (ms: number): boolean => Number.isInteger(ms) && ms >= EARLIEST && ms <= LATEST;
 
 const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/;
+  /^(\d{4}|[+-]\d{6})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/;
 const ISO_EXPECTED = 'must be an ISO-8601 date-time such as 2026-03-02T09:00:00Z';
 
 /** Days in a month of the proleptic Gregorian calendar. */
@@ -49,7 +50,8 @@ export function daysInMonth(year: number, month: number): number {
  */
 function parseIsoInstant(text: string): { ms: number } | { problem: string } {
   const match = ISO_INSTANT.exec(text);
-  if (match === null) return { problem: ISO_EXPECTED };
+  // ECMAScript's date-time format has no year -000000 (there is no negative zero year).
+  if (match === null || text.startsWith('-000000')) return { problem: ISO_EXPECTED };
   const [
     ,
     y,
@@ -77,20 +79,23 @@ function parseIsoInstant(text: string): { ms: number } | { problem: string } {
   if (zone !== undefined && zone !== 'Z' && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) {
     return { problem: `${text} has no valid UTC offset: at most ±23:59` };
   }
-  // Years before 100 are out of range whatever the offset; Date.UTC would read them as 19xx.
-  if (year < 100) return { ms: Number.NaN };
   const offsetMs =
     sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
-  const ms = Number(fraction.slice(0, 3).padEnd(3, '0'));
-  return { ms: Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s), ms) - offsetMs };
+  // setUTCFullYear, not Date.UTC, which reads the years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(Number(h), Number(mi), Number(s), Number(fraction.slice(0, 3).padEnd(3, '0')));
+  return { ms: date.getTime() - offsetMs };
 }
 
 /**
  * An instant: epoch milliseconds (an integer), an ISO-8601 string or a `Date`, normalised to epoch
- * milliseconds, within {@link instantRange} (1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z).
+ * milliseconds, within {@link instantRange} (0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z).
  * ISO strings without an offset are read as UTC, so the result never depends on the machine's time
- * zone. Impossible dates and times (`'2026-02-30'`, `'2027-02-29'`, `'2026-13-01'`, `'T24:00'`)
- * are refused, never rolled over.
+ * zone; years 0001–0099 are those years (not 1901–1999), and an expanded year (`'+002026-…'`) is
+ * read too, and refused outside the range (`'+010000-01-01T00:00:00Z'`). Impossible dates and
+ * times (`'2026-02-30'`, `'2027-02-29'`, `'2026-13-01'`, `'T24:00'`) are refused, never rolled
+ * over.
  *
  * @example
  * ```ts
@@ -98,8 +103,11 @@ function parseIsoInstant(text: string): { ms: number } | { problem: string } {
  * Timestamp.parse('2026-03-02T09:00:00Z'); // 1772442000000
  * Timestamp.parse('2026-03-02T09:00'); // 1772442000000 (no offset: UTC)
  * Timestamp.parse(new Date(0)); // 0
+ * Timestamp.parse('1969-07-20T20:17:00Z'); // -14182980000
+ * Timestamp.parse('0001-01-01T00:00:00Z'); // -62135596800000
  * Timestamp.safeParse('2026-02-30').success; // false: February has no 30th
  * Timestamp.safeParse(2 ** 53 - 1).success; // false: after 9999-12-31
+ * Timestamp.safeParse('+010000-01-01T00:00:00Z').success; // false: after 9999-12-31
  * ```
  */
 export const Timestamp = z

@@ -85,7 +85,7 @@ export interface Agent<T> {
   /** The personal queue first, then the shared queues the agent's skills and channels allow. */
   readonly queues: WorkQueue<T>[];
   busy: number;
-  /** The instant a wake-up (start of the next shift) is scheduled for, or -1. */
+  /** The instant a wake-up (start of the next shift) is scheduled for, or -Infinity (instants may be negative). */
   wakeAt: number;
 }
 
@@ -162,7 +162,7 @@ export function buildDesk<T>(config: SimulationConfig) {
         personal: new WorkQueue<T>('personal'),
         queues: [],
         busy: 0,
-        wakeAt: -1,
+        wakeAt: Number.NEGATIVE_INFINITY,
       };
       agent.queues.push(agent.personal);
       agent.personal.agents.push(agent);

@@ -249,7 +249,7 @@ describe('contactMachine input and event validation', () => {
       { type: 'wrapup.completed', disposition: '  ', resolved: true, at: at(5) },
       { type: 'customer.identified', customerId: 'C-1', profile: { when: new Date() }, at: at(5) },
       { type: 'hold' },
-      { type: 'hold', at: -1 },
+      { type: 'hold', at: -62_135_596_800_001 }, // before 0001-01-01
     ];
     for (const event of bad) {
       expect(rejection(() => contacts.send(talking.state, event as never)).code).toBe('INVALID_EVENT');

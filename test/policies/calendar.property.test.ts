@@ -1,6 +1,7 @@
 /**
  * Properties of businessCalendar: agreement with a brute-force oracle that walks minute by minute
- * reading the wall clock from Intl (open time, date exceptions, holidays and business days), and
+ * reading the wall clock from Intl (open time, date exceptions, holidays and business days), today,
+ * before 1970 and in the first millennium, and
  * the algebra of addBusinessTime / businessTimeBetween / addBusinessDays / businessDaysBetween.
  */
 import fc from 'fast-check';
@@ -75,7 +76,10 @@ function wallClock(timezone: string, t: number): number {
   }
   const parts = format.formatToParts(t);
   const value = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'));
+  // setUTCFullYear, not Date.UTC, which reads the years 0–99 as 1900–1999.
+  const wall = new Date(0);
+  wall.setUTCFullYear(value('year'), value('month') - 1, value('day'));
+  return wall.setUTCHours(value('hour'), value('minute'));
 }
 
 /** The spans a day starts: its exception's, else its weekday's (all day without a week). */
@@ -261,17 +265,42 @@ function offsetChanges(timezone: string, from: number, to: number): number[] {
   return changes;
 }
 /**
- * Changes in 2025–2027, plus São Paulo's last DSTs (2017–2019), whose clocks changed at midnight:
- * local days that start at 01:00 or end twice.
+ * Where anchors are drawn: a span of years and the zones whose clocks then were whole minutes
+ * from UTC (the oracle reads the clock minute by minute; local mean times such as New York's
+ * -04:56:02 before 1883 are not).
  */
-const CHANGES = new Map(
-  ZONES.map((zone) => [
-    zone,
-    zone === 'America/Sao_Paulo'
-      ? offsetChanges(zone, Date.UTC(2017, 0, 1), Date.UTC(2019, 6, 1))
-      : offsetChanges(zone, Date.UTC(2025, 0, 1), Date.UTC(2028, 0, 1)),
-  ]),
-);
+interface Era {
+  readonly zones: readonly string[];
+  readonly from: number;
+  readonly to: number;
+}
+/** Today's rules, plus São Paulo's last DSTs (2017–2019), whose clocks changed at midnight: local days that start at 01:00 or end twice. */
+const MODERN: Era = { zones: ZONES, from: Date.UTC(2025, 0, 1), to: Date.UTC(2028, 0, 1) };
+/** Before 1970: the DST rules of the time (double summer time in London and Berlin, Newfoundland's changes at midnight). */
+const MID_CENTURY: Era = { zones: ZONES, from: Date.UTC(1946, 2, 1), to: Date.UTC(1970, 0, 1) };
+/** The first millennium (from 0001-01-08, so that every window starts after 0001-01-01): fixed offsets only. */
+const FIRST_MILLENNIUM: Era = {
+  zones: ['UTC', 'Etc/GMT-10', 'Etc/GMT+5'],
+  from: Date.parse('0001-01-08T00:00:00Z'),
+  to: Date.parse('1000-01-01T00:00:00Z'),
+};
+
+/** The offset changes of a zone in an era, read once (Intl is slow). */
+const changesCache = new Map<string, number[]>();
+function changesIn(era: Era, zone: string): number[] {
+  const key = `${zone} ${era.from}`;
+  let changes = changesCache.get(key);
+  if (changes === undefined) {
+    changes =
+      era === MODERN && zone === 'America/Sao_Paulo'
+        ? offsetChanges(zone, Date.UTC(2017, 0, 1), Date.UTC(2019, 6, 1))
+        : era === FIRST_MILLENNIUM
+          ? []
+          : offsetChanges(zone, era.from, era.to);
+    changesCache.set(key, changes);
+  }
+  return changes;
+}
 
 /**
  * A time of day in whole minutes: anywhere, on a half hour, or on a quarter hour between 00:00
@@ -300,21 +329,22 @@ const week: fc.Arbitrary<Week> = fc.record(
   { requiredKeys: ['sun'] },
 );
 
-/** A zone and a minute-aligned anchor instant: anywhere in 2025–2027, or within days of a DST change. */
-const zoneAndAnchor = fc.constantFrom(...ZONES).chain((timezone) => {
-  const changes = CHANGES.get(timezone) ?? [];
-  const anywhere = fc
-    .integer({ min: Date.UTC(2025, 0, 1) / MINUTE, max: Date.UTC(2028, 0, 1) / MINUTE })
-    .map((m) => m * MINUTE);
-  if (changes.length === 0) return fc.record({ timezone: fc.constant(timezone), anchor: anywhere });
-  const nearChange = fc
-    .tuple(fc.constantFrom(...changes), fc.integer({ min: -3 * 24 * 60, max: 24 * 60 }))
-    .map(([change, minutes]) => change + minutes * MINUTE);
-  return fc.record({
-    timezone: fc.constant(timezone),
-    anchor: fc.oneof(anywhere, { arbitrary: nearChange, weight: 3 }),
+/** A zone and a minute-aligned anchor instant: anywhere in an era, or within days of a DST change in it. */
+const zoneAndAnchorIn = (era: Era) =>
+  fc.constantFrom(...era.zones).chain((timezone) => {
+    const changes = changesIn(era, timezone);
+    const anywhere = fc
+      .integer({ min: Math.ceil(era.from / MINUTE), max: Math.floor(era.to / MINUTE) })
+      .map((m) => m * MINUTE);
+    if (changes.length === 0) return fc.record({ timezone: fc.constant(timezone), anchor: anywhere });
+    const nearChange = fc
+      .tuple(fc.constantFrom(...changes), fc.integer({ min: -3 * 24 * 60, max: 24 * 60 }))
+      .map(([change, minutes]) => change + minutes * MINUTE);
+    return fc.record({
+      timezone: fc.constant(timezone),
+      anchor: fc.oneof(anywhere, { arbitrary: nearChange, weight: 3 }),
+    });
   });
-});
 
 /** Date exceptions near an anchor: spans or a closed day (`[]`), some on holidays. */
 const exceptionsNear = fc.array(fc.tuple(fc.integer({ min: -2, max: 5 }), fc.array(span, { maxLength: 2 })), {
@@ -322,25 +352,27 @@ const exceptionsNear = fc.array(fc.tuple(fc.integer({ min: -2, max: 5 }), fc.arr
   maxLength: 4,
 });
 
-/** A schedule around an anchor, with holidays and date exceptions near it so that they matter. */
-const scheduleNear = fc
-  .tuple(
-    zoneAndAnchor,
-    fc.option(week, { freq: 6 }),
-    fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 3 }),
-    fc.option(exceptionsNear, { freq: 3 }),
-  )
-  .map(([{ timezone, anchor }, days, holidayOffsets, exceptions]) => ({
-    schedule: {
-      timezone,
-      week: days ?? undefined,
-      holidays: holidayOffsets.map((offset) => isoDay(Math.floor(anchor / DAY) + offset)),
-      exceptions: Object.fromEntries(
-        (exceptions ?? []).map(([offset, spans]) => [isoDay(Math.floor(anchor / DAY) + offset), spans]),
-      ),
-    } satisfies Schedule,
-    anchor,
-  }));
+/** A schedule around an anchor in an era, with holidays and date exceptions near it so that they matter. */
+const scheduleNearIn = (era: Era) =>
+  fc
+    .tuple(
+      zoneAndAnchorIn(era),
+      fc.option(week, { freq: 6 }),
+      fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 3 }),
+      fc.option(exceptionsNear, { freq: 3 }),
+    )
+    .map(([{ timezone, anchor }, days, holidayOffsets, exceptions]) => ({
+      schedule: {
+        timezone,
+        week: days ?? undefined,
+        holidays: holidayOffsets.map((offset) => isoDay(Math.floor(anchor / DAY) + offset)),
+        exceptions: Object.fromEntries(
+          (exceptions ?? []).map(([offset, spans]) => [isoDay(Math.floor(anchor / DAY) + offset), spans]),
+        ),
+      } satisfies Schedule,
+      anchor,
+    }));
+const scheduleNear = scheduleNearIn(MODERN);
 
 // ---------------------------------------------------------------------------------------------
 // Properties.
@@ -355,55 +387,68 @@ describe('businessCalendar agrees with a minute-by-minute oracle', () => {
     withinMinute: fc.integer({ min: 0, max: MINUTE - 1 }),
   });
 
-  it('on isOpen, nextOpen, businessTimeBetween and addBusinessTime, across zones, DST changes, holidays and exceptions', () => {
-    fc.assert(
-      fc.property(scheduleNear, fc.array(query, { minLength: 10, maxLength: 10 }), ({ schedule, anchor }, queries) => {
-        const calendar = businessCalendar(configOf(schedule));
-        const from = anchor - DAY;
-        const oracle = new Oracle(schedule, from, WINDOW_MINUTES);
-        // The whole window, minute by minute: the open set, the next openings, the business time
-        // accumulated from the window's start and the instants at which each amount is reached.
-        // (Plain comparisons collected into one expectation: expect() per minute is too slow.)
-        const mismatches: string[] = [];
-        const check = (what: string, t: number, actual: unknown, expected: unknown): void => {
-          if (actual !== expected && mismatches.length < 5) {
-            mismatches.push(`${what} at ${new Date(t).toISOString()}: ${String(actual)}, oracle ${String(expected)}`);
-          }
-        };
-        for (let t = from; t < from + WINDOW_MINUTES * MINUTE; t += MINUTE) {
-          check('isOpen', t, calendar.isOpen(t), oracle.isOpen(t));
-          const next = oracle.nextOpen(t);
-          if (next !== undefined) check('nextOpen', t, calendar.nextOpen(t), next);
-          const accumulated = oracle.between(from, t + MINUTE);
-          check(
-            'businessTimeBetween from window start',
-            t,
-            calendar.businessTimeBetween(from, t + MINUTE),
-            accumulated,
-          );
-          if (oracle.isOpen(t))
-            check('addBusinessTime from window start', t, calendar.addBusinessTime(from, accumulated), t + MINUTE);
-        }
-        expect(mismatches).toEqual([]);
-        for (const { a, b, amount, withinMinute } of queries) {
-          const start = from + a * MINUTE;
-          const end = from + b * MINUTE;
-          expect(calendar.isOpen(start)).toBe(oracle.isOpen(start));
-          expect(calendar.isOpen(start + withinMinute)).toBe(oracle.isOpen(start));
-          expect(calendar.businessTimeBetween(start, end)).toBe(
-            end >= start ? oracle.between(start, end) : 0 - oracle.between(end, start),
-          );
-          const due = oracle.add(start, amount * MINUTE);
-          if (due !== undefined) expect(calendar.addBusinessTime(start, amount * MINUTE)).toBe(due);
-          const next = oracle.nextOpen(start);
-          if (next !== undefined) expect(calendar.nextOpen(start)).toBe(next);
-          const nextWithin = oracle.nextOpen(start + withinMinute);
-          if (nextWithin !== undefined) expect(calendar.nextOpen(start + withinMinute)).toBe(nextWithin);
-        }
-      }),
-      { numRuns: 60 },
-    );
-  });
+  it.each([
+    ['2025–2027', MODERN, 60],
+    ['1946–1969', MID_CENTURY, 20],
+    ['0001–0999', FIRST_MILLENNIUM, 12],
+  ] as const)(
+    'on isOpen, nextOpen, businessTimeBetween and addBusinessTime, across zones, DST changes, holidays and exceptions (%s)',
+    (_years, era, numRuns) => {
+      fc.assert(
+        fc.property(
+          scheduleNearIn(era),
+          fc.array(query, { minLength: 10, maxLength: 10 }),
+          ({ schedule, anchor }, queries) => {
+            const calendar = businessCalendar(configOf(schedule));
+            const from = anchor - DAY;
+            const oracle = new Oracle(schedule, from, WINDOW_MINUTES);
+            // The whole window, minute by minute: the open set, the next openings, the business time
+            // accumulated from the window's start and the instants at which each amount is reached.
+            // (Plain comparisons collected into one expectation: expect() per minute is too slow.)
+            const mismatches: string[] = [];
+            const check = (what: string, t: number, actual: unknown, expected: unknown): void => {
+              if (actual !== expected && mismatches.length < 5) {
+                mismatches.push(
+                  `${what} at ${new Date(t).toISOString()}: ${String(actual)}, oracle ${String(expected)}`,
+                );
+              }
+            };
+            for (let t = from; t < from + WINDOW_MINUTES * MINUTE; t += MINUTE) {
+              check('isOpen', t, calendar.isOpen(t), oracle.isOpen(t));
+              const next = oracle.nextOpen(t);
+              if (next !== undefined) check('nextOpen', t, calendar.nextOpen(t), next);
+              const accumulated = oracle.between(from, t + MINUTE);
+              check(
+                'businessTimeBetween from window start',
+                t,
+                calendar.businessTimeBetween(from, t + MINUTE),
+                accumulated,
+              );
+              if (oracle.isOpen(t))
+                check('addBusinessTime from window start', t, calendar.addBusinessTime(from, accumulated), t + MINUTE);
+            }
+            expect(mismatches).toEqual([]);
+            for (const { a, b, amount, withinMinute } of queries) {
+              const start = from + a * MINUTE;
+              const end = from + b * MINUTE;
+              expect(calendar.isOpen(start)).toBe(oracle.isOpen(start));
+              expect(calendar.isOpen(start + withinMinute)).toBe(oracle.isOpen(start));
+              expect(calendar.businessTimeBetween(start, end)).toBe(
+                end >= start ? oracle.between(start, end) : 0 - oracle.between(end, start),
+              );
+              const due = oracle.add(start, amount * MINUTE);
+              if (due !== undefined) expect(calendar.addBusinessTime(start, amount * MINUTE)).toBe(due);
+              const next = oracle.nextOpen(start);
+              if (next !== undefined) expect(calendar.nextOpen(start)).toBe(next);
+              const nextWithin = oracle.nextOpen(start + withinMinute);
+              if (nextWithin !== undefined) expect(calendar.nextOpen(start + withinMinute)).toBe(nextWithin);
+            }
+          },
+        ),
+        { numRuns },
+      );
+    },
+  );
 });
 
 describe('business days agree with the minute-by-minute oracle', () => {
@@ -414,25 +459,36 @@ describe('business days agree with the minute-by-minute oracle', () => {
     n: fc.oneof(fc.integer({ min: -2, max: 2 }), fc.integer({ min: -4, max: 4 })),
   });
 
-  it('on addBusinessDays and businessDaysBetween, across zones, DST changes, holidays and exceptions', () => {
-    fc.assert(
-      fc.property(scheduleNear, fc.array(query, { minLength: 20, maxLength: 20 }), ({ schedule, anchor }, queries) => {
-        const calendar = businessCalendar(configOf(schedule));
-        const from = Math.floor(anchor / DAY) * DAY - 5 * DAY;
-        const oracle = new Oracle(schedule, from, WINDOW_DAYS * 24 * 60);
-        for (const { at, b, n } of queries) {
-          const start = from + at * MINUTE;
-          const due = oracle.addBusinessDays(start, n);
-          if (due !== undefined) expect([start, n, calendar.addBusinessDays(start, n)]).toEqual([start, n, due]);
-          const end = from + b * MINUTE;
-          const days = oracle.businessDaysBetween(start, end);
-          if (days !== undefined)
-            expect([start, end, calendar.businessDaysBetween(start, end)]).toEqual([start, end, days]);
-        }
-      }),
-      { numRuns: 40 },
-    );
-  });
+  it.each([
+    ['2025–2027', MODERN, 40],
+    ['1946–1969', MID_CENTURY, 15],
+    ['0001–0999', FIRST_MILLENNIUM, 10],
+  ] as const)(
+    'on addBusinessDays and businessDaysBetween, across zones, DST changes, holidays and exceptions (%s)',
+    (_years, era, numRuns) => {
+      fc.assert(
+        fc.property(
+          scheduleNearIn(era),
+          fc.array(query, { minLength: 20, maxLength: 20 }),
+          ({ schedule, anchor }, queries) => {
+            const calendar = businessCalendar(configOf(schedule));
+            const from = Math.floor(anchor / DAY) * DAY - 5 * DAY;
+            const oracle = new Oracle(schedule, from, WINDOW_DAYS * 24 * 60);
+            for (const { at, b, n } of queries) {
+              const start = from + at * MINUTE;
+              const due = oracle.addBusinessDays(start, n);
+              if (due !== undefined) expect([start, n, calendar.addBusinessDays(start, n)]).toEqual([start, n, due]);
+              const end = from + b * MINUTE;
+              const days = oracle.businessDaysBetween(start, end);
+              if (days !== undefined)
+                expect([start, end, calendar.businessDaysBetween(start, end)]).toEqual([start, end, days]);
+            }
+          },
+        ),
+        { numRuns },
+      );
+    },
+  );
 });
 
 describe('businessCalendar algebra', () => {

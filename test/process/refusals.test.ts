@@ -17,9 +17,9 @@ const T0 = Date.parse('2026-03-02T09:00:00Z');
 const input = { id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: T0 } as const;
 const inquiries = createProcess(inquiryMachine);
 const started = inquiries.start(input);
-const RANGE = /1970-01-01T00:00:00\.000Z to 9999-12-31T23:59:59\.999Z/;
+const RANGE = /0001-01-01T00:00:00\.000Z to 9999-12-31T23:59:59\.999Z/;
 
-describe('instants are refused at the door outside 1970-01-01..9999-12-31', () => {
+describe('instants are refused at the door outside 0001-01-01..9999-12-31', () => {
   it('refuses at 2^53-1 on start, send and view, naming the range', () => {
     const start = thrown(() => inquiries.start({ ...input, at: 2 ** 53 - 1 }));
     expect(start.code).toBe('INVALID_INPUT');
@@ -40,13 +40,37 @@ describe('instants are refused at the door outside 1970-01-01..9999-12-31', () =
   });
 
   it('accepts both ends of the range and refuses one millisecond beyond each', () => {
-    expect(inquiries.start({ ...input, at: instantRange.min }).state.context.receivedAt).toBe(0);
+    expect(instantRange).toEqual({
+      min: Date.parse('0001-01-01T00:00:00Z'),
+      max: Date.parse('9999-12-31T23:59:59.999Z'),
+    });
+    expect(inquiries.start({ ...input, at: instantRange.min }).state.context.receivedAt).toBe(-62_135_596_800_000);
+    expect(inquiries.start({ ...input, at: '0001-01-01T00:00:00Z' }).state.context.receivedAt).toBe(instantRange.min);
     expect(inquiries.start({ ...input, at: '9999-12-31T23:59:59.999Z' }).state.context.receivedAt).toBe(
       instantRange.max,
     );
-    expect(thrown(() => inquiries.start({ ...input, at: instantRange.min - 1 })).code).toBe('INVALID_INPUT');
-    expect(thrown(() => inquiries.start({ ...input, at: instantRange.max + 1 })).code).toBe('INVALID_INPUT');
-    expect(thrown(() => inquiries.start({ ...input, at: '0001-01-01T00:00:00Z' })).message).toMatch(RANGE);
+    for (const at of [
+      instantRange.min - 1,
+      instantRange.max + 1,
+      '0000-12-31T23:59:59.999Z',
+      '+010000-01-01T00:00:00Z',
+    ]) {
+      const error = thrown(() => inquiries.start({ ...input, at }));
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.message).toMatch(RANGE);
+    }
+  });
+
+  it('refuses an event or a view one millisecond outside either end, naming the range', () => {
+    const early = inquiries.start({ ...input, at: instantRange.min });
+    for (const at of [instantRange.min - 1, instantRange.max + 1, new Date(instantRange.min - 1)]) {
+      const send = thrown(() => inquiries.send(early.state, { type: 'tick', at }));
+      expect(send.code).toBe('INVALID_EVENT');
+      expect(send.message).toMatch(RANGE);
+      const view = thrown(() => inquiries.view(early.state, { at }));
+      expect(view.code).toBe('INVALID_INPUT');
+      expect(view.message).toMatch(RANGE);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Duration, formatDuration, parseDuration, Timestamp } from 'serviceflow';
+import { Duration, formatDuration, instantRange, parseDuration, Timestamp } from 'serviceflow';
 
 describe('Timestamp', () => {
   it('normalises epoch ms, ISO-8601 strings and Dates to epoch milliseconds', () => {
@@ -17,8 +17,29 @@ describe('Timestamp', () => {
     expect(Timestamp.parse('2026-03-02')).toBe(Date.UTC(2026, 2, 2));
   });
 
+  it('reads the years 0001-0999 as those years, not 19xx, and instants before 1970 as negative epoch ms', () => {
+    expect(Timestamp.parse('0001-01-01T00:00:00Z')).toBe(-62_135_596_800_000);
+    expect(Timestamp.parse('0001-01-01')).toBe(instantRange.min);
+    expect(Timestamp.parse('0099-12-31T23:59:59.999Z')).toBe(new Date('0099-12-31T23:59:59.999Z').getTime());
+    expect(Timestamp.parse('0004-02-29')).toBe(Date.parse('0004-02-29T00:00:00Z'));
+    expect(Timestamp.parse('1969-07-20T20:17:00Z')).toBe(-14_182_980_000);
+    expect(Timestamp.parse('0000-12-31T23:30:00-01:00')).toBe(instantRange.min + 30 * 60_000);
+    expect(Timestamp.parse(instantRange.min)).toBe(instantRange.min);
+    expect(Timestamp.parse(new Date(instantRange.min))).toBe(instantRange.min);
+  });
+
+  it('reads an expanded year, and refuses one outside the range naming the range', () => {
+    expect(Timestamp.parse('+002026-03-02T09:00:00Z')).toBe(Date.UTC(2026, 2, 2, 9));
+    for (const text of ['+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '0000-12-31T23:59:59.999Z']) {
+      const parsed = Timestamp.safeParse(text);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/0001-01-01T00:00:00\.000Z to 9999-12-31T23:59:59\.999Z/);
+    }
+    expect(Timestamp.safeParse('-000000-01-01T00:00:00Z').success).toBe(false);
+  });
+
   it.each([
-    [-1],
+    [-62_135_596_800_001],
     [1.5],
     [Number.NaN],
     [253_402_300_800_000],
@@ -40,7 +61,7 @@ describe('Timestamp', () => {
   it('round-trips any instant through its ISO form', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 253_402_300_799_999 }),
+        fc.integer({ min: instantRange.min, max: instantRange.max }),
         (ms) => Timestamp.parse(new Date(ms).toISOString()) === ms,
       ),
     );
@@ -50,13 +71,15 @@ describe('Timestamp', () => {
     const two = (n: number) => String(n).padStart(2, '0');
     fc.assert(
       fc.property(
-        fc.integer({ min: 1970, max: 9999 }),
+        fc.integer({ min: 1, max: 9999 }),
         fc.integer({ min: 0, max: 13 }),
         fc.integer({ min: 0, max: 32 }),
         fc.integer({ min: 0, max: 24 }),
         (year, month, day, hour) => {
-          const text = `${year}-${two(month)}-${two(day)}T${two(hour)}:30:00Z`;
-          const real = new Date(Date.UTC(year, month - 1, day, hour, 30));
+          const text = `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hour)}:30:00Z`;
+          const real = new Date(0);
+          real.setUTCFullYear(year, month - 1, day);
+          real.setUTCHours(hour, 30);
           const exists = real.getUTCMonth() === month - 1 && real.getUTCDate() === day && hour < 24;
           const parsed = Timestamp.safeParse(text);
           expect(parsed.success).toBe(exists);

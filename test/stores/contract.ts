@@ -395,6 +395,34 @@ export function describeSnapshotStoreContract(
         expect(await store.due({ until: 1_000 })).toEqual([]);
         expect(await store.due({ until: 5_000 })).toEqual([{ id: 'a', wakeAt: 5_000 }]);
       });
+      it('keeps instants before 1970 as negative epoch ms, down to 0001-01-01, and orders them before later ones', async () => {
+        const first = Date.parse('0001-01-01T00:00:00Z'); // -62135596800000, the earliest instant serviceflow accepts
+        const moon = Date.parse('1969-07-20T20:17:00Z');
+        const old = write('old', {
+          wakeAt: first,
+          lastEventAt: first,
+          effects: [effect('landed', moon), effect('began', first)],
+        });
+        await store.create(old);
+        await seed({ mid: moon, recent: 1_000 });
+        expect(await store.load('old')).toMatchObject({ wakeAt: first, lastEventAt: first });
+        expect(await store.due({ until: -1 })).toEqual([
+          { id: 'old', wakeAt: first },
+          { id: 'mid', wakeAt: moon },
+        ]);
+        expect(await store.due({ until: first })).toEqual([{ id: 'old', wakeAt: first }]);
+        expect((await store.undispatched()).map((entry) => [entry.type, entry.at])).toEqual([
+          ['began', first],
+          ['landed', moon],
+        ]);
+        await store.markDispatched(['old:1:0'], moon);
+        expect((await store.journal('old')).map((entry) => [entry.id, entry.at, entry.dispatchedAt])).toEqual([
+          ['old:1:0', moon, moon],
+          ['old:1:1', first, null],
+        ]);
+        await store.save({ ...write('old', { wakeAt: moon - 1, lastEventAt: moon - 1 }), expectedVersion: 1 });
+        expect(await store.load('old')).toMatchObject({ version: 2, wakeAt: moon - 1, lastEventAt: moon - 1 });
+      });
     });
 
     describe('parking', () => {

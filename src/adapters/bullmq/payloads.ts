@@ -4,6 +4,10 @@
  * hand-written script) can put anything there; what does not parse goes to the dead-letter list.
  */
 import * as z from 'zod';
+import { instantRange } from '../../schemas/time.js';
+
+/** An instant the process accepts (epoch ms, negative before 1970). */
+const Instant = z.number().int().min(instantRange.min).max(instantRange.max);
 
 /**
  * One entry of an inquiry's event log: the start input (`open`), an event, or a wake-up (`tick`
@@ -13,7 +17,7 @@ import * as z from 'zod';
 export const LogEntry = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('open'), input: z.unknown() }),
   z.object({ kind: z.literal('event'), event: z.unknown() }),
-  z.object({ kind: z.literal('tick'), at: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal('tick'), at: Instant }),
 ]);
 export type LogEntry = z.infer<typeof LogEntry>;
 
@@ -23,7 +27,7 @@ export const DrainJobData = z.object({ kind: z.literal('drain'), inquiryId: z.st
 export const WakeJobData = z.object({
   kind: z.literal('wake'),
   inquiryId: z.string().min(1),
-  dueAt: z.number().int().nonnegative(),
+  dueAt: Instant,
 });
 /** Every job the runner's queue holds. */
 export const RunnerJobData = z.discriminatedUnion('kind', [DrainJobData, WakeJobData]);

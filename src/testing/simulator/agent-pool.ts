@@ -77,7 +77,7 @@ export class AgentPool {
 
   /** An agent's wake-up came due: whether the agent is now on shift (and free to pull work). */
   wake(agent: SimulatedAgent, at: number): boolean {
-    if (agent.wakeAt === at) agent.wakeAt = -1;
+    if (agent.wakeAt === at) agent.wakeAt = Number.NEGATIVE_INFINITY;
     return this.onShift(agent, at);
   }
 
