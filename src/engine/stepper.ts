@@ -4,7 +4,10 @@
  * passes in, so a stepper holds no state of its own between calls.
  */
 import type { AnyStateMachine } from 'xstate';
-import { rawTransitionOf } from '../machines/deadlines-first.js';
+import { servicePoliciesOf, serviceStepOf } from '../machines/actions.js';
+import { observationEvent, rawTransitionOf } from '../machines/deadlines-first.js';
+import { observesMetrics } from '../machines/metric-steps.js';
+import type { InquiryContext } from '../schemas/state.js';
 import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from './fast-path.js';
 import { createInterpreter, type ActionLog } from './xstate-internals.js';
 
@@ -31,6 +34,12 @@ export interface Stepper {
    * running. The same cell comes back, with `log.executed` 0, when no state accepted the event.
    */
   transition(cell: Cell, event: StepEvent, log: StepLog): Cell;
+  /**
+   * Shows the SLA metrics defined as data what `event` did (`{ type: 'received' }` at the start),
+   * from stage `from`: the machine's own `observeMetrics` step, run directly (under plain XState
+   * the machine raises an internal event for it). The same cell when the policy defines none.
+   */
+  observe(cell: Cell, event: StepEvent, from: string, log: StepLog): Cell;
 }
 
 /**
@@ -73,6 +82,17 @@ export function createStepper(machine: AnyStateMachine, options: { readonly fast
     return current;
   };
 
+  const observeAction = (machine.implementations.actions as Record<string, unknown> | undefined)?.observeMetrics;
+  const policies = servicePoliciesOf(observeAction);
+  const observeStep =
+    policies !== undefined && observesMetrics(policies.sla) ? serviceStepOf(observeAction) : undefined;
+  const observe = (cell: Cell, event: StepEvent, from: string, log: StepLog): Cell => {
+    if (observeStep === undefined || cell.snapshot.status !== 'active') return cell;
+    const context = cell.context as InquiryContext;
+    const next = observeStep(context, observationEvent(event, from, cell.snapshot.tags), undefined, log);
+    return next === context ? cell : { snapshot: cell.snapshot, context: next };
+  };
+
   const start = (input: { readonly at: number }, log: StepLog): Cell => {
     if (fastStart === null) {
       const snapshot = interpreter.initialSnapshot(input, log);
@@ -85,5 +105,5 @@ export function createStepper(machine: AnyStateMachine, options: { readonly fast
     return cell;
   };
 
-  return { start, transition };
+  return { start, transition, observe };
 }

@@ -16,6 +16,7 @@ import { TRUSTED_SEND, TRUSTED_START } from '../engine/trusted.js';
 import { bindServiceActions, serviceGuards } from '../machines/actions.js';
 import { deadlinesFirst } from '../machines/deadlines-first.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
+import { checkEscalationMetrics, checkMetricsFit } from '../machines/metric-check.js';
 import { genericContextCopy } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies } from '../policies/service-policies.js';
 import { InquiryContext, type PersistedState, type StateValue } from '../schemas/state.js';
@@ -188,6 +189,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(
   const machineId = bound.id;
   const version = bound.version ?? '0';
   if (options.definition === undefined && processKindOf(bound) === 'service') checkServiceMachine(bound);
+  if (processKindOf(bound) === 'service') {
+    checkMetricsFit(policies.sla, bound);
+    checkEscalationMetrics(policies.escalation, policies.sla);
+  }
   const definition = options.definition ?? definitionFor(bound);
   if (definition === undefined) {
     throw new InvalidConfigError(

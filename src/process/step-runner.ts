@@ -95,13 +95,22 @@ export function createStepRunner({ stepper, definition, restore, stamper }: Step
     const before = cell;
     cell = stepper.transition(cell, event, log);
     if (cell === before && log.executed === 0) throw notAllowed(current, before, event);
+    cell = stepper.observe(cell, event, stageOf(before), log);
     return finish(cell, event.at, log, handOut, restored);
   };
 
   const start = (input: { readonly at: number }, handOut: boolean): StepReport => {
     const log = newStepLog();
-    return finish(stepper.start(input, log), input.at, log, handOut);
+    const cell = stepper.observe(stepper.start(input, log), { type: 'received', at: input.at }, '', log);
+    return finish(cell, input.at, log, handOut);
   };
 
   return { send, start, deadlineOf };
+}
+
+/** The stage a cell's context records (service contexts have one; others read as ''). */
+function stageOf(cell: Cell): string {
+  return (cell.context as { stage?: unknown }).stage === undefined
+    ? ''
+    : String((cell.context as { stage?: unknown }).stage);
 }
