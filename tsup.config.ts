@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    stores: 'src/stores.ts',
     postgres: 'src/postgres.ts',
     bullmq: 'src/bullmq.ts',
     testing: 'src/testing.ts',

@@ -3,6 +3,13 @@
  * and 4 worker processes against one local Redis (state in a local PostgreSQL), each next to the
  * pure step rate measured in the same run. Events/s and p99 step latency, one JSON line per figure.
  *
+ * The 2-worker BullMQ desk is also measured against a raw BullMQ baseline in the same run: plain
+ * jobs (one per event) that run the same writes as serviceflow's save, as one statement, with the
+ * same Redis, PostgreSQL, worker processes, concurrency and pg pool. In interleaved rounds at
+ * window 1000 (one event per drain) and at the default window, it prints per window one line
+ * `{"bench":"desk","metric":"ratio-to-raw-bullmq","variant":"bullmq-2-workers","window":N,"ratio":R,…}`
+ * with the median ratio and both figures (`SERVICEFLOW_BENCH_RATIO_ROUNDS` rounds, default 3).
+ *
  * The BullMQ figures need redis-server and the PostgreSQL server binaries (as the tests do); when
  * either is missing, one line says so. Every event is checked applied: a lost event fails the run.
  * Every figure carries the machine's 1-minute load average: on a shared machine, read them with it.
@@ -14,29 +21,25 @@
  * PostgreSQL and the producer, how many cores other processes took meanwhile (`coresBusy.others`:
  * on a shared machine, the figure to read events/s with), Redis commands and store calls per event.
  *
- * Environment: SERVICEFLOW_BENCH_DESK=memory,pglite,bullmq-2 picks variants;
+ * Environment: SERVICEFLOW_BENCH_DESK=memory,pglite,bullmq-1,bullmq-2,bullmq-4 picks variants
+ * (bullmq-2 is the ratio to the raw baseline);
  * SERVICEFLOW_BENCH_CONCURRENCY jobs per worker (default 32); SERVICEFLOW_BENCH_PG_POOL connections
  * per worker (16); SERVICEFLOW_BENCH_WINDOW events unapplied at most (4000; 1000 gives one event
  * per drain); SERVICEFLOW_BENCH_PRODUCER_LANES batches the producer sends at once (1);
  * SERVICEFLOW_BENCH_WARM_UP inquiries (1000); SERVICEFLOW_BENCH_PROFILE=dir writes workers' CPU
  * profiles; SERVICEFLOW_BENCH_NODE_ARGS adds node flags to the workers (e.g. --perf-basic-prof).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createServiceDesk, memoryStore, type SnapshotStore } from 'serviceflow';
 import { migrate, postgresStore } from 'serviceflow/postgres';
-import { createBullmqDesk } from 'serviceflow/bullmq';
 import { postgresAvailability, startPostgresServer } from '../test/support/postgres-server.js';
 import { redisAvailability, startRedisServer } from '../test/support/redis-server.js';
-import { measure, quantile, report } from './harness.js';
+import { measure, median, quantile, report } from './harness.js';
 import { benchProcess, lifeOf } from './support/bench-process.js';
-import type { BenchWorkerConfig, SaveReport } from './support/bullmq-worker.js';
-import { costMeter } from './support/cost.js';
+import { runBullmq, type BenchServers, type BullmqRunSpec } from './support/bullmq-run.js';
 
 const process_ = benchProcess();
 const CONCURRENCY = Number(process.env['SERVICEFLOW_BENCH_CONCURRENCY'] ?? 32);
@@ -48,6 +51,8 @@ const PRODUCER_LANES = Number(process.env['SERVICEFLOW_BENCH_PRODUCER_LANES'] ??
 const EVENTS_PER_INQUIRY = lifeOf(0).length;
 /** Inquiries walked through their lives before the measured run of the BullMQ variants. */
 const WARM_UP_INQUIRIES = Number(process.env['SERVICEFLOW_BENCH_WARM_UP'] ?? 1_000);
+/** Rounds of each kind for the ratio to the raw BullMQ baseline, per window. */
+const RATIO_ROUNDS = Number(process.env['SERVICEFLOW_BENCH_RATIO_ROUNDS'] ?? 3);
 
 /** The pure step rate over the same lives, measured now (the machine's load of the moment). */
 function pureStepRate(): number {
@@ -108,200 +113,84 @@ async function inProcessDesk(variant: string, store: SnapshotStore, inquiries: n
   });
 }
 
-interface BenchWorker {
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
+/** The knobs every BullMQ run shares. */
+function runSpec(kind: BullmqRunSpec['kind'], workers: number, window: number): BullmqRunSpec {
+  return {
+    kind,
+    workers,
+    inquiries: 2_000,
+    window,
+    concurrency: CONCURRENCY,
+    poolSize: POOL_SIZE,
+    warmUpInquiries: WARM_UP_INQUIRIES,
+    producerLanes: PRODUCER_LANES,
+  };
 }
 
-async function bullmqDesk(
-  workerCount: number,
-  inquiries: number,
-  servers: { redis: { host: string; port: number }; pg: pg.PoolConfig; pool: pg.Pool },
-): Promise<void> {
-  await servers.pool.query('TRUNCATE serviceflow_snapshots, serviceflow_journal');
-  const queueName = `bench-${workerCount}-${Date.now()}`;
-  const applied = new Map<string, number>();
-  const savedAt = new Map<string, number[]>();
-  const stepMs: number[] = [];
-  const errors: string[] = [];
-  const workers: BenchWorker[] = [];
-  let appliedTotal = 0;
-  let submittedTotal = 0;
-  let counting = false;
-  const storeCalls: Record<string, number> = {};
-  const onMessage = (message: {
-    type?: string;
-    reports?: SaveReport[];
-    steps?: number[];
-    storeCalls?: Record<string, number>;
-    message?: string;
-  }): void => {
-    if (message.type === 'error' && message.message !== undefined) errors.push(message.message);
-    for (const [method, calls] of Object.entries(message.storeCalls ?? {}))
-      if (counting) storeCalls[method] = (storeCalls[method] ?? 0) + calls;
-    for (const ms of message.steps ?? []) stepMs.push(ms);
-    for (const [id, sequence, at] of message.reports ?? []) {
-      const before = applied.get(id) ?? 0;
-      if (sequence <= before) continue;
-      applied.set(id, sequence);
-      appliedTotal += sequence - before;
-      let times = savedAt.get(id);
-      if (times === undefined) savedAt.set(id, (times = []));
-      for (let s = before + 1; s <= sequence; s++) times[s] = at;
-    }
-  };
-  await Promise.all(
-    Array.from({ length: workerCount }, () => {
-      const config: BenchWorkerConfig = {
-        redis: servers.redis,
-        pg: servers.pg,
-        queueName,
-        concurrency: CONCURRENCY,
-        poolSize: POOL_SIZE,
-      };
-      const child = fork(fileURLToPath(new URL('./support/bullmq-worker.ts', import.meta.url)), {
-        execArgv: [
-          '--import',
-          'tsx',
-          ...(process.env['SERVICEFLOW_BENCH_PROFILE'] === undefined
-            ? []
-            : ['--cpu-prof', `--cpu-prof-dir=${process.env['SERVICEFLOW_BENCH_PROFILE']}`]),
-          ...(process.env['SERVICEFLOW_BENCH_NODE_ARGS']?.split(' ').filter((arg) => arg !== '') ?? []),
-        ],
-        env: { ...process.env, SERVICEFLOW_BENCH_WORKER: JSON.stringify(config) },
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-      workers.push({ child, exited: new Promise((resolve) => child.once('exit', () => resolve())) });
-      child.on('message', onMessage);
-      return new Promise<void>((resolve) =>
-        child.on('message', (message: { type?: string }) => message.type === 'ready' && resolve()),
-      );
-    }),
-  );
-  const producer = createBullmqDesk({
-    process: process_,
-    store: postgresStore(servers.pool),
-    connection: servers.redis,
-    queueName,
-    worker: false,
-  });
-  const meterConnection = new Redis({ ...servers.redis, maxRetriesPerRequest: null });
-  const meter = await costMeter(
-    workers.map((worker) => worker.child.pid ?? 0),
-    meterConnection,
-    servers.pool,
-  );
-  const t0 = Date.now();
-  const submittedAt = new Map<string, number[]>();
-  const stamp = (id: string, sequence: number): void => {
-    let times = submittedAt.get(id);
-    if (times === undefined) submittedAt.set(id, (times = []));
-    times[sequence] = Date.now();
-    submittedTotal++;
-  };
-  // Closed loop: keep at most `window` events submitted but not yet applied.
-  const window = WINDOW;
-  const unapplied = (): number => submittedTotal - appliedTotal;
-  const waitFor = async (condition: () => boolean, what: string): Promise<void> => {
-    const deadline = Date.now() + 120_000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`bench: ${what} timed out (${errors.slice(0, 3).join('; ')})`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
-  /**
-   * Opens the inquiries and walks each through its life, event by event across all of them, in
-   * batches of 500; `PRODUCER_LANES` lanes, each with its own share of the inquiries, send at once.
-   */
-  const drive = async (ids: readonly string[]): Promise<void> => {
-    const until = appliedTotal + ids.length * (EVENTS_PER_INQUIRY + 1);
-    const lane = async (mine: readonly string[]): Promise<void> => {
-      for (let start = 0; start < mine.length; start += 200) {
-        await waitFor(() => unapplied() < window, 'window');
-        await Promise.all(
-          mine
-            .slice(start, start + 200)
-            .map(async (id) =>
-              stamp(id, (await producer.open({ id, channel: 'email', customer: { id: 'C-1' }, at: t0 })).sequence),
-            ),
-        );
-      }
-      for (const event of lifeOf(t0)) {
-        for (let start = 0; start < mine.length; start += 500) {
-          await waitFor(() => unapplied() < window, 'window');
-          const slice = mine.slice(start, start + 500);
-          const submitted = await producer.sendMany(slice.map((id) => ({ id, event })));
-          submitted.forEach(({ id, sequence }) => stamp(id, sequence));
-        }
-      }
-    };
-    await Promise.all(
-      Array.from({ length: PRODUCER_LANES }, (_, k) => lane(ids.filter((_, i) => i % PRODUCER_LANES === k))),
-    );
-    await waitFor(() => appliedTotal === until, 'all events applied');
-  };
-  // Warm-up, not measured: worker processes fresh from start-up spend a good part of their CPU on
-  // JIT compilation for the first few thousand jobs; a deployed worker runs warm.
-  await drive(Array.from({ length: WARM_UP_INQUIRIES }, (_, i) => `W-${i}`));
-  await new Promise((resolve) => setTimeout(resolve, 200)); // the last reports and counts
-  stepMs.length = 0;
-  const ids = Array.from({ length: inquiries }, (_, i) => `B-${i}`);
-  const total = inquiries * (EVENTS_PER_INQUIRY + 1);
-  await meter.start();
-  counting = true;
-  const started = performance.now();
-  await drive(ids);
-  const seconds = (performance.now() - started) / 1000;
-  const cost = await meter.stop(total);
-  // Store call counts arrive with the save reports, at most 50 ms later.
-  await new Promise((resolve) => setTimeout(resolve, 120));
-  counting = false;
-  const storeCallsPerEvent = Object.fromEntries(
-    Object.entries(storeCalls).map(([method, calls]) => [method, Number((calls / total).toFixed(3))]),
-  );
-  meterConnection.disconnect();
-  // No lost event: the store agrees with what the workers reported.
-  const { rows } = await servers.pool.query<{ n: string }>(
-    `SELECT count(*) AS n FROM serviceflow_snapshots WHERE id LIKE 'B-%' AND (state->>'appliedSequence')::int = $1`,
-    [EVENTS_PER_INQUIRY + 1],
-  );
-  const lost = inquiries - Number(rows[0]?.n ?? 0);
-  const endToEnd: number[] = [];
-  for (const id of ids) {
-    const sent = submittedAt.get(id) ?? [];
-    const done = savedAt.get(id) ?? [];
-    for (let s = 1; s < sent.length; s++) endToEnd.push((done[s] ?? Number.NaN) - (sent[s] ?? Number.NaN));
-  }
-  const deadLetters = (await producer.deadLetters({ count: 1_000 })).length;
-  await producer.close();
-  for (const worker of workers) worker.child.send({ type: 'stop' });
-  await Promise.all(workers.map((worker) => worker.exited));
+/** One run of serviceflow's BullMQ desk, reported as its events-per-second line. */
+async function bullmqDesk(workers: number, window: number, servers: BenchServers): Promise<number> {
+  const { eventsPerSec, figures } = await runBullmq(runSpec('serviceflow', workers, window), servers);
   const pure = pureStepRate();
   report({
     bench: 'desk',
     metric: 'events-per-second',
-    variant: `bullmq-${workerCount}-worker${workerCount === 1 ? '' : 's'}`,
-    eventsPerSec: Math.round(total / seconds),
-    p50StepMs: Number(quantile(stepMs, 0.5).toFixed(2)),
-    p99StepMs: Number(quantile(stepMs, 0.99).toFixed(2)),
-    p99EndToEndMs: Math.round(quantile(endToEnd, 0.99)),
+    variant: `bullmq-${workers}-worker${workers === 1 ? '' : 's'}`,
+    ...figures,
     pureStepsPerSec: pure,
-    events: total,
-    lostEvents: lost,
-    deadLetters,
-    workers: workerCount,
+    pureStepCpuMsPerEvent: Number((1000 / pure).toFixed(3)),
+    note: `${String(figures['note'])}; step = one drain job (read log → load → fold → save → deliver), which applies every event of its inquiry waiting by then; end-to-end = submit → saved, with ≤ ${window} events in flight`,
+  });
+  return eventsPerSec;
+}
+
+/** One run of the raw BullMQ baseline, reported as its jobs-per-second line. */
+async function rawBullmq(workers: number, window: number, servers: BenchServers): Promise<number> {
+  const { eventsPerSec, figures } = await runBullmq(runSpec('raw', workers, window), servers);
+  report({
+    bench: 'desk',
+    metric: 'jobs-per-second',
+    variant: `raw-bullmq-${workers}-workers`,
+    ...figures,
+    jobsPerSec: eventsPerSec,
+    note: `${String(figures['note'])}; one plain BullMQ job per event running the same writes as serviceflow's save, as one statement (no log, no load, no step, no order)`,
+  });
+  return eventsPerSec;
+}
+
+/**
+ * serviceflow's BullMQ desk against the raw BullMQ baseline, 2 workers, at one window: rounds of
+ * both (the order alternating, so that both see the machine's load alike), then one line with the
+ * median of the per-round ratios and the median of each figure.
+ */
+async function ratioToRawBullmq(window: number, servers: BenchServers): Promise<void> {
+  const rounds: { serviceflow: number; raw: number; ratio: number; loadAverage: number }[] = [];
+  for (let round = 0; round < RATIO_ROUNDS; round++) {
+    let serviceflow: number;
+    let raw: number;
+    if (round % 2 === 0) {
+      raw = await rawBullmq(2, window, servers);
+      serviceflow = await bullmqDesk(2, window, servers);
+    } else {
+      serviceflow = await bullmqDesk(2, window, servers);
+      raw = await rawBullmq(2, window, servers);
+    }
+    const loadAverage = Number((loadavg()[0] ?? 0).toFixed(2));
+    rounds.push({ serviceflow, raw, ratio: Number((serviceflow / raw).toFixed(3)), loadAverage });
+  }
+  report({
+    bench: 'desk',
+    metric: 'ratio-to-raw-bullmq',
+    variant: 'bullmq-2-workers',
+    window,
+    ratio: Number(median(rounds.map(({ ratio }) => ratio)).toFixed(3)),
+    eventsPerSec: Math.round(median(rounds.map(({ serviceflow }) => serviceflow))),
+    rawJobsPerSec: Math.round(median(rounds.map(({ raw }) => raw))),
+    rounds,
     concurrencyPerWorker: CONCURRENCY,
     pgPoolPerWorker: POOL_SIZE,
-    window: WINDOW,
-    producerLanes: PRODUCER_LANES,
     loadAverage: Number((loadavg()[0] ?? 0).toFixed(2)),
-    eventsPerDrain: Number((total / Math.max(1, stepMs.length)).toFixed(2)),
-    pureStepCpuMsPerEvent: Number((1000 / pure).toFixed(3)),
-    ...cost,
-    storeCallsPerEvent,
-    note: `worker processes + Redis + PostgreSQL + producer on ${(await import('node:os')).cpus().length} cores; step = one drain job (read log → load → fold → save → deliver), which applies every event of its inquiry waiting by then; end-to-end = submit → saved, with ≤ ${window} events in flight`,
+    note: `median of ${RATIO_ROUNDS} interleaved rounds of serviceflow's BullMQ desk (events/s) over raw BullMQ jobs running the same writes as one statement (jobs/s); same Redis, PostgreSQL, 2 worker processes, concurrency and pg pool`,
   });
-  if (lost !== 0 || deadLetters !== 0) throw new Error(`bench: ${lost} lost events, ${deadLetters} dead letters`);
 }
 
 export async function run(): Promise<void> {
@@ -315,8 +204,10 @@ export async function run(): Promise<void> {
     await inProcessDesk('pglite', postgresStore(db), 300, 16);
     await db.close();
   }
-  const workerCounts = [1, 2, 4].filter((count) => wanted(`bullmq-${count}`));
-  if (workerCounts.length === 0) return;
+  // bullmq-2 runs the ratio to the raw baseline, at window 1000 and at the default window.
+  const workerCounts = [1, 4].filter((count) => wanted(`bullmq-${count}`));
+  const ratio = wanted('bullmq-2') || wanted('ratio');
+  if (workerCounts.length === 0 && !ratio) return;
 
   const redis = redisAvailability();
   const postgres = postgresAvailability();
@@ -334,7 +225,8 @@ export async function run(): Promise<void> {
   try {
     await migrate(pool);
     const servers = { redis: { host: redisServer.host, port: redisServer.port }, pg: pgServer.config, pool };
-    for (const workers of workerCounts) await bullmqDesk(workers, 2_000, servers);
+    for (const workers of workerCounts) await bullmqDesk(workers, WINDOW, servers);
+    if (ratio) for (const window of [...new Set([1_000, WINDOW])]) await ratioToRawBullmq(window, servers);
   } finally {
     await pool.end();
     await Promise.all([redisServer.stop(), pgServer.stop()]);

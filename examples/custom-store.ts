@@ -5,6 +5,7 @@
  * Run it: `npx tsx examples/custom-store.ts`.
  */
 import { pathToFileURL } from 'node:url';
+import type { JournalEntry, ParkedSnapshot, SnapshotStore, SnapshotWrite, StoredSnapshot } from 'serviceflow';
 import {
   checkQueryInteger,
   checkSnapshotWrite,
@@ -14,12 +15,7 @@ import {
   parkEntry,
   saveConflict,
   unparkEntry,
-  type JournalEntry,
-  type ParkedSnapshot,
-  type SnapshotStore,
-  type SnapshotWrite,
-  type StoredSnapshot,
-} from 'serviceflow';
+} from 'serviceflow/stores';
 
 /** A key-value database: Redis, a SQLite table, IndexedDB, files in a folder… */
 export interface KeyValue {

@@ -36,7 +36,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['stores', 'desk', 'metrics'],
   ['testing', 'planning', 'adapters', 'cli'],
   // The entry files: the only places that decide what is public.
-  ['index.ts', 'testing.ts', 'planning.ts', 'postgres.ts', 'bullmq.ts', 'cli.ts'],
+  ['index.ts', 'stores.ts', 'testing.ts', 'planning.ts', 'postgres.ts', 'bullmq.ts', 'cli.ts'],
 ];
 
 /**
@@ -59,11 +59,7 @@ const ALLOWED_WITHIN_LAYER: ReadonlySet<string> = new Set([
  * TEMPORARY: known problems that other streams of issue 13 are fixing. The lead removes each entry
  * when the stream that fixes it lands; nothing new belongs here.
  */
-const TEMPORARY_ALLOWLIST: ReadonlySet<string> = new Set([
-  // s18-bullmq: createBullmqDesk (and the drainer beside it) become small modules.
-  'long function: adapters/bullmq/createBullmqDesk.ts createBullmqDesk',
-  'long function: adapters/bullmq/drain.ts createDrainer',
-]);
+const TEMPORARY_ALLOWLIST: ReadonlySet<string> = new Set<string>([]);
 
 /** One thing the check refuses. */
 export interface Problem {

@@ -1,11 +1,42 @@
 /**
  * serviceflow: customer-service processes as typed XState v5 machines.
  *
+ * The inquiry and contact machines, `createProcess` (the pure step over a persisted state), the
+ * SLA, escalation and feedback policies with their business calendar, the typed errors, the
+ * service desk with `memoryStore` and its schedulers, the KPIs, and the building blocks of custom
+ * machines. The other entries: `serviceflow/testing` (simulator, scenarios, invariants),
+ * `serviceflow/testing/arbitraries` (fast-check), `serviceflow/postgres`, `serviceflow/bullmq`,
+ * `serviceflow/planning`, and `serviceflow/stores` for authors of their own store.
+ *
  * This entry decides what `import … from 'serviceflow'` offers; nothing else is public.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, slaPolicy } from 'serviceflow';
+ * const inquiries = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
+ * const step = inquiries.start({ id: 'T-1', channel: 'email', customer: { id: 'c-1' }, at: '2026-03-02T09:00:00Z' });
+ * step.wakeAt; // when the first-response clock next needs a tick
+ * ```
  *
  * @module serviceflow
  */
-export * from './errors.js';
+
+// Errors: one class per stable code.
+export {
+  ServiceFlowError,
+  InvalidInputError,
+  InvalidEventError,
+  EventNotAllowedError,
+  OutOfOrderError,
+  InvalidConfigError,
+  IncompatibleStateError,
+  ConflictError,
+  type ServiceFlowErrorCode,
+  type ServiceFlowErrorDetails,
+  type ServiceFlowIssue,
+} from './errors.js';
+
+// The process: start / send / view / can over a persisted state.
 export { createProcess } from './process/createProcess.js';
 export type {
   AnyServiceMachine,
@@ -23,8 +54,9 @@ export type {
 export type { InquiryView, ServiceView, SlaClockView } from './process/view.js';
 export type { ProcessDefinition } from './process/definition.js';
 
+// The inquiry machine and the building blocks of custom service machines.
 export { inquiryMachine, parseInquiryInput, type InquiryMachine } from './machines/inquiry.js';
-export { serviceActions, serviceGuards, type DeadlineEvent, type InquiryMachineEvent } from './machines/actions.js';
+export { serviceActions, serviceGuards, type InquiryMachineEvent } from './machines/actions.js';
 export {
   defaultPolicies,
   resolvePolicies,
@@ -36,15 +68,74 @@ export { followUpId } from './machines/follow-up-request.js';
 export {
   serviceSetup,
   followUpState,
-  checkServiceMachine,
   type ServiceSetupOptions,
   type CustomEventShapes,
   type CustomEventsOf,
 } from './machines/service-machine.js';
 
-export * from './schemas/inquiry.js';
-export * from './schemas/state.js';
-export type * from './schemas/effects.js';
+// Inputs and events (zod schemas and the types that share their names).
+export {
+  Channel,
+  Priority,
+  FeedbackKind,
+  PendingReason,
+  Customer,
+  InquiryInput,
+  InquiryEvent,
+  feedbackScales,
+  inquiryEventTypes,
+  type InquiryInputInit,
+  type InquiryEventInit,
+  type InquiryEventType,
+} from './schemas/inquiry.js';
+
+// The persisted state: its envelope and context schemas, and the types of the context's parts.
+export {
+  PERSISTED_FORMAT,
+  PersistedState,
+  InquiryContext,
+  InquiryStage,
+  SlaMetric,
+  SlaStatus,
+  EscalationTrigger,
+  Sentiment,
+  type Assignee,
+  type ContactSummary,
+  type EscalationRecord,
+  type EscalationState,
+  type FeedbackResponse,
+  type FeedbackState,
+  type FollowUpState,
+  type SlaClock,
+  type SlaState,
+  type StateValue,
+  type Survey,
+} from './schemas/state.js';
+
+// Effects: the domain events a step returns.
+export type {
+  InquiryEffect,
+  InquiryEffectType,
+  InquiryEffectOf,
+  StageChangedEffect,
+  SlaStartedEffect,
+  SlaWarningEffect,
+  SlaBreachedEffect,
+  SlaMetEffect,
+  SlaPausedEffect,
+  SlaResumedEffect,
+  EscalatedEffect,
+  SurveyRequestedEffect,
+  SurveyReminderEffect,
+  SurveyExpiredEffect,
+  FeedbackReceivedEffect,
+  InquiryReopenedEffect,
+  InquiryClosedEffect,
+  InquiryCancelledEffect,
+  FollowUpRequestedEffect,
+} from './schemas/effects.js';
+
+// Time and text at the door.
 export {
   Timestamp,
   instantRange,
@@ -58,6 +149,7 @@ export {
 } from './schemas/time.js';
 export { textLimits, storableText } from './schemas/text.js';
 
+// Policies.
 export {
   businessCalendar,
   alwaysOpenCalendar,
@@ -87,6 +179,8 @@ export {
   type FeedbackPolicy,
 } from './policies/feedback.js';
 
+// Stores: the contract every store meets, and the in-memory one. Helpers for authors of their own
+// store are in `serviceflow/stores`.
 export type {
   SnapshotStore,
   StoredSnapshot,
@@ -94,20 +188,9 @@ export type {
   JournalEntry,
   DueQuery,
   JsonValue,
-  CheckedSnapshotWrite,
   ParkReason,
   ParkRequest,
   ParkedSnapshot,
-} from './stores/store.js';
-export {
-  journalEntryId,
-  checkSnapshotWrite,
-  compareSnapshotIds,
-  checkQueryInteger,
-  createConflict,
-  saveConflict,
-  parkEntry,
-  unparkEntry,
 } from './stores/store.js';
 export { memoryStore, type MemoryStoreOptions } from './stores/memory.js';
 
@@ -137,15 +220,50 @@ export type {
 export type { OutboxOptions } from './desk/outbox.js';
 export type { FollowUpOptions } from './desk/follow-ups.js';
 
-// ---------------------------------------------------------------------------------------------
-// The contact process (pre-contact → contact → post-contact), linking contacts to inquiries,
-// service KPIs, and Mermaid diagrams of the machines.
+// The contact process (pre-contact → contact → post-contact) and its link to inquiries.
 export { contactMachine, parseContactInput, type ContactMachine } from './machines/contact.js';
 export { contactCompletedEvent, type ContactCompletedInquiryEvent } from './machines/contact-link.js';
 export { contactTimings, type ContactTimings } from './machines/contact-timing.js';
-export { contactView, contactDefinition, type ContactView } from './process/contact-view.js';
-export * from './schemas/contact.js';
-export type * from './schemas/contact-effects.js';
+export { contactView, type ContactView } from './process/contact-view.js';
+export {
+  ContactDirection,
+  ContactCustomer,
+  CustomerProfile,
+  ContactInput,
+  ContactEvent,
+  contactEventTypes,
+  ContactStage,
+  ContactOutcome,
+  ContactContext,
+  type ContactInputInit,
+  type ContactEventInit,
+  type ContactEventType,
+  type ContactRouting,
+  type ContactHold,
+  type ContactTransfer,
+  type ContactAgent,
+  type FollowUpTask,
+} from './schemas/contact.js';
+export type {
+  ContactEffect,
+  ContactEffectType,
+  ContactEffectOf,
+  ContactStartedEffect,
+  ContactStageChangedEffect,
+  ContactIdentifiedEffect,
+  ContactQueuedEffect,
+  ContactConnectedEffect,
+  ContactHeldEffect,
+  ContactUnheldEffect,
+  ContactTransferredEffect,
+  ContactEndedEffect,
+  ContactSurveyOfferedEffect,
+  ContactFollowUpCreatedEffect,
+  ContactCompletedEffect,
+  ContactAbandonedEffect,
+} from './schemas/contact-effects.js';
+
+// Service KPIs and Mermaid diagrams of the machines.
 export {
   computeMetrics,
   type ServiceMetrics,

@@ -35,10 +35,12 @@ describe('the package', () => {
     expect(await packagesLoadedBy('src/testing/arbitraries.ts')).toContain('fast-check');
   });
 
-  it('loads no optional integration from the root entry', async () => {
-    const loaded = await packagesLoadedBy('src/index.ts');
-    for (const optional of ['fast-check', 'pg', '@electric-sql/pglite', 'bullmq', 'ioredis', 'jiti'])
-      expect(loaded).not.toContain(optional);
+  it('loads no optional integration from the root entry or serviceflow/stores', async () => {
+    for (const entry of ['src/index.ts', 'src/stores.ts']) {
+      const loaded = await packagesLoadedBy(entry);
+      for (const optional of ['fast-check', 'pg', '@electric-sql/pglite', 'bullmq', 'ioredis', 'jiti'])
+        expect(loaded, entry).not.toContain(optional);
+    }
   });
 
   it('keeps the core bundle (createProcess, inquiryMachine, slaPolicy, businessCalendar with xstate and zod) within its budget (70 KB gzip)', async () => {

@@ -80,11 +80,20 @@ const desk = createBullmqDesk({
   queueName: config.queueName,
   worker: { concurrency: config.concurrency },
 });
-// A step: one drain job, from the moment the worker took it to its completion.
-desk.worker?.on('completed', (job) => {
-  if (job.name === 'drain' && job.processedOn !== undefined && job.finishedOn !== undefined)
-    steps.push(job.finishedOn - job.processedOn);
-});
+// A step: one drain job, from the moment the worker took it to its completion. Drain jobs run on
+// the workers of the partitions this process owns, which come and go with the heartbeats.
+const watched = new WeakSet<object>();
+const watchWorkers = (): void => {
+  for (const worker of desk.partitionWorkers().values()) {
+    if (watched.has(worker)) continue;
+    watched.add(worker);
+    worker.on('completed', (job) => {
+      if (job.name === 'drain' && job.processedOn !== undefined && job.finishedOn !== undefined)
+        steps.push(job.finishedOn - job.processedOn);
+    });
+  }
+};
+setInterval(watchWorkers, 20).unref();
 desk.on('error', (error) => process.send?.({ type: 'error', message: String(error) }));
 process.on('message', (message: { type?: string }) => {
   if (message.type === 'stop')

@@ -7,7 +7,7 @@ import { slaJson } from '../policies/sla-clocks.js';
 import type { InquiryContext } from '../schemas/state.js';
 import { inquiryMachine } from '../machines/inquiry.js';
 import type { ContextCopier } from '../machines/steps.js';
-import { freezeNew, frozenJsonOf } from './json-copies.js';
+import { freezeNew } from '../internal/json-copies.js';
 
 /**
  * A copy of an inquiry context with exactly the fields of `InquiryContext`, all of them, in the
@@ -71,9 +71,7 @@ export function inquiryContextJson(
     id: c.id,
     stage: c.stage,
     channel: c.channel,
-    // The customer as given at the start may hold `undefined` members: copied once, then reused.
-    customer:
-      earlierCopy !== undefined && c.customer === earlier?.customer ? earlierCopy.customer : frozenJsonOf(c.customer),
+    customer: freezeNew(c.customer, earlier?.customer),
     priority: c.priority,
     receivedAt: c.receivedAt,
     lastEventAt: c.lastEventAt,

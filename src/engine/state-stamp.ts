@@ -5,7 +5,7 @@
  */
 import { PERSISTED_FORMAT, type PersistedState, type StateValue } from '../schemas/state.js';
 import type { Cell } from './fast-path.js';
-import { freezeNew } from './json-copies.js';
+import { freezeNew } from '../internal/json-copies.js';
 
 /** Hands back what it is given, so that a subclass's constructor adds its fields to that object. */
 class Stamped {

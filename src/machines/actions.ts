@@ -273,9 +273,13 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
      * records nothing of the message (it belongs to the follow-up); time moves as on a `tick`.
      */
     requestFollowUp: action('requestFollowUp', (ctx, event, env) => {
-      // Only the follow-up stage's customer.reply and reopen transitions name this action.
-      if (!asksForFollowUp(event))
-        throw new TypeError(`serviceflow: requestFollowUp runs on customer.reply or reopen, not '${event.type}'`);
+      // The built-in machine names it only on customer.reply and reopen; a custom machine may not.
+      if (!asksForFollowUp(event)) {
+        throw new InvalidConfigError(
+          `serviceflow action 'requestFollowUp' runs on customer.reply or reopen, received '${event.type}': name it only on those events`,
+          { path: ['type'], received: event.type, expected: 'customer.reply | reopen' },
+        );
+      }
       env.emit(followUpRequest(ctx, event));
       return ctx;
     }),

@@ -33,6 +33,7 @@ import type {
   Survey,
 } from '../schemas/state.js';
 import { assignFields, copyRecord, setDefined, withFields } from '../internal/records.js';
+import { frozenJsonOf } from '../internal/json-copies.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
 
 /**
@@ -223,14 +224,13 @@ export function receivedContext(input: {
   at: number;
 }): InquiryContext {
   // Every field in place, in the schema's order, optional ones `undefined` until set: the shape
-  // every later copy keeps. `undefined` members never reach a state a process hands out: it hands
-  // out JSON copies.
+  // every later copy keeps. The customer is a frozen JSON copy: effects hand it out as it is.
   return {
     id: input.id,
     // Set by the entry of the machine's initial stage (no stage.changed for the first one).
     stage: '',
     channel: input.channel,
-    customer: input.customer,
+    customer: frozenJsonOf(input.customer),
     priority: input.priority,
     category: input.category,
     subject: input.subject,

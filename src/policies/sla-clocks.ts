@@ -39,7 +39,7 @@ function clockWith(c: SlaClock, fields: { readonly [K in keyof SlaClock]?: SlaCl
 }
 
 /**
- * The frozen JSON copy of a clock (see `frozenJsonOf` in `engine/json-copies.ts`): its fields in
+ * The frozen JSON copy of a clock (see `frozenJsonOf` in `internal/json-copies.ts`): its fields in
  * the schema's order, unset optional ones left out, as `JSON.parse(JSON.stringify(clock))` gives.
  */
 function clockJson(c: SlaClock): SlaClock {

@@ -9,7 +9,7 @@ import type {
 } from 'xstate';
 import { abbreviate, InvalidConfigError, InvalidEventError, InvalidInputError } from '../errors.js';
 import { inquiryContextCopy, inquiryContextJson, isInquiryConfig } from '../engine/context-copies.js';
-import { frozenJsonOf } from '../engine/json-copies.js';
+import { frozenJsonOf } from '../internal/json-copies.js';
 import { createStateStamper, type ContextJson } from '../engine/state-stamp.js';
 import { createStepper } from '../engine/stepper.js';
 import { TRUSTED_SEND, TRUSTED_START } from '../engine/trusted.js';
@@ -33,6 +33,7 @@ import type { ServiceView } from './view.js';
 
 export type { ProcessOptions, StateMigration } from './options.js';
 
+/** A machine `createProcess` can run: a service machine built on serviceflow's building blocks. */
 export type AnyServiceMachine = AnyStateMachine;
 
 type WithLooseAt<E> = E extends { at: number } ? Omit<E, 'at'> & { at: TimestampInput } : never;

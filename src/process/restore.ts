@@ -9,7 +9,7 @@ import type * as z from 'zod';
 import { abbreviate, describeZodError, IncompatibleStateError } from '../errors.js';
 import { inquiryContextCopy } from '../engine/context-copies.js';
 import { cellOf, type Cell } from '../engine/fast-path.js';
-import { frozenJsonOf } from '../engine/json-copies.js';
+import { frozenJsonOf } from '../internal/json-copies.js';
 import { CellStamp, type StateStamper } from '../engine/state-stamp.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
 import { PERSISTED_FORMAT, type InquiryContext, type PersistedState } from '../schemas/state.js';

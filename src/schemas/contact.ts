@@ -328,66 +328,92 @@ export type ContactStage = z.infer<typeof ContactStage>;
 export const ContactOutcome = z.enum(['handled', 'self-service', 'abandoned']);
 export type ContactOutcome = z.infer<typeof ContactOutcome>;
 
+/** The schema of a {@link ContactRouting}, checked as part of {@link ContactContext}. @internal */
+export const ContactRouting = z.strictObject({ queue: z.string(), at: Ms });
 /**
  * One routing of a contact to a queue.
  *
  * @example
  * ```ts
- * import { ContactRouting } from 'serviceflow';
- * ContactRouting.parse({ queue: 'billing', at: 0 });
+ * import { contactMachine, createProcess, type ContactRouting } from 'serviceflow';
+ * const contacts = createProcess(contactMachine);
+ * let { state } = contacts.start({ id: 'K-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1' }, at: 0 });
+ * ({ state } = contacts.send(state, { type: 'routed', queue: 'billing', at: 1_000 }));
+ * const routing: ContactRouting[] = state.context.routing; // [{ queue: 'billing', at: 1000 }]
  * ```
  */
-export const ContactRouting = z.strictObject({ queue: z.string(), at: Ms });
 export type ContactRouting = z.infer<typeof ContactRouting>;
 
+/** The schema of a {@link ContactHold}, checked as part of {@link ContactContext}. @internal */
+export const ContactHold = z.strictObject({ startedAt: Ms, endedAt: Ms.optional() });
 /**
  * One hold: when it started and, once over, when it ended (`unhold`, a transfer, or the end of the
  * contact).
  *
  * @example
  * ```ts
- * import { ContactHold } from 'serviceflow';
- * ContactHold.parse({ startedAt: 0, endedAt: 60_000 });
+ * import { contactMachine, createProcess, type ContactHold } from 'serviceflow';
+ * const contacts = createProcess(contactMachine);
+ * let { state } = contacts.start({ id: 'K-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1' }, at: 0 });
+ * ({ state } = contacts.send(state, { type: 'agent.connected', agentId: 'ana', at: 1_000 }));
+ * ({ state } = contacts.send(state, { type: 'hold', at: 2_000 }));
+ * ({ state } = contacts.send(state, { type: 'unhold', at: 62_000 }));
+ * const holds: ContactHold[] = state.context.holds; // [{ startedAt: 2000, endedAt: 62000 }]
  * ```
  */
-export const ContactHold = z.strictObject({ startedAt: Ms, endedAt: Ms.optional() });
 export type ContactHold = z.infer<typeof ContactHold>;
 
+/** The schema of a {@link ContactTransfer}, checked as part of {@link ContactContext}. @internal */
+export const ContactTransfer = z.strictObject({ from: z.string(), to: z.string(), at: Ms });
 /**
  * One transfer: the agent it came from, the agent it went to, the instant.
  *
  * @example
  * ```ts
- * import { ContactTransfer } from 'serviceflow';
- * ContactTransfer.parse({ from: 'ana', to: 'ben', at: 0 });
+ * import { contactMachine, createProcess, type ContactTransfer } from 'serviceflow';
+ * const contacts = createProcess(contactMachine);
+ * let { state } = contacts.start({ id: 'K-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1' }, at: 0 });
+ * ({ state } = contacts.send(state, { type: 'agent.connected', agentId: 'ana', at: 1_000 }));
+ * ({ state } = contacts.send(state, { type: 'transfer', to: 'ben', at: 5_000 }));
+ * const transfers: ContactTransfer[] = state.context.transfers; // [{ from: 'ana', to: 'ben', at: 5000 }]
  * ```
  */
-export const ContactTransfer = z.strictObject({ from: z.string(), to: z.string(), at: Ms });
 export type ContactTransfer = z.infer<typeof ContactTransfer>;
 
+/** The schema of a {@link ContactAgent}, checked as part of {@link ContactContext}. @internal */
+export const ContactAgent = z.strictObject({ agentId: z.string(), at: Ms });
 /**
  * One agent's part of a contact: who, and from when (connected or transferred to).
  *
  * @example
  * ```ts
- * import { ContactAgent } from 'serviceflow';
- * ContactAgent.parse({ agentId: 'ana', at: 0 });
+ * import { contactMachine, createProcess, type ContactAgent } from 'serviceflow';
+ * const contacts = createProcess(contactMachine);
+ * let { state } = contacts.start({ id: 'K-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1' }, at: 0 });
+ * ({ state } = contacts.send(state, { type: 'agent.connected', agentId: 'ana', at: 1_000 }));
+ * ({ state } = contacts.send(state, { type: 'transfer', to: 'ben', at: 5_000 }));
+ * const agents: ContactAgent[] = state.context.agents; // [{ agentId: 'ana', at: 1000 }, { agentId: 'ben', at: 5000 }]
  * ```
  */
-export const ContactAgent = z.strictObject({ agentId: z.string(), at: Ms });
 export type ContactAgent = z.infer<typeof ContactAgent>;
 
+/** The schema of a {@link FollowUpTask}, checked as part of {@link ContactContext}. @internal */
+export const FollowUpTask = z.strictObject({ reason: z.literal('unresolved'), disposition: z.string(), createdAt: Ms });
 /**
  * The follow-up task a contact left behind: created at wrap-up when the contact did not resolve
  * the issue, for the team that owns the inquiry to pick up.
  *
  * @example
  * ```ts
- * import { FollowUpTask } from 'serviceflow';
- * FollowUpTask.parse({ reason: 'unresolved', disposition: 'needs-engineering', createdAt: 0 });
+ * import { contactMachine, createProcess, type FollowUpTask } from 'serviceflow';
+ * const contacts = createProcess(contactMachine);
+ * let { state } = contacts.start({ id: 'K-1', channel: 'phone', direction: 'inbound', customer: { id: 'C-1' }, at: 0 });
+ * ({ state } = contacts.send(state, { type: 'agent.connected', agentId: 'ana', at: 1_000 }));
+ * ({ state } = contacts.send(state, { type: 'contact.ended', at: 60_000 }));
+ * ({ state } = contacts.send(state, { type: 'wrapup.completed', disposition: 'needs-engineering', resolved: false, at: 90_000 }));
+ * const task: FollowUpTask | undefined = state.context.followUpTask; // { reason: 'unresolved', disposition: 'needs-engineering', createdAt: 90000 }
  * ```
  */
-export const FollowUpTask = z.strictObject({ reason: z.literal('unresolved'), disposition: z.string(), createdAt: Ms });
 export type FollowUpTask = z.infer<typeof FollowUpTask>;
 
 /**

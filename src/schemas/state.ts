@@ -35,21 +35,7 @@ export type SlaMetric = z.infer<typeof SlaMetric>;
 export const SlaStatus = z.enum(['running', 'paused', 'met', 'breached', 'cancelled']);
 export type SlaStatus = z.infer<typeof SlaStatus>;
 
-/**
- * One SLA clock as persisted. `elapsedMs` is business time accumulated up to `since`; while the
- * clock counts, `since` is the instant it last started or resumed counting, else `null`.
- *
- * @example
- * ```ts
- * import { createProcess, inquiryMachine, slaPolicy, type SlaClock } from 'serviceflow';
- * const process = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
- * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
- * const clock: SlaClock | undefined = state.context.sla.clocks.firstResponse;
- * clock?.status; // 'running'
- * clock?.dueAt; // 1772445600000 (10:00)
- * clock?.warnAt; // 1772444700000 (09:45, at 75 %)
- * ```
- */
+/** The schema of a {@link SlaClock}, checked as part of {@link InquiryContext}. @internal */
 export const SlaClock = z.object({
   metric: SlaMetric,
   status: SlaStatus,
@@ -67,8 +53,29 @@ export const SlaClock = z.object({
   pausedAt: Ms.optional(),
   stoppedAt: Ms.optional(),
 });
+/**
+ * One SLA clock as persisted. `elapsedMs` is business time accumulated up to `since`; while the
+ * clock counts, `since` is the instant it last started or resumed counting, else `null`.
+ *
+ * @example
+ * ```ts
+ * import { createProcess, inquiryMachine, slaPolicy, type SlaClock } from 'serviceflow';
+ * const process = createProcess(inquiryMachine, { sla: slaPolicy({ targets: [{ firstResponse: '1h' }] }) });
+ * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
+ * const clock: SlaClock | undefined = state.context.sla.clocks.firstResponse;
+ * clock?.status; // 'running'
+ * clock?.dueAt; // 1772445600000 (10:00)
+ * clock?.warnAt; // 1772444700000 (09:45, at 75 %)
+ * ```
+ */
 export type SlaClock = z.infer<typeof SlaClock>;
 
+/** The schema of a {@link SlaState}, checked as part of {@link InquiryContext}. @internal */
+export const SlaState = z.object({
+  clocks: z.partialRecord(SlaMetric, SlaClock),
+  /** Finished clocks that were replaced by a newer one (every answered `nextResponse` cycle). */
+  history: z.array(SlaClock),
+});
 /**
  * The SLA slice of a service context: the current clock per metric and every finished clock.
  *
@@ -81,11 +88,6 @@ export type SlaClock = z.infer<typeof SlaClock>;
  * state.context.sla.history; // []
  * ```
  */
-export const SlaState = z.object({
-  clocks: z.partialRecord(SlaMetric, SlaClock),
-  /** Finished clocks that were replaced by a newer one (every answered `nextResponse` cycle). */
-  history: z.array(SlaClock),
-});
 export type SlaState = z.infer<typeof SlaState>;
 
 /**
@@ -107,6 +109,16 @@ export const EscalationTrigger = z.enum([
 ]);
 export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
 
+/** The schema of a {@link EscalationRecord}, checked as part of {@link InquiryContext}. @internal */
+export const EscalationRecord = z.object({
+  at: Ms,
+  level: z.number().int().nonnegative(),
+  from: z.number().int().nonnegative(),
+  name: z.string(),
+  trigger: EscalationTrigger,
+  reason: z.string(),
+  team: z.string().optional(),
+});
 /**
  * One escalation step as recorded: when, from which level to which, and why.
  *
@@ -120,17 +132,14 @@ export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
  * // { at: 1772442900000, level: 1, from: 0, name: 'specialist', trigger: 'manual', reason: 'VIP' }
  * ```
  */
-export const EscalationRecord = z.object({
-  at: Ms,
-  level: z.number().int().nonnegative(),
-  from: z.number().int().nonnegative(),
-  name: z.string(),
-  trigger: EscalationTrigger,
-  reason: z.string(),
-  team: z.string().optional(),
-});
 export type EscalationRecord = z.infer<typeof EscalationRecord>;
 
+/** The schema of a {@link EscalationState}, checked as part of {@link InquiryContext}. @internal */
+export const EscalationState = z.object({
+  level: z.number().int().nonnegative(),
+  name: z.string(),
+  history: z.array(EscalationRecord),
+});
 /**
  * The escalation slice: current level (an index into the policy's levels), its name, and its history.
  *
@@ -142,11 +151,6 @@ export type EscalationRecord = z.infer<typeof EscalationRecord>;
  * state.context.escalation; // { level: 0, name: 'agent', history: [] }
  * ```
  */
-export const EscalationState = z.object({
-  level: z.number().int().nonnegative(),
-  name: z.string(),
-  history: z.array(EscalationRecord),
-});
 export type EscalationState = z.infer<typeof EscalationState>;
 
 /**
@@ -162,6 +166,14 @@ export type EscalationState = z.infer<typeof EscalationState>;
 export const Sentiment = z.enum(['positive', 'neutral', 'negative']);
 export type Sentiment = z.infer<typeof Sentiment>;
 
+/** The schema of a {@link FeedbackResponse}, checked as part of {@link InquiryContext}. @internal */
+export const FeedbackResponse = z.object({
+  kind: FeedbackKind,
+  score: z.number().int(),
+  sentiment: Sentiment,
+  at: Ms,
+  comment: z.string().optional(),
+});
 /**
  * One survey answer (asked for or not), with the sentiment its score maps to.
  *
@@ -175,15 +187,21 @@ export type Sentiment = z.infer<typeof Sentiment>;
  * answered.context.feedback.responses[0]; // { kind: 'csat', score: 5, sentiment: 'positive', at: 1772449200000 }
  * ```
  */
-export const FeedbackResponse = z.object({
-  kind: FeedbackKind,
-  score: z.number().int(),
-  sentiment: Sentiment,
-  at: Ms,
-  comment: z.string().optional(),
-});
 export type FeedbackResponse = z.infer<typeof FeedbackResponse>;
 
+/** The schema of a {@link Survey}, checked as part of {@link InquiryContext}. @internal */
+export const Survey = z.object({
+  kind: FeedbackKind,
+  status: z.enum(['scheduled', 'requested', 'answered', 'expired', 'cancelled']),
+  sendAt: Ms,
+  requestedAt: Ms.optional(),
+  remindersSent: z.number().int().nonnegative(),
+  nextReminderAt: Ms.nullable(),
+  /** When the survey expires unanswered: its request time plus the policy's `expireAfter`. */
+  expiresAt: Ms,
+  answeredAt: Ms.optional(),
+  expiredAt: Ms.optional(),
+});
 /**
  * The survey of the current follow-up, with every instant it will act at.
  *
@@ -198,20 +216,15 @@ export type FeedbackResponse = z.infer<typeof FeedbackResponse>;
  * survey?.sendAt; // 1772447400000 (10:30, an hour after resolution by default)
  * ```
  */
-export const Survey = z.object({
-  kind: FeedbackKind,
-  status: z.enum(['scheduled', 'requested', 'answered', 'expired', 'cancelled']),
-  sendAt: Ms,
-  requestedAt: Ms.optional(),
-  remindersSent: z.number().int().nonnegative(),
-  nextReminderAt: Ms.nullable(),
-  /** When the survey expires unanswered: its request time plus the policy's `expireAfter`. */
-  expiresAt: Ms,
-  answeredAt: Ms.optional(),
-  expiredAt: Ms.optional(),
-});
 export type Survey = z.infer<typeof Survey>;
 
+/** The schema of a {@link FeedbackState}, checked as part of {@link InquiryContext}. @internal */
+export const FeedbackState = z.object({
+  survey: Survey.nullable(),
+  /** When the most recent survey was requested. */
+  requestedAt: Ms.optional(),
+  responses: z.array(FeedbackResponse),
+});
 /**
  * The feedback slice: the current survey (if any), when the last one was requested, and every response.
  *
@@ -223,14 +236,16 @@ export type Survey = z.infer<typeof Survey>;
  * state.context.feedback; // { survey: null, responses: [] }
  * ```
  */
-export const FeedbackState = z.object({
-  survey: Survey.nullable(),
-  /** When the most recent survey was requested. */
-  requestedAt: Ms.optional(),
-  responses: z.array(FeedbackResponse),
-});
 export type FeedbackState = z.infer<typeof FeedbackState>;
 
+/** The schema of a {@link FollowUpState}, checked as part of {@link InquiryContext}. @internal */
+export const FollowUpState = z.object({
+  resolvedAt: Ms,
+  /** `customer.reply` or `reopen` before this instant reopens the inquiry. */
+  reopenUntil: Ms,
+  /** The inquiry closes by itself at this instant once no survey is pending. */
+  closeAt: Ms,
+});
 /**
  * The follow-up window that opens at `resolve`.
  *
@@ -244,15 +259,16 @@ export type FeedbackState = z.infer<typeof FeedbackState>;
  * // { resolvedAt: 1772443800000, reopenUntil: 1773048600000, closeAt: 1773048600000 } (7 days later by default)
  * ```
  */
-export const FollowUpState = z.object({
-  resolvedAt: Ms,
-  /** `customer.reply` or `reopen` before this instant reopens the inquiry. */
-  reopenUntil: Ms,
-  /** The inquiry closes by itself at this instant once no survey is pending. */
-  closeAt: Ms,
-});
 export type FollowUpState = z.infer<typeof FollowUpState>;
 
+/** The schema of a {@link ContactSummary}, checked as part of {@link InquiryContext}. @internal */
+export const ContactSummary = z.object({
+  contactId: z.string(),
+  channel: Channel,
+  handleMs: DurationMs,
+  resolved: z.boolean(),
+  at: Ms,
+});
 /**
  * A completed contact as an inquiry records it (from a `contact.completed` event).
  *
@@ -267,13 +283,6 @@ export type FollowUpState = z.infer<typeof FollowUpState>;
  * next.context.contacts; // [{ contactId: 'K-1', channel: 'phone', handleMs: 420000, resolved: true, at: 1772443200000 }]
  * ```
  */
-export const ContactSummary = z.object({
-  contactId: z.string(),
-  channel: Channel,
-  handleMs: DurationMs,
-  resolved: z.boolean(),
-  at: Ms,
-});
 export type ContactSummary = z.infer<typeof ContactSummary>;
 
 /**
@@ -291,6 +300,8 @@ export type ContactSummary = z.infer<typeof ContactSummary>;
 export const InquiryStage = z.enum(['inquiry', 'identification', 'resolution', 'followUp', 'closed', 'cancelled']);
 export type InquiryStage = z.infer<typeof InquiryStage>;
 
+/** The schema of a {@link Assignee}, checked as part of {@link InquiryContext}. @internal */
+export const Assignee = z.object({ agentId: z.string().optional(), team: z.string().optional() });
 /**
  * The assignee of an inquiry: an agent, a team, or both.
  *
@@ -303,7 +314,6 @@ export type InquiryStage = z.infer<typeof InquiryStage>;
  * assigned.context.assignee; // { agentId: 'ana', team: 'billing' }
  * ```
  */
-export const Assignee = z.object({ agentId: z.string().optional(), team: z.string().optional() });
 export type Assignee = z.infer<typeof Assignee>;
 
 /**
@@ -361,15 +371,15 @@ export type InquiryContext = z.infer<typeof InquiryContext>;
  *
  * @example
  * ```ts
- * import { createProcess, inquiryMachine, StateValue } from 'serviceflow';
+ * import { createProcess, inquiryMachine, type StateValue } from 'serviceflow';
  * const process = createProcess(inquiryMachine);
  * const { state } = process.start({ id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: '2026-03-02T09:00:00Z' });
- * process.send(state, { type: 'assign', agentId: 'ana', at: '2026-03-02T09:10:00Z' }).state.value; // { resolution: 'working' }
- * StateValue.parse({ resolution: 'pending' }); // { resolution: 'pending' }
+ * const value: StateValue = process.send(state, { type: 'assign', agentId: 'ana', at: '2026-03-02T09:10:00Z' }).state.value;
+ * value; // { resolution: 'working' }
  * ```
  */
 export type StateValue = string | { [key: string]: StateValue };
-/** The schema of a {@link StateValue}. */
+/** The schema of a {@link StateValue}. @internal */
 export const StateValue: z.ZodType<StateValue> = z.lazy(() => z.union([z.string(), z.record(z.string(), StateValue)]));
 
 /**

@@ -151,7 +151,7 @@ export interface SnapshotStore<State = unknown, Effect = unknown> {
  *
  * @example
  * ```ts
- * import { journalEntryId } from 'serviceflow';
+ * import { journalEntryId } from 'serviceflow/stores';
  * journalEntryId('inq-1', 3, 0); // 'inq-1:3:0'
  * ```
  */
@@ -164,7 +164,7 @@ export function journalEntryId(snapshotId: string, version: number, index: numbe
  *
  * @example
  * ```ts
- * import { checkSnapshotWrite, type CheckedSnapshotWrite } from 'serviceflow';
+ * import { checkSnapshotWrite, type CheckedSnapshotWrite } from 'serviceflow/stores';
  * const { stateJson, effects }: CheckedSnapshotWrite = checkSnapshotWrite({
  *   id: 'inq-1', state: { n: 1 }, stage: 'inquiry', wakeAt: null, lastEventAt: 0,
  *   effects: [{ type: 'inquiry.received', at: 0 }],
@@ -202,7 +202,7 @@ const UNSTORABLE_JSON = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
  *
  * @example
  * ```ts
- * import { checkSnapshotWrite } from 'serviceflow';
+ * import { checkSnapshotWrite } from 'serviceflow/stores';
  * const checked = checkSnapshotWrite({ id: 'inq-1', state: { n: 1 }, stage: 'inquiry', wakeAt: null, lastEventAt: 0, effects: [] });
  * checked.stateJson; // '{"n":1}'
  * ```
@@ -235,7 +235,7 @@ export function checkSnapshotWrite(write: SnapshotWrite): CheckedSnapshotWrite {
  *
  * @example
  * ```ts
- * import { parkEntry } from 'serviceflow';
+ * import { parkEntry } from 'serviceflow/stores';
  * const entry = parkEntry({ id: 'inq-1', expectedVersion: 3, at: 1_000, reason: { code: 'INCOMPATIBLE_STATE', message: 'unknown machine version' } });
  * entry.id; // 'inq-1:4:0'
  * entry.type; // 'inquiry.parked'
@@ -278,7 +278,7 @@ export function parkEntry(
  *
  * @example
  * ```ts
- * import { unparkEntry } from 'serviceflow';
+ * import { unparkEntry } from 'serviceflow/stores';
  * unparkEntry('inq-1', 5, 2_000).effect; // { type: 'inquiry.unparked', inquiryId: 'inq-1', at: 2_000 }
  * ```
  */
@@ -307,7 +307,7 @@ export function unparkEntry(
  *
  * @example
  * ```ts
- * import { compareSnapshotIds } from 'serviceflow';
+ * import { compareSnapshotIds } from 'serviceflow/stores';
  * ['b', 'a', '\u{1F600}', '\uFF5E'].sort(compareSnapshotIds); // ['a', 'b', '\uFF5E', '\u{1F600}']
  * ```
  */
@@ -328,7 +328,7 @@ export function compareSnapshotIds(a: string, b: string): number {
  *
  * @example
  * ```ts
- * import { checkQueryInteger } from 'serviceflow';
+ * import { checkQueryInteger } from 'serviceflow/stores';
  * checkQueryInteger(100, 'due', 'limit', 0); // 100
  * checkQueryInteger(-1, 'due', 'limit', 0); // throws INVALID_INPUT
  * ```
@@ -358,7 +358,7 @@ export function checkQueryInteger(
  *
  * @example
  * ```ts
- * import { createConflict } from 'serviceflow';
+ * import { createConflict } from 'serviceflow/stores';
  * const error = createConflict('inq-1');
  * error.code; // 'CONFLICT'
  * error.path; // ['id']
@@ -378,7 +378,7 @@ export function createConflict(id: string): ConflictError {
  *
  * @example
  * ```ts
- * import { saveConflict } from 'serviceflow';
+ * import { saveConflict } from 'serviceflow/stores';
  * const error = saveConflict('inq-1', 3, 4); // expected version 3, but the store holds version 4
  * error.message; // 'Cannot save snapshot "inq-1": expected version 3 but the store holds version 4 (…)'
  * ```

@@ -14,6 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The entry files and the specifier users import each one by. */
 const entries: Readonly<Record<string, string>> = {
   'src/index.ts': 'serviceflow',
+  'src/stores.ts': 'serviceflow/stores',
   'src/postgres.ts': 'serviceflow/postgres',
   'src/bullmq.ts': 'serviceflow/bullmq',
   'src/testing.ts': 'serviceflow/testing',

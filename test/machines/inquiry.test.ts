@@ -1,6 +1,20 @@
-import { createActor, transition, initialTransition } from 'xstate';
+import { createActor, setup, transition, initialTransition } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { feedbackPolicy, inquiryMachine, type InquiryEffect, type InquiryEventInit } from 'serviceflow';
+import {
+  createProcess,
+  defaultPolicies,
+  feedbackPolicy,
+  InquiryContext,
+  InquiryEvent,
+  InquiryInput,
+  inquiryMachine,
+  InvalidConfigError,
+  serviceActions,
+  serviceGuards,
+  type InquiryEffect,
+  type InquiryEventInit,
+} from 'serviceflow';
+import { thrown } from '../support/errors.js';
 import { HOUR, MINUTE, T0, makeInput, makeProcess, runTo } from '../support/fixtures.js';
 
 const process = makeProcess();
@@ -241,6 +255,36 @@ describe('inquiryMachine', () => {
     expect(late.effects).toMatchObject([
       { type: 'followUp.requested', by: 'customer.reply', input: { followUpOf: 'T-1', at: at(1) + 2 * 24 * HOUR } },
     ]);
+  });
+
+  it('refuses with INVALID_CONFIG a custom machine that names requestFollowUp on another event, leaving the state as it was', () => {
+    // regression (built-in errors audit): this was a TypeError, though a custom machine's config causes it
+    const config = inquiryMachine.config as { states: Record<string, { on?: Record<string, unknown> }> };
+    const misnamed = setup({
+      schemas: { input: InquiryInput, events: InquiryEvent, context: InquiryContext },
+      actions: serviceActions(defaultPolicies),
+      guards: serviceGuards(defaultPolicies),
+    } as never).createMachine({
+      ...inquiryMachine.config,
+      id: 'inquiry-misnamed',
+      states: {
+        ...config.states,
+        inquiry: {
+          ...config.states['inquiry'],
+          on: { ...config.states['inquiry']?.on, acknowledge: { actions: 'requestFollowUp' } },
+        },
+      },
+    } as never) as unknown as typeof inquiryMachine;
+    for (const fastPath of [true, false]) {
+      const process = createProcess(misnamed, { fastPath });
+      const started = process.start(makeInput());
+      const before = JSON.stringify(started.state);
+      const error = thrown(() => process.send(started.state, { type: 'acknowledge', at: at(1) }));
+      expect(error).toBeInstanceOf(InvalidConfigError);
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG', path: ['type'], received: 'acknowledge' });
+      expect(error.message).toContain('requestFollowUp');
+      expect(JSON.stringify(started.state)).toBe(before);
+    }
   });
 
   it('runs with XState createActor and emits effects to actor.on', () => {

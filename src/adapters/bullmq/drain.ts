@@ -6,15 +6,16 @@
  * nothing that was done already.
  */
 import type { AnyServiceMachine, ServiceProcess } from '../../process/createProcess.js';
-import { IncompatibleStateError, ServiceFlowError } from '../../errors.js';
+import { ServiceFlowError } from '../../errors.js';
 import type { PersistedState } from '../../schemas/state.js';
 import { journalEntryId, type JournalEntry, type SnapshotStore, type StoredSnapshot } from '../../stores/store.js';
 import type { DeskClock } from '../../desk/clock.js';
 import type { Outbox } from '../../desk/outbox.js';
-import { appliedSequenceOf, toSnapshotWrite } from '../../desk/snapshot.js';
-import { snapshotCache, type CachedSnapshot } from '../../desk/snapshot-cache.js';
+import { toSnapshotWrite } from '../../desk/snapshot.js';
+import { snapshotCache, type CachedSnapshot, type SnapshotCache } from '../../desk/snapshot-cache.js';
 import { describeError, type ErrorKind } from './error-kind.js';
-import { foldLog, type FoldResult, type RejectedEntry } from './fold.js';
+import { applyEntries, type AppliedEntries, type RejectedEntry } from './apply-entries.js';
+import { findDrainStart, type DrainStart } from './drain-load.js';
 import type { DrainRead, InquiryLog, LogEntries } from './inquiry-log.js';
 import { RunnerJobData } from './payloads.js';
 
@@ -64,7 +65,7 @@ const isConflict = (error: unknown): boolean => error instanceof ServiceFlowErro
  * job is used up) needs a job; a deadline moved later — what most events do — rides on the job
  * already scheduled.
  */
-function needsWakeJob(loadedWakeAt: number | null | undefined, wakeAt: number | null, result: FoldResult): boolean {
+function needsWakeJob(loadedWakeAt: number | null | undefined, wakeAt: number | null, result: AppliedEntries): boolean {
   if (wakeAt === null) return false;
   return (
     result.created || result.ticked || loadedWakeAt === undefined || loadedWakeAt === null || wakeAt < loadedWakeAt
@@ -104,271 +105,112 @@ function parseOrText(text: string): unknown {
   }
 }
 
+/** The journal entries of a save's effects. */
+function toJournalEntries(id: string, version: number, effects: readonly unknown[]): JournalEntry[] {
+  return effects.map((effect, index) => {
+    const { type, at } = effect as { type: string; at: number };
+    return {
+      id: journalEntryId(id, version, index),
+      snapshotId: id,
+      version,
+      index,
+      type,
+      at,
+      effect,
+      dispatchedAt: null,
+    };
+  });
+}
+
+/** One state written by {@link LogDrainer.applyOneByOne}: what it saved, and the effects to deliver. */
+interface OneWrite {
+  readonly state: PersistedState<unknown>;
+  readonly wakeAt: number | null;
+  readonly effects: readonly unknown[];
+  readonly sequence: number;
+}
+
 /** Creates the job handlers. */
 export function createDrainer<TMachine extends AnyServiceMachine>(context: DrainerContext<TMachine>): Drainer {
-  const { process, store, log, outbox, clock, scheduleWake, scheduleDrain, reportError, errorKind } = context;
-  const cache = snapshotCache(context.cacheSize);
+  return new LogDrainer(context);
+}
 
-  const toEntries = (id: string, version: number, effects: readonly unknown[]): JournalEntry[] =>
-    effects.map((effect, index) => {
-      const { type, at } = effect as { type: string; at: number };
-      return {
-        id: journalEntryId(id, version, index),
-        snapshotId: id,
-        version,
-        index,
-        type,
-        at,
-        effect,
-        dispatchedAt: null,
-      };
-    });
+/** The job handlers of one worker process, with the inquiries it saved last. */
+class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
+  private readonly cache: SnapshotCache;
 
-  /** The oldest entry left in the log (where the fold of an inquiry with no snapshot starts). */
-  const firstOf = (entries: LogEntries): number => {
-    let first = Number.POSITIVE_INFINITY;
-    for (const sequence of entries.keys()) first = Math.min(first, sequence);
-    return Number.isFinite(first) ? first : 1;
-  };
-  /**
-   * The first entry to fold: `from`, or — when entries from `from` on were dead-lettered and
-   * trimmed without a save (the stored state could not be restored) — the first one after them.
-   */
-  const firstUnapplied = async (inquiryId: string, from: number, entries: LogEntries): Promise<number> => {
-    if (entries.has(from)) return from;
-    const later = [...entries.keys()].filter((sequence) => sequence > from);
-    if (later.length === 0) return from;
-    const next = Math.min(...later);
-    if (await log.allDeadLettered(inquiryId, from, next - 1)) return next;
-    // The log is read before the snapshot is loaded, so entries after the applied ones cannot have
-    // been trimmed yet: a hole means Redis lost data (no AOF, a failover to a stale replica).
-    throw new IncompatibleStateError(
-      `The event log of inquiry ${JSON.stringify(inquiryId)} has no entry ${from} but has ${next}: Redis lost log entries (run Redis with appendonly yes)`,
-      { path: ['sequence'], received: next, expected: `entry ${from}` },
-    );
-  };
-
-  // Redis writes whose outcome the job need not wait for: they ride on the connection BullMQ
-  // completes the job on, so they reach Redis before the completion does. If one is lost anyway,
-  // the sweep puts it right (a re-drive, a re-scheduled wake-up); entries left untrimmed are
-  // trimmed by the next drain.
-  const inBackground = (work: Promise<unknown>, inquiryId: string): void => {
-    work.catch((error: unknown) => reportError(error, inquiryId));
-  };
-
-  /** Whether a failed write (or restore) is refused for good: dead-lettered, not retried. */
-  const isFinal = (error: unknown, final: boolean): boolean => {
-    const kind = errorKind(error);
-    return kind === 'permanent' || (kind === 'unknown' && final);
-  };
-  const recordRejections = async (inquiryId: string, rejected: readonly RejectedEntry[]): Promise<void> => {
-    for (const entry of rejected) {
-      await log.deadLetter({
-        key: `${inquiryId}#${entry.sequence}`,
-        inquiryId,
-        sequence: entry.sequence,
-        payload: entry.payload,
-        reason: { code: entry.code, message: entry.message },
-        at: clock.now(),
-      });
-    }
-  };
-
-  type Loaded =
-    /** The state to fold from (`undefined`: no snapshot yet), and the first entry to fold. */
-    | { readonly kind: 'state'; readonly current: CachedSnapshot | undefined; readonly from: number }
-    /** Nothing after the applied entries: the state need not be restored. */
-    | { readonly kind: 'settled'; readonly wakeAt: number | null; readonly from: number }
-    /** The stored state cannot be restored. */
-    | { readonly kind: 'refused'; readonly from: number; readonly error: unknown };
-
-  /**
-   * The snapshot to fold from. The version this worker saved last is used without a load while the
-   * log still holds the entry after it: whoever saves a later version trims that entry before its
-   * job completes (on the connection BullMQ completes it on), so a missing entry is how a stale
-   * cache shows, and a stale one that slips through (a worker that died between its save and its
-   * trim) costs one `CONFLICT` and a reload, never a wrong state.
-   */
-  const load = async (inquiryId: string, entries: LogEntries): Promise<Loaded> => {
-    const remembered = cache.get(inquiryId);
-    if (remembered !== undefined && entries.has(remembered.appliedSequence + 1)) {
-      return { kind: 'state', current: remembered, from: remembered.appliedSequence + 1 };
-    }
-    const snapshot = await store.load(inquiryId);
-    if (snapshot === undefined) return { kind: 'state', current: undefined, from: firstOf(entries) };
-    const appliedSequence = appliedSequenceOf(snapshot.state);
-    const from = await firstUnapplied(inquiryId, appliedSequence + 1, entries);
-    if (!entries.has(from)) return { kind: 'settled', wakeAt: snapshot.wakeAt, from };
-    const cached = cache.get(inquiryId);
-    if (cached?.version === snapshot.version) return { kind: 'state', current: cached, from };
-    let state: PersistedState<unknown>;
-    try {
-      state = process.restore(snapshot.state) as PersistedState<unknown>;
-    } catch (error) {
-      return { kind: 'refused', from, error };
-    }
-    return {
-      kind: 'state',
-      current: { version: snapshot.version, state, wakeAt: snapshot.wakeAt, appliedSequence },
-      from,
-    };
-  };
-
-  /**
-   * The stored state cannot be restored (`INCOMPATIBLE_STATE`: a version with no migration, a
-   * tampered row). A newer worker may read it (a rolling upgrade), so the job is retried; on its
-   * last attempt the waiting entries are dead-lettered with the reason and trimmed, so that they
-   * do not wait forever. Entries after them apply once the state is fixed (or go the same way).
-   */
-  async function refusedState(
-    inquiryId: string,
-    loaded: Extract<Loaded, { kind: 'refused' }>,
-    read: DrainRead,
-    final: boolean,
-  ): Promise<void> {
-    if (!final) throw loaded.error;
-    const rejected: RejectedEntry[] = [];
-    let last = loaded.from - 1;
-    for (let sequence = loaded.from; ; sequence++) {
-      const text = read.entries.get(sequence);
-      if (text === undefined) break;
-      last = sequence;
-      if (read.deadLettered.has(sequence)) continue;
-      rejected.push({
-        sequence,
-        payload: parseOrText(text),
-        code: loaded.error instanceof ServiceFlowError ? loaded.error.code : 'INCOMPATIBLE_STATE',
-        message: `Not applied: the stored state of inquiry ${JSON.stringify(inquiryId)} cannot be restored (${describeError(loaded.error)}). Fix or migrate the stored state, then re-drive this entry`,
-      });
-    }
-    await recordRejections(inquiryId, rejected);
-    inBackground(log.settle(inquiryId, last), inquiryId);
+  constructor(private readonly context: DrainerContext<TMachine>) {
+    this.cache = snapshotCache(context.cacheSize);
   }
 
-  /**
-   * The store refused for good the write of a run of entries: applies them one at a time, one save
-   * each, dead-letters the entries whose write the store refuses, and goes on with the rest from
-   * the state before them. Entries in `skip` are dead letters already. Resolves `false` when
-   * another worker saved first (the caller reloads and folds again).
-   */
-  async function applyOneByOne(
-    inquiryId: string,
-    current: CachedSnapshot | undefined,
-    entries: LogEntries,
-    from: number,
-    last: number,
-    skip: ReadonlySet<number>,
-    final: boolean,
-  ): Promise<boolean> {
-    let base = current;
-    const write = async (
-      state: PersistedState<unknown>,
-      wakeAt: number | null,
-      effects: readonly unknown[],
-      sequence: number,
-    ): Promise<void> => {
-      const snapshot = toSnapshotWrite(inquiryId, state, wakeAt, effects, sequence);
-      const saved =
-        base === undefined
-          ? await store.create(snapshot)
-          : await store.save({ ...snapshot, expectedVersion: base.version });
-      base = { version: saved.version, state, wakeAt, appliedSequence: sequence };
-      cache.set(inquiryId, base);
-      await outbox.dispatch(toEntries(inquiryId, saved.version, effects));
-    };
-    let refusedTickAt: number | null = null;
-    for (let sequence = from; sequence <= last; sequence++) {
-      const text = entries.get(sequence);
-      if (text === undefined) break;
-      if (skip.has(sequence)) continue;
-      const result = foldLog(
-        process,
-        inquiryId,
-        base?.state,
-        base?.wakeAt ?? null,
-        new Map([[sequence, text]]),
-        sequence,
-      );
-      await recordRejections(inquiryId, result.rejected);
-      refusedTickAt = result.refusedTickAt ?? refusedTickAt;
-      if (result.state === undefined || !result.changed) continue;
-      try {
-        await write(result.state, result.wakeAt, result.effects, sequence);
-        refusedTickAt = null;
-      } catch (error) {
-        cache.delete(inquiryId);
-        if (isConflict(error)) return false;
-        if (!isFinal(error, final)) throw error;
-        const unknown = errorKind(error) === 'unknown';
-        await recordRejections(inquiryId, [
-          {
-            sequence,
-            payload: parseOrText(text),
-            code: STORE_REFUSED,
-            message: `The store refused to write the state after this entry${unknown ? ' on the last attempt of its job' : ''}: ${describeError(error)}`,
-          },
-        ]);
-        const entry = parseOrText(text) as { kind?: unknown; at?: unknown };
-        if (entry.kind === 'tick' && typeof entry.at === 'number') refusedTickAt = entry.at;
-      }
+  async handle(jobId: string | undefined, data: unknown, attempt: { readonly final: boolean }): Promise<void> {
+    const parsed = RunnerJobData.safeParse(data);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      await this.context.log.deadLetter({
+        key: `job:${jobId ?? 'unknown'}`,
+        ...(jobId === undefined ? {} : { jobId }),
+        payload: data ?? null,
+        reason: {
+          code: 'MALFORMED_PAYLOAD',
+          message: `Job data is not a serviceflow job ({ kind: 'drain', inquiryId } or { kind: 'wake', inquiryId, dueAt })${first === undefined ? '' : `: ${first.path.map(String).join('.') || '(root)'}: ${first.message}`}`,
+        },
+        at: this.context.clock.now(),
+      });
+      return;
     }
-    // Refused entries at the end: the stored state records that it includes them too.
-    if (base !== undefined && base.appliedSequence < last) {
-      try {
-        await write(base.state, parked(base.wakeAt, refusedTickAt), [], last);
-      } catch (error) {
-        cache.delete(inquiryId);
-        if (isConflict(error)) return false;
-        if (!isFinal(error, final)) throw error;
-        // The store refuses the state it holds: the entries are dead letters, so a later drain
-        // passes over them (see firstUnapplied).
-        reportError(error, inquiryId);
-      }
-    }
-    if (base !== undefined) inBackground(scheduleWake(inquiryId, base.wakeAt), inquiryId);
-    inBackground(log.settle(inquiryId, last), inquiryId);
-    return true;
+    if (parsed.data.kind === 'drain') await this.drain(parsed.data.inquiryId, attempt.final);
+    else await this.wake(parsed.data.inquiryId, parsed.data.dueAt);
   }
 
-  async function drain(inquiryId: string, final: boolean): Promise<void> {
+  private async drain(inquiryId: string, final: boolean): Promise<void> {
+    const { process, store, log, outbox } = this.context;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       // Read the log before loading the snapshot: then every entry after the applied ones is in
       // what we read (entries are trimmed only after a save that recorded them as applied).
       const read = await log.readForDrain(inquiryId);
       const { entries, deadLettered } = read;
-      const loaded = await load(inquiryId, entries);
-      if (loaded.kind === 'refused') return refusedState(inquiryId, loaded, read, final);
-      if (loaded.kind === 'settled') {
+      const start = await findDrainStart({ process, store, log, cache: this.cache }, inquiryId, entries);
+      if (start.kind === 'refused') return this.refusedState(inquiryId, start, read, final);
+      if (start.kind === 'settled') {
         // Nothing to apply: a duplicate or retried job. The attempt before it may have died
         // between its save and its wake-up job, so make sure of the wake-up (de-duplicated).
-        await scheduleWake(inquiryId, loaded.wakeAt);
-        inBackground(log.settle(inquiryId, loaded.from - 1), inquiryId);
+        await this.context.scheduleWake(inquiryId, start.wakeAt);
+        log.settleLater(inquiryId, start.from - 1);
         return;
       }
-      const { current, from } = loaded;
-      const result = foldLog(process, inquiryId, current?.state, current?.wakeAt ?? null, entries, from, deadLettered);
+      const { current, from } = start;
+      const result = applyEntries(
+        process,
+        inquiryId,
+        current?.state,
+        current?.wakeAt ?? null,
+        entries,
+        from,
+        deadLettered,
+      );
 
       if (result.last < from) {
         // Nothing to apply (the cached state's next entry was trimmed meanwhile, or an empty log).
-        if (current !== undefined) await scheduleWake(inquiryId, current.wakeAt);
-        inBackground(log.settle(inquiryId, from - 1), inquiryId);
+        if (current !== undefined) await this.context.scheduleWake(inquiryId, current.wakeAt);
+        log.settleLater(inquiryId, from - 1);
         return;
       }
 
       if (holdsUnstorableText(entries, from, result.last)) {
         // Apply them one at a time, so that the outcome of every entry after a refused one is
         // decided from the state without it (and not recorded from the fold above first).
-        if (await applyOneByOne(inquiryId, current, entries, from, result.last, deadLettered, final)) return;
+        if (await this.applyOneByOne(inquiryId, current, entries, from, result.last, deadLettered, final)) return;
         continue;
       }
 
       // The fold is a function of the log alone, so these rejections are final even if the save
       // below loses a race: record them (once per entry) before the entries can be trimmed.
-      await recordRejections(inquiryId, result.rejected);
+      await this.recordRejections(inquiryId, result.rejected);
 
       if (result.state === undefined) {
         // No snapshot and no open entry among these: they were all refused.
-        inBackground(log.settle(inquiryId, result.last), inquiryId);
+        log.settleLater(inquiryId, result.last);
         return;
       }
 
@@ -381,26 +223,28 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
             ? await store.create(write)
             : await store.save({ ...write, expectedVersion: current.version });
       } catch (error) {
-        cache.delete(inquiryId);
+        this.cache.delete(inquiryId);
         if (isConflict(error)) continue; // another worker saved first: reload and fold again
-        if (!isFinal(error, final)) throw error; // retried by BullMQ, with backoff
+        if (!this.isFinal(error, final)) throw error; // retried by BullMQ, with backoff
         // One of these entries makes a state the store will never take: find it, one at a time.
         // The refusals recorded above stand (each entry is applied or dead-lettered, once).
         const skip = new Set([...deadLettered, ...result.rejected.map((entry) => entry.sequence)]);
-        if (await applyOneByOne(inquiryId, current, entries, from, result.last, skip, final)) return;
+        if (await this.applyOneByOne(inquiryId, current, entries, from, result.last, skip, final)) return;
         continue;
       }
-      cache.set(inquiryId, { version: saved.version, state: result.state, wakeAt, appliedSequence: result.last });
-      if (needsWakeJob(current?.wakeAt, wakeAt, result)) inBackground(scheduleWake(inquiryId, wakeAt), inquiryId);
-      await outbox.dispatch(toEntries(inquiryId, saved.version, result.effects));
-      inBackground(log.settle(inquiryId, result.last), inquiryId);
+      this.cache.set(inquiryId, { version: saved.version, state: result.state, wakeAt, appliedSequence: result.last });
+      if (needsWakeJob(current?.wakeAt, wakeAt, result))
+        this.inBackground(this.context.scheduleWake(inquiryId, wakeAt), inquiryId);
+      await outbox.dispatch(toJournalEntries(inquiryId, saved.version, result.effects));
+      log.settleLater(inquiryId, result.last);
       return;
     }
     // Lost the race to save too often in a row: a follow-up job (de-duplicated) tries again.
-    await scheduleDrain(inquiryId);
+    await this.context.scheduleDrain(inquiryId);
   }
 
-  async function wake(inquiryId: string, dueAt: number): Promise<void> {
+  private async wake(inquiryId: string, dueAt: number): Promise<void> {
+    const { store, log, scheduleWake, scheduleDrain } = this.context;
     const snapshot = await store.load(inquiryId);
     if (snapshot === undefined || snapshot.wakeAt === null) return;
     // Moved later by an event since: this job stood for the later deadline too (see needsWakeJob).
@@ -416,25 +260,143 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
     await scheduleDrain(inquiryId);
   }
 
-  return {
-    async handle(jobId, data, attempt) {
-      const parsed = RunnerJobData.safeParse(data);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        await log.deadLetter({
-          key: `job:${jobId ?? 'unknown'}`,
-          ...(jobId === undefined ? {} : { jobId }),
-          payload: data ?? null,
-          reason: {
-            code: 'MALFORMED_PAYLOAD',
-            message: `Job data is not a serviceflow job ({ kind: 'drain', inquiryId } or { kind: 'wake', inquiryId, dueAt })${first === undefined ? '' : `: ${first.path.map(String).join('.') || '(root)'}: ${first.message}`}`,
+  /**
+   * The stored state cannot be restored (`INCOMPATIBLE_STATE`: a version with no migration, a
+   * tampered row). A newer worker may read it (a rolling upgrade), so the job is retried; on its
+   * last attempt the waiting entries are dead-lettered with the reason and trimmed, so that they
+   * do not wait forever. Entries after them apply once the state is fixed (or go the same way).
+   */
+  private async refusedState(
+    inquiryId: string,
+    start: Extract<DrainStart, { kind: 'refused' }>,
+    read: DrainRead,
+    final: boolean,
+  ): Promise<void> {
+    if (!final) throw start.error;
+    const rejected: RejectedEntry[] = [];
+    let last = start.from - 1;
+    for (let sequence = start.from; ; sequence++) {
+      const text = read.entries.get(sequence);
+      if (text === undefined) break;
+      last = sequence;
+      if (read.deadLettered.has(sequence)) continue;
+      rejected.push({
+        sequence,
+        payload: parseOrText(text),
+        code: start.error instanceof ServiceFlowError ? start.error.code : 'INCOMPATIBLE_STATE',
+        message: `Not applied: the stored state of inquiry ${JSON.stringify(inquiryId)} cannot be restored (${describeError(start.error)}). Fix or migrate the stored state, then re-drive this entry`,
+      });
+    }
+    await this.recordRejections(inquiryId, rejected);
+    this.context.log.settleLater(inquiryId, last);
+  }
+
+  /**
+   * The store refused for good the write of a run of entries: applies them one at a time, one save
+   * each, dead-letters the entries whose write the store refuses, and goes on with the rest from
+   * the state before them. Entries in `skip` are dead letters already. Resolves `false` when
+   * another worker saved first (the caller reloads and folds again).
+   */
+  private async applyOneByOne(
+    inquiryId: string,
+    current: CachedSnapshot | undefined,
+    entries: LogEntries,
+    from: number,
+    last: number,
+    skip: ReadonlySet<number>,
+    final: boolean,
+  ): Promise<boolean> {
+    let base = current;
+    let refusedTickAt: number | null = null;
+    for (let sequence = from; sequence <= last; sequence++) {
+      const text = entries.get(sequence);
+      if (text === undefined) break;
+      if (skip.has(sequence)) continue;
+      const one = new Map([[sequence, text]]);
+      const result = applyEntries(this.context.process, inquiryId, base?.state, base?.wakeAt ?? null, one, sequence);
+      await this.recordRejections(inquiryId, result.rejected);
+      refusedTickAt = result.refusedTickAt ?? refusedTickAt;
+      if (result.state === undefined || !result.changed) continue;
+      const written = { state: result.state, wakeAt: result.wakeAt, effects: result.effects, sequence };
+      try {
+        base = await this.writeOne(inquiryId, base, written);
+        refusedTickAt = null;
+      } catch (error) {
+        this.cache.delete(inquiryId);
+        if (isConflict(error)) return false;
+        if (!this.isFinal(error, final)) throw error;
+        const unknown = this.context.errorKind(error) === 'unknown';
+        await this.recordRejections(inquiryId, [
+          {
+            sequence,
+            payload: parseOrText(text),
+            code: STORE_REFUSED,
+            message: `The store refused to write the state after this entry${unknown ? ' on the last attempt of its job' : ''}: ${describeError(error)}`,
           },
-          at: clock.now(),
-        });
-        return;
+        ]);
+        const entry = parseOrText(text) as { kind?: unknown; at?: unknown };
+        if (entry.kind === 'tick' && typeof entry.at === 'number') refusedTickAt = entry.at;
       }
-      if (parsed.data.kind === 'drain') await drain(parsed.data.inquiryId, attempt.final);
-      else await wake(parsed.data.inquiryId, parsed.data.dueAt);
-    },
-  };
+    }
+    // Refused entries at the end: the stored state records that it includes them too.
+    if (base !== undefined && base.appliedSequence < last) {
+      try {
+        const wakeAt = parked(base.wakeAt, refusedTickAt);
+        base = await this.writeOne(inquiryId, base, { state: base.state, wakeAt, effects: [], sequence: last });
+      } catch (error) {
+        this.cache.delete(inquiryId);
+        if (isConflict(error)) return false;
+        if (!this.isFinal(error, final)) throw error;
+        // The store refuses the state it holds: the entries are dead letters, so a later drain
+        // passes over them (see firstUnapplied).
+        this.context.reportError(error, inquiryId);
+      }
+    }
+    if (base !== undefined) this.inBackground(this.context.scheduleWake(inquiryId, base.wakeAt), inquiryId);
+    this.context.log.settleLater(inquiryId, last);
+    return true;
+  }
+
+  /** Saves one state over `base` (creates it when there is none), remembers it and delivers its effects. */
+  private async writeOne(
+    inquiryId: string,
+    base: CachedSnapshot | undefined,
+    write: OneWrite,
+  ): Promise<CachedSnapshot> {
+    const { store, outbox } = this.context;
+    const snapshot = toSnapshotWrite(inquiryId, write.state, write.wakeAt, write.effects, write.sequence);
+    const saved =
+      base === undefined
+        ? await store.create(snapshot)
+        : await store.save({ ...snapshot, expectedVersion: base.version });
+    const next = { version: saved.version, state: write.state, wakeAt: write.wakeAt, appliedSequence: write.sequence };
+    this.cache.set(inquiryId, next);
+    await outbox.dispatch(toJournalEntries(inquiryId, saved.version, write.effects));
+    return next;
+  }
+
+  private async recordRejections(inquiryId: string, rejected: readonly RejectedEntry[]): Promise<void> {
+    for (const entry of rejected) {
+      await this.context.log.deadLetter({
+        key: `${inquiryId}#${entry.sequence}`,
+        inquiryId,
+        sequence: entry.sequence,
+        payload: entry.payload,
+        reason: { code: entry.code, message: entry.message },
+        at: this.context.clock.now(),
+      });
+    }
+  }
+
+  /** Whether a failed write (or restore) is refused for good: dead-lettered, not retried. */
+  private isFinal(error: unknown, final: boolean): boolean {
+    const kind = this.context.errorKind(error);
+    return kind === 'permanent' || (kind === 'unknown' && final);
+  }
+
+  // A Redis write whose outcome the job need not wait for. If one is lost, the sweep puts it
+  // right (a re-drive, a re-scheduled wake-up).
+  private inBackground(work: Promise<unknown>, inquiryId: string): void {
+    work.catch((error: unknown) => this.context.reportError(error, inquiryId));
+  }
 }

@@ -7,6 +7,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { DeadLetter } from './payloads.js';
 import type { RunnerKeys } from './keys.js';
+import { PendingSettles, type Settle } from './pending-settles.js';
 
 // KEYS: sequence, log, eventIds, pending, drainQueued. ARGV: inquiryId, eventId TTL (s), drainQueued
 // TTL (ms), then eventId/payload pairs (eventId '' = none). Returns the sequence number of each
@@ -44,11 +45,33 @@ if queued or repeated then drain = 1 end
 return { results, drain }
 `;
 
-// KEYS: log, drainQueued, deadLetterIndex. ARGV: inquiryId. Every entry of the log, flat (field,
-// value, …), after deleting drainQueued: an append from now on adds a drain job of its own, since
-// this read cannot see it. Then the sequence numbers among them recorded as dead letters already
-// (by an attempt that died before it could trim them): a retry must not apply those.
-const READ_FOR_DRAIN = `
+// The trim of one inquiry's applied entries, shared by the scripts below: trims the entries up to
+// `applied` (moving them to the archive when asked), and takes the inquiry off the pending set when
+// its log is empty (appends are atomic, so an empty log means nothing is waiting; a later append
+// puts it back). Returns how many entries are left.
+const SETTLE_FUNCTION = `
+local function settle(logKey, archiveKey, pendingKey, inquiryId, applied, archive)
+  for _, field in ipairs(redis.call('HKEYS', logKey)) do
+    if tonumber(field) <= applied then
+      if archive == '1' then redis.call('HSET', archiveKey, field, redis.call('HGET', logKey, field)) end
+      redis.call('HDEL', logKey, field)
+    end
+  end
+  local left = redis.call('HLEN', logKey)
+  if left == 0 then redis.call('ZREM', pendingKey, inquiryId) end
+  return left
+end
+`;
+
+// KEYS: log, drainQueued, deadLetterIndex, pending, then (log, archive) of each earlier drain to
+// settle. ARGV: inquiryId, archive ('1' or '0'), then (inquiryId, applied) of each earlier drain.
+// First settles the earlier drains of this worker (their trims ride on this call instead of one
+// call each). Then every entry of the log, flat (field, value, …), after deleting drainQueued: an
+// append from now on adds a drain job of its own, since this read cannot see it. Then the sequence
+// numbers among them recorded as dead letters already (by an attempt that died before it could
+// trim them): a retry must not apply those.
+const READ_FOR_DRAIN = `${SETTLE_FUNCTION}
+for i = 5, #KEYS, 2 do settle(KEYS[i], KEYS[i + 1], KEYS[4], ARGV[i - 2], tonumber(ARGV[i - 1]), ARGV[2]) end
 redis.call('DEL', KEYS[2])
 local flat = redis.call('HGETALL', KEYS[1])
 local dead = {}
@@ -58,21 +81,11 @@ end
 return { flat, dead }
 `;
 
-// KEYS: log, pending, archive. ARGV: inquiryId, applied, archive ('1' or '0').
-// Trims the entries up to `applied` (moving them to the archive when asked), and takes the inquiry
-// off the pending set when its log is empty (appends are atomic, so an empty log means nothing is
-// waiting; a later append puts it back). Returns how many entries are left.
-const SETTLE = `
-local applied = tonumber(ARGV[2])
-local fields = redis.call('HKEYS', KEYS[1])
-for _, field in ipairs(fields) do
-  if tonumber(field) <= applied then
-    if ARGV[3] == '1' then redis.call('HSET', KEYS[3], field, redis.call('HGET', KEYS[1], field)) end
-    redis.call('HDEL', KEYS[1], field)
-  end
-end
-local left = redis.call('HLEN', KEYS[1])
-if left == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end
+// KEYS: pending, then (log, archive) of each inquiry. ARGV: archive ('1' or '0'), then (inquiryId,
+// applied) of each. Settles each; returns how many entries are left in the last one's log.
+const SETTLE = `${SETTLE_FUNCTION}
+local left = 0
+for i = 2, #KEYS, 2 do left = settle(KEYS[i], KEYS[i + 1], KEYS[1], ARGV[i], tonumber(ARGV[i + 1]), ARGV[1]) end
 return left
 `;
 
@@ -175,6 +188,14 @@ export interface InquiryLog {
   clearQueuedDrain(inquiryId: string): Promise<void>;
   /** Trims entries up to `applied`; resolves with how many entries are left in the log. */
   settle(inquiryId: string, applied: number): Promise<number>;
+  /**
+   * Trims entries up to `applied` soon: with the next {@link InquiryLog.readForDrain} of this
+   * client, or after a few milliseconds when none comes. A trim that is lost (Redis restarted) is
+   * done by the inquiry's next drain, or the sweep's.
+   */
+  settleLater(inquiryId: string, applied: number): void;
+  /** Sends the trims {@link InquiryLog.settleLater} holds now. */
+  flushSettles(): Promise<void>;
   /** Records a dead letter once per key; resolves `true` when it was new. */
   deadLetter(letter: DeadLetter): Promise<boolean>;
   /** Whether a dead letter with this key was recorded. */
@@ -220,11 +241,16 @@ const pairsToEntries = (flat: readonly string[]): Map<number, string> => {
 const toAppended = ([sequences, drain]: [number[], number]): Appended => ({ sequences, needsDrain: drain === 1 });
 
 /** Creates the log client; defines the Lua scripts on the connection (EVALSHA, reloaded after a Redis restart). */
-export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: boolean }): InquiryLog {
+export function inquiryLog(
+  redis: Redis,
+  keys: RunnerKeys,
+  options: { readonly archive: boolean; readonly reportError: (error: unknown) => void },
+): InquiryLog {
   if (!('serviceflowAppend' in redis)) {
     redis.defineCommand('serviceflowAppend', { numberOfKeys: 5, lua: APPEND });
-    redis.defineCommand('serviceflowReadForDrain', { numberOfKeys: 3, lua: READ_FOR_DRAIN });
-    redis.defineCommand('serviceflowSettle', { numberOfKeys: 3, lua: SETTLE });
+    // These two take a number of keys that varies: the caller passes it first.
+    redis.defineCommand('serviceflowReadForDrain', { lua: READ_FOR_DRAIN });
+    redis.defineCommand('serviceflowSettle', { lua: SETTLE });
     redis.defineCommand('serviceflowDeadLetter', { numberOfKeys: 2, lua: DEAD_LETTER });
     redis.defineCommand('serviceflowTakeStale', { numberOfKeys: 1, lua: TAKE_STALE });
     redis.defineCommand('serviceflowTakeDeadLetter', { numberOfKeys: 2, lua: TAKE_DEAD_LETTER });
@@ -242,6 +268,17 @@ export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: b
     DRAIN_QUEUED_TTL_MS,
     ...items.flatMap((item) => [item.eventId ?? '', item.payload]),
   ];
+  const archive = options.archive ? '1' : '0';
+  /** The keys and arguments that settle `settles`, for a script that takes them as pairs. */
+  const settleArgs = (settles: readonly Settle[]): { keys: string[]; args: (string | number)[] } => ({
+    keys: settles.flatMap(({ inquiryId }) => [keys.log(inquiryId), keys.archive(inquiryId)]),
+    args: settles.flatMap(({ inquiryId, applied }) => [inquiryId, applied]),
+  });
+  const settleMany = (settles: readonly Settle[]): Promise<number> => {
+    const many = settleArgs(settles);
+    return commands.serviceflowSettle(1 + many.keys.length, keys.pending, ...many.keys, archive, ...many.args);
+  };
+  const owed = new PendingSettles(settleMany, options.reportError);
 
   return {
     append: async (inquiryId, items) => toAppended(await commands.serviceflowAppend(...appendArgs(inquiryId, items))),
@@ -256,24 +293,30 @@ export function inquiryLog(redis: Redis, keys: RunnerKeys, options: { archive: b
     },
     read: async (inquiryId) => toEntries(await redis.hgetall(keys.log(inquiryId))),
     async readForDrain(inquiryId) {
-      const [flat, dead] = await commands.serviceflowReadForDrain(
-        keys.log(inquiryId),
-        keys.drainQueued(inquiryId),
-        keys.deadLetterIndex,
-        inquiryId,
-      );
-      return { entries: pairsToEntries(flat), deadLettered: new Set(dead.map(Number)) };
+      const settles = owed.take();
+      const carried = settleArgs(settles);
+      try {
+        const [flat, dead] = await commands.serviceflowReadForDrain(
+          4 + carried.keys.length,
+          keys.log(inquiryId),
+          keys.drainQueued(inquiryId),
+          keys.deadLetterIndex,
+          keys.pending,
+          ...carried.keys,
+          inquiryId,
+          archive,
+          ...carried.args,
+        );
+        return { entries: pairsToEntries(flat), deadLettered: new Set(dead.map(Number)) };
+      } catch (error) {
+        owed.giveBack(settles);
+        throw error;
+      }
     },
     clearQueuedDrain: async (inquiryId) => void (await redis.del(keys.drainQueued(inquiryId))),
-    settle: (inquiryId, applied) =>
-      commands.serviceflowSettle(
-        keys.log(inquiryId),
-        keys.pending,
-        keys.archive(inquiryId),
-        inquiryId,
-        applied,
-        options.archive ? '1' : '0',
-      ),
+    settle: (inquiryId, applied) => settleMany([{ inquiryId, applied }]),
+    settleLater: (inquiryId, applied) => owed.add(inquiryId, applied),
+    flushSettles: () => owed.flush(),
     deadLetter: async (letter) =>
       (await commands.serviceflowDeadLetter(
         keys.deadLetterIndex,

@@ -21,6 +21,8 @@ export interface RunnerKeys {
   drainQueued(inquiryId: string): string;
   /** Sorted set of inquiries with unapplied entries, scored by when they became pending. */
   readonly pending: string;
+  /** Sorted set of the live worker processes, scored by when their last heartbeat expires. */
+  readonly workers: string;
   /** The dead-letter list: one JSON record per payload that could not be applied. */
   readonly deadLetters: string;
   /** Which dead letters were recorded already (so a retried job records each once). */
@@ -38,6 +40,7 @@ export function runnerKeys(prefix: string, queueName: string): RunnerKeys {
     eventIds: (id) => `${root}:ids:${id}`,
     drainQueued: (id) => `${root}:queued:${id}`,
     pending: `${root}:pending`,
+    workers: `${root}:workers`,
     deadLetters: `${root}:dead-letters`,
     deadLetterIndex: `${root}:dead-letters:index`,
   };

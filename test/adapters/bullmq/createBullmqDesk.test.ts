@@ -260,8 +260,8 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
 
   it('adds one drain job for the events that reach the log before a drain reads it', async () => {
     const { desk: producer, queueName } = deskWith({ worker: false });
-    const adds = vi.spyOn(producer.queue, 'add');
-    const bulkAdds = vi.spyOn(producer.queue, 'addBulk');
+    const adds = vi.spyOn(producer.drainQueue('T-1'), 'add');
+    const bulkAdds = vi.spyOn(producer.drainQueue('T-1'), 'addBulk');
     await producer.open(makeInput({ at }));
     await producer.send('T-1', { type: 'assign', agentId: 'ana', at: at + 1 });
     await producer.sendMany([{ id: 'T-1', event: { type: 'agent.reply', at: at + 2 } }]);
@@ -278,7 +278,7 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
 
   it('adds a drain job for a retried send even while one is queued', async () => {
     const { desk: producer } = deskWith({ worker: false });
-    const adds = vi.spyOn(producer.queue, 'add');
+    const adds = vi.spyOn(producer.drainQueue('T-1'), 'add');
     await producer.open(makeInput({ at }));
     const first = await producer.send('T-1', { type: 'agent.reply', at: at + 1 }, { eventId: 'reply-1' });
     expect(adds).toHaveBeenCalledTimes(1);

@@ -290,9 +290,14 @@ describeWithRedis('the BullMQ desk with a poison entry', () => {
     expect((await letterOf(desk, `T-1#${poison.sequence}`)).reason.message).toContain('DOC_TOO_BIG');
   });
 
-  it('refuses retry options that are not counts', () => {
+  it('refuses retry, partition and heartbeat options that are not counts', () => {
     expect(() => deskWith({ retry: { attempts: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
     expect(() => deskWith({ retry: { delay: -1 } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => deskWith({ partitions: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => deskWith({ partitions: 2.5 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => deskWith({ worker: { heartbeatInterval: 0 } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG' }),
+    );
   });
 
   it('dead-letters the entries of an inquiry whose stored state cannot be restored, and applies later ones once the state is fixed', async () => {

@@ -6,7 +6,7 @@
  * state or the effects it leads to (a NUL, a lone surrogate): each entry is decided from the state
  * the entries before it, minus the refused ones, led to.
  */
-import { checkSnapshotWrite } from 'serviceflow';
+import { checkSnapshotWrite } from 'serviceflow/stores';
 import type { reliabilityProcess } from './reliability-process.js';
 
 type Process = ReturnType<typeof reliabilityProcess>;

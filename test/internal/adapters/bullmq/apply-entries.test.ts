@@ -1,6 +1,6 @@
-/** The meaning of an inquiry's event log, without Redis: the runner's pure fold. */
+/** Applying an inquiry's log entries, without Redis: the pure part of a drain. */
 import { describe, expect, it } from 'vitest';
-import { foldLog } from '../../../../src/adapters/bullmq/fold.js';
+import { applyEntries } from '../../../../src/adapters/bullmq/apply-entries.js';
 import { drainDeduplicationId, jobIdPart, wakeJobId } from '../../../../src/adapters/bullmq/keys.js';
 import { slaPolicy } from 'serviceflow';
 import { HOUR, MINUTE, T0, makeInput, makeProcess } from '../../../support/fixtures.js';
@@ -13,14 +13,14 @@ const event = (body: Record<string, unknown>) => ({ kind: 'event', event: body }
 const contextOf = (state: { context: unknown } | undefined) =>
   state?.context as { lastEventAt: number; escalation: { level: number } } | undefined;
 
-describe('foldLog', () => {
+describe('applyEntries', () => {
   it('applies the entries in sequence order, as the pure process would', () => {
     const entries = log(
       open,
       event({ type: 'assign', agentId: 'ana', at: T0 + MINUTE }),
       event({ type: 'agent.reply', at: T0 + 2 * MINUTE }),
     );
-    const result = foldLog(process, 'T-1', undefined, null, entries, 1);
+    const result = applyEntries(process, 'T-1', undefined, null, entries, 1);
     let expected = process.start(makeInput());
     const effects = [...expected.effects];
     for (const body of [
@@ -39,7 +39,7 @@ describe('foldLog', () => {
     const entries = log(open, event({ type: 'acknowledge', at: T0 + 1 }), event({ type: 'close', at: T0 + 2 }));
     entries.delete(3);
     const base = process.start(makeInput());
-    const result = foldLog(process, 'T-1', base.state, base.wakeAt, entries, 2);
+    const result = applyEntries(process, 'T-1', base.state, base.wakeAt, entries, 2);
     expect(result.last).toBe(2);
     expect((result.state?.context as { acknowledgedAt?: number } | undefined)?.acknowledgedAt).toBe(T0 + 1);
   });
@@ -57,7 +57,7 @@ describe('foldLog', () => {
       event({ type: 'agent.reply', agentId: 'bug', at: T0 + 1 }),
       event({ type: 'agent.reply', agentId: 'ana', at: T0 + 2 }),
     );
-    const result = foldLog(buggy, 'T-1', undefined, null, entries, 1);
+    const result = applyEntries(buggy, 'T-1', undefined, null, entries, 1);
     expect(result.last).toBe(3);
     expect(result.rejected).toEqual([
       {
@@ -72,7 +72,7 @@ describe('foldLog', () => {
 
   it('passes over entries recorded as dead letters already, without refusing them again', () => {
     const entries = log(open, event({ type: 'escalate', at: T0 + 1 }), event({ type: 'agent.reply', at: T0 + 2 }));
-    const result = foldLog(process, 'T-1', undefined, null, entries, 1, new Set([2]));
+    const result = applyEntries(process, 'T-1', undefined, null, entries, 1, new Set([2]));
     expect(result).toMatchObject({ last: 3, rejected: [] });
     expect(contextOf(result.state)?.escalation.level).toBe(0);
     expect(contextOf(result.state)?.lastEventAt).toBe(T0 + 2);
@@ -90,7 +90,7 @@ describe('foldLog', () => {
       event({ type: 'agent.reply', at: T0 + 2 }),
       event({ type: 'explode', at: T0 + 3 }),
     );
-    const result = foldLog(process, 'T-1', undefined, null, entries, 1);
+    const result = applyEntries(process, 'T-1', undefined, null, entries, 1);
     expect(result.rejected.map(({ sequence, code }) => [sequence, code])).toEqual([
       [1, 'INVALID_INPUT'],
       [2, 'INVALID_INPUT'],
@@ -107,13 +107,13 @@ describe('foldLog', () => {
 
   it('applies a tick that is due at its own instant, and skips a stale one', () => {
     const base = process.start(makeInput());
-    const due = foldLog(process, 'T-1', base.state, base.wakeAt, log({ kind: 'tick', at: T0 + HOUR }), 1);
+    const due = applyEntries(process, 'T-1', base.state, base.wakeAt, log({ kind: 'tick', at: T0 + HOUR }), 1);
     expect(due.effects).toMatchObject([{ type: 'sla.breached', at: T0 + HOUR }]);
-    const early = foldLog(process, 'T-1', base.state, base.wakeAt, log({ kind: 'tick', at: T0 + HOUR - 1 }), 1);
+    const early = applyEntries(process, 'T-1', base.state, base.wakeAt, log({ kind: 'tick', at: T0 + HOUR - 1 }), 1);
     expect(early).toMatchObject({ changed: false, last: 1, rejected: [], effects: [] });
     const replied = process.send(base.state, { type: 'agent.reply', at: T0 + MINUTE });
     expect(
-      foldLog(process, 'T-1', replied.state, replied.wakeAt, log({ kind: 'tick', at: T0 + HOUR }), 1).changed,
+      applyEntries(process, 'T-1', replied.state, replied.wakeAt, log({ kind: 'tick', at: T0 + HOUR }), 1).changed,
     ).toBe(false);
   });
 });

@@ -21,7 +21,7 @@ export interface RejectedEntry {
 }
 
 /** The outcome of folding a run of log entries. */
-export interface FoldResult {
+export interface AppliedEntries {
   /** The state after the entries (`undefined` while no `open` entry created one). */
   readonly state: PersistedState<unknown> | undefined;
   readonly wakeAt: number | null;
@@ -148,16 +148,16 @@ function applyEntry<TMachine extends AnyServiceMachine>(
  *
  * @example
  * ```ts
- * // Internal (not exported): as a module next to fold.ts uses it.
+ * // Internal (not exported): as a module next to apply-entries.ts uses it.
  * import { createProcess, inquiryMachine } from '../../index.js';
- * import { foldLog } from './fold.js';
+ * import { applyEntries } from './apply-entries.js';
  * const inquiries = createProcess(inquiryMachine);
  * const open = JSON.stringify({ kind: 'open', input: { id: 'T-1', channel: 'email', customer: { id: 'C-1' }, at: 0 } });
- * const result = foldLog(inquiries, 'T-1', undefined, null, new Map([[1, open]]), 1);
+ * const result = applyEntries(inquiries, 'T-1', undefined, null, new Map([[1, open]]), 1);
  * result.created; // true
  * ```
  */
-export function foldLog<TMachine extends AnyServiceMachine>(
+export function applyEntries<TMachine extends AnyServiceMachine>(
   process: ServiceProcess<TMachine>,
   inquiryId: string,
   base: PersistedState<unknown> | undefined,
@@ -165,7 +165,7 @@ export function foldLog<TMachine extends AnyServiceMachine>(
   entries: LogEntries,
   from: number,
   deadLettered: ReadonlySet<number> = NONE,
-): FoldResult {
+): AppliedEntries {
   let state = base;
   let wakeAt = baseWakeAt;
   let created = false;
