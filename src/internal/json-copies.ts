@@ -12,6 +12,7 @@
  * taken from the earlier copy (no look-up tables, which cost the garbage collector more than the
  * copies they save).
  */
+import { EMPTY_LIST } from './records.js';
 
 /** The frozen JSON copy of `value`, or `undefined` where JSON leaves the value out. */
 function copyOf(value: unknown, before: unknown, beforeCopy: unknown): unknown {
@@ -46,6 +47,7 @@ function isPlainRecord(value: object): boolean {
 function arrayCopy(value: readonly unknown[], before: unknown, beforeCopy: unknown): readonly unknown[] {
   const earlier = Array.isArray(before) && Array.isArray(beforeCopy) ? before : undefined;
   const earlierCopy = earlier === undefined ? undefined : (beforeCopy as readonly unknown[]);
+  if (value.length === 0) return EMPTY_LIST;
   const copy = new Array<unknown>(value.length);
   for (let index = 0; index < value.length; index++) {
     copy[index] = copyOf(value[index], earlier?.[index], earlierCopy?.[index]) ?? null;
@@ -95,7 +97,7 @@ export function frozenJsonOf<T>(value: T, before?: unknown, beforeCopy?: unknown
  * is new because `Object.isFrozen` costs about as much as `Object.freeze`.
  */
 export function freezeNew<T>(value: T, earlier?: unknown): T {
-  if (value === earlier || typeof value !== 'object' || value === null) return value;
+  if (value === earlier || typeof value !== 'object' || value === null || value === EMPTY_LIST) return value;
   Object.freeze(value);
   const before = typeof earlier === 'object' && earlier !== null ? (earlier as Record<string, unknown>) : undefined;
   for (const key in value) {

@@ -34,3 +34,10 @@ export function copyRecord<T extends object>(record: T): T {
   for (const key in record) copy[key] = record[key];
   return copy as T;
 }
+
+/**
+ * The one empty list every new context starts its lists with (contacts, clock and escalation
+ * histories, feedback responses): frozen once, so that handing a new state out freezes no list
+ * that is still empty. Steps never change a list in place; they make a new one.
+ */
+export const EMPTY_LIST: never[] = Object.freeze([]) as never[];

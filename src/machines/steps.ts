@@ -32,7 +32,7 @@ import type {
   SlaState,
   Survey,
 } from '../schemas/state.js';
-import { assignFields, copyRecord, setDefined, withFields } from '../internal/records.js';
+import { assignFields, copyRecord, EMPTY_LIST, setDefined, withFields } from '../internal/records.js';
 import { frozenJsonOf } from '../internal/json-copies.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
 
@@ -250,10 +250,10 @@ export function receivedContext(input: {
     cancelledAt: undefined,
     cancelReason: undefined,
     reopenCount: 0,
-    contacts: [],
-    sla: { clocks: {}, history: [] },
-    escalation: { level: 0, name: '', history: [] },
-    feedback: { survey: null, responses: [] },
+    contacts: EMPTY_LIST,
+    sla: { clocks: {}, history: EMPTY_LIST },
+    escalation: { level: 0, name: '', history: EMPTY_LIST },
+    feedback: { survey: null, responses: EMPTY_LIST },
     followUp: null,
   } as InquiryContext;
 }

@@ -4,7 +4,7 @@
  */
 import type { InquiryEffect } from '../schemas/effects.js';
 import type { SlaClock, SlaMetric, SlaState } from '../schemas/state.js';
-import { assignFields } from '../internal/records.js';
+import { assignFields, EMPTY_LIST } from '../internal/records.js';
 import type { SlaPolicy } from './sla.js';
 
 /** Collects the effects of one step, in order. */
@@ -74,6 +74,7 @@ export function slaJson(sla: SlaState, earlier: SlaState | undefined, earlierCop
     clocks[metric as SlaMetric] = kept ?? clockJson(clock);
   }
   let history = earlier?.history === sla.history ? earlierCopy?.history : undefined;
+  if (history === undefined && sla.history.length === 0) history = EMPTY_LIST;
   if (history === undefined) {
     const copies = new Array<SlaClock>(sla.history.length);
     for (let index = 0; index < copies.length; index++) {
