@@ -31,7 +31,7 @@ export function clockNames(clocks: SlaState['clocks']): SlaMetricName[] {
 /**
  * A copy of a clock with every field of `SlaClock`, in the schema's order (optional ones
  * `undefined` when unset), with `fields` set: one object literal, so that every clock has one
- * hidden class in V8 (see `inquiryContextCopy` in `machines/steps.ts`). A field "removed" from a
+ * object shape (see `inquiryContextCopy` in `engine/context-copies.ts`). A field "removed" from a
  * clock is set to `undefined`, which JSON leaves out.
  */
 function clockWith(c: SlaClock, fields: { readonly [K in keyof SlaClock]?: SlaClock[K] | undefined }): SlaClock {
