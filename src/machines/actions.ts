@@ -164,7 +164,9 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
     out: ServiceStepOutput,
   ): InquiryContext => {
     const effects = out.effects;
-    const env: steps.StepEnv = { policies, copy: copier, emit: (effect) => void effects.push(effect) };
+    // A bound push, not an arrow: an arrow made per run costs a closure, and tsx's keepNames
+    // renames every one of them (bench/README.md).
+    const env: steps.StepEnv = { policies, copy: copier, emit: effects.push.bind(effects) };
     let next = step(context, event, env, params);
     if (event.type !== 'deadline' && next.lastEventAt < event.at) {
       // A context the step returned other than the one it was given is a fresh object of this
