@@ -40,60 +40,7 @@ interface Block {
  * neither import nor declare. A page leaves this list once its examples compile; the suite fails
  * on an entry that no longer needs to be here.
  */
-const pendingApiPages = new Set<string>([
-  // Pages of names that left the root entry (moved to serviceflow/stores, or no longer exported, or
-  // exported as types only): `npm run docs:api` deletes or rewrites them; empty this list then.
-  'docs/api/serviceflow/functions/abbreviate.md',
-  'docs/api/serviceflow/functions/checkQueryInteger.md',
-  'docs/api/serviceflow/functions/checkServiceMachine.md',
-  'docs/api/serviceflow/functions/checkSnapshotWrite.md',
-  'docs/api/serviceflow/functions/compareSnapshotIds.md',
-  'docs/api/serviceflow/functions/createConflict.md',
-  'docs/api/serviceflow/functions/describeZodError.md',
-  'docs/api/serviceflow/functions/journalEntryId.md',
-  'docs/api/serviceflow/functions/parkEntry.md',
-  'docs/api/serviceflow/functions/saveConflict.md',
-  'docs/api/serviceflow/functions/unparkEntry.md',
-  'docs/api/serviceflow/interfaces/CheckedSnapshotWrite.md',
-  'docs/api/serviceflow/type-aliases/ContactAgent.md',
-  'docs/api/serviceflow/type-aliases/ContactHold.md',
-  'docs/api/serviceflow/type-aliases/ContactRouting.md',
-  'docs/api/serviceflow/type-aliases/ContactTransfer.md',
-  'docs/api/serviceflow/type-aliases/FollowUpTask.md',
-  'docs/api/serviceflow/type-aliases/StateValue.md',
-  'docs/api/serviceflow/variables/AbandonEvent.md',
-  'docs/api/serviceflow/variables/AcknowledgeEvent.md',
-  'docs/api/serviceflow/variables/AgentConnectedEvent.md',
-  'docs/api/serviceflow/variables/AgentReplyEvent.md',
-  'docs/api/serviceflow/variables/AssignEvent.md',
-  'docs/api/serviceflow/variables/CancelEvent.md',
-  'docs/api/serviceflow/variables/CategorizeEvent.md',
-  'docs/api/serviceflow/variables/CloseEvent.md',
-  'docs/api/serviceflow/variables/ContactAgent.md',
-  'docs/api/serviceflow/variables/ContactCompletedEvent.md',
-  'docs/api/serviceflow/variables/ContactEndedEvent.md',
-  'docs/api/serviceflow/variables/ContactHold.md',
-  'docs/api/serviceflow/variables/ContactRouting.md',
-  'docs/api/serviceflow/variables/ContactTransfer.md',
-  'docs/api/serviceflow/variables/CustomerIdentifiedEvent.md',
-  'docs/api/serviceflow/variables/CustomerReplyEvent.md',
-  'docs/api/serviceflow/variables/EscalateEvent.md',
-  'docs/api/serviceflow/variables/FeedbackEvent.md',
-  'docs/api/serviceflow/variables/FollowUpTask.md',
-  'docs/api/serviceflow/variables/HoldEvent.md',
-  'docs/api/serviceflow/variables/PendEvent.md',
-  'docs/api/serviceflow/variables/PrioritizeEvent.md',
-  'docs/api/serviceflow/variables/ReopenEvent.md',
-  'docs/api/serviceflow/variables/ResolveEvent.md',
-  'docs/api/serviceflow/variables/ResumeEvent.md',
-  'docs/api/serviceflow/variables/RoutedEvent.md',
-  'docs/api/serviceflow/variables/SelfServiceResolvedEvent.md',
-  'docs/api/serviceflow/variables/TickEvent.md',
-  'docs/api/serviceflow/variables/TransferEvent.md',
-  'docs/api/serviceflow/variables/UnholdEvent.md',
-  'docs/api/serviceflow/variables/WrapUpCompletedEvent.md',
-  'docs/api/serviceflow/variables/contactDefinition.md',
-]);
+const pendingApiPages = new Set<string>([]);
 
 const docs = [join(root, 'README.md'), ...markdownFiles(join(root, 'docs'))];
 const blocks: Block[] = docs.flatMap((file) => {
