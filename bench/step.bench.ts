@@ -91,7 +91,30 @@ export async function run(): Promise<void> {
       feedback: feedbackPolicy({ reminders: { count: 1, every: '1d' } }),
     }),
   };
-  for (const [name, process] of Object.entries(variants)) {
+  // The same, with the four built-in metrics defined as data switched on as well.
+  const withMetrics = {
+    ...variants,
+    'sla-escalation-feedback+defined-metrics': createProcess(inquiryMachine, {
+      sla: slaPolicy({
+        calendar: variants['sla-escalation-feedback'].policies.sla.calendar,
+        targets: [
+          {
+            firstResponse: '1h',
+            nextResponse: '2h',
+            resolution: '8h',
+            periodicUpdate: '4h',
+            agentWorkTime: '8h',
+            requesterWaitTime: '8h',
+            timeToAssign: '1h',
+          },
+        ],
+        warnAt: [0.5, 0.75],
+      }),
+      escalation: variants['sla-escalation-feedback'].policies.escalation,
+      feedback: variants['sla-escalation-feedback'].policies.feedback,
+    }),
+  };
+  for (const [name, process] of Object.entries(withMetrics)) {
     const result = compare(lifecycle(process), skeletonLifecycle, { opsPerRound: 300, rounds: 21, warmupRounds: 5 });
     report({
       bench: 'step',

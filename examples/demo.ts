@@ -72,10 +72,33 @@ export function demoOptions(inquiries = 20_000): SimulationOptions {
       sla: slaPolicy({
         calendar: deskHours,
         targets: [
-          { when: { priority: 'urgent' }, firstResponse: '30m', nextResponse: '1h', resolution: '8h' },
-          { when: { priority: 'high' }, firstResponse: '1h', nextResponse: '4h', resolution: '24h' },
-          { when: { channel: ['chat', 'phone'] }, firstResponse: '15m', nextResponse: '4h', resolution: '48h' },
-          { firstResponse: '4h', nextResponse: '8h', resolution: '48h' },
+          // timeToAssign (arrival → first assignment) and periodicUpdate (time between agent replies)
+          // are built-in metrics defined as data: naming them in a target switches them on.
+          {
+            when: { priority: 'urgent' },
+            firstResponse: '30m',
+            nextResponse: '1h',
+            resolution: '8h',
+            timeToAssign: '15m',
+            periodicUpdate: '4h',
+          },
+          {
+            when: { priority: 'high' },
+            firstResponse: '1h',
+            nextResponse: '4h',
+            resolution: '24h',
+            timeToAssign: '1h',
+            periodicUpdate: '8h',
+          },
+          {
+            when: { channel: ['chat', 'phone'] },
+            firstResponse: '15m',
+            nextResponse: '4h',
+            resolution: '48h',
+            timeToAssign: '15m',
+            periodicUpdate: '8h',
+          },
+          { firstResponse: '4h', nextResponse: '8h', resolution: '48h', timeToAssign: '2h', periodicUpdate: '16h' },
         ],
         warnAt: [0.75],
       }),

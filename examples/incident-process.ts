@@ -82,10 +82,15 @@ export const incidentMachine = incident.createMachine({
 /** 24×7 (no calendar: the default), severity by priority; on-call paging up four levels. */
 export const incidentProcess = createProcess(incidentMachine, {
   sla: slaPolicy({
+    // Time in quality review, a clock on this process's own stage and events: each review round is
+    // one cycle (a rejection ends it; the next mitigation enters the stage again).
+    metrics: {
+      qualityReview: { start: { stage: 'qualityReview' }, stop: ['review.approved', 'review.rejected'] },
+    },
     targets: [
-      { when: { priority: 'urgent' }, firstResponse: '15m', resolution: '4h' }, // SEV-1
-      { when: { priority: 'high' }, firstResponse: '30m', resolution: '8h' }, // SEV-2
-      { firstResponse: '4h', resolution: '3d' },
+      { when: { priority: 'urgent' }, firstResponse: '15m', resolution: '4h', qualityReview: '2h' }, // SEV-1
+      { when: { priority: 'high' }, firstResponse: '30m', resolution: '8h', qualityReview: '4h' }, // SEV-2
+      { firstResponse: '4h', resolution: '3d', qualityReview: '1d' },
     ],
     warnAt: 0.5,
   }),

@@ -96,6 +96,9 @@ export {
   InquiryContext,
   InquiryStage,
   SlaMetric,
+  SlaMetricName,
+  BuiltInSlaMetric,
+  type AnySlaMetric,
   SlaStatus,
   EscalationTrigger,
   Sentiment,
@@ -159,7 +162,24 @@ export {
   type NormalisedCalendarConfig,
 } from './policies/calendar.js';
 export { Condition, matchesCondition, type InquiryFacts } from './policies/conditions.js';
-export { slaPolicy, noSla, SlaPolicyConfig, SlaTarget, type SlaPolicy, type SlaTargets } from './policies/sla.js';
+export {
+  slaPolicy,
+  noSla,
+  SlaPolicyConfig,
+  SlaTarget,
+  type MetricNamesOf,
+  type SlaMetricDefinitionInput,
+  type SlaPolicy,
+  type SlaTargetConfig,
+  type SlaTargets,
+} from './policies/sla.js';
+export {
+  builtInSlaMetrics,
+  SlaMetricDefinition,
+  type SlaPauseCondition,
+  type SlaTrigger,
+  type BuiltInDefinedMetric,
+} from './policies/sla-metrics.js';
 export {
   escalationPolicy,
   defaultEscalation,

@@ -12,9 +12,9 @@ import { freezeNew } from '../internal/json-copies.js';
 /**
  * A copy of an inquiry context with exactly the fields of `InquiryContext`, all of them, in the
  * schema's order (optional ones `undefined` when unset), built by one object literal. Every context
- * copied this way has one and the same hidden class in V8, so the copy and every read of a context
- * field stay monomorphic: contexts whose optional fields come and go otherwise have dozens of
- * shapes, and each copy went through V8's generic path, several times slower. Fields
+ * copied this way has one and the same object shape, so the copy and every read of a context field
+ * stay monomorphic: contexts whose optional fields come and go otherwise have dozens of shapes,
+ * which the engine's property reads handle much more slowly (bench/README.md). Fields
  * the schema does not know are not copied: processes use it only for the built-in inquiry machine
  * (also after `provide`; see `createProcess`, which also strips fields outside the schema from a
  * stored context it restores); other machines keep `genericContextCopy` (`machines/steps.ts`).

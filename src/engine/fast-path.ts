@@ -10,7 +10,7 @@
  * with the same algorithm XState uses (transition domain, exit set in reverse document order,
  * entry set with initial descendants in document order). At run time the process evaluates the
  * guards, runs the plan's pure steps and pairs the new context with a precomputed snapshot of the
- * target configuration (a {@link Cell}); an XState snapshot is built from a cell only when XState
+ * target configuration (a {@link LiveState}); an XState snapshot is built from a live state only when XState
  * has to take over.
  *
  * Anything outside that shape — a custom action, a guard that is not serviceflow's, a delayed
@@ -49,23 +49,23 @@ interface NodeLike {
 /**
  * A configuration and the context it holds now: what the process passes from step to step. The
  * snapshot's own context is whatever it was built with (a placeholder for a plan's target); the
- * cell's is the current one. Copying XState's fifteen-key snapshot for every step cost more than
- * most steps do (snapshots of different states have different hidden classes, so each copy went
- * through V8's generic path); a cell is one small object of one shape.
+ * live state's is the current one. A live state is one small object of one shape, so the process
+ * never copies XState's fifteen-key snapshot, whose shape differs from state to state, on a step
+ * (bench/README.md has the measurements).
  */
-export interface Cell {
+export interface LiveState {
   readonly snapshot: AnyMachineSnapshot;
   readonly context: unknown;
 }
 
-/** The cell of an XState snapshot. */
-export const cellOf = (snapshot: AnyMachineSnapshot): Cell => ({ snapshot, context: snapshot.context });
+/** The live state of an XState snapshot. */
+export const liveStateOf = (snapshot: AnyMachineSnapshot): LiveState => ({ snapshot, context: snapshot.context });
 
-/** The XState snapshot a cell stands for (built only when its context is not the snapshot's own). */
-export const snapshotOf = (cell: Cell): AnyMachineSnapshot =>
-  cell.snapshot.context === cell.context
-    ? cell.snapshot
-    : ({ ...cell.snapshot, context: cell.context } as AnyMachineSnapshot);
+/** The XState snapshot a live state stands for (built only when its context is not the snapshot's own). */
+export const snapshotOf = (liveState: LiveState): AnyMachineSnapshot =>
+  liveState.snapshot.context === liveState.context
+    ? liveState.snapshot
+    : ({ ...liveState.snapshot, context: liveState.context } as AnyMachineSnapshot);
 
 /** One pure step of a plan. */
 interface PlannedStep {
@@ -97,7 +97,9 @@ export interface FastStepOutput {
 
 /** The outcome of one event on the fast path. */
 export type FastStep =
-  { readonly kind: 'handled'; readonly cell: Cell } | { readonly kind: 'unhandled' } | { readonly kind: 'interpret' };
+  | { readonly kind: 'handled'; readonly liveState: LiveState }
+  | { readonly kind: 'unhandled' }
+  | { readonly kind: 'interpret' };
 
 function nodesOf(root: NodeLike): NodeLike[] {
   const all: NodeLike[] = [];
@@ -193,12 +195,12 @@ function plannedSteps(list: readonly unknown[], actions: Record<string, unknown>
 }
 
 /**
- * Compiles the fast path of a machine: `(cell, event) → FastStep`, or `null` when the machine's
+ * Compiles the fast path of a machine: `(live state, event) → FastStep`, or `null` when the machine's
  * shape rules it out (every event then goes through XState).
  */
 export function compileFastPath(
   machine: AnyStateMachine,
-): ((cell: Cell, event: { type: string }, out: FastStepOutput) => FastStep) | null {
+): ((liveState: LiveState, event: { type: string }, out: FastStepOutput) => FastStep) | null {
   const root = machine.root as unknown as NodeLike;
   if (!machineFits(machine, root)) return null;
   const actions = (machine.implementations.actions ?? {}) as Record<string, unknown>;
@@ -284,8 +286,8 @@ export function compileFastPath(
     return levels;
   };
 
-  return (cell, event, out) => {
-    const snapshot = cell.snapshot;
+  return (liveState, event, out) => {
+    const snapshot = liveState.snapshot;
     if (snapshot.status !== 'active') return { kind: 'unhandled' };
     const atomic = atomicNodeOf(root, snapshot.value as StateValue);
     if (atomic === undefined) return { kind: 'interpret' };
@@ -296,18 +298,22 @@ export function compileFastPath(
     if (selector === null) return { kind: 'interpret' };
     for (const candidates of selector) {
       for (const { guard, plan } of candidates) {
-        if (guard !== null && !guard.check({ context: cell.context as never, event: event as never }, guard.params))
+        if (
+          guard !== null &&
+          !guard.check({ context: liveState.context as never, event: event as never }, guard.params)
+        )
           continue;
-        return { kind: 'handled', cell: applyPlan(cell, event, plan, out) };
+        return { kind: 'handled', liveState: applyPlan(liveState, event, plan, out) };
       }
     }
     return { kind: 'unhandled' };
   };
 
-  function applyPlan(cell: Cell, event: { type: string }, plan: Plan, out: FastStepOutput): Cell {
-    let context = cell.context as Parameters<ServiceStepRunner>[0];
+  function applyPlan(liveState: LiveState, event: { type: string }, plan: Plan, out: FastStepOutput): LiveState {
+    let context = liveState.context as Parameters<ServiceStepRunner>[0];
     for (const { run, params } of plan.steps) context = run(context, event as never, params, out);
-    if (plan.template === null) return context === cell.context ? cell : { snapshot: cell.snapshot, context };
+    if (plan.template === null)
+      return context === liveState.context ? liveState : { snapshot: liveState.snapshot, context };
     return { snapshot: plan.template, context };
   }
 }
@@ -318,7 +324,9 @@ export function compileFastPath(
  * order) computed without the interpreter, from an input the process has validated. `null` when
  * the machine's shape rules it out or its context factory is not marked by `pureContext`.
  */
-export function compileFastStart(machine: AnyStateMachine): ((input: unknown, out: FastStepOutput) => Cell) | null {
+export function compileFastStart(
+  machine: AnyStateMachine,
+): ((input: unknown, out: FastStepOutput) => LiveState) | null {
   const root = machine.root as unknown as NodeLike;
   const contextOf = contextFromValidated((machine.config as { context?: unknown }).context);
   if (!machineFits(machine, root) || contextOf === undefined) return null;

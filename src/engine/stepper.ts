@@ -1,11 +1,14 @@
 /**
- * The stepper: one macrostep of a machine on a {@link Cell}, through the compiled fast path where
+ * The stepper: one macrostep of a machine on a {@link LiveState}, through the compiled fast path where
  * it can, else through XState's interpreter. Everything a step produces goes to the log the caller
  * passes in, so a stepper holds no state of its own between calls.
  */
 import type { AnyStateMachine } from 'xstate';
-import { rawTransitionOf } from '../machines/deadlines-first.js';
-import { cellOf, compileFastPath, compileFastStart, snapshotOf, type Cell } from './fast-path.js';
+import { servicePoliciesOf, serviceStepOf } from '../machines/actions.js';
+import { observationEvent, rawTransitionOf } from '../machines/deadlines-first.js';
+import { observesMetrics } from '../machines/metric-steps.js';
+import type { InquiryContext } from '../schemas/state.js';
+import { liveStateOf, compileFastPath, compileFastStart, snapshotOf, type LiveState } from './fast-path.js';
 import { createInterpreter, type ActionLog } from './xstate-internals.js';
 
 /** An event as the stepper runs it: validated, `at` in epoch ms. */
@@ -24,13 +27,19 @@ export const newStepLog = (): StepLog => ({ effects: [], raised: [], executed: 0
 
 /** The step function of one machine. */
 export interface Stepper {
-  /** The cell of a new instance started with a validated `input`; its effects go to `log`. */
-  start(input: { readonly at: number }, log: StepLog): Cell;
+  /** The live state of a new instance started with a validated `input`; its effects go to `log`. */
+  start(input: { readonly at: number }, log: StepLog): LiveState;
   /**
    * One macrostep: the event, then the events its actions raised, in order, while the machine is
-   * running. The same cell comes back, with `log.executed` 0, when no state accepted the event.
+   * running. The same live state comes back, with `log.executed` 0, when no state accepted the event.
    */
-  transition(cell: Cell, event: StepEvent, log: StepLog): Cell;
+  transition(liveState: LiveState, event: StepEvent, log: StepLog): LiveState;
+  /**
+   * Shows the SLA metrics defined as data what `event` did (`{ type: 'received' }` at the start),
+   * from stage `from`: the machine's own `observeMetrics` step, run directly (under plain XState
+   * the machine raises an internal event for it). The same live state when the policy defines none.
+   */
+  observe(liveState: LiveState, event: StepEvent, from: string, log: StepLog): LiveState;
 }
 
 /**
@@ -42,21 +51,21 @@ export function createStepper(machine: AnyStateMachine, options: { readonly fast
   const fastPath = options.fastPath ? compileFastPath(machine) : null;
   const fastStart = options.fastPath ? compileFastStart(machine) : null;
 
-  const interpret = (cell: Cell, event: StepEvent, log: StepLog): Cell => {
+  const interpret = (liveState: LiveState, event: StepEvent, log: StepLog): LiveState => {
     // XState's transition() would still process an event on a snapshot that is done; the
     // machine has ended, so nothing is accepted any more.
-    if (cell.snapshot.status !== 'active') return cell;
-    const snapshot = snapshotOf(cell);
+    if (liveState.snapshot.status !== 'active') return liveState;
+    const snapshot = snapshotOf(liveState);
     const next = interpreter.macrostep(snapshot, event, log);
     if (next.status === 'error') throw next.error;
-    // The same cell when nothing happened: an event no state accepted is told apart by identity.
-    return next === snapshot ? cell : cellOf(next);
+    // The same live state when nothing happened: an event no state accepted is told apart by identity.
+    return next === snapshot ? liveState : liveStateOf(next);
   };
 
-  const transition = (cell: Cell, event: StepEvent, log: StepLog): Cell => {
+  const transition = (liveState: LiveState, event: StepEvent, log: StepLog): LiveState => {
     log.executed = 0;
-    if (fastPath === null) return interpret(cell, event, log);
-    let current = cell;
+    if (fastPath === null) return interpret(liveState, event, log);
+    let current = liveState;
     const raised = log.raised;
     raised.length = 0;
     raised.push(event);
@@ -67,23 +76,34 @@ export function createStepper(machine: AnyStateMachine, options: { readonly fast
       if (step.kind === 'interpret') current = interpret(current, next, log);
       else if (step.kind === 'handled') {
         log.executed++;
-        current = step.cell;
+        current = step.liveState;
       }
     }
     return current;
   };
 
-  const start = (input: { readonly at: number }, log: StepLog): Cell => {
+  const observeAction = (machine.implementations.actions as Record<string, unknown> | undefined)?.observeMetrics;
+  const policies = servicePoliciesOf(observeAction);
+  const observeStep =
+    policies !== undefined && observesMetrics(policies.sla) ? serviceStepOf(observeAction) : undefined;
+  const observe = (liveState: LiveState, event: StepEvent, from: string, log: StepLog): LiveState => {
+    if (observeStep === undefined || liveState.snapshot.status !== 'active') return liveState;
+    const context = liveState.context as InquiryContext;
+    const next = observeStep(context, observationEvent(event, from, liveState.snapshot.tags), undefined, log);
+    return next === context ? liveState : { snapshot: liveState.snapshot, context: next };
+  };
+
+  const start = (input: { readonly at: number }, log: StepLog): LiveState => {
     if (fastStart === null) {
       const snapshot = interpreter.initialSnapshot(input, log);
       if (snapshot.status === 'error') throw snapshot.error;
-      return cellOf(snapshot);
+      return liveStateOf(snapshot);
     }
     log.raised.length = 0;
-    let cell = fastStart(input, log);
-    for (const event of log.raised.splice(0)) cell = transition(cell, event, log);
-    return cell;
+    let liveState = fastStart(input, log);
+    for (const event of log.raised.splice(0)) liveState = transition(liveState, event, log);
+    return liveState;
   };
 
-  return { start, transition };
+  return { start, transition, observe };
 }

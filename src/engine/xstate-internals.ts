@@ -5,6 +5,7 @@
  * states handle. If an XState release changes any of it, this is the file to change.
  */
 import { __unsafe_getAllOwnEventDescriptors, createActor, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { rawInitialSnapshotOf } from '../machines/deadlines-first.js';
 
 /** What the actions of one step did: the effects they emitted, in order, and how many ran. */
 export interface ActionLog {
@@ -51,7 +52,8 @@ export function createInterpreter(machine: AnyStateMachine, macrostep: Macrostep
   });
   return {
     macrostep: (snapshot, event, log) => macrostep(snapshot, event, scopeFor(log)) as AnyMachineSnapshot,
-    initialSnapshot: (input, log) => machine.getInitialSnapshot(scopeFor(log) as never, input) as AnyMachineSnapshot,
+    // XState's own initial snapshot: the arrival's metric observation is the caller's (see stepper.ts).
+    initialSnapshot: (input, log) => rawInitialSnapshotOf(machine)(scopeFor(log), input) as AnyMachineSnapshot,
   };
 }
 

@@ -11,6 +11,7 @@ import type { InquiryContext } from '../schemas/state.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
 import * as steps from './steps.js';
 import { asksForFollowUp, followUpRequest } from './follow-up-request.js';
+import { observation, observeMetrics } from './metric-steps.js';
 
 /**
  * An internal event: the deadline due at `at` fires. A `tick` raises one per due deadline, in time
@@ -22,8 +23,24 @@ export interface DeadlineEvent {
   readonly until: number;
 }
 
-/** Every event the inquiry machine handles: the public events plus internal deadlines. */
-export type InquiryMachineEvent = InquiryEvent | DeadlineEvent;
+/**
+ * An internal event: what the event before it did, shown to the metrics defined as data (see
+ * `machines/metric-steps.ts`). Machines raise it after each event when their SLA policy defines
+ * metrics; `createProcess` applies the same step without it. Not accepted from outside.
+ */
+export interface MetricObservationEvent {
+  readonly type: 'sla.observe';
+  readonly at: number;
+  /** The event observed (`{ type: 'received' }` at the arrival). */
+  readonly event: { readonly type: string } & Readonly<Record<string, unknown>>;
+  /** The stage before the event. */
+  readonly from: string;
+  /** The tags of the state after it. */
+  readonly tags: ReadonlySet<string>;
+}
+
+/** Every event the inquiry machine handles: the public events plus internal deadlines and observations. */
+export type InquiryMachineEvent = InquiryEvent | DeadlineEvent | MetricObservationEvent;
 
 type EventOf<T extends InquiryMachineEvent['type']> = Extract<InquiryMachineEvent, { type: T }>;
 
@@ -77,6 +94,16 @@ export type ServiceStepRunner = (
   params: unknown,
   out: ServiceStepOutput,
 ) => InquiryContext;
+
+/** The key under which a service action carries the policies it is bound to. */
+export const SERVICE_POLICIES: unique symbol = Symbol.for('serviceflow.policies');
+
+/** The policies a service action implementation is bound to, or `undefined` for any other action. */
+export function servicePoliciesOf(action: unknown): ServicePolicies | undefined {
+  return typeof action === 'function'
+    ? (action as { [SERVICE_POLICIES]?: ServicePolicies })[SERVICE_POLICIES]
+    : undefined;
+}
 
 /** The key under which a service action carries its {@link ServiceStepRunner}. */
 export const SERVICE_STEP: unique symbol = Symbol.for('serviceflow.step');
@@ -179,7 +206,7 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
     for (const effect of out.effects) enqueue.emit(effect as InquiryEffect);
     for (const raised of out.raised) enqueue.raise(raised as DeadlineEvent);
   });
-  return Object.assign(action, { [SERVICE_STEP]: run as ServiceStepRunner });
+  return Object.assign(action, { [SERVICE_STEP]: run as ServiceStepRunner, [SERVICE_POLICIES]: policies });
 }
 
 /**
@@ -297,6 +324,11 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
         e.at,
         env,
       );
+    }),
+    /** `sla.observe`: the clocks of metrics defined as data react to the event observed. */
+    observeMetrics: action('observeMetrics', (ctx, event, env) => {
+      if (event.type !== 'sla.observe') return ctx;
+      return observeMetrics(ctx, observation(event.event, event.from, ctx, event.tags), event.at, env);
     }),
     /** `tick`: raises the first deadline due by the tick's instant (the rest follow one by one). */
     advanceTime: action('advanceTime', (ctx) => ctx),

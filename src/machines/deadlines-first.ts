@@ -4,7 +4,8 @@
  * before it applies the event, exactly as `createProcess` does (ARCHITECTURE principle 3).
  */
 import type { AnyStateMachine } from 'xstate';
-import type { DeadlineEvent } from './actions.js';
+import { servicePoliciesOf, type DeadlineEvent, type MetricObservationEvent } from './actions.js';
+import { observesMetrics } from './metric-steps.js';
 import { nextDeadline } from './steps.js';
 
 /** How a machine's deadlines are read: the next one due, and the event that fires those due by `at`. */
@@ -19,7 +20,12 @@ export const serviceDeadlines: DeadlineReading = {
   wake: (due, until): DeadlineEvent => ({ type: 'deadline', at: due, until }),
 };
 
-type Transition = (snapshot: unknown, event: unknown, actorScope: unknown) => { status: string; context: unknown };
+type Transition = (
+  snapshot: unknown,
+  event: unknown,
+  actorScope: unknown,
+) => { status: string; context: unknown; tags?: ReadonlySet<string> };
+type InitialSnapshot = (actorScope: unknown, input: unknown) => ReturnType<Transition>;
 
 /** Where a wrapped machine keeps XState's own transition (for `createProcess`, which fires deadlines itself). */
 const RAW_TRANSITION: unique symbol = Symbol.for('serviceflow.rawTransition');
@@ -32,6 +38,26 @@ export function rawTransitionOf(machine: AnyStateMachine): Transition {
   const raw = (machine as unknown as { [RAW_TRANSITION]?: Transition })[RAW_TRANSITION];
   return raw ?? (machine.transition.bind(machine) as unknown as Transition);
 }
+
+/** Where a wrapped machine keeps XState's own initial snapshot (see {@link rawInitialSnapshotOf}). */
+const RAW_INITIAL: unique symbol = Symbol.for('serviceflow.rawInitialSnapshot');
+
+/** XState's own initial snapshot of a machine, without the arrival's metric observation. */
+export function rawInitialSnapshotOf(machine: AnyStateMachine): InitialSnapshot {
+  const raw = (machine as unknown as { [RAW_INITIAL]?: InitialSnapshot })[RAW_INITIAL];
+  return raw ?? (machine.getInitialSnapshot.bind(machine) as unknown as InitialSnapshot);
+}
+
+/** The internal event that shows the metrics defined as data what `event` did (see `metric-steps.ts`). */
+export function observationEvent(
+  event: { readonly type: string; readonly at: number },
+  from: string,
+  tags: ReadonlySet<string> | undefined,
+): MetricObservationEvent {
+  return { type: 'sla.observe', at: event.at, event, from, tags: tags ?? new Set() };
+}
+
+const stageOf = (context: unknown): string => (context as { stage?: string }).stage ?? '';
 
 /**
  * Makes `machine.transition` — what XState's actors, `transition()`, `getNextSnapshot()` and
@@ -58,6 +84,12 @@ export function deadlinesFirst<TMachine extends AnyStateMachine>(
     Object.getPrototypeOf(machine) as { provide: (this: AnyStateMachine, implementations: unknown) => AnyStateMachine }
   ).provide;
   const due = (context: unknown): number | null => reading.nextDeadline(context as never);
+  // A machine whose SLA policy defines metrics shows each event to them (an internal event).
+  const actions = (machine as unknown as { implementations?: { actions?: Record<string, unknown> } }).implementations
+    ?.actions;
+  const policies = servicePoliciesOf(actions?.observeMetrics);
+  const observes = policies !== undefined && observesMetrics(policies.sla);
+  const rawInitial = rawInitialSnapshotOf(machine);
   const wake = (when: number, at: number) => reading.wake?.(when, at) ?? { type: 'tick', at };
   const transition: Transition = (snapshot, event, actorScope) => {
     const { type, at } = event as { type: string; at?: unknown };
@@ -75,12 +107,23 @@ export function deadlinesFirst<TMachine extends AnyStateMachine>(
       current = raw(current, wake(when, at), actorScope);
       if (current.status !== 'active') return current;
     }
+    const from = stageOf(current.context);
     current = raw(current, event, actorScope);
     if (current.status !== 'active') return current;
+    if (observes)
+      current = raw(current, observationEvent(event as { type: string; at: number }, from, current.tags), actorScope);
     when = due(current.context);
     return when !== null && when <= at ? raw(current, wake(when, at), actorScope) : current;
   };
+  const initial: InitialSnapshot = (actorScope, input) => {
+    const snapshot = rawInitial(actorScope, input);
+    if (!observes || snapshot.status !== 'active') return snapshot;
+    const at = (snapshot.context as { receivedAt: number }).receivedAt;
+    return raw(snapshot, observationEvent({ type: 'received', at }, '', snapshot.tags), actorScope);
+  };
   Object.defineProperty(target, RAW_TRANSITION, { value: raw, configurable: true });
+  Object.defineProperty(target, RAW_INITIAL, { value: rawInitial, configurable: true });
+  Object.defineProperty(target, 'getInitialSnapshot', { value: initial, configurable: true, writable: true });
   Object.defineProperty(target, 'transition', { value: transition, configurable: true, writable: true });
   Object.defineProperty(target, 'provide', {
     value: (implementations: unknown) => deadlinesFirst(provide.call(machine, implementations), reading),

@@ -13,4 +13,5 @@ export const serviceRootHandlers = {
   'contact.completed': { actions: 'recordContact' },
   tick: { actions: 'advanceTime' },
   deadline: { actions: 'fireDeadlines' },
+  'sla.observe': { actions: 'observeMetrics' },
 } as const;

@@ -8,6 +8,8 @@ import type { InquiryFacts } from '../policies/conditions.js';
 import {
   cancelClock,
   clockDeadline,
+  clockNames,
+  isClassicMetric,
   fireClock,
   isOpenClock,
   meetClock,
@@ -29,6 +31,7 @@ import type {
   InquiryContext,
   SlaClock,
   SlaMetric,
+  SlaMetricName,
   SlaState,
   Survey,
 } from '../schemas/state.js';
@@ -66,7 +69,7 @@ export function factsOf(ctx: InquiryContext): InquiryFacts {
 
 const clockEnv = (ctx: InquiryContext, env: StepEnv) => ({ inquiryId: ctx.id, emit: env.emit });
 
-function withClock(ctx: InquiryContext, metric: SlaMetric, clock: SlaClock, env: StepEnv): InquiryContext {
+function withClock(ctx: InquiryContext, metric: SlaMetricName, clock: SlaClock, env: StepEnv): InquiryContext {
   if (ctx.sla.clocks[metric] === clock) return ctx;
   const clocks = copyRecord(ctx.sla.clocks);
   clocks[metric] = clock;
@@ -91,8 +94,8 @@ function mapClock(
 function updateClocks(
   ctx: InquiryContext,
   env: StepEnv,
-  metrics: readonly SlaMetric[],
-  update: (clock: SlaClock, metric: SlaMetric) => SlaClock,
+  metrics: readonly SlaMetricName[],
+  update: (clock: SlaClock, metric: SlaMetricName) => SlaClock,
   fields?: Partial<InquiryContext>,
 ): InquiryContext {
   let clocks: SlaState['clocks'] | undefined;
@@ -113,7 +116,7 @@ function updateClocks(
 /** Starts a new clock for `metric`, moving a finished one of the same metric to the history. */
 function beginClock(
   ctx: InquiryContext,
-  metric: SlaMetric,
+  metric: SlaMetricName,
   targetMs: number,
   startedAt: number,
   at: number,
@@ -282,9 +285,9 @@ export function receive(ctx: InquiryContext, env: StepEnv): InquiryContext {
 function retarget(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
   const policy = env.policies.sla;
   if (policy.onPriorityChange === 'keep') return ctx;
-  const targets = policy.targetsFor(factsOf(ctx));
+  const targets: Readonly<Record<string, number | undefined>> = policy.targetsFor(factsOf(ctx));
   let next = ctx;
-  for (const metric of slaMetrics) {
+  for (const metric of clockNamesWith(ctx.sla.clocks, slaMetrics)) {
     const clock = next.sla.clocks[metric];
     const target = targets[metric];
     if (clock !== undefined && isOpenClock(clock)) {
@@ -296,7 +299,13 @@ function retarget(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext
       );
       continue;
     }
-    if (target === undefined || (clock !== undefined && clock.status !== 'cancelled') || ctx.resolvedAt !== null)
+    // A defined metric that gains a target starts at its next start trigger.
+    if (
+      !isClassicMetric(metric) ||
+      target === undefined ||
+      (clock !== undefined && clock.status !== 'cancelled') ||
+      ctx.resolvedAt !== null
+    )
       continue;
     // A metric that gains a target counts from the moment it would have started.
     if (metric === 'firstResponse' && ctx.firstRespondedAt === undefined) {
@@ -308,6 +317,13 @@ function retarget(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext
     }
   }
   return next;
+}
+
+/** The classic metrics, then the other metrics that have a clock. */
+function clockNamesWith(clocks: SlaState['clocks'], classic: readonly SlaMetric[]): readonly SlaMetricName[] {
+  const names: SlaMetricName[] = [...classic];
+  for (const metric in clocks) if (!isClassicMetric(metric)) names.push(metric);
+  return names;
 }
 
 function isAwaitingReply(ctx: InquiryContext): boolean {
@@ -563,16 +579,13 @@ export function feedbackReopens(kind: FeedbackKind, score: number, env: Pick<Ste
 
 export function close(ctx: InquiryContext, reason: 'manual' | 'auto', at: number, env: StepEnv): InquiryContext {
   env.emit({ type: 'inquiry.closed', inquiryId: ctx.id, at, reason });
-  return withContext(
-    ctx,
-    {
-      closedAt: at,
-      closeReason: reason,
-      followUp: null,
-      feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
-    },
-    env,
-  );
+  // A clock of a defined metric still open at the close no longer applies.
+  return updateClocks(ctx, env, clockNames(ctx.sla.clocks), (clock) => cancelClock(env.policies.sla, clock, at), {
+    closedAt: at,
+    closeReason: reason,
+    followUp: null,
+    feedback: { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) },
+  });
 }
 
 export function cancel(ctx: InquiryContext, reason: string | undefined, at: number, env: StepEnv): InquiryContext {
@@ -581,7 +594,7 @@ export function cancel(ctx: InquiryContext, reason: string | undefined, at: numb
   fields.pendingReason = null;
   fields.followUp = null;
   fields.feedback = { ...ctx.feedback, survey: cancelPendingSurvey(ctx.feedback.survey) };
-  const next = updateClocks(withContext(ctx, fields, env), env, slaMetrics, (clock) =>
+  const next = updateClocks(withContext(ctx, fields, env), env, clockNames(ctx.sla.clocks), (clock) =>
     cancelClock(env.policies.sla, clock, at),
   );
   const effect: Extract<InquiryEffect, { type: 'inquiry.cancelled' }> = {
@@ -639,12 +652,7 @@ const earliest = (a: number | null, b: number | null): number | null =>
  * ```
  */
 export function nextDeadline(ctx: InquiryContext): number | null {
-  let due: number | null = null;
-  for (const metric of slaMetrics) {
-    const clock = ctx.sla.clocks[metric];
-    if (clock !== undefined) due = earliest(due, clockDeadline(clock));
-  }
-  return earliest(earliest(due, surveyDeadline(ctx.feedback.survey)), closeDueAt(ctx));
+  return earliest(earliest(nextClockDeadline(ctx), surveyDeadline(ctx.feedback.survey)), closeDueAt(ctx));
 }
 
 function fireSurvey(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
@@ -705,7 +713,7 @@ function fireSurvey(ctx: InquiryContext, at: number, env: StepEnv): InquiryConte
 /** Fires what is due at exactly the instant `at` (the earliest pending deadline). */
 function fireAt(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
   const next = withSlaEscalations(ctx, env, (emit) =>
-    updateClocks(ctx, env, slaMetrics, (clock) => {
+    updateClocks(ctx, env, clockNames(ctx.sla.clocks), (clock) => {
       const due = clockDeadline(clock);
       return due !== null && due <= at ? fireClock(env.policies.sla, clock, at, { inquiryId: ctx.id, emit }) : clock;
     }),
@@ -716,7 +724,7 @@ function fireAt(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
 /** The earliest SLA clock deadline (a warning or a breach), or `null`. */
 function nextClockDeadline(ctx: InquiryContext): number | null {
   let due: number | null = null;
-  for (const metric of slaMetrics) {
+  for (const metric in ctx.sla.clocks) {
     const clock = ctx.sla.clocks[metric];
     if (clock !== undefined) due = earliest(due, clockDeadline(clock));
   }

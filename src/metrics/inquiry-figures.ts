@@ -12,7 +12,7 @@ export interface SlaCounts {
 }
 
 /** No clock of any metric decided yet. */
-export const noSlaCounts = (): Record<SlaMetric, SlaCounts> => ({
+export const noSlaCounts = (): Record<SlaMetric, SlaCounts> & Record<string, SlaCounts | undefined> => ({
   firstResponse: { met: 0, breached: 0 },
   nextResponse: { met: 0, breached: 0 },
   resolution: { met: 0, breached: 0 },
@@ -83,12 +83,10 @@ export class InquiryFigures {
   /** SLA verdicts of the current clocks and of the finished ones, and every answered next-response cycle. */
   private countClocks(view: MetricsInquiryView, calendar: BusinessCalendar): void {
     const { sla } = this;
-    clear(sla.firstResponse);
-    clear(sla.nextResponse);
-    clear(sla.resolution);
+    for (const metric in sla) clear(sla[metric] as SlaCounts);
     this.nextResponses = 0;
     for (const clock of view.slaHistory) {
-      countClock(sla[clock.metric], clock.status);
+      countClock((sla[clock.metric] ??= { met: 0, breached: 0 }), clock.status);
       if (clock.metric === 'nextResponse' && clock.metAt !== undefined)
         this.addCycle(clock.startedAt, clock.metAt, calendar);
     }
@@ -98,6 +96,12 @@ export class InquiryFigures {
     if (nextResponse !== undefined) countClock(sla.nextResponse, nextResponse.status);
     if (resolution !== undefined) countClock(sla.resolution, resolution.status);
     if (nextResponse?.metAt !== undefined) this.addCycle(nextResponse.startedAt, nextResponse.metAt, calendar);
+    // Defined metrics (periodicUpdate, timeToAssign, a process's own): by name.
+    for (const metric in view.sla) {
+      if (metric === 'firstResponse' || metric === 'nextResponse' || metric === 'resolution') continue;
+      const clock = view.sla[metric];
+      if (clock !== undefined) countClock((sla[metric] ??= { met: 0, breached: 0 }), clock.status);
+    }
   }
 
   private addCycle(startedAt: number, metAt: number, calendar: BusinessCalendar): void {

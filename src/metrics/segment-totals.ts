@@ -22,7 +22,7 @@ export interface SegmentTotals {
   readonly nextResponse: DurationSamples;
   readonly resolution: DurationSamples;
   readonly handle: DurationSamples;
-  readonly sla: Record<SlaMetric, SlaCounts>;
+  readonly sla: Record<SlaMetric, SlaCounts> & Record<string, SlaCounts | undefined>;
   readonly byStage: Record<string, number>;
   inquiries: number;
   cancelled: number;
@@ -104,9 +104,12 @@ export function addInquiry(segment: SegmentTotals, figures: InquiryFigures, firs
   for (let cycle = 0; cycle < figures.nextResponses; cycle++) {
     addDuration(segment.nextResponse, figures.nextResponseMs[cycle] ?? 0, figures.nextResponseBusinessMs[cycle] ?? 0);
   }
-  addSlaCounts(segment.sla.firstResponse, figures.sla.firstResponse);
-  addSlaCounts(segment.sla.nextResponse, figures.sla.nextResponse);
-  addSlaCounts(segment.sla.resolution, figures.sla.resolution);
+  for (const metric in figures.sla) {
+    const counts = figures.sla[metric] as SlaCounts;
+    // A metric this segment has not seen yet is added only once an inquiry has a clock of it.
+    if (segment.sla[metric] === undefined && counts.met + counts.breached === 0) continue;
+    addSlaCounts((segment.sla[metric] ??= { met: 0, breached: 0 }), counts);
+  }
   addScores(segment, figures);
   if (figures.escalated) segment.escalated++;
   if (figures.resolved || figures.reopened) {
@@ -172,6 +175,13 @@ const attainment = (counts: SlaCounts): SlaAttainment => ({
   rate: rate(counts.met, counts.met + counts.breached),
 });
 
+/** Attainment of the classic metrics (always there) and of every other metric the segment has seen. */
+function slaAttainment(segment: SegmentTotals): ServiceKpis['slaAttainment'] {
+  const result: Record<string, SlaAttainment> = {};
+  for (const metric in segment.sla) result[metric] = attainment(segment.sla[metric] as SlaCounts);
+  return result as ServiceKpis['slaAttainment'];
+}
+
 function contactKpis(segment: SegmentTotals): ContactKpis {
   const { contactsHandled: handled, contactsSelfService: selfService, contactsAbandoned: abandoned } = segment;
   const finished = handled + selfService + abandoned;
@@ -200,11 +210,7 @@ export function segmentKpis(segment: SegmentTotals): ServiceKpis {
       averageHandleTime: summariseInPlace(segment.handle.business),
     },
     firstContactResolutionRate: rate(segment.fcrFirstContact, segment.fcrEligible),
-    slaAttainment: {
-      firstResponse: attainment(segment.sla.firstResponse),
-      nextResponse: attainment(segment.sla.nextResponse),
-      resolution: attainment(segment.sla.resolution),
-    },
+    slaAttainment: slaAttainment(segment),
     escalationRate: rate(segment.escalated, counted),
     reopenRate: rate(segment.reopened, segment.everResolved),
     csat: rate(segment.csatSatisfied, segment.csatResponses),

@@ -6,7 +6,7 @@ import type { BusinessCalendar } from '../policies/calendar.js';
 import type { ContactView } from '../process/contact-view.js';
 import type { InquiryView } from '../process/view.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';
-import type { SlaMetric } from '../schemas/state.js';
+import type { BuiltInSlaMetric, SlaMetric } from '../schemas/state.js';
 import type { DurationInput } from '../schemas/time.js';
 import type { CustomerKpis } from './customers.js';
 import type { DurationStats } from './stats.js';
@@ -193,7 +193,13 @@ export interface ServiceKpis extends ServiceDurations {
   readonly business: ServiceDurations;
   /** Resolved inquiries (with contacts) whose only contact resolved them, never reopened. 0–1 or `null`. */
   readonly firstContactResolutionRate: number | null;
-  readonly slaAttainment: Readonly<Record<SlaMetric, SlaAttainment>>;
+  /**
+   * Per metric: the classic three always, and each other metric (built-in or defined) that any
+   * inquiry had a decided or open clock of.
+   */
+  readonly slaAttainment: Readonly<Record<SlaMetric, SlaAttainment>> & {
+    readonly [K in BuiltInSlaMetric]?: SlaAttainment;
+  } & { readonly [metric: string]: SlaAttainment };
   /** Inquiries escalated at least once (by hand or by a rule). 0–1 or `null`. */
   readonly escalationRate: number | null;
   /** Inquiries reopened at least once among those ever resolved. 0–1 or `null`. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { describeZodError, InvalidConfigError } from '../errors.js';
-import { SlaMetric, type EscalationTrigger } from '../schemas/state.js';
+import { SlaMetricName, type EscalationTrigger } from '../schemas/state.js';
 import { Condition, matchesCondition, type InquiryFacts } from './conditions.js';
 
 /**
@@ -45,7 +45,7 @@ export type EscalationRuleTrigger = z.infer<typeof EscalationRuleTrigger>;
 export const EscalationRule = z.strictObject({
   on: EscalationRuleTrigger,
   /** For `sla.warning` / `sla.breached`: only this metric. */
-  metric: SlaMetric.optional(),
+  metric: SlaMetricName.optional(),
   /** Only inquiries with these attributes. */
   when: Condition.optional(),
   /** For `reopened`: from the nth reopen on (1 = every reopen). */
@@ -127,7 +127,7 @@ export type EscalationPolicyConfig = z.input<typeof EscalationPolicyConfig>;
 /** Something that happened which escalation rules may react to. */
 export type EscalationSignal =
   | { readonly on: 'received' }
-  | { readonly on: 'sla.warning' | 'sla.breached'; readonly metric: SlaMetric }
+  | { readonly on: 'sla.warning' | 'sla.breached'; readonly metric: SlaMetricName }
   | { readonly on: 'feedback.negative' }
   | { readonly on: 'reopened'; readonly count: number };
 
@@ -148,6 +148,11 @@ export interface EscalationPolicy {
   readonly levels: readonly EscalationLevel[];
   /** The escalation a signal sets off for an inquiry at `currentLevel`, or `null`. */
   decide(signal: EscalationSignal, facts: InquiryFacts, currentLevel: number): EscalationDecision | null;
+  /**
+   * The SLA metric each rule names, by rule index (`undefined` for none): `createProcess` checks
+   * them against the SLA policy's metrics. Absent: not checked.
+   */
+  readonly ruleMetrics?: readonly (string | undefined)[];
 }
 
 function describeSignal(signal: EscalationSignal): string {
@@ -191,6 +196,7 @@ export function escalationPolicy(config: EscalationPolicyConfig): EscalationPoli
   const indexOf = new Map(levels.map((level, index) => [level.name, index]));
   return {
     levels,
+    ruleMetrics: rules.map((rule) => rule.metric),
     decide(signal, facts, currentLevel) {
       const rule = rules.find(
         (r) =>

@@ -3,20 +3,35 @@
  * clock plus the effects that happened. Business time is counted on the policy's calendar.
  */
 import type { InquiryEffect } from '../schemas/effects.js';
-import type { SlaClock, SlaMetric, SlaState } from '../schemas/state.js';
+import type { SlaClock, SlaMetric, SlaMetricName, SlaState } from '../schemas/state.js';
 import { assignFields, EMPTY_LIST } from '../internal/records.js';
 import type { SlaPolicy } from './sla.js';
 
 /** Collects the effects of one step, in order. */
 export type EffectSink = (effect: InquiryEffect) => void;
 
-/** The order in which clocks are visited, so that simultaneous deadlines fire deterministically. */
+/**
+ * The classic clocks, in the order in which clocks are visited (so that simultaneous deadlines fire
+ * deterministically); the clocks of defined metrics follow in the order they were created.
+ */
 export const slaMetrics: readonly SlaMetric[] = ['firstResponse', 'nextResponse', 'resolution'];
+
+/** Whether a metric is one of the classic three (which have mechanics of their own). */
+export const isClassicMetric = (metric: string): metric is SlaMetric =>
+  metric === 'firstResponse' || metric === 'nextResponse' || metric === 'resolution';
+
+/** The metric names of a slice's clocks in visiting order: the classic three first, then the rest. */
+export function clockNames(clocks: SlaState['clocks']): SlaMetricName[] {
+  const names: SlaMetricName[] = [];
+  for (const metric of slaMetrics) if (clocks[metric] !== undefined) names.push(metric);
+  for (const metric in clocks) if (!isClassicMetric(metric)) names.push(metric);
+  return names;
+}
 
 /**
  * A copy of a clock with every field of `SlaClock`, in the schema's order (optional ones
  * `undefined` when unset), with `fields` set: one object literal, so that every clock has one
- * hidden class in V8 (see `inquiryContextCopy` in `machines/steps.ts`). A field "removed" from a
+ * object shape (see `inquiryContextCopy` in `engine/context-copies.ts`). A field "removed" from a
  * clock is set to `undefined`, which JSON leaves out.
  */
 function clockWith(c: SlaClock, fields: { readonly [K in keyof SlaClock]?: SlaClock[K] | undefined }): SlaClock {
@@ -68,10 +83,10 @@ function clockJson(c: SlaClock): SlaClock {
 export function slaJson(sla: SlaState, earlier: SlaState | undefined, earlierCopy: SlaState | undefined): SlaState {
   const clocks: SlaState['clocks'] = {};
   for (const metric in sla.clocks) {
-    const clock = sla.clocks[metric as SlaMetric];
+    const clock = sla.clocks[metric];
     if (clock === undefined) continue;
-    const kept = earlier?.clocks[metric as SlaMetric] === clock ? earlierCopy?.clocks[metric as SlaMetric] : undefined;
-    clocks[metric as SlaMetric] = kept ?? clockJson(clock);
+    const kept = earlier?.clocks[metric] === clock ? earlierCopy?.clocks[metric] : undefined;
+    clocks[metric] = kept ?? clockJson(clock);
   }
   let history = earlier?.history === sla.history ? earlierCopy?.history : undefined;
   if (history === undefined && sla.history.length === 0) history = EMPTY_LIST;
@@ -125,7 +140,7 @@ function settle(policy: SlaPolicy, clock: SlaClock, at: number): SlaClock {
 /** A new clock counting from `startedAt`, with `elapsedMs` already counted up to `at`. */
 export function startClock(
   policy: SlaPolicy,
-  metric: SlaMetric,
+  metric: SlaMetricName,
   targetMs: number,
   startedAt: number,
   at: number,
@@ -193,14 +208,16 @@ export function meetClock(
   context: { inquiryId: string; emit: EffectSink },
 ): SlaClock {
   if (!isOpenClock(clock)) return clock;
-  const late = clock.status === 'breached';
+  const elapsedMs = elapsedAt(policy, clock, at);
+  // Late means over target, whatever fired when: met at the due instant itself is on time.
+  const late = elapsedMs > clock.targetMs;
   // Settles and stops in one copy (`settle` then this would copy the clock twice).
   const met = clockWith(clock, {
     pausedAt: undefined,
-    elapsedMs: elapsedAt(policy, clock, at),
+    elapsedMs,
     since: null,
     warnAt: null,
-    status: late ? 'breached' : 'met',
+    status: clock.status === 'breached' ? 'breached' : 'met',
     metAt: at,
     stoppedAt: at,
   });
@@ -308,7 +325,7 @@ export function fireClock(
 /** The earliest instant at which any clock of the slice acts, or `null`. */
 export function slaDeadline(sla: SlaState): number | null {
   let earliest: number | null = null;
-  for (const metric of slaMetrics) {
+  for (const metric in sla.clocks) {
     const clock = sla.clocks[metric];
     if (clock === undefined) continue;
     const due = clockDeadline(clock);

@@ -1,23 +1,37 @@
 import * as z from 'zod';
 import { describeZodError, InvalidConfigError } from '../errors.js';
 import { PendingReason } from '../schemas/inquiry.js';
-import { SlaMetric } from '../schemas/state.js';
+import { SlaMetric, SlaMetricName } from '../schemas/state.js';
 import { PositiveDuration } from '../schemas/time.js';
 import { alwaysOpenCalendar, BusinessCalendarConfig, businessCalendar, type BusinessCalendar } from './calendar.js';
 import { Condition, matchesCondition, type InquiryFacts } from './conditions.js';
+import {
+  builtInSlaMetrics,
+  compileMetric,
+  SlaMetricDefinition,
+  SlaMetricDefinitions,
+  type BuiltInDefinedMetric,
+  type CompiledMetric,
+} from './sla-metrics.js';
 
 /** Target durations per metric, in business milliseconds. A missing metric has no clock. */
-export type SlaTargets = Partial<Record<SlaMetric, number>>;
+export type SlaTargets<TMetric extends string = string> = Partial<Record<SlaMetric | TMetric, number>>;
 
 /**
  * What the SLA clocks need from a policy. {@link slaPolicy} builds one from configuration; any
  * object with this shape works (for example targets computed from a customer's contract).
  */
-export interface SlaPolicy {
+export interface SlaPolicy<TMetric extends string = string> {
   /** The calendar that business durations are counted on. */
   readonly calendar: BusinessCalendar;
   /** The targets that apply to an inquiry with these attributes. */
-  targetsFor(facts: InquiryFacts): SlaTargets;
+  targetsFor(facts: InquiryFacts): SlaTargets<TMetric>;
+  /**
+   * The metrics defined as data that this policy runs (the built-in ones its targets name and its
+   * own), by name. `firstResponse`, `nextResponse` and `resolution` have their own mechanics and
+   * are not listed. Absent: none.
+   */
+  readonly metrics?: Readonly<Partial<Record<TMetric, SlaMetricDefinition>>> | undefined;
   /** Fractions of a target (ascending, each in (0, 1)) at which `sla.warning` fires. */
   readonly warnAt: readonly number[];
   /** Pending reasons that pause the resolution clock. */
@@ -50,14 +64,19 @@ const Fraction = z
  * ```
  */
 export const SlaTarget = z
-  .strictObject({
+  .object({
     when: Condition.optional(),
     firstResponse: PositiveDuration.optional(),
     nextResponse: PositiveDuration.optional(),
     resolution: PositiveDuration.optional(),
   })
-  .refine((t) => t.firstResponse !== undefined || t.nextResponse !== undefined || t.resolution !== undefined, {
-    message: 'a target needs at least one of firstResponse, nextResponse, resolution',
+  .catchall(PositiveDuration)
+  .superRefine((target, ctx) => {
+    if (Object.keys(target).every((key) => key === 'when'))
+      ctx.addIssue({ code: 'custom', path: [], message: 'a target needs at least one metric with a duration' });
+    for (const key of Object.keys(target))
+      if (key !== 'when' && !SlaMetricName.safeParse(key).success)
+        ctx.addIssue({ code: 'custom', path: [key], message: `'${key}' is not a metric name (an identifier)` });
   });
 export type SlaTarget = z.infer<typeof SlaTarget>;
 
@@ -80,13 +99,36 @@ export type SlaTarget = z.infer<typeof SlaTarget>;
  * ```
  */
 export const SlaPolicyConfig = z.strictObject({
+  metrics: SlaMetricDefinitions.optional(),
   calendar: z.union([z.custom<BusinessCalendar>(isCalendar), BusinessCalendarConfig]).optional(),
   targets: z.array(SlaTarget).readonly(),
   warnAt: z.union([Fraction, z.array(Fraction).readonly()]).default([0.75]),
   pauseOn: z.array(PendingReason).readonly().default(['customer']),
   onPriorityChange: z.enum(['recalculate', 'keep']).default('recalculate'),
 });
-export type SlaPolicyConfig = z.input<typeof SlaPolicyConfig>;
+export type SlaPolicyConfig<TDefinitions extends Readonly<Record<string, SlaMetricDefinitionInput>> = {}> = Omit<
+  z.input<typeof SlaPolicyConfig>,
+  'metrics' | 'targets'
+> & {
+  /** Metrics defined as data, by name (see {@link SlaMetricDefinition}). */
+  readonly metrics?: TDefinitions;
+  /** The targets, first match wins: durations of the metrics they name. */
+  readonly targets: readonly SlaTargetConfig<NoInfer<MetricNamesOf<TDefinitions>>>[];
+};
+
+/** A metric definition as written in a config (before parsing). */
+export type SlaMetricDefinitionInput = z.input<typeof SlaMetricDefinition>;
+
+/** The metric names a policy with these definitions knows: the built-in ones and its own. */
+export type MetricNamesOf<TDefinitions> = SlaMetric | BuiltInDefinedMetric | (keyof TDefinitions & string);
+
+/**
+ * One target as written in a config: a condition and a duration for any known metric (with metric
+ * names unknown to TypeScript, any name).
+ */
+export type SlaTargetConfig<TMetric extends string = string> = string extends TMetric
+  ? { readonly when?: z.input<typeof Condition>; readonly [metric: string]: unknown }
+  : { readonly when?: z.input<typeof Condition> } & { readonly [K in TMetric]?: z.input<typeof PositiveDuration> };
 
 /**
  * Builds an SLA policy: business-time targets for first response, next response and resolution,
@@ -109,13 +151,16 @@ export type SlaPolicyConfig = z.input<typeof SlaPolicyConfig>;
  * });
  * ```
  */
-export function slaPolicy(config: SlaPolicyConfig): SlaPolicy {
+export function slaPolicy<const TDefinitions extends Readonly<Record<string, SlaMetricDefinitionInput>> = {}>(
+  config: SlaPolicyConfig<TDefinitions>,
+): SlaPolicy<MetricNamesOf<TDefinitions>> {
   const parsed = SlaPolicyConfig.safeParse(config);
   if (!parsed.success) {
     const { message, details } = describeZodError('SLA policy config', config, parsed.error);
     throw new InvalidConfigError(message, details);
   }
   const { targets, warnAt, pauseOn, onPriorityChange } = parsed.data;
+  const metrics = definedMetrics(parsed.data.metrics ?? {}, targets);
   const calendar =
     parsed.data.calendar === undefined
       ? alwaysOpenCalendar
@@ -123,21 +168,86 @@ export function slaPolicy(config: SlaPolicyConfig): SlaPolicy {
         ? parsed.data.calendar
         : businessCalendar(parsed.data.calendar);
   const fractions = [...new Set(typeof warnAt === 'number' ? [warnAt] : warnAt)].sort((a, b) => a - b);
+  // Each target's durations once, without `when`: what `targetsFor` hands out (never changed).
+  const durations = targets.map((target) => {
+    const result: Record<string, number> = {};
+    for (const [key, value] of Object.entries(target)) if (key !== 'when') result[key] = value as number;
+    return Object.freeze(result);
+  });
+  const none = Object.freeze({});
   return {
     calendar,
     warnAt: fractions,
     pauseOn: [...new Set(pauseOn)],
     onPriorityChange,
+    metrics: metrics as Partial<Record<MetricNamesOf<TDefinitions>, SlaMetricDefinition>>,
     targetsFor(facts) {
-      const target = targets.find((t) => matchesCondition(t.when, facts));
-      if (target === undefined) return {};
-      const result: SlaTargets = {};
-      if (target.firstResponse !== undefined) result.firstResponse = target.firstResponse;
-      if (target.nextResponse !== undefined) result.nextResponse = target.nextResponse;
-      if (target.resolution !== undefined) result.resolution = target.resolution;
-      return result;
+      const index = targets.findIndex((t) => matchesCondition(t.when, facts));
+      return index < 0 ? none : (durations[index] as SlaTargets<MetricNamesOf<TDefinitions>>);
     },
   };
+}
+
+const classicMetrics: readonly string[] = SlaMetric.options;
+
+/**
+ * The definitions a policy runs: its own, plus each built-in one its targets name. A definition
+ * named like a classic clock, or a target naming no known metric, is `INVALID_CONFIG`.
+ */
+function definedMetrics(
+  own: Readonly<Record<string, SlaMetricDefinition>>,
+  targets: readonly SlaTarget[],
+): Record<string, SlaMetricDefinition> {
+  const result: Record<string, SlaMetricDefinition> = {};
+  for (const name of Object.keys(own)) {
+    if (classicMetrics.includes(name)) {
+      throw new InvalidConfigError(
+        `Invalid SLA policy config: metrics.${name}: '${name}' is a built-in clock with its own mechanics; give your metric another name`,
+        { path: ['metrics', name], received: name, expected: `a name other than ${classicMetrics.join(', ')}` },
+      );
+    }
+  }
+  targets.forEach((target, index) => {
+    for (const name of Object.keys(target)) {
+      if (name === 'when' || classicMetrics.includes(name) || name in own) continue;
+      const builtIn = (builtInSlaMetrics as Record<string, SlaMetricDefinition>)[name];
+      if (builtIn === undefined) {
+        const known = [...classicMetrics, ...Object.keys(builtInSlaMetrics), ...Object.keys(own)];
+        throw new InvalidConfigError(
+          `Invalid SLA policy config: targets.${index}.${name}: no metric '${name}' is defined; define it in metrics or use one of ${known.join(', ')}`,
+          { path: ['targets', index, name], received: name, expected: `one of ${known.join(', ')}` },
+        );
+      }
+      result[name] = builtIn;
+    }
+  });
+  // The policy's own last: built-in ones keep a fixed order before them (the order clocks fire in).
+  for (const [name, definition] of Object.entries(own)) result[name] = definition;
+  return result;
+}
+
+/** The compiled definitions of each policy (policies are immutable values). */
+const compiled = new WeakMap<SlaPolicy, readonly CompiledMetric[]>();
+
+/**
+ * The compiled metric definitions of a policy, in the order their clocks are visited. A policy
+ * written by hand is checked here: a bad definition is `INVALID_CONFIG`.
+ */
+export function compiledMetrics(policy: SlaPolicy): readonly CompiledMetric[] {
+  let result = compiled.get(policy);
+  if (result === undefined) {
+    const definitions = policy.metrics ?? {};
+    const parsed = SlaMetricDefinitions.safeParse(definitions);
+    if (!parsed.success) {
+      const { message, details } = describeZodError('SLA policy metrics', definitions, parsed.error);
+      throw new InvalidConfigError(message, { ...details, path: ['metrics', ...(details.path ?? [])] });
+    }
+    result = Object.entries(parsed.data)
+      .filter(([name]) => !classicMetrics.includes(name))
+      .map(([name, definition]) => compileMetric(name, definition));
+    compiled.set(policy, result);
+  }
+  return result;
 }
 
 /**

@@ -16,6 +16,7 @@ import { TRUSTED_SEND, TRUSTED_START } from '../engine/trusted.js';
 import { bindServiceActions, serviceGuards } from '../machines/actions.js';
 import { deadlinesFirst } from '../machines/deadlines-first.js';
 import { checkServiceMachine } from '../machines/service-machine.js';
+import { checkEscalationMetrics, checkMetricsFit } from '../machines/metric-check.js';
 import { genericContextCopy } from '../machines/steps.js';
 import { resolvePolicies, type ServicePolicies } from '../policies/service-policies.js';
 import { InquiryContext, type PersistedState, type StateValue } from '../schemas/state.js';
@@ -178,8 +179,8 @@ export function createProcess<TMachine extends AnyServiceMachine>(
   const schemas = schemasOf(machine);
   checkOptions(options);
   const policies = resolvePolicies(options);
-  // The built-in machine's contexts (exactly InquiryContext) are copied into one fixed shape, much
-  // cheaper for V8; any other machine's keep every field they have.
+  // The built-in machine's contexts (exactly InquiryContext) are copied into one fixed shape, which
+  // keeps property reads monomorphic (bench/README.md); any other machine's keep every field they have.
   const builtInContext = schemas.context === InquiryContext && isInquiryConfig(machine.config);
   const bound = machine.provide({
     actions: bindServiceActions(policies, builtInContext ? inquiryContextCopy : genericContextCopy),
@@ -188,6 +189,10 @@ export function createProcess<TMachine extends AnyServiceMachine>(
   const machineId = bound.id;
   const version = bound.version ?? '0';
   if (options.definition === undefined && processKindOf(bound) === 'service') checkServiceMachine(bound);
+  if (processKindOf(bound) === 'service') {
+    checkMetricsFit(policies.sla, bound);
+    checkEscalationMetrics(policies.escalation, policies.sla);
+  }
   const definition = options.definition ?? definitionFor(bound);
   if (definition === undefined) {
     throw new InvalidConfigError(
@@ -235,7 +240,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(
     },
 
     view(state, options = {}) {
-      const { cell } = restore(state);
+      const { liveState } = restore(state);
       if (typeof options !== 'object' || options === null) {
         throw new InvalidInputError(
           `view: options must be an object such as { at } (received ${abbreviate(options)})`,
@@ -246,9 +251,9 @@ export function createProcess<TMachine extends AnyServiceMachine>(
         );
       }
       const at = options.at === undefined ? undefined : parseInstant(options.at);
-      return definition.view(cell.snapshot.value as StateValue, cell.context as never, {
+      return definition.view(liveState.snapshot.value as StateValue, liveState.context as never, {
         at,
-        wakeAt: runner.deadlineOf(cell),
+        wakeAt: runner.deadlineOf(liveState),
         policies,
       }) as ProcessViewOf<TMachine>;
     },
@@ -263,7 +268,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(
     },
 
     wakeAt(state) {
-      return runner.deadlineOf(restore(state).cell);
+      return runner.deadlineOf(restore(state).liveState);
     },
 
     restore(state) {
@@ -271,7 +276,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(
     },
 
     toSnapshot(state) {
-      return persistedSnapshotOf(bound, snapshotOf(restore(state).cell));
+      return persistedSnapshotOf(bound, snapshotOf(restore(state).liveState));
     },
 
     fromSnapshot(snapshot) {

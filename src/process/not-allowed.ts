@@ -3,17 +3,21 @@
  * the instance there first, and which events are accepted instead.
  */
 import { EventNotAllowedError } from '../errors.js';
-import type { Cell } from '../engine/fast-path.js';
+import type { LiveState } from '../engine/fast-path.js';
 import { ownEventTypes } from '../engine/xstate-internals.js';
 import type { InquiryContext, StateValue } from '../schemas/state.js';
 
 const stageOf = (value: StateValue): string => (typeof value === 'string' ? value : (Object.keys(value)[0] ?? '?'));
 
 /**
- * Why `event` is refused in `after` (the cell the deadlines due by its instant left), `before`
- * being the cell the event was sent to.
+ * Why `event` is refused in `after` (the live state the deadlines due by its instant left), `before`
+ * being the live state the event was sent to.
  */
-export function notAllowed(before: Cell, after: Cell, event: { type: string; at: number }): EventNotAllowedError {
+export function notAllowed(
+  before: LiveState,
+  after: LiveState,
+  event: { type: string; at: number },
+): EventNotAllowedError {
   const stage = stageOf(after.snapshot.value as StateValue);
   const movedBy =
     stageOf(before.snapshot.value as StateValue) === stage

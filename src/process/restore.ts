@@ -8,9 +8,9 @@ import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type * as z from 'zod';
 import { abbreviate, describeZodError, IncompatibleStateError } from '../errors.js';
 import { inquiryContextCopy } from '../engine/context-copies.js';
-import { cellOf, type Cell } from '../engine/fast-path.js';
+import { liveStateOf, type LiveState } from '../engine/fast-path.js';
 import { frozenJsonOf } from '../internal/json-copies.js';
-import { CellStamp, type StateStamper } from '../engine/state-stamp.js';
+import { LiveStateMemo, type StateStamper } from '../engine/state-stamp.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
 import { PERSISTED_FORMAT, type InquiryContext, type PersistedState } from '../schemas/state.js';
 import type { StateMigration } from './options.js';
@@ -31,21 +31,21 @@ export interface RestoreSettings {
   readonly stamper: StateStamper;
 }
 
-/** A state checked and restored: the state to hand on and the engine's cell of it. */
+/** A state checked and restored: the state to hand on and the engine's live state of it. */
 export interface Restored {
   readonly state: PersistedState<unknown>;
-  readonly cell: Cell;
+  readonly liveState: LiveState;
 }
 
-/** The restore of one process: `(state) → { state, cell }`, or `INCOMPATIBLE_STATE`. */
+/** The restore of one process: `(state) → { state, live state }`, or `INCOMPATIBLE_STATE`. */
 export function createRestorer(settings: RestoreSettings): (state: unknown) => Restored {
   const { machine, version } = settings;
   return (state) => {
-    const cached = CellStamp.of(state);
-    // A state this process made: frozen, its context bound to its cell, so nothing in it can
+    const cached = LiveStateMemo.of(state);
+    // A state this process made: frozen, its context bound to its live state, so nothing in it can
     // have changed since.
     if (cached !== undefined && cached.snapshot.machine === machine)
-      return { state: state as PersistedState<unknown>, cell: cached };
+      return { state: state as PersistedState<unknown>, liveState: cached };
     const migrated = migrate(checkEnvelope(state, machine.id, version), settings);
     return restoreChecked(migrated, settings);
   };
@@ -165,7 +165,7 @@ function jsonOfStored(part: unknown, name: 'value' | 'context'): unknown {
   }
 }
 
-/** The value and context of a state of the process's version, checked, as a cell and a stamped state. */
+/** The value and context of a state of the process's version, checked, as a live state and a stamped state. */
 function restoreChecked(migrated: PersistedState<Record<string, unknown>>, settings: RestoreSettings): Restored {
   const { machine, contextSchema } = settings;
   const machineId = machine.id;
@@ -212,8 +212,11 @@ function restoreChecked(migrated: PersistedState<Record<string, unknown>>, setti
         problem,
       );
   }
-  const cell = cellOf(snapshot);
+  const liveState = liveStateOf(snapshot);
   // The stored context is its own copy: the copy of the restored one reuses its members.
   const earlier = { context: stored } as PersistedState<unknown>;
-  return { state: settings.stamper.handOut(cell, { snapshot: cell.snapshot, context: stored }, earlier), cell };
+  return {
+    state: settings.stamper.handOut(liveState, { snapshot: liveState.snapshot, context: stored }, earlier),
+    liveState,
+  };
 }

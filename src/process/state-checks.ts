@@ -5,7 +5,6 @@
  * becomes the initial state) or would leave a deadline that no tick ever moves.
  */
 import type { ServicePolicies } from '../policies/service-policies.js';
-import { slaMetrics } from '../policies/sla-clocks.js';
 import type { InquiryContext } from '../schemas/state.js';
 import { abbreviate } from '../errors.js';
 
@@ -168,7 +167,7 @@ export function serviceContextProblem(
       `a level from 0 to ${levels.length - 1}`,
     );
   }
-  for (const metric of slaMetrics) {
+  for (const metric in ctx.sla.clocks) {
     const clock = ctx.sla.clocks[metric];
     if (clock === undefined) continue;
     const path = ['sla', 'clocks', metric];

@@ -4,7 +4,7 @@
  * due, and report the state, the effects in order and the next wake-up.
  */
 import { OutOfOrderError } from '../errors.js';
-import type { Cell } from '../engine/fast-path.js';
+import type { LiveState } from '../engine/fast-path.js';
 import type { StateStamper } from '../engine/state-stamp.js';
 import { newStepLog, type StepEvent, type StepLog, type Stepper } from '../engine/stepper.js';
 import type { InquiryContext, PersistedState } from '../schemas/state.js';
@@ -33,41 +33,41 @@ export interface StepRunner {
   send(state: unknown, event: StepEvent, handOut: boolean): StepReport;
   start(input: { readonly at: number }, handOut: boolean): StepReport;
   /** When a `tick` would next change the instance, or `null`. */
-  deadlineOf(cell: Cell): number | null;
+  deadlineOf(liveState: LiveState): number | null;
 }
 
 /** The step runner made of `parts`. */
 export function createStepRunner({ stepper, definition, restore, stamper }: StepRunnerParts): StepRunner {
-  const deadlineOf = (cell: Cell): number | null =>
-    cell.snapshot.status === 'active' ? definition.nextDeadline(cell.context as never) : null;
+  const deadlineOf = (liveState: LiveState): number | null =>
+    liveState.snapshot.status === 'active' ? definition.nextDeadline(liveState.context as never) : null;
 
   /** Fires everything due by `at` (when anything is), its effects into `log`. */
-  const advance = (cell: Cell, at: number, log: StepLog, due = deadlineOf(cell)): Cell => {
-    if (due === null || due > at) return cell;
-    return stepper.transition(cell, definition.wake?.(due, at) ?? { type: 'tick', at }, log);
+  const advance = (liveState: LiveState, at: number, log: StepLog, due = deadlineOf(liveState)): LiveState => {
+    if (due === null || due > at) return liveState;
+    return stepper.transition(liveState, definition.wake?.(due, at) ?? { type: 'tick', at }, log);
   };
 
   /** The step after an event: fires what its own instant made due, then reports the next wake-up. */
-  const finish = (cell: Cell, at: number, log: StepLog, handOut: boolean, earlier?: Restored): StepReport => {
-    let due = deadlineOf(cell);
+  const finish = (liveState: LiveState, at: number, log: StepLog, handOut: boolean, earlier?: Restored): StepReport => {
+    let due = deadlineOf(liveState);
     if (due !== null && due <= at) {
-      cell = advance(cell, at, log, due);
-      due = deadlineOf(cell);
+      liveState = advance(liveState, at, log, due);
+      due = deadlineOf(liveState);
     }
     return {
-      state: handOut ? stamper.handOut(cell, earlier?.cell, earlier?.state) : stamper.keepPrivate(cell),
+      state: handOut ? stamper.handOut(liveState, earlier?.liveState, earlier?.state) : stamper.keepPrivate(liveState),
       effects: log.effects,
       wakeAt: due,
     };
   };
 
   /** What an event asks for on an ended instance (`null`: it is refused); see `afterEnd`. */
-  const afterEnd = (cell: Cell, event: StepEvent): unknown =>
-    cell.snapshot.status === 'active' ? null : (definition.afterEnd?.(cell.context as never, event) ?? null);
+  const afterEnd = (liveState: LiveState, event: StepEvent): unknown =>
+    liveState.snapshot.status === 'active' ? null : (definition.afterEnd?.(liveState.context as never, event) ?? null);
 
   const send = (state: unknown, event: StepEvent, handOut: boolean): StepReport => {
     const restored = restore(state);
-    const current = restored.cell;
+    const current = restored.liveState;
     if (current.snapshot.status !== 'active' && afterEnd(current, event) === null)
       throw notAllowed(current, current, event);
     const lastEventAt = (current.context as InquiryContext).lastEventAt;
@@ -78,30 +78,39 @@ export function createStepRunner({ stepper, definition, restore, stamper }: Step
       );
     }
     let log = newStepLog();
-    let cell = event.type === 'tick' ? current : advance(current, event.at, log);
+    let liveState = event.type === 'tick' ? current : advance(current, event.at, log);
     // Ended (before the event, or by the deadlines due by its instant): the step reports what the
     // event asks for (a follow-up), or the event is refused. An inquiry that had ended stays as it
     // was; one that the deadlines ended is left as a tick at the event's instant leaves it.
-    if (cell.snapshot.status !== 'active') {
-      const asked = afterEnd(cell, event);
-      if (asked === null) throw notAllowed(current, cell, event);
-      if (cell !== current) {
+    if (liveState.snapshot.status !== 'active') {
+      const asked = afterEnd(liveState, event);
+      if (asked === null) throw notAllowed(current, liveState, event);
+      if (liveState !== current) {
         log = newStepLog();
-        cell = stepper.transition(current, { type: 'tick', at: event.at }, log);
+        liveState = stepper.transition(current, { type: 'tick', at: event.at }, log);
       }
       log.effects.push(asked);
-      return finish(cell, event.at, log, handOut, restored);
+      return finish(liveState, event.at, log, handOut, restored);
     }
-    const before = cell;
-    cell = stepper.transition(cell, event, log);
-    if (cell === before && log.executed === 0) throw notAllowed(current, before, event);
-    return finish(cell, event.at, log, handOut, restored);
+    const before = liveState;
+    liveState = stepper.transition(liveState, event, log);
+    if (liveState === before && log.executed === 0) throw notAllowed(current, before, event);
+    liveState = stepper.observe(liveState, event, stageOf(before), log);
+    return finish(liveState, event.at, log, handOut, restored);
   };
 
   const start = (input: { readonly at: number }, handOut: boolean): StepReport => {
     const log = newStepLog();
-    return finish(stepper.start(input, log), input.at, log, handOut);
+    const liveState = stepper.observe(stepper.start(input, log), { type: 'received', at: input.at }, '', log);
+    return finish(liveState, input.at, log, handOut);
   };
 
   return { send, start, deadlineOf };
+}
+
+/** The stage a live state's context records (service contexts have one; others read as ''). */
+function stageOf(liveState: LiveState): string {
+  return (liveState.context as { stage?: unknown }).stage === undefined
+    ? ''
+    : String((liveState.context as { stage?: unknown }).stage);
 }

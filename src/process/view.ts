@@ -1,6 +1,6 @@
 import type { SlaPolicy } from '../policies/sla.js';
 import { setDefined } from '../internal/records.js';
-import { elapsedAt, slaMetrics } from '../policies/sla-clocks.js';
+import { clockNames, elapsedAt } from '../policies/sla-clocks.js';
 import type { Channel, FeedbackKind, PendingReason, Priority } from '../schemas/inquiry.js';
 import type {
   Assignee,
@@ -10,7 +10,7 @@ import type {
   InquiryContext,
   InquiryStage,
   SlaClock,
-  SlaMetric,
+  BuiltInSlaMetric,
   SlaStatus,
   Survey,
 } from '../schemas/state.js';
@@ -32,7 +32,7 @@ export interface SlaClockView {
  * The stable read model of a service process instance: plain JSON. `TStage` is the machine's
  * top-level state names (the inquiry's stages for the built-in machine).
  */
-export interface ServiceView<TStage extends string = string> {
+export interface ServiceView<TStage extends string = string, TMetric extends string = BuiltInSlaMetric> {
   readonly id: string;
   readonly stage: TStage;
   /** The sub-state within the stage (`working` / `pending` in `resolution`). */
@@ -49,9 +49,10 @@ export interface ServiceView<TStage extends string = string> {
   readonly pending?: PendingReason;
   /** `level` indexes the policy's levels, 0 = first. */
   readonly escalation: { readonly level: number; readonly name: string; readonly history: readonly EscalationRecord[] };
-  readonly sla: Partial<Record<SlaMetric, SlaClockView>>;
+  /** The current clock of each metric that has one, built-in or defined, by name. */
+  readonly sla: { readonly [K in TMetric]?: SlaClockView } & { readonly [metric: string]: SlaClockView };
   /** Finished clocks replaced by newer ones of the same metric (every answered next-response cycle). */
-  readonly slaHistory: readonly (SlaClockView & { readonly metric: SlaMetric })[];
+  readonly slaHistory: readonly (SlaClockView & { readonly metric: TMetric | (string & {}) })[];
   readonly feedback: {
     readonly requestedAt?: number;
     readonly survey?: {
@@ -95,7 +96,7 @@ function clockView(policy: SlaPolicy, clock: SlaClock, at: number): SlaClockView
 }
 
 /** A finished clock as the history shows it: its metric first, then the clock's view. */
-function historyView(policy: SlaPolicy, clock: SlaClock, at: number): SlaClockView & { readonly metric: SlaMetric } {
+function historyView(policy: SlaPolicy, clock: SlaClock, at: number): SlaClockView & { readonly metric: string } {
   return Object.assign({ metric: clock.metric }, clockView(policy, clock, at));
 }
 
@@ -117,8 +118,8 @@ export function inquiryView(
   options: { sla: SlaPolicy; at?: number | undefined; wakeAt: number | null },
 ): InquiryView {
   const at = Math.max(options.at ?? ctx.lastEventAt, ctx.lastEventAt);
-  const sla: Partial<Record<SlaMetric, SlaClockView>> = {};
-  for (const metric of slaMetrics) {
+  const sla: Record<string, SlaClockView> = {};
+  for (const metric of clockNames(ctx.sla.clocks)) {
     const clock = ctx.sla.clocks[metric];
     if (clock !== undefined) sla[metric] = clockView(options.sla, clock, at);
   }

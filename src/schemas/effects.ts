@@ -1,5 +1,5 @@
 import type { FeedbackKind, InquiryInput } from './inquiry.js';
-import type { EscalationTrigger, Sentiment, SlaMetric } from './state.js';
+import type { EscalationTrigger, Sentiment, AnySlaMetric } from './state.js';
 
 /**
  * Effects are the domain events a step produces, in the order they happened. Each carries the
@@ -19,37 +19,37 @@ export interface StageChangedEffect extends EffectBase<'stage.changed'> {
 }
 /** An SLA clock started counting. */
 export interface SlaStartedEffect extends EffectBase<'sla.started'> {
-  readonly metric: SlaMetric;
+  readonly metric: AnySlaMetric;
   readonly targetMs: number;
   readonly dueAt: number | null;
 }
 /** An SLA clock passed one of the policy's warning fractions. */
 export interface SlaWarningEffect extends EffectBase<'sla.warning'> {
-  readonly metric: SlaMetric;
+  readonly metric: AnySlaMetric;
   readonly fraction: number;
   readonly dueAt: number | null;
   readonly remainingMs: number;
 }
 /** An SLA clock passed its due time without being met. */
 export interface SlaBreachedEffect extends EffectBase<'sla.breached'> {
-  readonly metric: SlaMetric;
+  readonly metric: AnySlaMetric;
   readonly dueAt: number;
 }
 /** An SLA clock was completed; `late` when it had breached before. */
 export interface SlaMetEffect extends EffectBase<'sla.met'> {
-  readonly metric: SlaMetric;
+  readonly metric: AnySlaMetric;
   readonly elapsedMs: number;
   readonly targetMs: number;
   readonly late: boolean;
 }
 /** An SLA clock stopped counting for a while (e.g. pending on the customer). */
 export interface SlaPausedEffect extends EffectBase<'sla.paused'> {
-  readonly metric: SlaMetric;
+  readonly metric: AnySlaMetric;
   readonly reason: string;
 }
 /** A paused SLA clock counts again. */
 export interface SlaResumedEffect extends EffectBase<'sla.resumed'> {
-  readonly metric: SlaMetric;
+  readonly metric: AnySlaMetric;
   readonly dueAt: number | null;
 }
 /** The inquiry moved up the escalation path, or was re-routed to another team. */

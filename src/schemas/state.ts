@@ -24,6 +24,47 @@ export const SlaMetric = z.enum(['firstResponse', 'nextResponse', 'resolution'])
 export type SlaMetric = z.infer<typeof SlaMetric>;
 
 /**
+ * The name of an SLA metric: one of the built-in ones (`firstResponse`, `nextResponse`,
+ * `resolution`, `periodicUpdate`, `agentWorkTime`, `requesterWaitTime`, `timeToAssign`) or one a
+ * policy defines in `slaPolicy({ metrics })` — an identifier of at most 64 characters.
+ *
+ * @example
+ * ```ts
+ * import { SlaMetricName } from 'serviceflow';
+ * SlaMetricName.parse('refundTime'); // 'refundTime'
+ * SlaMetricName.safeParse('time to refund').success; // false: not an identifier
+ * ```
+ */
+export const SlaMetricName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a metric name is an identifier: a letter, then letters, digits or _');
+export type SlaMetricName = z.infer<typeof SlaMetricName>;
+
+/**
+ * Every metric serviceflow has built in: the three classic clocks with mechanics of their own and
+ * the four defined as data (see `builtInSlaMetrics`).
+ *
+ * @example
+ * ```ts
+ * import { BuiltInSlaMetric } from 'serviceflow';
+ * BuiltInSlaMetric.options.includes('timeToAssign'); // true
+ * ```
+ */
+export const BuiltInSlaMetric = z.enum([
+  'firstResponse',
+  'nextResponse',
+  'resolution',
+  'periodicUpdate',
+  'agentWorkTime',
+  'requesterWaitTime',
+  'timeToAssign',
+]);
+export type BuiltInSlaMetric = z.infer<typeof BuiltInSlaMetric>;
+
+/** A metric's name as types carry it: a built-in one (offered by editors) or any defined one. */
+export type AnySlaMetric = BuiltInSlaMetric | (string & {});
+
+/**
  * The status of one SLA clock. A breached clock stays breached even when it is completed late.
  *
  * @example
@@ -37,7 +78,7 @@ export type SlaStatus = z.infer<typeof SlaStatus>;
 
 /** The schema of a {@link SlaClock}, checked as part of {@link InquiryContext}. @internal */
 export const SlaClock = z.object({
-  metric: SlaMetric,
+  metric: SlaMetricName,
   status: SlaStatus,
   startedAt: Ms,
   targetMs: DurationMs,
@@ -72,7 +113,8 @@ export type SlaClock = z.infer<typeof SlaClock>;
 
 /** The schema of a {@link SlaState}, checked as part of {@link InquiryContext}. @internal */
 export const SlaState = z.object({
-  clocks: z.partialRecord(SlaMetric, SlaClock),
+  /** The current clock of each metric that has one, keyed by metric name. */
+  clocks: z.record(SlaMetricName, SlaClock),
   /** Finished clocks that were replaced by a newer one (every answered `nextResponse` cycle). */
   history: z.array(SlaClock),
 });

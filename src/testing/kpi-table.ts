@@ -95,6 +95,10 @@ export function kpiTable(metrics: ServiceMetrics, stats?: SimulationStats): stri
     slaRow('first response', metrics.slaAttainment.firstResponse),
     slaRow('next response', metrics.slaAttainment.nextResponse),
     slaRow('resolution', metrics.slaAttainment.resolution),
+    // Every other metric a target named (built-in ones such as timeToAssign, or defined ones).
+    ...Object.entries(metrics.slaAttainment)
+      .filter(([metric]) => metric !== 'firstResponse' && metric !== 'nextResponse' && metric !== 'resolution')
+      .map(([metric, sla]) => slaRow(metric, sla)),
     ['First-contact resolution', percent(metrics.firstContactResolutionRate)],
     ['Escalation rate', percent(metrics.escalationRate)],
     ['Reopen rate', percent(metrics.reopenRate)],

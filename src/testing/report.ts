@@ -152,10 +152,16 @@ function arrivalsChart(timeline: SimulationTimeline): string {
 
 /** Met and breached clocks per SLA metric, as stacked horizontal bars. */
 function slaChart(metrics: ServiceMetrics | null): string {
-  const rows = (['firstResponse', 'nextResponse', 'resolution'] as const).map((metric) => ({
-    metric,
-    sla: metrics?.slaAttainment[metric],
-  }));
+  // The classic metrics always, then every other metric that had clocks.
+  const names = [
+    'firstResponse',
+    'nextResponse',
+    'resolution',
+    ...Object.keys(metrics?.slaAttainment ?? {}).filter(
+      (metric) => metric !== 'firstResponse' && metric !== 'nextResponse' && metric !== 'resolution',
+    ),
+  ];
+  const rows = names.map((metric) => ({ metric, sla: metrics?.slaAttainment[metric] }));
   const rowHeight = 48;
   const height = CHART_PADDING.top + rows.length * rowHeight + 8;
   const left = 130;
@@ -277,6 +283,9 @@ function kpiRows(metrics: ServiceMetrics | null, stats: SimulationStats): string
           .map((m) => percent(metrics.slaAttainment[m as 'resolution'].rate))
           .join(' / '),
       ],
+      ...Object.entries(metrics.slaAttainment)
+        .filter(([m]) => m !== 'firstResponse' && m !== 'nextResponse' && m !== 'resolution')
+        .map(([m, sla]): [string, string] => [`SLA ${m}`, percent(sla.rate)]),
       ['Escalation rate', percent(metrics.escalationRate)],
       ['Reopen rate', percent(metrics.reopenRate)],
       [

@@ -11,8 +11,18 @@ describe('the incident example (examples/incident-process.ts)', () => {
     expect(view.escalation.history.map((h) => [h.name, h.trigger, h.reason])).toEqual([
       ['secondary on-call', 'sla.warning', 'sla.warning:firstResponse'],
       ['incident commander', 'sla.breached', 'sla.breached:firstResponse'],
+      // The first review round took 5 h of a 4 h target.
+      ['engineering director', 'sla.breached', 'sla.breached:qualityReview'],
     ]);
     expect(view.stage).toBe('closed');
+  });
+
+  it('times each quality review round with a clock on its own stage and events', () => {
+    const view = runIncident(() => {});
+    expect(view.slaHistory.filter((clock) => clock.metric === 'qualityReview')).toMatchObject([
+      { status: 'breached', elapsedMs: 5 * 3_600_000, targetMs: 4 * 3_600_000 },
+    ]);
+    expect(view.sla.qualityReview).toMatchObject({ status: 'met', elapsedMs: 3_600_000 });
   });
 
   it('pages the incident commander at once for an urgent incident', () => {
@@ -46,7 +56,8 @@ describe('the incident example (examples/incident-process.ts)', () => {
     });
     step = incidentProcess.send(step.state, { type: 'mitigate', summary: 'restarted', at: at('2026-05-02T03:00:00Z') });
     expect(incidentProcess.view(step.state).stage).toBe('qualityReview');
-    expect(step.wakeAt).toBeNull();
+    // Only the review's own clock is due: its warning at half of the 1-day target.
+    expect(step.wakeAt).toBe(at('2026-05-02T15:00:00Z'));
     expect(incidentProcess.view(step.state).feedback.survey).toBeUndefined();
     step = incidentProcess.send(step.state, {
       type: 'review.approved',

@@ -20,6 +20,22 @@ describe('custom service machines', () => {
     expect(lines[2]).toContain('sla.resumed');
   });
 
+  it('time the refund from the item’s arrival with a clock on the process’s own events', () => {
+    const view = runReturn(() => {});
+    // Item received Friday 10:00, refunded Friday 15:00: 5 of 20 warehouse hours.
+    expect(view.sla.refundTime).toMatchObject({ status: 'met', elapsedMs: 5 * 3_600_000, targetMs: 20 * 3_600_000 });
+    const failed = createProcess(returnsMachine, returnsProcess.policies);
+    let step = failed.start({ id: 'RMA-2', channel: 'web', customer: { id: 'C-1' }, at: '2026-04-06T09:00:00+02:00' });
+    for (const event of [
+      { type: 'approve', approver: 'lena', at: '2026-04-06T10:00:00+02:00' },
+      { type: 'label.sent', carrier: 'DHL', trackingId: 'JD1', at: '2026-04-06T10:05:00+02:00' },
+      { type: 'item.received', at: '2026-04-08T10:00:00+02:00' },
+      { type: 'inspection.failed', reason: 'worn', at: '2026-04-08T12:00:00+02:00' },
+    ] as const)
+      step = failed.send(step.state, event);
+    expect(failed.view(step.state).sla.refundTime).toMatchObject({ status: 'cancelled', elapsedMs: 2 * 3_600_000 });
+  });
+
   it('keep their own context fields through the JSON round-trip', () => {
     let step = returnsProcess.start({ id: 'RMA-1', channel: 'web', customer: { id: 'C-1' }, at: 0 });
     step = returnsProcess.send(step.state, { type: 'approve', approver: 'lena', at: 1_000 });

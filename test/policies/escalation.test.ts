@@ -64,10 +64,10 @@ describe('escalationPolicy configuration', () => {
       /metric only applies to sla\.warning and sla\.breached/,
     ],
     [
-      'an unknown SLA metric',
-      { levels: [{ name: 'agent' }], rules: [{ on: 'sla.breached', metric: 'handleTime', escalateTo: '+1' }] },
+      'an SLA metric name that is no identifier',
+      { levels: [{ name: 'agent' }], rules: [{ on: 'sla.breached', metric: 'handle time', escalateTo: '+1' }] },
       ['rules', 0, 'metric'],
-      /firstResponse/,
+      /identifier/,
     ],
     [
       'a count on a rule that is not about reopens',

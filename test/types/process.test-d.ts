@@ -9,6 +9,7 @@ import {
   type InquiryEventType,
   type InquiryView,
   type PersistedState,
+  type AnySlaMetric,
 } from 'serviceflow';
 
 const process = createProcess(inquiryMachine);
@@ -74,8 +75,7 @@ describe('the typed process API', () => {
     >();
     expectTypeOf<NonNullable<InquiryView['sla']['resolution']>['dueAt']>().toEqualTypeOf<number | null>();
     const effect = step.effects[0];
-    if (effect?.type === 'sla.breached')
-      expectTypeOf(effect.metric).toEqualTypeOf<'firstResponse' | 'nextResponse' | 'resolution'>();
+    if (effect?.type === 'sla.breached') expectTypeOf(effect.metric).toEqualTypeOf<AnySlaMetric>();
     if (effect?.type === 'escalated') expectTypeOf(effect.notify).toEqualTypeOf<readonly string[]>();
   });
 });

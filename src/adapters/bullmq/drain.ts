@@ -138,12 +138,29 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
 /** The job handlers of one worker process, with the inquiries it saved last. */
 class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
   private readonly cache: SnapshotCache;
+  /** Jobs of this worker process running now. */
+  private running = 0;
 
   constructor(private readonly context: DrainerContext<TMachine>) {
     this.cache = snapshotCache(context.cacheSize);
   }
 
   async handle(jobId: string | undefined, data: unknown, attempt: { readonly final: boolean }): Promise<void> {
+    this.running++;
+    try {
+      await this.handleJob(jobId, data, attempt);
+    } finally {
+      // The trims this job owes ride on the next log read of a job still running; with none
+      // running, they go now (as soon as they would have gone on their own before).
+      if (--this.running === 0) void this.context.log.flushSettles();
+    }
+  }
+
+  private async handleJob(
+    jobId: string | undefined,
+    data: unknown,
+    attempt: { readonly final: boolean },
+  ): Promise<void> {
     const parsed = RunnerJobData.safeParse(data);
     if (!parsed.success) {
       const first = parsed.error.issues[0];

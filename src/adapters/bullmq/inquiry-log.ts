@@ -190,7 +190,7 @@ export interface InquiryLog {
   settle(inquiryId: string, applied: number): Promise<number>;
   /**
    * Trims entries up to `applied` soon: with the next {@link InquiryLog.readForDrain} of this
-   * client, or after a few milliseconds when none comes. A trim that is lost (Redis restarted) is
+   * client, at {@link InquiryLog.flushSettles}, or after a few milliseconds when neither comes. A trim that is lost (Redis restarted) is
    * done by the inquiry's next drain, or the sweep's.
    */
   settleLater(inquiryId: string, applied: number): void;
