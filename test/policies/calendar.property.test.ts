@@ -190,8 +190,9 @@ class Oracle {
 
   /**
    * zendesk/biz's rule: the same wall time on the nth business day after (before) the date of
-   * `at`, the skipped wall time of a gap moved on by the gap, then forward to the next opening
-   * (back to the last closing) unless open or a closing time. `undefined` beyond the window.
+   * `at` (its first showing there; for n = 0, `at` itself), the skipped wall time of a gap moved
+   * on by the gap, then forward to the next opening (back to the last closing) unless open or a
+   * closing time. `undefined` beyond the window.
    */
   addBusinessDays(at: number, n: number): number | undefined {
     const reading = this.readings[this.index(at)] ?? Number.NaN;
@@ -206,7 +207,9 @@ class Oracle {
     const wall = day * DAY + timeOfDay;
     const exactly = this.readings.indexOf(wall);
     let t: number;
-    if (exactly >= 0) t = this.from + exactly * MINUTE;
+    // n = 0 keeps the date, and `at` itself: the second showing of a repeated wall time too.
+    if (n === 0) t = at;
+    else if (exactly >= 0) t = this.from + exactly * MINUTE;
     else {
       const after = this.readings.findIndex((r) => r > wall);
       if (after <= 0) return undefined;
@@ -489,6 +492,35 @@ describe('business days agree with the minute-by-minute oracle', () => {
       );
     },
   );
+
+  // Found by the property above (shrunk counterexamples of seed 1 in Europe/London and of seed 5 in
+  // Australia/Sydney, 24×7): with n = 0 the oracle moved an instant in the second showing of a
+  // repeated hour to the first; the calendar, as documented, keeps it.
+  it('addBusinessDays(at, 0) keeps an instant in the second showing of a repeated hour', () => {
+    const schedule: Schedule = { timezone: 'Europe/London', week: undefined, holidays: [], exceptions: {} };
+    const anchor = 1761440400000; // 2025-10-26T01:00:00Z: London's clocks go back from 02:00 to 01:00
+    const from = Math.floor(anchor / DAY) * DAY - 5 * DAY;
+    const start = from + 7260 * MINUTE; // 01:00 GMT, the second 01:00 of that day
+    expect(start).toBe(Date.parse('2025-10-26T01:00:00Z'));
+    const oracle = new Oracle(schedule, from, WINDOW_DAYS * 24 * 60);
+    expect(oracle.addBusinessDays(start, 0)).toBe(start);
+    expect(businessCalendar(configOf(schedule)).addBusinessDays(start, 0)).toBe(start);
+    // The Sydney counterexample (anchor 1743868800000, at 8160, n 0): 02:00 AEST on 2025-04-06, the
+    // second 02:00 of that day, after the clocks went back from 03:00 AEDT.
+    const inSydney: Schedule = { ...schedule, timezone: 'Australia/Sydney' };
+    const sydney = businessCalendar(configOf(inSydney));
+    const secondShowing = 1743868800000;
+    expect(secondShowing).toBe(Date.parse('2025-04-06T02:00:00+10:00'));
+    const sydneyFrom = Math.floor(secondShowing / DAY) * DAY - 5 * DAY;
+    expect(new Oracle(inSydney, sydneyFrom, WINDOW_DAYS * 24 * 60).addBusinessDays(secondShowing, 0)).toBe(
+      secondShowing,
+    );
+    expect(sydney.addBusinessDays(secondShowing, 0)).toBe(secondShowing);
+    expect(sydney.addBusinessDays(secondShowing, 1)).toBe(Date.parse('2025-04-07T02:00:00+10:00'));
+    expect(sydney.addBusinessDays(Date.parse('2025-04-05T02:00:00+11:00'), 1)).toBe(
+      Date.parse('2025-04-06T02:00:00+11:00'),
+    );
+  });
 });
 
 describe('businessCalendar algebra', () => {
