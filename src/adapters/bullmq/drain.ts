@@ -8,10 +8,11 @@
 import type { AnyServiceMachine, ServiceProcess } from '../../process/createProcess.js';
 import { ServiceFlowError } from '../../errors.js';
 import type { PersistedState } from '../../schemas/state.js';
-import { journalEntryId, type JournalEntry, type SnapshotStore, type StoredSnapshot } from '../../stores/store.js';
+import type { JournalEntry, SnapshotStore, StoredSnapshot } from '../../stores/store.js';
 import type { DeskClock } from '../../desk/clock.js';
 import type { Outbox } from '../../desk/outbox.js';
 import { toSnapshotWrite } from '../../desk/snapshot.js';
+import { toEntries } from '../../desk/step-results.js';
 import { snapshotCache, type CachedSnapshot, type SnapshotCache } from '../../desk/snapshot-cache.js';
 import { describeError, type ErrorKind } from './error-kind.js';
 import { applyEntries, type AppliedEntries, type RejectedEntry } from './apply-entries.js';
@@ -103,23 +104,6 @@ function parseOrText(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-/** The journal entries of a save's effects. */
-function toJournalEntries(id: string, version: number, effects: readonly unknown[]): JournalEntry[] {
-  return effects.map((effect, index) => {
-    const { type, at } = effect as { type: string; at: number };
-    return {
-      id: journalEntryId(id, version, index),
-      snapshotId: id,
-      version,
-      index,
-      type,
-      at,
-      effect,
-      dispatchedAt: null,
-    };
-  });
 }
 
 /** One state written by {@link LogDrainer.applyOneByOne}: what it saved, and the effects to deliver. */
@@ -252,7 +236,7 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
       this.cache.set(inquiryId, { version: saved.version, state: result.state, wakeAt, appliedSequence: result.last });
       if (needsWakeJob(current?.wakeAt, wakeAt, result))
         this.inBackground(this.context.scheduleWake(inquiryId, wakeAt), inquiryId);
-      await outbox.dispatch(toJournalEntries(inquiryId, saved.version, result.effects));
+      await outbox.dispatch(toEntries(inquiryId, saved.version, result.effects));
       log.settleLater(inquiryId, result.last);
       return;
     }
@@ -388,7 +372,7 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
         : await store.save({ ...snapshot, expectedVersion: base.version });
     const next = { version: saved.version, state: write.state, wakeAt: write.wakeAt, appliedSequence: write.sequence };
     this.cache.set(inquiryId, next);
-    await outbox.dispatch(toJournalEntries(inquiryId, saved.version, write.effects));
+    await outbox.dispatch(toEntries(inquiryId, saved.version, write.effects));
     return next;
   }
 
