@@ -8,7 +8,7 @@
 import type { AnyServiceMachine, ServiceProcess } from '../../process/createProcess.js';
 import { ServiceFlowError } from '../../errors.js';
 import type { PersistedState } from '../../schemas/state.js';
-import type { JournalEntry, SnapshotStore, StoredSnapshot } from '../../stores/store.js';
+import type { SnapshotStore, StoredSnapshot } from '../../stores/store.js';
 import type { DeskClock } from '../../desk/clock.js';
 import type { Outbox } from '../../desk/outbox.js';
 import { toSnapshotWrite } from '../../desk/snapshot.js';
