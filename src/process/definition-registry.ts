@@ -1,6 +1,7 @@
 /**
  * The readings a process knows by name: a machine names its kind in `meta.serviceflow` on its root
- * (`'service'` by default), and `createProcess` looks the reading of that kind up here.
+ * (`'service'` by default), and `createProcess` looks the reading of that kind up here. The two
+ * built-in kinds are all there are; the map is fixed.
  */
 import type { AnyStateMachine } from 'xstate';
 import { contactDefinition } from './contact-view.js';
@@ -10,18 +11,10 @@ import { serviceDefinition, type ProcessDefinition } from './definition.js';
 // load: the package is `sideEffects: false`, so a bundler may drop a module imported only for its
 // registration. `contact-view.ts` and `definition.ts` import no
 // registry, so these imports make no cycle.
-const definitions = new Map<string, ProcessDefinition<never, unknown>>([
+const definitions: ReadonlyMap<string, ProcessDefinition<never, unknown>> = new Map([
   ['service', serviceDefinition as ProcessDefinition<never, unknown>],
   ['contact', contactDefinition as ProcessDefinition<never, unknown>],
 ]);
-
-/** Registers the reading of a machine kind (for machines whose root `meta.serviceflow` names it). */
-export function registerProcessDefinition<TContext, TView>(
-  kind: string,
-  definition: ProcessDefinition<TContext, TView>,
-): void {
-  definitions.set(kind, definition as unknown as ProcessDefinition<never, unknown>);
-}
 
 /** The machine kind a machine declares in its root `meta.serviceflow`, defaulting to `'service'`. */
 export function processKindOf(machine: AnyStateMachine): string {
