@@ -11,7 +11,7 @@ import type { InquiryContext } from '../schemas/state.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
 import * as steps from './steps.js';
 import { asksForFollowUp, followUpRequest } from './follow-up-request.js';
-import { observation, observeMetrics } from './metric-steps.js';
+import { observation, observeMetrics, runMetricAction } from './metric-steps.js';
 
 /**
  * An internal event: the deadline due at `at` fires. A `tick` raises one per due deadline, in time
@@ -129,6 +129,37 @@ export function serviceStepOf(action: unknown): ServiceStepRunner | undefined {
   return typeof action === 'function' ? (action as { [SERVICE_STEP]?: ServiceStepRunner })[SERVICE_STEP] : undefined;
 }
 
+/** The names of the service actions (the keys of {@link serviceActions}), which SLA triggers may name. */
+export const serviceActionNames: readonly string[] = [
+  'receive',
+  'enterStage',
+  'record',
+  'acknowledge',
+  'categorize',
+  'prioritize',
+  'assign',
+  'recordAgentReply',
+  'recordCustomerReply',
+  'pend',
+  'resumeWork',
+  'escalate',
+  'openFollowUp',
+  'resolve',
+  'recordFeedback',
+  'reopen',
+  'requestFollowUp',
+  'close',
+  'closeAutomatically',
+  'cancel',
+  'recordContact',
+  'observeMetrics',
+  'advanceTime',
+  'fireDeadlines',
+];
+
+/** The actions whose steps run the metrics themselves (or that are the metrics' own observation). */
+const actionsReactingInside: ReadonlySet<string> = new Set(['receive', 'reopen', 'observeMetrics']);
+
 /**
  * Wraps a pure step into an XState action that assigns the next context, emits the effects in
  * order, stamps `lastEventAt` for public events, and raises the next due deadline on `tick` and
@@ -157,6 +188,7 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
   never,
   InquiryEffect
 > {
+  const reactsAfter = !actionsReactingInside.has(name);
   const run = (
     context: InquiryContext,
     event: InquiryMachineEvent,
@@ -168,6 +200,9 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
     // renames every one of them (bench/README.md).
     const env: steps.StepEnv = { policies, copy: copier, emit: effects.push.bind(effects) };
     let next = step(context, event, env, params);
+    // The metrics whose triggers name this action react to what it did (the arrival and a reopen
+    // let them react inside the step, before the escalation rules do).
+    if (reactsAfter) next = runMetricAction(next, name, event.at, env, next !== context);
     if (event.type !== 'deadline' && next.lastEventAt < event.at) {
       // A context the step returned other than the one it was given is a fresh object of this
       // step (steps never mutate their input), so stamping it in place saves a second copy.
@@ -276,9 +311,9 @@ export function bindServiceActions(policies: ServicePolicies, copier: steps.Cont
     ),
     /** Work waits; the reason comes from the event or from `params` (`{ reason: 'third-party' }`). */
     pend: action<{ reason?: PendingReason } | undefined>('pend', (ctx, event, env, params) =>
-      steps.pend(ctx, dataOf(event, params, 'reason', 'pend') as PendingReason, event.at, env),
+      steps.pend(ctx, dataOf(event, params, 'reason', 'pend') as PendingReason, env),
     ),
-    resumeWork: action('resumeWork', (ctx, event, env) => steps.resumeWork(ctx, event.at, env)),
+    resumeWork: action('resumeWork', (ctx, _event, env) => steps.resumeWork(ctx, env)),
     /** Climbs one escalation level; an optional `reason` from the event or `params`. */
     escalate: action<{ reason?: string } | undefined>('escalate', (ctx, event, env, params) =>
       steps.escalateByHand(ctx, optionalDataOf(event, params, 'reason') as string | undefined, event.at, env),

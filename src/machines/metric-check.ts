@@ -8,6 +8,7 @@ import type { EscalationPolicy } from '../policies/escalation.js';
 import type { SlaPolicy } from '../policies/sla.js';
 import { isClassicMetric } from '../policies/sla-clocks.js';
 import type { SlaMetricDefinition, SlaPauseCondition, SlaTrigger } from '../policies/sla-metrics.js';
+import { serviceActionNames } from './actions.js';
 
 interface NodeLike {
   readonly states: Record<string, NodeLike>;
@@ -37,14 +38,21 @@ function machineVocabulary(machine: AnyStateMachine): { events: Set<string>; sta
 const listOf = <T>(value: T | readonly T[] | undefined): readonly T[] =>
   value === undefined ? [] : Array.isArray(value) ? (value as readonly T[]) : [value as T];
 
-/** What one trigger or condition names: an event type or a stage (or nothing to check). */
-function named(item: SlaTrigger | SlaPauseCondition): { event?: string; stages?: readonly string[] } {
+/** What one trigger or condition names: an event type, stages or a service action (or nothing to check). */
+function named(item: SlaTrigger | SlaPauseCondition): { event?: string; stages?: readonly string[]; action?: string } {
   if (typeof item === 'string') return item === 'received' ? {} : { event: item };
   if ('event' in item) return { event: item.event };
   if ('stage' in item) return { stages: listOf(item.stage) };
   if ('inStage' in item) return { stages: listOf(item.inStage) };
+  if ('action' in item) {
+    const stages = listOf(item.if).flatMap((condition) => ('inStage' in condition ? listOf(condition.inStage) : []));
+    return { action: item.action, stages };
+  }
   return {};
 }
+
+/** The service actions a trigger may name (the metrics' own observation is not one). */
+const triggerActions = serviceActionNames.filter((name) => name !== 'observeMetrics');
 
 /**
  * Throws `INVALID_CONFIG` when a metric the policy defines names an event the machine does not
@@ -56,12 +64,18 @@ export function checkMetricsFit(policy: SlaPolicy, machine: AnyStateMachine): vo
   if (Object.keys(definitions).length === 0) return;
   const { events, stages } = machineVocabulary(machine);
   for (const [name, definition] of Object.entries(definitions)) {
-    for (const key of ['start', 'stop', 'pause', 'resume', 'restart', 'cancel'] as const) {
+    for (const key of ['start', 'stop', 'pause', 'resume', 'restart', 'reopen', 'cancel'] as const) {
       const value = definition[key] as SlaTrigger | SlaPauseCondition | readonly (SlaTrigger | SlaPauseCondition)[];
       const items = listOf(value);
       items.forEach((item, index) => {
         const path = ['sla', 'metrics', name, key, ...(Array.isArray(value) ? [index] : [])];
-        const { event, stages: itemStages } = named(item);
+        const { event, stages: itemStages, action } = named(item);
+        if (action !== undefined && !triggerActions.includes(action)) {
+          throw new InvalidConfigError(
+            `SLA metric '${name}' ${key} names action '${action}', which is not a service action; expected one of ${triggerActions.join(', ')}`,
+            { path, received: action, expected: `a service action (${triggerActions.join(', ')})` },
+          );
+        }
         if (event !== undefined && !events.has(event)) {
           throw new InvalidConfigError(
             `SLA metric '${name}' ${key} names event '${event}', which machine '${machine.id}' does not handle; expected one of ${[...events].filter((type) => type !== 'deadline' && type !== 'sla.observe').join(', ')} or 'received'`,

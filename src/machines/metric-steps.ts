@@ -1,8 +1,10 @@
 /**
- * The clocks of metrics defined as data (see `policies/sla-metrics.ts`): after each event (and at
- * the arrival) the process or the machine shows the step what happened — the event, the stage
- * before and after, the tags and the pending reason — and each definition decides whether its
- * clock starts, stops, restarts, is cancelled, pauses or resumes.
+ * The SLA clock engine: every metric — the classic three, the built-in ones and a policy's own — is
+ * a definition (see `policies/sla-metrics.ts`), and this is where definitions meet the steps. A
+ * service action shows the metrics whose triggers name it what it did (`runMetricAction`); after
+ * each event, the observation shows the metrics that watch events, stages and tags what happened
+ * (`observeMetrics`). Each definition then decides whether its clock starts, stops, restarts,
+ * reopens, is cancelled, pauses or resumes; the clock mechanics are `policies/sla-clocks.ts`.
  */
 import { compiledMetrics } from '../policies/sla.js';
 import type { CompiledMetric, MetricObservation } from '../policies/sla-metrics.js';
@@ -11,22 +13,62 @@ import {
   isOpenClock,
   meetClock,
   pauseClock,
+  reopenClock,
   resumeClock,
   startClock,
   type EffectSink,
 } from '../policies/sla-clocks.js';
 import type { InquiryContext, SlaClock, SlaState } from '../schemas/state.js';
 import type { SlaPolicy } from '../policies/sla.js';
-import { factsOf, type StepEnv } from './steps.js';
+import { factsOf, type StepEnv } from './step-env.js';
 
-/** Whether a policy defines any metric as data (when not, nothing needs to be observed). */
+/** The service actions that change the pending reason: pending conditions are looked at after them. */
+const pendingActions: readonly string[] = ['pend', 'resumeWork', 'resolve'];
+
+/** A policy's metrics, indexed by what sets them off. */
+interface MetricIndex {
+  /** The metrics each service action concerns, in visiting order. */
+  readonly byAction: ReadonlyMap<string, readonly CompiledMetric[]>;
+  /** The metrics that watch events, stages or tags (the observation after each event). */
+  readonly observing: readonly CompiledMetric[];
+}
+
+const indexes = new WeakMap<SlaPolicy, MetricIndex>();
+
+function indexOf(policy: SlaPolicy): MetricIndex {
+  let index = indexes.get(policy);
+  if (index === undefined) {
+    const metrics = compiledMetrics(policy);
+    const byAction = new Map<string, CompiledMetric[]>();
+    for (const metric of metrics) {
+      const actions = new Set(metric.actions);
+      if (metric.watchesPending) for (const action of pendingActions) actions.add(action);
+      for (const action of actions) {
+        const list = byAction.get(action) ?? [];
+        list.push(metric);
+        byAction.set(action, list);
+      }
+    }
+    index = { byAction, observing: metrics.filter((metric) => metric.observes) };
+    indexes.set(policy, index);
+  }
+  return index;
+}
+
+/** Whether a policy has metrics that watch events, stages or tags (when not, nothing is observed). */
 export function observesMetrics(policy: SlaPolicy): boolean {
-  return compiledMetrics(policy).length > 0;
+  return indexOf(policy).observing.length > 0;
+}
+
+interface ClockContext {
+  readonly inquiryId: string;
+  readonly emit: EffectSink;
 }
 
 /**
- * What one metric's triggers make of its clock on an observation: the clock as cancelled, met or
- * left, and whether a new cycle starts (the caller starts it when the metric has a target).
+ * What one metric's triggers make of its clock on an observation: the clock as cancelled, met,
+ * reopened or left, and whether a new cycle starts (the caller starts it when the metric has a
+ * target).
  */
 function triggered(
   policy: SlaPolicy,
@@ -34,10 +76,14 @@ function triggered(
   clock: SlaClock | undefined,
   o: MetricObservation,
   at: number,
-  context: { inquiryId: string; emit: EffectSink },
+  context: ClockContext,
 ): { readonly clock: SlaClock | undefined; readonly starts: boolean } {
-  const open = clock !== undefined && isOpenClock(clock);
-  if (!open) return { clock, starts: metric.start(o) || metric.restart(o) };
+  if (clock === undefined) return { clock, starts: metric.start(o) || metric.restart(o) };
+  if (!isOpenClock(clock)) {
+    if (clock.status !== 'cancelled' && metric.reopen(o))
+      return { clock: reopenClock(policy, clock, at, context), starts: false };
+    return { clock, starts: metric.start(o) || metric.restart(o) };
+  }
   if (metric.cancel(o)) return { clock: cancelClock(policy, clock, at), starts: false };
   if (metric.restart(o)) return { clock: meetClock(policy, clock, at, context), starts: true };
   if (metric.stop(o)) return { clock: meetClock(policy, clock, at, context), starts: false };
@@ -50,41 +96,47 @@ function pauseOrResume(
   clock: SlaClock,
   o: MetricObservation,
   at: number,
-  context: { inquiryId: string; emit: EffectSink },
+  context: ClockContext,
 ): SlaClock {
   const held = metric.pausedWhile(o);
   if (clock.since !== null) {
     if (held || metric.pauseOn(o)) return pauseClock(policy, clock, at, pauseReason(metric, o, held), context);
     return clock;
   }
-  // Paused: conditions alone resume by themselves; a pause set off by an event waits for `resume`.
+  // Paused: conditions alone resume by themselves; a pause set off by a trigger waits for `resume`.
   if (held) return clock;
   return metric.resume(o) || !metric.pausesOnEvents ? resumeClock(policy, clock, at, context) : clock;
 }
 
 const pauseReason = (metric: CompiledMetric, o: MetricObservation, held: boolean): string =>
-  held && o.pending !== null ? `pending.${o.pending}` : held ? `${metric.name}.paused` : o.event.type;
+  held && o.pending !== null ? `pending.${o.pending}` : held ? `${metric.name}.paused` : (o.action ?? o.event.type);
 
 /**
- * Applies every defined metric of the policy to one observation, at `at`: returns the context with
- * the changed clocks (a finished clock a new cycle replaces goes to the history), or `ctx` itself
- * when nothing changed. Metrics without a target for the inquiry start no clock.
+ * Applies `metrics` to one observation, at `at`: returns the context with the changed clocks (a
+ * finished clock a new cycle replaces goes to the history), or `ctx` itself when nothing changed.
+ * `owned`: `ctx` is a copy this step made, which may take the clocks in place. `watch`: visit
+ * only the metrics whose triggers this observation can set off, and the others' conditions.
  */
-export function observeMetrics(ctx: InquiryContext, o: MetricObservation, at: number, env: StepEnv): InquiryContext {
+function applyMetrics(
+  ctx: InquiryContext,
+  metrics: readonly CompiledMetric[],
+  o: MetricObservation,
+  at: number,
+  env: StepEnv,
+  owned: boolean,
+  watch: boolean,
+): InquiryContext {
   const policy = env.policies.sla;
-  const emit = env.emit;
-  const metrics = compiledMetrics(policy);
-  if (metrics.length === 0) return ctx;
   // The targets are looked up only when a clock starts (most observations start none).
   let targets: Readonly<Record<string, number | undefined>> | undefined;
-  const context = { inquiryId: ctx.id, emit };
+  const context: ClockContext = { inquiryId: ctx.id, emit: env.emit };
   let clocks: SlaState['clocks'] | undefined;
   let history: SlaClock[] | undefined;
   for (const metric of metrics) {
     const clock = ctx.sla.clocks[metric.name];
     let next = clock;
-    // Most events name no trigger of most metrics: only the pause conditions need a look then.
-    if (metric.triggerEvents.has(o.event.type) || (metric.watchesStages && o.stage !== o.from)) {
+    // After an event, most name no trigger of most metrics: only the pause conditions need a look.
+    if (!watch || metric.triggerEvents.has(o.event.type) || (metric.watchesStages && o.stage !== o.from)) {
       const result = triggered(policy, metric, clock, o, at, context);
       next = result.clock;
       const targetMs = result.starts ? (targets ??= policy.targetsFor(factsOf(ctx)))[metric.name] : undefined;
@@ -92,18 +144,54 @@ export function observeMetrics(ctx: InquiryContext, o: MetricObservation, at: nu
         if (next !== undefined) (history ??= [...ctx.sla.history]).push(next);
         next = startClock(policy, metric.name, targetMs, at, at, context);
       }
-      if (next !== undefined && isOpenClock(next)) next = pauseOrResume(policy, metric, next, o, at, context);
-    } else if (next !== undefined && metric.hasConditions && isOpenClock(next)) {
-      next = pauseOrResume(policy, metric, next, o, at, context);
     }
+    if (next !== undefined && isOpenClock(next)) next = pauseOrResume(policy, metric, next, o, at, context);
     if (next === clock || next === undefined) continue;
     clocks ??= { ...ctx.sla.clocks };
     clocks[metric.name] = next;
   }
   if (clocks === undefined) return ctx;
-  const result = env.copy(ctx);
+  const result = owned ? ctx : env.copy(ctx);
   result.sla = { clocks, history: history ?? ctx.sla.history };
   return result;
+}
+
+const NO_TAGS: ReadonlySet<string> = new Set();
+
+/**
+ * The metrics react to a service action (`'receive'`, `'recordAgentReply'`, `'resolve'`, …) that
+ * left the inquiry as `ctx`. `owned`: `ctx` is a copy this step made (its clocks may be replaced
+ * in place).
+ */
+export function runMetricAction(
+  ctx: InquiryContext,
+  action: string,
+  at: number,
+  env: StepEnv,
+  owned: boolean,
+): InquiryContext {
+  const metrics = indexOf(env.policies.sla).byAction.get(action);
+  if (metrics === undefined) return ctx;
+  const o: MetricObservation = {
+    action,
+    event: { type: action },
+    from: ctx.stage,
+    stage: ctx.stage,
+    tags: NO_TAGS,
+    pending: ctx.pendingReason,
+    replied: ctx.firstRespondedAt !== undefined,
+    resolved: ctx.resolvedAt !== null,
+  };
+  return applyMetrics(ctx, metrics, o, at, env, owned, false);
+}
+
+/**
+ * The metrics that watch events, stages and tags react to one observation (after an event), at
+ * `at`: returns the context with the changed clocks, or `ctx` itself when nothing changed.
+ */
+export function observeMetrics(ctx: InquiryContext, o: MetricObservation, at: number, env: StepEnv): InquiryContext {
+  const metrics = indexOf(env.policies.sla).observing;
+  return metrics.length === 0 ? ctx : applyMetrics(ctx, metrics, o, at, env, false, true);
 }
 
 /** The observation of a step: the event, the stage before it, and the state it left. */
@@ -113,5 +201,14 @@ export function observation(
   ctx: InquiryContext,
   tags: ReadonlySet<string>,
 ): MetricObservation {
-  return { event, from, stage: ctx.stage, tags, pending: ctx.pendingReason };
+  return {
+    action: undefined,
+    event,
+    from,
+    stage: ctx.stage,
+    tags,
+    pending: ctx.pendingReason,
+    replied: ctx.firstRespondedAt !== undefined,
+    resolved: ctx.resolvedAt !== null,
+  };
 }

@@ -4,7 +4,6 @@
  * actions in `actions.ts` are thin wrappers around these.
  */
 import type { EscalationSignal } from '../policies/escalation.js';
-import type { InquiryFacts } from '../policies/conditions.js';
 import {
   cancelClock,
   clockDeadline,
@@ -12,10 +11,6 @@ import {
   isClassicMetric,
   fireClock,
   isOpenClock,
-  meetClock,
-  pauseClock,
-  reopenClock,
-  resumeClock,
   retargetClock,
   slaMetrics,
   startClock,
@@ -37,34 +32,14 @@ import type {
 } from '../schemas/state.js';
 import { assignFields, copyRecord, EMPTY_LIST, setDefined, withFields } from '../internal/records.js';
 import { frozenJsonOf } from '../internal/json-copies.js';
-import type { ServicePolicies } from '../policies/service-policies.js';
+import { runMetricAction } from './metric-steps.js';
+import { factsOf, type StepEnv } from './step-env.js';
 
-/**
- * Copies a context for a step to change. Steps copy the context once or twice per event, so the
- * copy is the largest part of what a step costs: `createProcess` passes a faster one for the
- * built-in inquiry context (see `engine/context-copies.ts`).
- */
-export type ContextCopier = (ctx: InquiryContext) => InquiryContext;
-
-/** A copy of every own field, for contexts that may carry fields of their own (custom machines). */
-export const genericContextCopy: ContextCopier = copyRecord;
+export { factsOf, genericContextCopy, type ContextCopier, type StepEnv } from './step-env.js';
 
 /** A copy of `ctx` (made by `env.copy`) with `fields` set. */
 function withContext(ctx: InquiryContext, fields: Partial<InquiryContext>, env: StepEnv): InquiryContext {
   return assignFields(env.copy(ctx), fields);
-}
-
-/** What every step gets besides the context: the policies and where to report effects. */
-export interface StepEnv {
-  readonly policies: ServicePolicies;
-  readonly emit: EffectSink;
-  /** How to copy the context (see {@link ContextCopier}). */
-  readonly copy: ContextCopier;
-}
-
-/** The attributes of an inquiry that SLA targets and escalation rules match on. */
-export function factsOf(ctx: InquiryContext): InquiryFacts {
-  return { priority: ctx.priority, channel: ctx.channel, tier: ctx.customer.tier, category: ctx.category };
 }
 
 const clockEnv = (ctx: InquiryContext, env: StepEnv) => ({ inquiryId: ctx.id, emit: env.emit });
@@ -74,16 +49,6 @@ function withClock(ctx: InquiryContext, metric: SlaMetricName, clock: SlaClock, 
   const clocks = copyRecord(ctx.sla.clocks);
   clocks[metric] = clock;
   return withContext(ctx, { sla: { ...ctx.sla, clocks } }, env);
-}
-
-function mapClock(
-  ctx: InquiryContext,
-  metric: SlaMetric,
-  update: (clock: SlaClock) => SlaClock,
-  env: StepEnv,
-): InquiryContext {
-  const clock = ctx.sla.clocks[metric];
-  return clock === undefined ? ctx : withClock(ctx, metric, update(clock), env);
 }
 
 /**
@@ -264,20 +229,13 @@ export function receivedContext(input: {
 /** Arrival: names the first escalation level, starts the clocks, applies `received` rules. */
 export function receive(ctx: InquiryContext, env: StepEnv): InquiryContext {
   const at = ctx.receivedAt;
-  const targets = env.policies.sla.targetsFor(factsOf(ctx));
-  const clocks: SlaState['clocks'] = {};
-  for (const metric of ['firstResponse', 'resolution'] as const) {
-    const target = targets[metric];
-    if (target !== undefined) clocks[metric] = startClock(env.policies.sla, metric, target, at, at, clockEnv(ctx, env));
-  }
-  const next = withContext(
+  const named = withContext(
     ctx,
-    {
-      sla: { clocks, history: ctx.sla.history },
-      escalation: { ...ctx.escalation, name: env.policies.escalation.levels[0]?.name ?? 'default' },
-    },
+    { escalation: { ...ctx.escalation, name: env.policies.escalation.levels[0]?.name ?? 'default' } },
     env,
   );
+  // The metrics that start at the arrival (`'received'`) start here, in metric order.
+  const next = runMetricAction(named, 'receive', at, env, true);
   return signalEscalation(next, { on: 'received' }, at, env);
 }
 
@@ -371,27 +329,12 @@ export function assign(
 // ---------------------------------------------------------------------------------------------
 // Conversation
 
-const responseMetrics: readonly SlaMetric[] = ['firstResponse', 'nextResponse'];
-
 export function recordAgentReply(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
-  const c = clockEnv(ctx, env);
-  return updateClocks(ctx, env, responseMetrics, (clock) => meetClock(env.policies.sla, clock, at, c), {
-    lastAgentReplyAt: at,
-    firstRespondedAt: ctx.firstRespondedAt ?? at,
-  });
+  return withContext(ctx, { lastAgentReplyAt: at, firstRespondedAt: ctx.firstRespondedAt ?? at }, env);
 }
 
 export function recordCustomerReply(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
-  const next = withContext(ctx, { lastCustomerReplyAt: at }, env);
-  const current = next.sla.clocks.nextResponse;
-  if (
-    next.firstRespondedAt === undefined ||
-    next.resolvedAt !== null ||
-    (current !== undefined && isOpenClock(current))
-  )
-    return next;
-  const target = env.policies.sla.targetsFor(factsOf(next)).nextResponse;
-  return target === undefined ? next : beginClock(next, 'nextResponse', target, at, at, env);
+  return withContext(ctx, { lastCustomerReplyAt: at }, env);
 }
 
 export function contactCompleted(
@@ -413,34 +356,15 @@ export function contactCompleted(
 // ---------------------------------------------------------------------------------------------
 // Waiting
 
-function pausesFor(env: StepEnv, reason: PendingReason | null): boolean {
-  return reason !== null && env.policies.sla.pauseOn.includes(reason);
-}
-
-/** Work waits on the customer or a third party; the resolution clock pauses if the policy says so. */
-export function pend(ctx: InquiryContext, reason: PendingReason, at: number, env: StepEnv): InquiryContext {
-  const wasPaused = pausesFor(env, ctx.pendingReason);
-  const pauses = pausesFor(env, reason);
-  const next: InquiryContext = withContext(ctx, { pendingReason: reason }, env);
-  if (pauses && !wasPaused)
-    return mapClock(
-      next,
-      'resolution',
-      (c) => pauseClock(env.policies.sla, c, at, `pending.${reason}`, clockEnv(ctx, env)),
-      env,
-    );
-  if (!pauses && wasPaused)
-    return mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)), env);
-  return next;
+/** Work waits on the customer or a third party; clocks paused while pending for it stop counting. */
+export function pend(ctx: InquiryContext, reason: PendingReason, env: StepEnv): InquiryContext {
+  return withContext(ctx, { pendingReason: reason }, env);
 }
 
 /** Work resumes after waiting; a clock paused for it counts again. */
-export function resumeWork(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext {
+export function resumeWork(ctx: InquiryContext, env: StepEnv): InquiryContext {
   if (ctx.pendingReason === null) return ctx;
-  const next: InquiryContext = withContext(ctx, { pendingReason: null }, env);
-  return pausesFor(env, ctx.pendingReason)
-    ? mapClock(next, 'resolution', (c) => resumeClock(env.policies.sla, c, at, clockEnv(ctx, env)), env)
-    : next;
+  return withContext(ctx, { pendingReason: null }, env);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,17 +377,11 @@ function cancelPendingSurvey(survey: Survey | null): Survey | null {
 }
 
 export function resolve(ctx: InquiryContext, resolution: string | undefined, at: number, env: StepEnv): InquiryContext {
-  const sla = env.policies.sla;
-  const c = clockEnv(ctx, env);
-  return updateClocks(
-    ctx,
-    env,
-    slaMetrics,
-    (clock, metric) => (metric === 'nextResponse' ? cancelClock(sla, clock, at) : meetClock(sla, clock, at, c)),
+  const fields: Partial<InquiryContext> =
     resolution === undefined
       ? { resolvedAt: at, pendingReason: null }
-      : { resolvedAt: at, pendingReason: null, resolution },
-  );
+      : { resolvedAt: at, pendingReason: null, resolution };
+  return withContext(ctx, fields, env);
 }
 
 /**
@@ -503,7 +421,7 @@ export function reopen(
   env: StepEnv,
 ): InquiryContext {
   const reopenCount = ctx.reopenCount + 1;
-  let next = withContext(
+  const next = withContext(
     ctx,
     {
       reopenCount,
@@ -522,8 +440,12 @@ export function reopen(
   };
   setDefined(effect, 'reason', reason);
   env.emit(effect);
-  next = mapClock(next, 'resolution', (clock) => reopenClock(env.policies.sla, clock, at, clockEnv(ctx, env)), env);
-  return signalEscalation(next, { on: 'reopened', count: reopenCount }, at, env);
+  return signalEscalation(
+    runMetricAction(next, 'reopen', at, env, true),
+    { on: 'reopened', count: reopenCount },
+    at,
+    env,
+  );
 }
 
 export function recordFeedback(

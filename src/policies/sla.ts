@@ -27,9 +27,10 @@ export interface SlaPolicy<TMetric extends string = string> {
   /** The targets that apply to an inquiry with these attributes. */
   targetsFor(facts: InquiryFacts): SlaTargets<TMetric>;
   /**
-   * The metrics defined as data that this policy runs (the built-in ones its targets name and its
-   * own), by name. `firstResponse`, `nextResponse` and `resolution` have their own mechanics and
-   * are not listed. Absent: none.
+   * The metrics defined as data that this policy runs besides the classic three (the built-in ones
+   * its targets name and its own), by name. `firstResponse`, `nextResponse` and `resolution` run
+   * on their definitions in `builtInSlaMetrics` (with `resolution` paused on `pauseOn`) and are
+   * not listed. Absent: none.
    */
   readonly metrics?: Readonly<Partial<Record<TMetric, SlaMetricDefinition>>> | undefined;
   /** Fractions of a target (ascending, each in (0, 1)) at which `sla.warning` fires. */
@@ -202,7 +203,7 @@ function definedMetrics(
   for (const name of Object.keys(own)) {
     if (classicMetrics.includes(name)) {
       throw new InvalidConfigError(
-        `Invalid SLA policy config: metrics.${name}: '${name}' is a built-in clock with its own mechanics; give your metric another name`,
+        `Invalid SLA policy config: metrics.${name}: '${name}' is a built-in clock (see builtInSlaMetrics); give your metric another name`,
         { path: ['metrics', name], received: name, expected: `a name other than ${classicMetrics.join(', ')}` },
       );
     }
@@ -212,7 +213,7 @@ function definedMetrics(
       if (name === 'when' || classicMetrics.includes(name) || name in own) continue;
       const builtIn = (builtInSlaMetrics as Record<string, SlaMetricDefinition>)[name];
       if (builtIn === undefined) {
-        const known = [...classicMetrics, ...Object.keys(builtInSlaMetrics), ...Object.keys(own)];
+        const known = [...Object.keys(builtInSlaMetrics), ...Object.keys(own)];
         throw new InvalidConfigError(
           `Invalid SLA policy config: targets.${index}.${name}: no metric '${name}' is defined; define it in metrics or use one of ${known.join(', ')}`,
           { path: ['targets', index, name], received: name, expected: `one of ${known.join(', ')}` },
@@ -230,8 +231,23 @@ function definedMetrics(
 const compiled = new WeakMap<SlaPolicy, readonly CompiledMetric[]>();
 
 /**
- * The compiled metric definitions of a policy, in the order their clocks are visited. A policy
- * written by hand is checked here: a bad definition is `INVALID_CONFIG`.
+ * The definitions of the classic clocks under a policy: `resolution` pauses while pending for a
+ * reason in the policy's `pauseOn` (not at all when it is empty).
+ */
+function classicDefinitions(pauseOn: readonly PendingReason[]): readonly [string, SlaMetricDefinition][] {
+  const { firstResponse, nextResponse, resolution } = builtInSlaMetrics;
+  const { pause: _default, ...unpaused } = resolution;
+  return [
+    ['firstResponse', firstResponse],
+    ['nextResponse', nextResponse],
+    ['resolution', pauseOn.length === 0 ? unpaused : { ...unpaused, pause: { pending: pauseOn } }],
+  ];
+}
+
+/**
+ * The compiled metric definitions of a policy, in the order their clocks are visited: the classic
+ * three, then the others. A policy written by hand is checked here: a bad definition is
+ * `INVALID_CONFIG`.
  */
 export function compiledMetrics(policy: SlaPolicy): readonly CompiledMetric[] {
   let result = compiled.get(policy);
@@ -242,9 +258,10 @@ export function compiledMetrics(policy: SlaPolicy): readonly CompiledMetric[] {
       const { message, details } = describeZodError('SLA policy metrics', definitions, parsed.error);
       throw new InvalidConfigError(message, { ...details, path: ['metrics', ...(details.path ?? [])] });
     }
-    result = Object.entries(parsed.data)
-      .filter(([name]) => !classicMetrics.includes(name))
-      .map(([name, definition]) => compileMetric(name, definition));
+    const own = Object.entries(parsed.data).filter(([name]) => !classicMetrics.includes(name));
+    result = [...classicDefinitions(policy.pauseOn), ...own].map(([name, definition]) =>
+      compileMetric(name, definition),
+    );
     compiled.set(policy, result);
   }
   return result;

@@ -35,6 +35,12 @@ const trigger = fc.oneof(
     { stage: ['resolution', 'followUp'] },
     { event: 'pend', where: { reason: 'customer' } },
     { event: 'pend', where: { reason: ['third-party'] } },
+    { action: 'recordAgentReply' },
+    { action: 'recordCustomerReply', if: { replied: true } },
+    { action: 'resolve' },
+    { action: 'reopen' },
+    { action: 'pend', if: [{ pending: 'customer' as const }, { resolved: false }] },
+    { action: 'assign', if: { inStage: 'resolution' } },
   ),
 );
 const triggers = fc.oneof(trigger, fc.array(trigger, { minLength: 1, maxLength: 3 }));
@@ -54,6 +60,7 @@ const definition: fc.Arbitrary<SlaMetricDefinitionInput> = fc
       pause: fc.oneof(condition, trigger, fc.array(fc.oneof(condition, trigger), { minLength: 1, maxLength: 2 })),
       resume: triggers,
       restart: triggers,
+      reopen: triggers,
       cancel: triggers,
     },
     { requiredKeys: ['start', 'stop'] },
@@ -133,13 +140,17 @@ describe('metrics defined as data, for random definitions and event sequences', 
     );
   });
 
-  it('keep met, breached and cancelled final per cycle', () => {
+  it('keep met (until a reopen trigger reopens it), breached and cancelled final per cycle', () => {
     fc.assert(
       fc.property(setup, ({ defs, target, life }) => {
         const process = createProcess(inquiryMachine, { sla: policyOf(defs, target) });
         const trace = applyEvents(process, life.input, life.events);
         const seen = new Map<string, string>();
         for (const step of trace.steps) {
+          // A reopened cycle (`sla.resumed` of a completed clock) counts on: met is final until then.
+          const reopened = new Set(
+            step.effects.filter((effect) => effect.type === 'sla.resumed').map((effect) => effect.metric),
+          );
           const { clocks, history } = step.state.context.sla;
           // A cycle is known by its metric and its place among the metric's cycles.
           const cycle = new Map<string, number>();
@@ -149,7 +160,9 @@ describe('metrics defined as data, for random definitions and event sequences', 
             cycle.set(clock.metric, index + 1);
             const key = `${clock.metric}#${index}`;
             const before = seen.get(key);
-            if (before === 'met' || before === 'cancelled') expect(clock.status).toBe(before);
+            const reopens = reopened.has(clock.metric) && index === (cycle.get(clock.metric) ?? 1) - 1;
+            if (before === 'met' && !reopens) expect(clock.status).toBe('met');
+            if (before === 'cancelled') expect(clock.status).toBe('cancelled');
             if (before === 'breached') expect(clock.status).toBe('breached');
             seen.set(key, clock.status);
           }

@@ -10,6 +10,8 @@ import {
   inquiryMachine,
   serviceSetup,
   slaPolicy,
+  builtInSlaMetrics,
+  SlaMetricDefinition,
   type AnySlaMetric,
   type InquiryEffect,
   type InquiryEventInit,
@@ -225,6 +227,151 @@ describe('metrics a policy defines', () => {
     ).toThrow(/no metric 'refnud'/);
     const effect = {} as Extract<InquiryEffect, { type: 'sla.breached' }>;
     expectTypeOf(effect.metric).toEqualTypeOf<AnySlaMetric>();
+  });
+});
+
+describe('the classic clocks as definitions', () => {
+  it('are definitions in the same language, listed with the other built-in metrics', () => {
+    for (const name of ['firstResponse', 'nextResponse', 'resolution'] as const)
+      expect(SlaMetricDefinition.safeParse(builtInSlaMetrics[name]).success).toBe(true);
+    expect(builtInSlaMetrics.firstResponse).toEqual({
+      start: 'received',
+      stop: [{ action: 'recordAgentReply' }, { action: 'resolve' }],
+    });
+    expect(builtInSlaMetrics.nextResponse.start).toEqual({
+      action: 'recordCustomerReply',
+      if: [{ replied: true }, { resolved: false }],
+    });
+  });
+
+  it('a metric with the same definition as a classic clock gives the same clock, cycle for cycle', () => {
+    const { firstResponse, nextResponse, resolution } = builtInSlaMetrics;
+    const process = createProcess(inquiryMachine, {
+      sla: slaPolicy({
+        metrics: { first: firstResponse, next: nextResponse, solve: resolution },
+        targets: [{ firstResponse: '1h', nextResponse: '2h', resolution: '8h', first: '1h', next: '2h', solve: '8h' }],
+        warnAt: [0.5],
+      }),
+    });
+    const { step } = run(process as never, [
+      { type: 'assign', agentId: 'ana', at: T0 + 10 * MINUTE },
+      { type: 'agent.reply', at: T0 + 20 * MINUTE },
+      { type: 'customer.reply', at: T0 + HOUR },
+      { type: 'pend', reason: 'customer', at: T0 + 2 * HOUR },
+      { type: 'customer.reply', at: T0 + 3 * HOUR },
+      { type: 'agent.reply', at: T0 + 4 * HOUR },
+      { type: 'resolve', at: T0 + 5 * HOUR },
+      { type: 'reopen', at: T0 + 6 * HOUR },
+      { type: 'resolve', at: T0 + 7 * HOUR },
+    ]);
+    const { clocks, history } = step.state.context.sla;
+    const same = (classic: string, defined: string) => {
+      const strip = ({ metric: _metric, ...rest }: { metric: string }) => rest;
+      expect(strip(clocks[defined]!)).toEqual(strip(clocks[classic]!));
+      expect(history.filter((c) => c.metric === defined).map(strip)).toEqual(
+        history.filter((c) => c.metric === classic).map(strip),
+      );
+    };
+    same('firstResponse', 'first');
+    same('nextResponse', 'next');
+    same('resolution', 'solve');
+    expect(clocks.solve).toMatchObject({ status: 'met', elapsedMs: 5 * HOUR });
+  });
+});
+
+describe('triggers on service actions', () => {
+  const incident = serviceSetup({ events: { 'page.acknowledged': {}, mitigate: {}, 'customer.update': {} } });
+  const machine = incident.createMachine({
+    id: 'mini-incident',
+    context: incident.context,
+    entry: 'receive',
+    on: incident.on,
+    initial: 'triage',
+    states: {
+      triage: {
+        entry: { type: 'enterStage', params: { stage: 'triage' } },
+        on: { 'page.acknowledged': { target: 'investigating', actions: 'recordAgentReply' } },
+      },
+      investigating: {
+        entry: { type: 'enterStage', params: { stage: 'investigating' } },
+        on: {
+          'customer.update': { actions: 'recordCustomerReply' },
+          mitigate: { target: 'followUp', actions: 'resolve' },
+        },
+      },
+      followUp: followUpState({ stage: 'followUp', reopenTo: 'investigating', closeTo: 'closed' }),
+      closed: { type: 'final', entry: { type: 'enterStage', params: { stage: 'closed' } } },
+    },
+  });
+
+  it('measure a custom machine whatever events run the actions: the built-in metrics included', () => {
+    const process = createProcess(machine, {
+      sla: slaPolicy({
+        metrics: { acknowledge: { start: 'received', stop: { action: 'recordAgentReply' } } },
+        targets: [{ acknowledge: '15m', firstResponse: '15m', periodicUpdate: '1h', resolution: '4h' }],
+        warnAt: [],
+      }),
+    });
+    let step = process.start(makeInput());
+    step = process.send(step.state, { type: 'page.acknowledged', at: T0 + 10 * MINUTE });
+    step = process.send(step.state, { type: 'mitigate', at: T0 + HOUR });
+    const view = process.view(step.state);
+    expect(view.sla.acknowledge).toMatchObject({ status: 'met', elapsedMs: 10 * MINUTE });
+    expect(view.sla.firstResponse).toMatchObject({ status: 'met', elapsedMs: 10 * MINUTE });
+    expect(view.sla.periodicUpdate).toMatchObject({ status: 'cancelled' });
+    expect(view.sla.resolution).toMatchObject({ status: 'met', elapsedMs: HOUR });
+  });
+
+  it('start only while every `if` condition holds', () => {
+    const process = createProcess(machine, {
+      sla: slaPolicy({
+        metrics: {
+          answerUpdate: {
+            start: { action: 'recordCustomerReply', if: [{ replied: true }, { inStage: 'investigating' }] },
+            stop: { action: 'resolve' },
+          },
+        },
+        targets: [{ answerUpdate: '1h' }],
+        warnAt: [],
+      }),
+    });
+    let step = process.start(makeInput());
+    step = process.send(step.state, { type: 'page.acknowledged', at: T0 + 10 * MINUTE });
+    expect(process.view(step.state).sla.answerUpdate).toBeUndefined();
+    step = process.send(step.state, { type: 'customer.update', at: T0 + 20 * MINUTE });
+    step = process.send(step.state, { type: 'mitigate', at: T0 + 50 * MINUTE });
+    expect(process.view(step.state).sla.answerUpdate).toMatchObject({ status: 'met', elapsedMs: 30 * MINUTE });
+  });
+
+  it('reopen a completed cycle, which counts on with its time so far', () => {
+    const process = createProcess(inquiryMachine, {
+      sla: slaPolicy({
+        metrics: { handling: { start: 'assign', stop: 'resolve', reopen: 'reopen' } },
+        targets: [{ handling: '8h' }],
+        warnAt: [],
+      }),
+    });
+    const { view, effects } = run(process as never, [
+      { type: 'assign', agentId: 'ana', at: T0 + HOUR },
+      { type: 'resolve', at: T0 + 2 * HOUR },
+      { type: 'reopen', at: T0 + 3 * HOUR },
+      { type: 'resolve', at: T0 + 5 * HOUR },
+    ]);
+    expect(view.sla.handling).toMatchObject({ status: 'met', elapsedMs: 3 * HOUR });
+    expect(view.slaHistory.filter((c) => c.metric === 'handling')).toEqual([]);
+    expect(of(effects, 'handling')).toEqual(['sla.started', 'sla.met', 'sla.resumed', 'sla.met']);
+  });
+
+  it('refuse an action that is no service action when createProcess binds the policy', () => {
+    const sla = slaPolicy({
+      metrics: { x: { start: 'received', stop: { action: 'reply' } } },
+      targets: [],
+    });
+    expect(thrown(() => createProcess(inquiryMachine, { sla }))).toMatchObject({
+      code: 'INVALID_CONFIG',
+      path: ['sla', 'metrics', 'x', 'stop'],
+      received: 'reply',
+    });
   });
 });
 
