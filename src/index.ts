@@ -178,6 +178,7 @@ export {
   SlaMetricDefinition,
   type SlaPauseCondition,
   type SlaTrigger,
+  type SlaTriggerCondition,
   type BuiltInDefinedMetric,
 } from './policies/sla-metrics.js';
 export {
