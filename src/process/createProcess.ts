@@ -24,7 +24,7 @@ import { isVouchedStorable } from '../schemas/text.js';
 import type { TimestampInput } from '../schemas/time.js';
 import { serviceDefinition } from './definition.js';
 import { definitionFor, processKindOf } from './definition-registry.js';
-import { parseInstant, parseWith } from './inputs.js';
+import { bareInquiryEvent, parseInstant, parseWith, readsBareInquiryEvents } from './inputs.js';
 import { checkOptions, schemasOf, type ProcessOptions } from './options.js';
 import { createRestorer } from './restore.js';
 import { envelopeOfSnapshot, persistedSnapshotOf } from './snapshot-bridge.js';
@@ -223,7 +223,9 @@ export function createProcess<TMachine extends AnyServiceMachine>(
   // store could keep, an `at` in range.
   const checkEventText = !isVouchedStorable(schemas.events);
   const checkInputText = !isVouchedStorable(schemas.input);
+  const bareEvents = readsBareInquiryEvents(schemas.events);
   const parseEvent = (event: unknown): { type: string; at: number } =>
+    (bareEvents ? bareInquiryEvent(event) : undefined) ??
     parseWith(schemas.events, event, 'event', InvalidEventError, checkEventText);
 
   const process: ServiceProcess<TMachine> = {

@@ -38,8 +38,19 @@ export interface StepRunner {
 
 /** The step runner made of `parts`. */
 export function createStepRunner({ stepper, definition, restore, stamper }: StepRunnerParts): StepRunner {
-  const deadlineOf = (liveState: LiveState): number | null =>
-    liveState.snapshot.status === 'active' ? definition.nextDeadline(liveState.context as never) : null;
+  // The deadline of the last live state asked about: a step ends by asking for the deadline of the
+  // state it hands out, and the next step on that state begins by asking again. Live states never
+  // change, so their identity is the key.
+  let lastAsked: LiveState | undefined;
+  let lastDeadline: number | null = null;
+  const deadlineOf = (liveState: LiveState): number | null => {
+    if (liveState === lastAsked) return lastDeadline;
+    const deadline =
+      liveState.snapshot.status === 'active' ? definition.nextDeadline(liveState.context as never) : null;
+    lastAsked = liveState;
+    lastDeadline = deadline;
+    return deadline;
+  };
 
   /** Fires everything due by `at` (when anything is), its effects into `log`. */
   const advance = (liveState: LiveState, at: number, log: StepLog, due = deadlineOf(liveState)): LiveState => {
