@@ -38,6 +38,7 @@ import type {
 import { assignFields, copyRecord, EMPTY_LIST, setDefined, withFields } from '../internal/records.js';
 import { frozenJsonOf } from '../internal/json-copies.js';
 import type { ServicePolicies } from '../policies/service-policies.js';
+import { IncompatibleStateError } from '../errors.js';
 
 /**
  * Copies a context for a step to change. Steps copy the context once or twice per event, so the
@@ -755,7 +756,11 @@ export function fireDue(ctx: InquiryContext, limit: number, env: StepEnv): Inqui
     if (clockDue === null || clockDue > limit) return next;
     next = fireAt(next, clockDue, env);
   }
-  throw new RangeError(
-    `serviceflow: deadlines of inquiry '${ctx.id}' did not settle by ${new Date(limit).toISOString()}`,
+  // This process cannot advance the state (its policies keep deadlines due): INCOMPATIBLE_STATE, so
+  // that a desk parks the inquiry and BullMQ dead-letters the entry instead of retrying forever.
+  const by = Number.isFinite(limit) ? new Date(limit).toISOString() : String(limit);
+  throw new IncompatibleStateError(
+    `The deadlines of inquiry '${ctx.id}' did not settle by ${by}: 100000 fired in one step and more were due (a policy or calendar that schedules deadlines which never move later?); expected at most 100000 deadlines per step`,
+    { path: ['context'], received: limit, expected: 'at most 100000 deadlines fired in one step' },
   );
 }
