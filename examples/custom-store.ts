@@ -11,7 +11,7 @@ import {
   checkSnapshotWrite,
   compareSnapshotIds,
   createConflict,
-  journalEntryId,
+  journalEntries,
   parkEntry,
   saveConflict,
   unparkEntry,
@@ -47,18 +47,8 @@ export function keyValueStore(kv: KeyValue): SnapshotStore {
     const { id, stage, wakeAt, lastEventAt } = write;
     const version = (row?.snapshot.version ?? 0) + 1;
     const snapshot = { id, version, state: JSON.parse(stateJson) as unknown, stage, wakeAt, lastEventAt };
-    const added = effects.map(({ type, at, json }, index) => {
-      return {
-        id: journalEntryId(id, version, index),
-        snapshotId: id,
-        version,
-        index,
-        type,
-        at,
-        effect: JSON.parse(json) as unknown,
-        dispatchedAt: null,
-      };
-    });
+    const parsed = effects.map(({ json }) => JSON.parse(json) as { type: string; at: number });
+    const added = journalEntries(id, version, parsed); // ids `${id}:${version}:${index}`, none dispatched
     await kv.set(id, JSON.stringify({ snapshot, journal: [...(row?.journal ?? []), ...added] }));
     return snapshot;
   }

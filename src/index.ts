@@ -43,6 +43,7 @@ export type {
   ProcessContextOf,
   ProcessEffectOf,
   ProcessEventOf,
+  WithLooseAt,
   ProcessInputOf,
   ProcessOptions,
   ProcessStep,
@@ -56,7 +57,14 @@ export type { ProcessDefinition } from './process/definition.js';
 
 // The inquiry machine and the building blocks of custom service machines.
 export { inquiryMachine, parseInquiryInput, type InquiryMachine } from './machines/inquiry.js';
-export { serviceActions, serviceGuards, type InquiryMachineEvent } from './machines/actions.js';
+export type { PureContextFactory } from './machines/pure-context.js';
+export {
+  serviceActions,
+  serviceGuards,
+  type InquiryMachineEvent,
+  type DeadlineEvent,
+  type MetricObservationEvent,
+} from './machines/actions.js';
 export {
   defaultPolicies,
   resolvePolicies,
@@ -70,6 +78,8 @@ export {
   followUpState,
   type ServiceSetupOptions,
   type CustomEventShapes,
+  type ServiceSetupEvent,
+  type ServiceSetupContext,
   type CustomEventsOf,
 } from './machines/service-machine.js';
 

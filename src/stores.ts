@@ -7,6 +7,7 @@
  * - `checkSnapshotWrite`: refuses what no store could keep (before anything is written) and
  *   serialises the state and effects once;
  * - `checkQueryInteger`: checks the numbers a store method receives;
+ * - `journalEntries`: the journal entries of a write (ids, versions, indexes, undispatched);
  * - `journalEntryId`: the stable id of a journal entry, the same on every re-delivery;
  * - `compareSnapshotIds`: the order of `list` (PostgreSQL's `COLLATE "C"`);
  * - `createConflict`, `saveConflict`: the `ConflictError`s of a taken id and of a stale version;
@@ -18,7 +19,7 @@
  * @example
  * ```ts
  * import type { JournalEntry, SnapshotStore, StoredSnapshot } from 'serviceflow';
- * import { checkSnapshotWrite, createConflict, journalEntryId } from 'serviceflow/stores';
+ * import { checkSnapshotWrite, createConflict, journalEntries } from 'serviceflow/stores';
  * const rows = new Map<string, StoredSnapshot>();
  * const journal: JournalEntry[] = [];
  * const create: SnapshotStore['create'] = async (write) => {
@@ -27,10 +28,8 @@
  *   const { id, stage, wakeAt, lastEventAt } = write;
  *   const row: StoredSnapshot = { id, version: 1, state: JSON.parse(stateJson), stage, wakeAt, lastEventAt };
  *   rows.set(id, row);
- *   for (const [index, { type, at, json }] of effects.entries()) {
- *     const entryId = journalEntryId(id, 1, index); // 'T-1:1:0', the same on every re-delivery
- *     journal.push({ id: entryId, snapshotId: id, version: 1, index, type, at, effect: JSON.parse(json), dispatchedAt: null });
- *   }
+ *   // Ids 'T-1:1:0', 'T-1:1:1', …: the same on every re-delivery.
+ *   journal.push(...journalEntries(id, 1, effects.map(({ json }) => JSON.parse(json))));
  *   return row;
  * };
  * ```
@@ -40,6 +39,7 @@
 export {
   checkSnapshotWrite,
   checkQueryInteger,
+  journalEntries,
   journalEntryId,
   compareSnapshotIds,
   createConflict,

@@ -79,6 +79,7 @@ describe('the entries', () => {
       'checkSnapshotWrite',
       'compareSnapshotIds',
       'createConflict',
+      'journalEntries',
       'journalEntryId',
       'parkEntry',
       'saveConflict',

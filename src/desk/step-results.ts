@@ -4,7 +4,7 @@
  */
 import type { AnyServiceMachine, ProcessStep, ProcessViewOf, ServiceProcess } from '../process/createProcess.js';
 import type { PersistedState } from '../schemas/state.js';
-import { journalEntryId, type JournalEntry } from '../stores/store.js';
+import { journalEntries, type JournalEntry } from '../stores/store.js';
 import type { DeskEffectOf, DeskStep } from './service-desk.js';
 import type { CachedSnapshot } from './snapshot-cache.js';
 
@@ -14,21 +14,13 @@ import type { CachedSnapshot } from './snapshot-cache.js';
  */
 export type Apply = (state: PersistedState<unknown>, current: CachedSnapshot) => ProcessStep<unknown, unknown> | null;
 
-/** The journal entries of a step's effects, saved at `version`, none dispatched yet. */
+/**
+ * The journal entries of a step's effects, saved at `version`, none dispatched yet (the same
+ * entries a store journals: `journalEntries` of `serviceflow/stores`).
+ */
 export function toEntries(id: string, version: number, effects: readonly unknown[]): JournalEntry[] {
-  return effects.map((effect, index) => {
-    const { type, at } = effect as { type: string; at: number };
-    return {
-      id: journalEntryId(id, version, index),
-      snapshotId: id,
-      version,
-      index,
-      type,
-      at,
-      effect,
-      dispatchedAt: null,
-    };
-  });
+  // A process's effects all carry `type` and `at` (the effect schemas require both).
+  return journalEntries(id, version, effects as readonly { type: string; at: number }[]);
 }
 
 /** The inquiry after a step. The view is computed on first read: a host that only needs the version pays nothing. */

@@ -7,7 +7,10 @@
 /** Where a pure context factory keeps its builder of the context from a validated input. */
 const FROM_VALIDATED: unique symbol = Symbol.for('serviceflow.pureContext');
 
-/** A context factory made by {@link pureContext}. */
+/**
+ * The context factory of the inquiry machine (and of machines made with `serviceSetup`): callable as
+ * XState's `context`, and marked as a pure function of the validated input.
+ */
 export type PureContextFactory<I, C> = ((args: { input: unknown }) => C) & {
   readonly [FROM_VALIDATED]: (input: I) => C;
 };

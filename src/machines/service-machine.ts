@@ -18,8 +18,6 @@ import { serviceRootHandlers } from './root-handlers.js';
 import { receivedContext } from './steps.js';
 import { deadlinesFirst } from './deadlines-first.js';
 
-type Shape = Record<string, z.ZodType>;
-
 type ParamsOf<F> =
   F extends ActionFunction<infer _C, infer _E, infer _T, infer P, infer _A, infer _B, infer _G, infer _D, infer _M>
     ? P
@@ -35,7 +33,7 @@ type RetypedGuards<G, C extends InquiryContext, E extends EventObject> = {
 type StandardEventType = InquiryEvent['type'];
 
 /** The events a custom machine adds: each named, with the fields it carries besides `type` and `at`. */
-export type CustomEventShapes = Record<string, Shape>;
+export type CustomEventShapes = Record<string, Record<string, z.ZodType>>;
 
 /** The typed event union of a set of custom event shapes (`at` in epoch ms). */
 export type CustomEventsOf<TEvents extends CustomEventShapes> = {
@@ -44,8 +42,19 @@ export type CustomEventsOf<TEvents extends CustomEventShapes> = {
     : z.infer<z.ZodObject<TEvents[K]>>);
 }[keyof TEvents & string];
 
+/**
+ * Every event a machine made with {@link serviceSetup} handles: the standard inquiry events, the
+ * internal deadline, and the custom events of `TEvents`.
+ */
+export type ServiceSetupEvent<TEvents extends CustomEventShapes> =
+  InquiryEvent | DeadlineEvent | CustomEventsOf<TEvents>;
+
+/** The context of a machine made with {@link serviceSetup}: the inquiry context plus the fields of `TContext`. */
+export type ServiceSetupContext<TContext extends Record<string, z.ZodType>> = InquiryContext &
+  z.infer<z.ZodObject<TContext>>;
+
 /** Options of {@link serviceSetup}. */
-export interface ServiceSetupOptions<TEvents extends CustomEventShapes, TContext extends Shape> {
+export interface ServiceSetupOptions<TEvents extends CustomEventShapes, TContext extends Record<string, z.ZodType>> {
   /** The events the process adds to the standard ones, as zod shapes of their fields. */
   readonly events?: TEvents;
   /** Fields the process adds to the service context, as zod schemas with defaults (`.default(…)`). */
@@ -123,11 +132,11 @@ function checkSetupOptions(options: unknown): void {
  * });
  * ```
  */
-export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext extends Shape = {}>(
+export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext extends Record<string, z.ZodType> = {}>(
   options: ServiceSetupOptions<TEvents, TContext> = {},
 ) {
-  type Events = InquiryEvent | DeadlineEvent | CustomEventsOf<TEvents>;
-  type Context = InquiryContext & z.infer<z.ZodObject<TContext>>;
+  type Events = ServiceSetupEvent<TEvents>;
+  type Context = ServiceSetupContext<TContext>;
 
   checkSetupOptions(options);
   const customEvents = options.events ?? ({} as TEvents);

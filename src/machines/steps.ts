@@ -32,6 +32,7 @@ import type {
 } from '../schemas/state.js';
 import { assignFields, copyRecord, EMPTY_LIST, setDefined, withFields } from '../internal/records.js';
 import { frozenJsonOf } from '../internal/json-copies.js';
+import { IncompatibleStateError } from '../errors.js';
 import { runMetricAction } from './metric-steps.js';
 import { factsOf, type StepEnv } from './step-env.js';
 
@@ -677,7 +678,11 @@ export function fireDue(ctx: InquiryContext, limit: number, env: StepEnv): Inqui
     if (clockDue === null || clockDue > limit) return next;
     next = fireAt(next, clockDue, env);
   }
-  throw new RangeError(
-    `serviceflow: deadlines of inquiry '${ctx.id}' did not settle by ${new Date(limit).toISOString()}`,
+  // This process cannot advance the state (its policies keep deadlines due): INCOMPATIBLE_STATE, so
+  // that a desk parks the inquiry and BullMQ dead-letters the entry instead of retrying forever.
+  const by = Number.isFinite(limit) ? new Date(limit).toISOString() : String(limit);
+  throw new IncompatibleStateError(
+    `The deadlines of inquiry '${ctx.id}' did not settle by ${by}: 100000 fired in one step and more were due (a policy or calendar that schedules deadlines which never move later?); expected at most 100000 deadlines per step`,
+    { path: ['context'], received: limit, expected: 'at most 100000 deadlines fired in one step' },
   );
 }

@@ -91,10 +91,8 @@ const TimeZone = z.string().superRefine((name, ctx) => {
   }
 });
 
-type Spans = [string, string][];
-
 /** Canonical spans: times as 'HH:MM' (or 'HH:MM:SS'), sorted, exact duplicates dropped. */
-function normaliseSpans(spans: readonly (readonly [string, string])[]): Spans {
+function normaliseSpans(spans: readonly (readonly [string, string])[]): [string, string][] {
   const parsed = spans
     .map(([start, end]) => [msOf(start), msOf(end)] as const)
     .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -154,7 +152,7 @@ export const BusinessCalendarConfig = z
     }
   })
   .transform((config) => {
-    const spansOf = (day: Weekday): Spans =>
+    const spansOf = (day: Weekday): [string, string][] =>
       config.week === undefined ? [['00:00', '24:00']] : normaliseSpans(config.week[day] ?? []);
     const week = {
       mon: spansOf('mon'),
@@ -166,18 +164,22 @@ export const BusinessCalendarConfig = z
       sun: spansOf('sun'),
     };
     const holidays = [...new Set(config.holidays ?? [])].sort();
-    const normalised: { timezone: string; week: typeof week; holidays: string[]; exceptions?: Record<string, Spans> } =
-      {
-        timezone: config.timezone ?? 'UTC',
-        week,
-        holidays,
-      };
+    const normalised: {
+      timezone: string;
+      week: typeof week;
+      holidays: string[];
+      exceptions?: Record<string, [string, string][]>;
+    } = {
+      timezone: config.timezone ?? 'UTC',
+      week,
+      holidays,
+    };
     const exceptions = config.exceptions ?? {};
     const dates = Object.keys(exceptions).sort();
     // Left out when empty, so that configs without exceptions keep their shape.
     if (dates.length > 0) {
       normalised.exceptions = Object.fromEntries(
-        dates.map((date): [string, Spans] => [date, normaliseSpans(exceptions[date] ?? [])]),
+        dates.map((date): [string, [string, string][]] => [date, normaliseSpans(exceptions[date] ?? [])]),
       );
     }
     return normalised;

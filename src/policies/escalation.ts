@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { describeZodError, InvalidConfigError } from '../errors.js';
 import { SlaMetricName, type EscalationTrigger } from '../schemas/state.js';
+import { markBuilt } from './built-policies.js';
 import { Condition, matchesCondition, type InquiryFacts } from './conditions.js';
 
 /**
@@ -194,9 +195,9 @@ export function escalationPolicy(config: EscalationPolicyConfig): EscalationPoli
   }
   const { levels, rules } = parsed.data;
   const indexOf = new Map(levels.map((level, index) => [level.name, index]));
-  return {
-    levels,
-    ruleMetrics: rules.map((rule) => rule.metric),
+  return markBuilt({
+    levels: Object.freeze(levels.map((level) => Object.freeze(level))),
+    ruleMetrics: Object.freeze(rules.map((rule) => rule.metric)),
     decide(signal, facts, currentLevel) {
       const rule = rules.find(
         (r) =>
@@ -219,7 +220,7 @@ export function escalationPolicy(config: EscalationPolicyConfig): EscalationPoli
         reason: describeSignal(signal),
       };
     },
-  };
+  });
 }
 
 /**

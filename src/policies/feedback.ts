@@ -3,6 +3,7 @@ import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } f
 import { FeedbackKind, feedbackScales } from '../schemas/inquiry.js';
 import type { Sentiment } from '../schemas/state.js';
 import { Duration, PositiveDuration } from '../schemas/time.js';
+import { markBuilt } from './built-policies.js';
 import { Condition, matchesCondition, type InquiryFacts } from './conditions.js';
 
 /** What negative feedback does besides being recorded. */
@@ -193,7 +194,7 @@ export function feedbackPolicy(config: FeedbackPolicyConfig = {}): FeedbackPolic
   const rules = c.surveys;
   const survey =
     rules === undefined ? (c.survey ?? 'csat') : (rules.find((rule) => rule.when === undefined)?.kind ?? false);
-  return {
+  return markBuilt({
     survey,
     ...(rules === undefined
       ? {}
@@ -201,13 +202,13 @@ export function feedbackPolicy(config: FeedbackPolicyConfig = {}): FeedbackPolic
           surveyFor: (facts: InquiryFacts) => rules.find((rule) => matchesCondition(rule.when, facts))?.kind ?? false,
         }),
     sendAfter: c.sendAfter,
-    reminders: c.reminders ?? { count: 0, every: 86_400_000 },
+    reminders: Object.freeze(c.reminders ?? { count: 0, every: 86_400_000 }),
     expireAfter: c.expireAfter,
     reopenWindow: c.reopenWindow,
     autoCloseAfter: c.autoCloseAfter ?? c.reopenWindow,
-    onNegative,
+    onNegative: Object.freeze(onNegative),
     sentiment: scoreSentiment,
-  };
+  });
 }
 
 /**

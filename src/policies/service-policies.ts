@@ -1,6 +1,6 @@
 import { defaultEscalation, type EscalationPolicy } from './escalation.js';
-import { abbreviate, InvalidConfigError } from '../errors.js';
 import { defaultFeedback, type FeedbackPolicy } from './feedback.js';
+import { checkPolicy } from './policy-checks.js';
 import { noSla, type SlaPolicy } from './sla.js';
 
 /** The policies a service machine runs with. */
@@ -32,7 +32,10 @@ export const defaultPolicies: ServicePolicies = {
 };
 
 /**
- * Fills in the default of every policy left out (see {@link defaultPolicies}).
+ * Fills in the default of every policy left out (see {@link defaultPolicies}), and checks the
+ * policies written by hand against the bounds their factories put on config: a field out of range
+ * or of the wrong kind throws `InvalidConfigError` (code `INVALID_CONFIG`) with its path, such as
+ * `['feedback', 'reminders', 'every']`. Policies the factories built are not checked again.
  *
  * @example
  * ```ts
@@ -47,48 +50,7 @@ export function resolvePolicies(options: ServicePolicyOptions = {}): ServicePoli
     escalation: options.escalation ?? defaultPolicies.escalation,
     feedback: options.feedback ?? defaultPolicies.feedback,
   };
-  for (const [name, members] of Object.entries(POLICY_MEMBERS)) {
-    const policy = policies[name as keyof ServicePolicies] as unknown;
-    const missing = members.find(([member, kind]) => !isMember(policy, member, kind));
-    if (missing !== undefined) {
-      throw new InvalidConfigError(
-        `The ${name} policy must be an object like ${name}Policy() makes; ${abbreviate(policy)} has no ${missing[1]} '${missing[0]}'`,
-        { path: [name, missing[0]], received: policy, expected: `a ${name} policy (see ${name}Policy)` },
-      );
-    }
-  }
+  // Before any step runs: a malformed policy would hang a step or corrupt a state later.
+  for (const name of ['sla', 'escalation', 'feedback'] as const) checkPolicy(name, policies[name]);
   return policies;
-}
-
-type MemberKind = 'function' | 'array' | 'object' | 'number';
-
-/** What the steps use of each policy: checked once, so that a wrong one fails here, typed. */
-const POLICY_MEMBERS: Readonly<Record<keyof ServicePolicies, readonly (readonly [string, MemberKind])[]>> = {
-  sla: [
-    ['targetsFor', 'function'],
-    ['calendar', 'object'],
-    ['warnAt', 'array'],
-    ['pauseOn', 'array'],
-  ],
-  escalation: [
-    ['levels', 'array'],
-    ['decide', 'function'],
-  ],
-  feedback: [
-    ['sentiment', 'function'],
-    ['reminders', 'object'],
-    ['onNegative', 'array'],
-    ['sendAfter', 'number'],
-    ['expireAfter', 'number'],
-    ['reopenWindow', 'number'],
-    ['autoCloseAfter', 'number'],
-  ],
-};
-
-function isMember(policy: unknown, member: string, kind: MemberKind): boolean {
-  if (typeof policy !== 'object' || policy === null) return false;
-  const value = (policy as Record<string, unknown>)[member];
-  if (kind === 'array') return Array.isArray(value);
-  if (kind === 'object') return typeof value === 'object' && value !== null;
-  return typeof value === kind;
 }

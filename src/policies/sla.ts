@@ -5,6 +5,7 @@ import { SlaMetric, SlaMetricName } from '../schemas/state.js';
 import { PositiveDuration } from '../schemas/time.js';
 import { alwaysOpenCalendar, BusinessCalendarConfig, businessCalendar, type BusinessCalendar } from './calendar.js';
 import { Condition, matchesCondition, type InquiryFacts } from './conditions.js';
+import { markBuilt } from './built-policies.js';
 import {
   builtInSlaMetrics,
   compileMetric,
@@ -176,17 +177,17 @@ export function slaPolicy<const TDefinitions extends Readonly<Record<string, Sla
     return Object.freeze(result);
   });
   const none = Object.freeze({});
-  return {
+  return markBuilt({
     calendar,
-    warnAt: fractions,
-    pauseOn: [...new Set(pauseOn)],
+    warnAt: Object.freeze(fractions),
+    pauseOn: Object.freeze([...new Set(pauseOn)]),
     onPriorityChange,
     metrics: metrics as Partial<Record<MetricNamesOf<TDefinitions>, SlaMetricDefinition>>,
     targetsFor(facts) {
       const index = targets.findIndex((t) => matchesCondition(t.when, facts));
       return index < 0 ? none : (durations[index] as SlaTargets<MetricNamesOf<TDefinitions>>);
     },
-  };
+  });
 }
 
 const classicMetrics: readonly string[] = SlaMetric.options;
@@ -279,10 +280,10 @@ export function compiledMetrics(policy: SlaPolicy): readonly CompiledMetric[] {
  * wakeAt; // null: nothing to wake up for
  * ```
  */
-export const noSla: SlaPolicy = {
+export const noSla: SlaPolicy = markBuilt({
   calendar: alwaysOpenCalendar,
-  warnAt: [],
-  pauseOn: ['customer'],
+  warnAt: Object.freeze([]),
+  pauseOn: Object.freeze(['customer'] as const),
   onPriorityChange: 'recalculate',
   targetsFor: () => ({}),
-};
+});

@@ -37,7 +37,11 @@ export type { ProcessOptions, StateMigration } from './options.js';
 /** A machine `createProcess` can run: a service machine built on serviceflow's building blocks. */
 export type AnyServiceMachine = AnyStateMachine;
 
-type WithLooseAt<E> = E extends { at: number } ? Omit<E, 'at'> & { at: TimestampInput } : never;
+/**
+ * An event type (each member of a union) with `at` as the process accepts it: epoch milliseconds,
+ * an ISO-8601 string or a `Date`.
+ */
+export type WithLooseAt<E> = E extends { at: number } ? Omit<E, 'at'> & { at: TimestampInput } : never;
 
 /** The events a process accepts from outside: the machine's events minus internal ones, `at` loose. */
 export type ProcessEventOf<TMachine extends AnyServiceMachine> = WithLooseAt<

@@ -160,6 +160,45 @@ export function journalEntryId(snapshotId: string, version: number, index: numbe
 }
 
 /**
+ * The journal entries of one write: one per effect, in order, each with its stable
+ * {@link journalEntryId}, the write's `version`, its `index` in the write, the effect's `type` and
+ * `at`, and `dispatchedAt: null` (not delivered yet). What `create` (version 1) and `save` (the new
+ * version) journal with the snapshot, and what the desk hands to the outbox.
+ *
+ * @param snapshotId - The inquiry's id.
+ * @param version - The version the write produced.
+ * @param effects - The write's effects, in order, each with a `type` and an `at` (in a store: the
+ *   effects as {@link checkSnapshotWrite} serialised them, parsed back).
+ * @returns One entry per effect, in the effects' order.
+ *
+ * @example
+ * ```ts
+ * import { checkSnapshotWrite, journalEntries } from 'serviceflow/stores';
+ * const write = { id: 'inq-1', state: {}, stage: 'inquiry', wakeAt: null, lastEventAt: 0, effects: [{ type: 'stage.changed', at: 0 }] };
+ * const { effects } = checkSnapshotWrite(write);
+ * const [entry] = journalEntries('inq-1', 1, effects.map(({ json }) => JSON.parse(json)));
+ * entry?.id; // 'inq-1:1:0'
+ * entry?.dispatchedAt; // null
+ * ```
+ */
+export function journalEntries<TEffect extends { readonly type: string; readonly at: number }>(
+  snapshotId: string,
+  version: number,
+  effects: readonly TEffect[],
+): JournalEntry<TEffect>[] {
+  return effects.map((effect, index) => ({
+    id: journalEntryId(snapshotId, version, index),
+    snapshotId,
+    version,
+    index,
+    type: effect.type,
+    at: effect.at,
+    effect,
+    dispatchedAt: null,
+  }));
+}
+
+/**
  * A {@link SnapshotWrite} that passed {@link checkSnapshotWrite}, serialised once.
  *
  * @example

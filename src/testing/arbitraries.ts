@@ -35,6 +35,7 @@ export {
   feedbackPolicyConfig,
   type InquiryInputOptions,
   type EventSequenceOptions,
+  type InquiryEventBody,
 } from './inquiry-arbitraries.js';
 export {
   contactInput,
@@ -43,4 +44,5 @@ export {
   contactJourney,
   type ContactInputOptions,
   type ContactEventSequenceOptions,
+  type ContactEventBody,
 } from './contact-arbitraries.js';

@@ -69,7 +69,8 @@ export function contactInput(options: ContactInputOptions = {}): fc.Arbitrary<Co
   );
 }
 
-type ContactEventBody = {
+/** The body (everything but `at`) of a contact event: one member per event type. */
+export type ContactEventBody = {
   [K in ContactEventInit['type']]: Omit<Extract<ContactEventInit, { type: K }>, 'at'>;
 }[ContactEventInit['type']];
 

@@ -80,7 +80,8 @@ export function inquiryInput(options: InquiryInputOptions = {}): fc.Arbitrary<In
   );
 }
 
-type EventBody = {
+/** The body (everything but `at`) of an inquiry event: one member per event type. */
+export type InquiryEventBody = {
   [K in InquiryEventInit['type']]: Omit<Extract<InquiryEventInit, { type: K }>, 'at'>;
 }[InquiryEventInit['type']];
 
@@ -93,7 +94,7 @@ type EventBody = {
  * const event = arbitraries.inquiryEventBody().map((body) => ({ ...body, at: Date.UTC(2026, 2, 2) }));
  * ```
  */
-export function inquiryEventBody(): fc.Arbitrary<EventBody> {
+export function inquiryEventBody(): fc.Arbitrary<InquiryEventBody> {
   const feedback = fc.oneof(
     fc.record({ kind: fc.constant('csat' as const), score: fc.integer({ min: 1, max: 5 }) }),
     fc.record({ kind: fc.constant('nps' as const), score: fc.integer({ min: 0, max: 10 }) }),
@@ -171,7 +172,7 @@ export function inquiryEventBody(): fc.Arbitrary<EventBody> {
       }),
     },
     { weight: 5, arbitrary: fc.constant({ type: 'tick' as const }) },
-  ) as fc.Arbitrary<EventBody>;
+  ) as fc.Arbitrary<InquiryEventBody>;
 }
 
 /**
