@@ -8,6 +8,7 @@ import { BusinessDays, type OpenTime } from './calendar/business-days.js';
 import { LocalSchedule, type LocalSpans } from './calendar/schedule.js';
 import { Timeline } from './calendar/timeline.js';
 import { isTimeZone, zoneOffsets } from './calendar/zone.js';
+import { recordOf } from '../schemas/record.js';
 import { INSTANT_EXPECTED, instantRange } from '../schemas/time.js';
 
 /** The instants a calendar accepts or returns: those of {@link instantRange}. */
@@ -70,7 +71,7 @@ const Holiday = z.string().superRefine((text, ctx) => {
 });
 
 /** Special hours per local date: replaces the weekday's spans on that date. */
-const Exceptions = z.record(z.string(), DaySpans).superRefine((exceptions, ctx) => {
+const Exceptions = recordOf(z.string(), DaySpans).superRefine((exceptions, ctx) => {
   for (const date of Object.keys(exceptions)) {
     const parsed = parseIsoDate(date);
     if ('problem' in parsed) {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Channel, Customer, FeedbackKind, PendingReason, Priority } from './inquiry.js';
+import { recordOf } from './record.js';
 import { instantRange } from './time.js';
 
 // Instants as epoch ms within the instants serviceflow accepts (negative before 1970).
@@ -114,7 +115,7 @@ export type SlaClock = z.infer<typeof SlaClock>;
 /** The schema of a {@link SlaState}, checked as part of {@link InquiryContext}. @internal */
 export const SlaState = z.object({
   /** The current clock of each metric that has one, keyed by metric name. */
-  clocks: z.record(SlaMetricName, SlaClock),
+  clocks: recordOf(SlaMetricName, SlaClock),
   /** Finished clocks that were replaced by a newer one (every answered `nextResponse` cycle). */
   history: z.array(SlaClock),
 });
@@ -422,7 +423,8 @@ export type InquiryContext = z.infer<typeof InquiryContext>;
  */
 export type StateValue = string | { [key: string]: StateValue };
 /** The schema of a {@link StateValue}. @internal */
-export const StateValue: z.ZodType<StateValue> = z.lazy(() => z.union([z.string(), z.record(z.string(), StateValue)]));
+export const StateValue: z.ZodType<StateValue> = /* @__PURE__ */ (() =>
+  z.lazy(() => z.union([z.string(), z.record(z.string(), StateValue)])))();
 
 /**
  * The format version of persisted states written by this release. A state with a higher format
@@ -452,12 +454,15 @@ export const PERSISTED_FORMAT = 1;
  * const restored: PersistedState = process.restore(JSON.parse(stored)); // checked, migrated if needed
  * ```
  */
-export const PersistedState = z.object({
-  format: z.number().int().positive(),
-  machine: z.object({ id: z.string().min(1), version: z.string().min(1) }),
-  value: StateValue,
-  context: z.record(z.string(), z.unknown()),
-});
+// Pure: a bundle that does not use it (the process only checks states it restores part by part)
+// leaves it out, with the zod types only it needs.
+export const PersistedState = /* @__PURE__ */ (() =>
+  z.object({
+    format: z.number().int().positive(),
+    machine: z.object({ id: z.string().min(1), version: z.string().min(1) }),
+    value: StateValue,
+    context: z.record(z.string(), z.unknown()),
+  }))();
 /** The JSON envelope every process step returns; `Context` is the machine's context. */
 export interface PersistedState<Context = InquiryContext> {
   readonly format: number;

@@ -32,6 +32,17 @@ const newYork = (extra: Partial<BusinessCalendarConfigInput> = {}) =>
   });
 
 describe('exceptions: special hours for a date', () => {
+  it('refuses exceptions that are not a plain object of dates, and a bad spans list under a date', () => {
+    const asMap = new Map([
+      ['2026-12-24', [['09:00', '13:00']]],
+    ]) as unknown as BusinessCalendarConfigInput['exceptions'];
+    expect(() => businessCalendar({ exceptions: asMap })).toThrow(InvalidConfigError);
+    const bad = { '2026-12-24': [['09:00']] } as unknown as BusinessCalendarConfigInput['exceptions'];
+    expect(thrown(() => businessCalendar({ exceptions: bad }))).toMatchObject({
+      path: ['exceptions', '2026-12-24', 0],
+    });
+  });
+
   it('shortens Christmas Eve to 09:00–13:00', () => {
     const calendar = newYork();
     expect(calendar.isOpen(at('2026-12-24T12:59-05:00'))).toBe(true);
