@@ -8,7 +8,13 @@ import type { DeskClock } from '../../desk/clock.js';
 import type { Appended, InquiryLog } from './inquiry-log.js';
 import { drainDeduplicationId, wakeJobId } from './keys.js';
 import { partitionOf, partitionQueueName } from './partitions.js';
-import type { RunnerJobData } from './payloads.js';
+import type { CarriedEntry, RunnerJobData } from './payloads.js';
+
+/** A drain job to add: the inquiry, and the entry it carries (see `CarriedEntry`), if any. */
+export interface DrainRequest {
+  readonly inquiryId: string;
+  readonly carried?: CarriedEntry | undefined;
+}
 
 /** What the jobs are added with. */
 export interface DeskJobsOptions {
@@ -34,15 +40,15 @@ export class DeskJobs {
   }
 
   /** Adds the drain job of an inquiry (de-duplicated) to its partition's queue. */
-  async scheduleDrain(inquiryId: string): Promise<void> {
-    await this.partitionQueue(inquiryId).add('drain', drainData(inquiryId), this.drainJobOptions(inquiryId));
+  async scheduleDrain(inquiryId: string, carried?: CarriedEntry): Promise<void> {
+    await this.partitionQueue(inquiryId).add('drain', drainData(inquiryId, carried), this.drainJobOptions(inquiryId));
   }
 
   /** Adds the drain job an append asked for; if that fails, the next append adds one again. */
-  async drainAfter(inquiryId: string, appended: Appended): Promise<void> {
+  async drainAfter(inquiryId: string, appended: Appended, carried?: CarriedEntry): Promise<void> {
     if (!appended.needsDrain) return;
     try {
-      await this.scheduleDrain(inquiryId);
+      await this.scheduleDrain(inquiryId, carried);
     } catch (error) {
       await this.options.log.clearQueuedDrain(inquiryId).catch(() => undefined);
       throw error;
@@ -50,23 +56,29 @@ export class DeskJobs {
   }
 
   /** Adds the drain jobs of many inquiries, one bulk add per partition; undoes the markers if that fails. */
-  async drainAll(inquiryIds: readonly string[]): Promise<void> {
-    const byPartition = new Map<Queue, string[]>();
-    for (const inquiryId of inquiryIds) {
-      const queue = this.partitionQueue(inquiryId);
-      const ids = byPartition.get(queue);
-      if (ids === undefined) byPartition.set(queue, [inquiryId]);
-      else ids.push(inquiryId);
+  async drainAll(drains: readonly DrainRequest[]): Promise<void> {
+    const byPartition = new Map<Queue, DrainRequest[]>();
+    for (const drain of drains) {
+      const queue = this.partitionQueue(drain.inquiryId);
+      const some = byPartition.get(queue);
+      if (some === undefined) byPartition.set(queue, [drain]);
+      else some.push(drain);
     }
     try {
       await Promise.all(
-        [...byPartition].map(([queue, ids]) =>
-          queue.addBulk(ids.map((id) => ({ name: 'drain', data: drainData(id), opts: this.drainJobOptions(id) }))),
+        [...byPartition].map(([queue, some]) =>
+          queue.addBulk(
+            some.map(({ inquiryId, carried }) => ({
+              name: 'drain',
+              data: drainData(inquiryId, carried),
+              opts: this.drainJobOptions(inquiryId),
+            })),
+          ),
         ),
       );
     } catch (error) {
       const { log } = this.options;
-      await Promise.all(inquiryIds.map((inquiryId) => log.clearQueuedDrain(inquiryId).catch(() => undefined)));
+      await Promise.all(drains.map(({ inquiryId }) => log.clearQueuedDrain(inquiryId).catch(() => undefined)));
       throw error;
     }
   }
@@ -112,6 +124,6 @@ export class DeskJobs {
   }
 }
 
-function drainData(inquiryId: string): RunnerJobData {
-  return { kind: 'drain', inquiryId };
+function drainData(inquiryId: string, carried: CarriedEntry | undefined): RunnerJobData {
+  return carried === undefined ? { kind: 'drain', inquiryId } : { kind: 'drain', inquiryId, carried };
 }

@@ -7,15 +7,20 @@
 /** How long a trim waits for a read to ride on (ms). */
 const FLUSH_AFTER_MS = 5;
 
-/** One inquiry's trim: its entries up to `applied` leave the log. */
+/**
+ * One inquiry's trim: its entries up to `applied` leave the log. `clearsMarker`: the drain applied
+ * the entry its job carried without reading the log, so the trim also deletes the inquiry's
+ * drain marker (which that read would have deleted) and reports entries left behind in the log.
+ */
 export interface Settle {
   readonly inquiryId: string;
   readonly applied: number;
+  readonly clearsMarker: boolean;
 }
 
-/** The trims owed, at most one per inquiry (the highest applied sequence wins). */
+/** The trims owed, at most one per inquiry (the highest applied sequence wins; a marker to clear stays to clear). */
 export class PendingSettles {
-  private readonly owed = new Map<string, number>();
+  private readonly owed = new Map<string, { applied: number; clearsMarker: boolean }>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -25,23 +30,32 @@ export class PendingSettles {
     private readonly reportError: (error: unknown) => void,
   ) {}
 
-  /** Owes the trim of `inquiryId`'s entries up to `applied`. */
-  add(inquiryId: string, applied: number): void {
+  /** Owes the trim of `inquiryId`'s entries up to `applied` (and the deletion of its drain marker). */
+  add(inquiryId: string, applied: number, clearsMarker = false): void {
     const before = this.owed.get(inquiryId);
-    if (before === undefined || applied > before) this.owed.set(inquiryId, applied);
+    if (before === undefined) this.owed.set(inquiryId, { applied, clearsMarker });
+    else
+      this.owed.set(inquiryId, {
+        applied: Math.max(applied, before.applied),
+        clearsMarker: clearsMarker || before.clearsMarker,
+      });
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
   }
 
   /** Takes every trim owed (for a read to carry). */
   take(): Settle[] {
-    const settles = [...this.owed].map(([inquiryId, applied]) => ({ inquiryId, applied }));
+    const settles = [...this.owed].map(([inquiryId, { applied, clearsMarker }]) => ({
+      inquiryId,
+      applied,
+      clearsMarker,
+    }));
     this.owed.clear();
     return settles;
   }
 
   /** Owes again the trims a failed read carried. */
   giveBack(settles: readonly Settle[]): void {
-    for (const { inquiryId, applied } of settles) this.add(inquiryId, applied);
+    for (const { inquiryId, applied, clearsMarker } of settles) this.add(inquiryId, applied, clearsMarker);
   }
 
   /** Sends the trims owed now, and waits for a send under way. */
