@@ -26,7 +26,7 @@
  * SERVICEFLOW_BENCH_CONCURRENCY jobs per worker (default 32); SERVICEFLOW_BENCH_PG_POOL connections
  * per worker (16); SERVICEFLOW_BENCH_WINDOW events unapplied at most (4000; 1000 gives one event
  * per drain); SERVICEFLOW_BENCH_PRODUCER_LANES batches the producer sends at once (1);
- * SERVICEFLOW_BENCH_WARM_UP inquiries (1000); SERVICEFLOW_BENCH_PROFILE=dir writes workers' CPU
+ * SERVICEFLOW_BENCH_WARM_UP inquiries (1000); SERVICEFLOW_BENCH_PARTITIONS the desk's partitions (16); SERVICEFLOW_BENCH_PROFILE=dir writes workers' CPU
  * profiles; SERVICEFLOW_BENCH_NODE_ARGS adds node flags to the workers (e.g. --perf-basic-prof).
  */
 import { loadavg } from 'node:os';
@@ -53,6 +53,11 @@ const EVENTS_PER_INQUIRY = lifeOf(0).length;
 const WARM_UP_INQUIRIES = Number(process.env['SERVICEFLOW_BENCH_WARM_UP'] ?? 1_000);
 /** Rounds of each kind for the ratio to the raw BullMQ baseline, per window. */
 const RATIO_ROUNDS = Number(process.env['SERVICEFLOW_BENCH_RATIO_ROUNDS'] ?? 3);
+/** Partition queues of serviceflow's BullMQ desk (the desk's default, 16, when unset). */
+const PARTITIONS =
+  process.env['SERVICEFLOW_BENCH_PARTITIONS'] === undefined
+    ? undefined
+    : Number(process.env['SERVICEFLOW_BENCH_PARTITIONS']);
 
 /** The pure step rate over the same lives, measured now (the machine's load of the moment). */
 function pureStepRate(): number {
@@ -124,6 +129,7 @@ function runSpec(kind: BullmqRunSpec['kind'], workers: number, window: number): 
     poolSize: POOL_SIZE,
     warmUpInquiries: WARM_UP_INQUIRIES,
     producerLanes: PRODUCER_LANES,
+    partitions: PARTITIONS,
   };
 }
 
