@@ -119,10 +119,6 @@ export function createBullmqDesk<TMachine extends AnyServiceMachine>(
   const log = inquiryLog(redis, keys, {
     archive: options.archive === true,
     reportError: (error) => bus.reportError(error, { operation: 'drain' }),
-    // Entries appended while a drain that took its entry from its job was running (called only
-    // once the desk is built, so `jobs` is there); one that fails waits for the sweep.
-    leftBehind: (inquiryIds) =>
-      void jobs.drainAll(inquiryIds.map((inquiryId) => ({ inquiryId }))).catch(reportSchedule),
   });
   // ioredis reports connection loss (a Redis restart) as 'error' events and reconnects by itself.
   if (ownsRedis) redis.on('error', reportSchedule);
@@ -222,7 +218,7 @@ function startWorkerHalf(parts: {
     outbox,
     clock,
     scheduleWake: (inquiryId, wakeAt) => jobs.scheduleWake(inquiryId, wakeAt),
-    scheduleDrain: (inquiryId, carried) => jobs.scheduleDrain(inquiryId, carried),
+    scheduleDrain: (inquiryId) => jobs.scheduleDrain(inquiryId),
     reportError: (error, inquiryId) => bus.reportError(error, { operation: 'drain', inquiryId }),
     cacheSize: worker.cacheSize ?? 10_000,
     errorKind: (error) => worker.classifyError?.(error) ?? builtInErrorKind(error),

@@ -8,13 +8,7 @@ import type { DeskClock } from '../../desk/clock.js';
 import type { Appended, InquiryLog } from './inquiry-log.js';
 import { drainDeduplicationId, wakeJobId } from './keys.js';
 import { partitionOf, partitionQueueName } from './partitions.js';
-import type { CarriedEntry, RunnerJobData } from './payloads.js';
-
-/** A drain job to add: the inquiry, and the entry it carries (see `CarriedEntry`), if any. */
-export interface DrainRequest {
-  readonly inquiryId: string;
-  readonly carried?: CarriedEntry | undefined;
-}
+import type { RunnerJobData } from './payloads.js';
 
 /** What the jobs are added with. */
 export interface DeskJobsOptions {
@@ -40,15 +34,15 @@ export class DeskJobs {
   }
 
   /** Adds the drain job of an inquiry (de-duplicated) to its partition's queue. */
-  async scheduleDrain(inquiryId: string, carried?: CarriedEntry): Promise<void> {
-    await this.partitionQueue(inquiryId).add('drain', drainData(inquiryId, carried), this.drainJobOptions(inquiryId));
+  async scheduleDrain(inquiryId: string): Promise<void> {
+    await this.partitionQueue(inquiryId).add('drain', drainData(inquiryId), this.drainJobOptions(inquiryId));
   }
 
   /** Adds the drain job an append asked for; if that fails, the next append adds one again. */
-  async drainAfter(inquiryId: string, appended: Appended, carried?: CarriedEntry): Promise<void> {
+  async drainAfter(inquiryId: string, appended: Appended): Promise<void> {
     if (!appended.needsDrain) return;
     try {
-      await this.scheduleDrain(inquiryId, carried);
+      await this.scheduleDrain(inquiryId);
     } catch (error) {
       await this.options.log.clearQueuedDrain(inquiryId).catch(() => undefined);
       throw error;
@@ -56,29 +50,23 @@ export class DeskJobs {
   }
 
   /** Adds the drain jobs of many inquiries, one bulk add per partition; undoes the markers if that fails. */
-  async drainAll(drains: readonly DrainRequest[]): Promise<void> {
-    const byPartition = new Map<Queue, DrainRequest[]>();
-    for (const drain of drains) {
-      const queue = this.partitionQueue(drain.inquiryId);
-      const some = byPartition.get(queue);
-      if (some === undefined) byPartition.set(queue, [drain]);
-      else some.push(drain);
+  async drainAll(inquiryIds: readonly string[]): Promise<void> {
+    const byPartition = new Map<Queue, string[]>();
+    for (const inquiryId of inquiryIds) {
+      const queue = this.partitionQueue(inquiryId);
+      const ids = byPartition.get(queue);
+      if (ids === undefined) byPartition.set(queue, [inquiryId]);
+      else ids.push(inquiryId);
     }
     try {
       await Promise.all(
-        [...byPartition].map(([queue, some]) =>
-          queue.addBulk(
-            some.map(({ inquiryId, carried }) => ({
-              name: 'drain',
-              data: drainData(inquiryId, carried),
-              opts: this.drainJobOptions(inquiryId),
-            })),
-          ),
+        [...byPartition].map(([queue, ids]) =>
+          queue.addBulk(ids.map((id) => ({ name: 'drain', data: drainData(id), opts: this.drainJobOptions(id) }))),
         ),
       );
     } catch (error) {
       const { log } = this.options;
-      await Promise.all(drains.map(({ inquiryId }) => log.clearQueuedDrain(inquiryId).catch(() => undefined)));
+      await Promise.all(inquiryIds.map((inquiryId) => log.clearQueuedDrain(inquiryId).catch(() => undefined)));
       throw error;
     }
   }
@@ -124,6 +112,6 @@ export class DeskJobs {
   }
 }
 
-function drainData(inquiryId: string, carried: CarriedEntry | undefined): RunnerJobData {
-  return carried === undefined ? { kind: 'drain', inquiryId } : { kind: 'drain', inquiryId, carried };
+function drainData(inquiryId: string): RunnerJobData {
+  return { kind: 'drain', inquiryId };
 }

@@ -18,7 +18,7 @@ import { describeError, type ErrorKind } from './error-kind.js';
 import { applyEntries, type AppliedEntries, type RejectedEntry } from './apply-entries.js';
 import { findDrainStart, type DrainStart } from './drain-load.js';
 import type { DrainRead, InquiryLog, LogEntries } from './inquiry-log.js';
-import { RunnerJobData, type CarriedEntry } from './payloads.js';
+import { RunnerJobData } from './payloads.js';
 import { ScheduledWakes } from './scheduled-wakes.js';
 
 /** What the drainer works with. */
@@ -30,8 +30,8 @@ export interface DrainerContext<TMachine extends AnyServiceMachine> {
   readonly clock: DeskClock;
   /** Adds the (de-duplicated) wake-up job of an inquiry for `wakeAt`. */
   readonly scheduleWake: (inquiryId: string, wakeAt: number | null) => Promise<void>;
-  /** Adds the (de-duplicated) drain job of an inquiry, carrying one entry or none. */
-  readonly scheduleDrain: (inquiryId: string, carried?: CarriedEntry) => Promise<void>;
+  /** Adds the (de-duplicated) drain job of an inquiry. */
+  readonly scheduleDrain: (inquiryId: string) => Promise<void>;
   /** Reports a failure of background work (a trim, a wake-up job) on the desk's `error` channel. */
   readonly reportError: (error: unknown, inquiryId: string) => void;
   /** How many inquiries the worker remembers as it saved them last (skipping their load). */
@@ -58,16 +58,6 @@ export const STORE_REFUSED = 'STORE_REFUSED';
 const MAX_ROUNDS = 8;
 
 const isConflict = (error: unknown): boolean => error instanceof ServiceFlowError && error.code === 'CONFLICT';
-
-const NO_DEAD_LETTERS: ReadonlySet<number> = new Set();
-
-/** Where a drain starts, and what it read (or took from its job instead of reading the log). */
-interface DrainRound {
-  readonly read: DrainRead;
-  readonly start: DrainStart;
-  /** Whether the entry came with the job: the log was not read, so its drain marker is still set. */
-  readonly carried: boolean;
-}
 
 /**
  * Whether a save needs a wake-up job of its own. Every stored `wakeAt` has a wake-up job due at or
@@ -174,53 +164,24 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
       });
       return;
     }
-    if (parsed.data.kind === 'drain') await this.drain(parsed.data.inquiryId, attempt.final, parsed.data.carried);
+    if (parsed.data.kind === 'drain') await this.drain(parsed.data.inquiryId, attempt.final);
     else await this.wake(parsed.data.inquiryId, parsed.data.dueAt);
   }
 
-  /**
-   * The start of a drain whose job carries the entry right after the state this worker saved last:
-   * that entry alone, without reading the log. The save's version check still guards the state (a
-   * later one saved elsewhere makes it a `CONFLICT`, and the next round reads the log), and the
-   * trim that follows deletes the drain marker the read would have deleted, handing entries
-   * appended meanwhile to a drain job of their own. Not for an entry holding text the store may
-   * refuse (its one-at-a-time path reads the log).
-   */
-  private carriedRound(inquiryId: string, carried: CarriedEntry | undefined): DrainRound | undefined {
-    if (carried === undefined) return undefined;
-    const remembered = this.cache.get(inquiryId);
-    if (remembered === undefined || remembered.appliedSequence !== carried.sequence - 1) return undefined;
-    const entries = new Map([[carried.sequence, carried.text]]);
-    if (holdsUnstorableText(entries, carried.sequence, carried.sequence)) return undefined;
-    return {
-      read: { entries, deadLettered: NO_DEAD_LETTERS },
-      start: { kind: 'state', current: remembered, from: carried.sequence },
-      carried: true,
-    };
-  }
-
-  /** The start of a drain from the log. */
-  private async readRound(inquiryId: string): Promise<DrainRound> {
-    const { process, store, log } = this.context;
-    // Read the log before loading the snapshot: then every entry after the applied ones is in
-    // what we read (entries are trimmed only after a save that recorded them as applied).
-    const read = await log.readForDrain(inquiryId);
-    const start = await findDrainStart({ process, store, log, cache: this.cache }, inquiryId, read.entries);
-    return { read, start, carried: false };
-  }
-
-  private async drain(inquiryId: string, final: boolean, carriedEntry?: CarriedEntry): Promise<void> {
+  private async drain(inquiryId: string, final: boolean): Promise<void> {
     const { process, store, log, outbox } = this.context;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const { read, start, carried } =
-        (round === 0 ? this.carriedRound(inquiryId, carriedEntry) : undefined) ?? (await this.readRound(inquiryId));
+      // Read the log before loading the snapshot: then every entry after the applied ones is in
+      // what we read (entries are trimmed only after a save that recorded them as applied).
+      const read = await log.readForDrain(inquiryId);
       const { entries, deadLettered } = read;
+      const start = await findDrainStart({ process, store, log, cache: this.cache }, inquiryId, entries);
       if (start.kind === 'refused') return this.refusedState(inquiryId, start, read, final);
       if (start.kind === 'settled') {
         // Nothing to apply: a duplicate or retried job. The attempt before it may have died
         // between its save and its wake-up job, so make sure of the wake-up (de-duplicated).
         await this.context.scheduleWake(inquiryId, start.wakeAt);
-        log.settleLater(inquiryId, start.from - 1, carried);
+        log.settleLater(inquiryId, start.from - 1);
         return;
       }
       const { current, from } = start;
@@ -237,15 +198,14 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
       if (result.last < from) {
         // Nothing to apply (the cached state's next entry was trimmed meanwhile, or an empty log).
         if (current !== undefined) await this.context.scheduleWake(inquiryId, current.wakeAt);
-        log.settleLater(inquiryId, from - 1, carried);
+        log.settleLater(inquiryId, from - 1);
         return;
       }
 
       if (holdsUnstorableText(entries, from, result.last)) {
         // Apply them one at a time, so that the outcome of every entry after a refused one is
         // decided from the state without it (and not recorded from the fold above first).
-        const run = { from, last: result.last, skip: deadLettered, clearsMarker: carried };
-        if (await this.applyOneByOne(inquiryId, current, entries, run, final)) return;
+        if (await this.applyOneByOne(inquiryId, current, entries, from, result.last, deadLettered, final)) return;
         continue;
       }
 
@@ -255,7 +215,7 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
 
       if (result.state === undefined) {
         // No snapshot and no open entry among these: they were all refused.
-        log.settleLater(inquiryId, result.last, carried);
+        log.settleLater(inquiryId, result.last);
         return;
       }
 
@@ -274,14 +234,13 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
         // One of these entries makes a state the store will never take: find it, one at a time.
         // The refusals recorded above stand (each entry is applied or dead-lettered, once).
         const skip = new Set([...deadLettered, ...result.rejected.map((entry) => entry.sequence)]);
-        const run = { from, last: result.last, skip, clearsMarker: carried };
-        if (await this.applyOneByOne(inquiryId, current, entries, run, final)) return;
+        if (await this.applyOneByOne(inquiryId, current, entries, from, result.last, skip, final)) return;
         continue;
       }
       this.cache.set(inquiryId, { version: saved.version, state: result.state, wakeAt, appliedSequence: result.last });
       if (needsWakeJob(current?.wakeAt, wakeAt, result)) this.scheduleWakeJob(inquiryId, wakeAt);
       await outbox.dispatch(toEntries(inquiryId, saved.version, result.effects));
-      log.settleLater(inquiryId, result.last, carried);
+      log.settleLater(inquiryId, result.last);
       return;
     }
     // Lost the race to save too often in a row: a follow-up job (de-duplicated) tries again.
@@ -296,13 +255,13 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
     if (snapshot.wakeAt > dueAt) return scheduleWake(inquiryId, snapshot.wakeAt);
     // The event id makes a retried wake-up append its tick once (per stored version, so a deadline
     // that comes back to the same instant later still gets a tick of its own).
-    const text = JSON.stringify({ kind: 'tick', at: dueAt });
-    const appended = await log.append(inquiryId, [{ payload: text, eventId: `tick-${dueAt}-${snapshot.version}` }]);
-    const sequence = appended.sequences[0] ?? 0;
+    const appended = await log.append(inquiryId, [
+      { payload: JSON.stringify({ kind: 'tick', at: dueAt }), eventId: `tick-${dueAt}-${snapshot.version}` },
+    ]);
     // This very tick was dead-lettered already (the stored state cannot be restored, so nothing
     // could park the deadline): waking it again would refuse it again.
-    if (await log.wasDeadLettered(`${inquiryId}#${sequence}`)) return;
-    await scheduleDrain(inquiryId, appended.repeated ? undefined : { sequence, text });
+    if (await log.wasDeadLettered(`${inquiryId}#${appended.sequences[0] ?? 0}`)) return;
+    await scheduleDrain(inquiryId);
   }
 
   /**
@@ -339,23 +298,18 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
   /**
    * The store refused for good the write of a run of entries: applies them one at a time, one save
    * each, dead-letters the entries whose write the store refuses, and goes on with the rest from
-   * the state before them. Entries in `run.skip` are dead letters already; `run.clearsMarker` as
-   * for `settleLater`. Resolves `false` when another worker saved first (the caller reloads and
-   * folds again).
+   * the state before them. Entries in `skip` are dead letters already. Resolves `false` when
+   * another worker saved first (the caller reloads and folds again).
    */
   private async applyOneByOne(
     inquiryId: string,
     current: CachedSnapshot | undefined,
     entries: LogEntries,
-    run: {
-      readonly from: number;
-      readonly last: number;
-      readonly skip: ReadonlySet<number>;
-      readonly clearsMarker: boolean;
-    },
+    from: number,
+    last: number,
+    skip: ReadonlySet<number>,
     final: boolean,
   ): Promise<boolean> {
-    const { from, last, skip } = run;
     let base = current;
     let refusedTickAt: number | null = null;
     for (let sequence = from; sequence <= last; sequence++) {
@@ -403,7 +357,7 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
       }
     }
     if (base !== undefined) this.inBackground(this.context.scheduleWake(inquiryId, base.wakeAt), inquiryId);
-    this.context.log.settleLater(inquiryId, last, run.clearsMarker);
+    this.context.log.settleLater(inquiryId, last);
     return true;
   }
 

@@ -12,10 +12,9 @@ import { PendingSettles, type Settle } from './pending-settles.js';
 // KEYS: sequence, log, eventIds, pending, drainQueued. ARGV: inquiryId, eventId TTL (s), drainQueued
 // TTL (ms), then eventId/payload pairs (eventId '' = none). Returns the sequence number of each
 // payload (a payload whose eventId was appended before returns the earlier number and is not
-// appended again), whether the caller must add a drain job: yes unless a drain job was added
+// appended again) and whether the caller must add a drain job: yes unless a drain job was added
 // since the last drain read the log (drainQueued is set), and always for a repeated eventId (a
-// retried send, whose first attempt may have died before adding its job); and whether an eventId
-// was repeated (the log may then hold another payload than the caller's).
+// retried send, whose first attempt may have died before adding its job).
 const APPEND = `
 local results = {}
 local withIds = false
@@ -43,9 +42,7 @@ redis.call('ZADD', KEYS[4], 'NX', tonumber(time[1]) * 1000 + math.floor(tonumber
 local queued = redis.call('SET', KEYS[5], '1', 'PX', ARGV[3], 'NX')
 local drain = 0
 if queued or repeated then drain = 1 end
-local again = 0
-if repeated then again = 1 end
-return { results, drain, again }
+return { results, drain }
 `;
 
 // The trim of one inquiry's applied entries, shared by the scripts below: trims the entries up to
@@ -64,49 +61,32 @@ local function settle(logKey, archiveKey, pendingKey, inquiryId, applied, archiv
   if left == 0 then redis.call('ZREM', pendingKey, inquiryId) end
   return left
 end
--- The trims owed, as (log, archive, drainQueued) keys from KEYS[firstKey] on and (inquiryId,
--- applied, clearsMarker) arguments from ARGV[firstArg] on. A trim that clears the marker is that of
--- a drain that applied the entry its job carried without reading the log: deleting the marker now
--- does what that read would have done, so an entry still in the log after the trim (appended while
--- the marker was set, so with no job of its own) is returned, for a drain job, unless it is the
--- log of 'reading' (read by this very call).
-local function settleAll(firstKey, firstArg, pendingKey, archive, reading)
-  local behind = {}
-  for i = firstKey, #KEYS, 3 do
-    local j = firstArg + (i - firstKey)
-    local clears = ARGV[j + 2] == '1'
-    if clears then redis.call('DEL', KEYS[i + 2]) end
-    local left = settle(KEYS[i], KEYS[i + 1], pendingKey, ARGV[j], tonumber(ARGV[j + 1]), archive)
-    if clears and left > 0 and ARGV[j] ~= reading then table.insert(behind, ARGV[j]) end
-  end
-  return behind
-end
 `;
 
-// KEYS: log, drainQueued, deadLetterIndex, pending, then (log, archive, drainQueued) of each earlier
-// drain to settle. ARGV: inquiryId, archive ('1' or '0'), then (inquiryId, applied, clearsMarker)
-// of each earlier drain. First settles the earlier drains of this worker (their trims ride on this
-// call instead of one call each). Then every entry of the log, flat (field, value, …), after
-// deleting drainQueued: an append from now on adds a drain job of its own, since this read cannot
-// see it. Then the sequence numbers among them recorded as dead letters already (by an attempt that
-// died before it could trim them): a retry must not apply those. Then the inquiries the settles
-// left entries behind for (see settleAll).
+// KEYS: log, drainQueued, deadLetterIndex, pending, then (log, archive) of each earlier drain to
+// settle. ARGV: inquiryId, archive ('1' or '0'), then (inquiryId, applied) of each earlier drain.
+// First settles the earlier drains of this worker (their trims ride on this call instead of one
+// call each). Then every entry of the log, flat (field, value, …), after deleting drainQueued: an
+// append from now on adds a drain job of its own, since this read cannot see it. Then the sequence
+// numbers among them recorded as dead letters already (by an attempt that died before it could
+// trim them): a retry must not apply those.
 const READ_FOR_DRAIN = `${SETTLE_FUNCTION}
-local behind = settleAll(5, 3, KEYS[4], ARGV[2], ARGV[1])
+for i = 5, #KEYS, 2 do settle(KEYS[i], KEYS[i + 1], KEYS[4], ARGV[i - 2], tonumber(ARGV[i - 1]), ARGV[2]) end
 redis.call('DEL', KEYS[2])
 local flat = redis.call('HGETALL', KEYS[1])
 local dead = {}
 for i = 1, #flat, 2 do
   if redis.call('HEXISTS', KEYS[3], ARGV[1] .. '#' .. flat[i]) == 1 then table.insert(dead, flat[i]) end
 end
-return { flat, dead, behind }
+return { flat, dead }
 `;
 
-// KEYS: pending, then (log, archive, drainQueued) of each inquiry. ARGV: archive ('1' or '0'), then
-// (inquiryId, applied, clearsMarker) of each. Settles each; returns the inquiries it left entries
-// behind for (see settleAll).
+// KEYS: pending, then (log, archive) of each inquiry. ARGV: archive ('1' or '0'), then (inquiryId,
+// applied) of each. Settles each; returns how many entries are left in the last one's log.
 const SETTLE = `${SETTLE_FUNCTION}
-return settleAll(2, 2, KEYS[1], ARGV[1], '')
+local left = 0
+for i = 2, #KEYS, 2 do left = settle(KEYS[i], KEYS[i + 1], KEYS[1], ARGV[i], tonumber(ARGV[i + 1]), ARGV[1]) end
+return left
 `;
 
 // KEYS: pending. ARGV: before (epoch ms), limit. Returns inquiries pending since before `before`
@@ -148,9 +128,9 @@ return record
 `;
 
 interface LogCommands {
-  serviceflowAppend(...args: (string | number)[]): Promise<[number[], number, number]>;
-  serviceflowReadForDrain(...args: (string | number)[]): Promise<[string[], string[], string[]]>;
-  serviceflowSettle(...args: (string | number)[]): Promise<string[]>;
+  serviceflowAppend(...args: (string | number)[]): Promise<[number[], number]>;
+  serviceflowReadForDrain(...args: (string | number)[]): Promise<[string[], string[]]>;
+  serviceflowSettle(...args: (string | number)[]): Promise<number>;
   serviceflowDeadLetter(...args: (string | number)[]): Promise<number>;
   serviceflowTakeStale(...args: (string | number)[]): Promise<string[]>;
   serviceflowTakeDeadLetter(...args: (string | number)[]): Promise<string | null>;
@@ -171,8 +151,6 @@ export interface Appended {
   readonly sequences: number[];
   /** `false` when a drain job added earlier will read these entries (no job of its own needed). */
   readonly needsDrain: boolean;
-  /** Whether an event id had been appended before (its entry is the earlier one, maybe not this payload). */
-  readonly repeated: boolean;
 }
 
 /**
@@ -208,15 +186,14 @@ export interface InquiryLog {
   readForDrain(inquiryId: string): Promise<DrainRead>;
   /** Makes the next append add a drain job (after adding one failed). */
   clearQueuedDrain(inquiryId: string): Promise<void>;
+  /** Trims entries up to `applied`; resolves with how many entries are left in the log. */
+  settle(inquiryId: string, applied: number): Promise<number>;
   /**
    * Trims entries up to `applied` soon: with the next {@link InquiryLog.readForDrain} of this
-   * client, at {@link InquiryLog.flushSettles}, or after a few milliseconds when neither comes. A
-   * trim that is lost (Redis restarted) is done by the inquiry's next drain, or the sweep's.
-   * `clearsMarker` (a drain that applied its job's carried entry without reading the log): the
-   * trim also deletes the inquiry's drain marker, and entries it finds left in the log go to the
-   * client's `leftBehind` (they need a drain job).
+   * client, at {@link InquiryLog.flushSettles}, or after a few milliseconds when neither comes. A trim that is lost (Redis restarted) is
+   * done by the inquiry's next drain, or the sweep's.
    */
-  settleLater(inquiryId: string, applied: number, clearsMarker?: boolean): void;
+  settleLater(inquiryId: string, applied: number): void;
   /** Sends the trims {@link InquiryLog.settleLater} holds now. */
   flushSettles(): Promise<void>;
   /** Records a dead letter once per key; resolves `true` when it was new. */
@@ -261,22 +238,13 @@ const pairsToEntries = (flat: readonly string[]): Map<number, string> => {
   return entries;
 };
 
-const toAppended = ([sequences, drain, again]: [number[], number, number]): Appended => ({
-  sequences,
-  needsDrain: drain === 1,
-  repeated: again === 1,
-});
+const toAppended = ([sequences, drain]: [number[], number]): Appended => ({ sequences, needsDrain: drain === 1 });
 
 /** Creates the log client; defines the Lua scripts on the connection (EVALSHA, reloaded after a Redis restart). */
 export function inquiryLog(
   redis: Redis,
   keys: RunnerKeys,
-  options: {
-    readonly archive: boolean;
-    readonly reportError: (error: unknown) => void;
-    /** Inquiries whose log holds entries that no drain job is on its way for (see `settleLater`). */
-    readonly leftBehind: (inquiryIds: readonly string[]) => void;
-  },
+  options: { readonly archive: boolean; readonly reportError: (error: unknown) => void },
 ): InquiryLog {
   if (!('serviceflowAppend' in redis)) {
     redis.defineCommand('serviceflowAppend', { numberOfKeys: 5, lua: APPEND });
@@ -303,21 +271,12 @@ export function inquiryLog(
   const archive = options.archive ? '1' : '0';
   /** The keys and arguments that settle `settles`, for a script that takes them as pairs. */
   const settleArgs = (settles: readonly Settle[]): { keys: string[]; args: (string | number)[] } => ({
-    keys: settles.flatMap(({ inquiryId }) => [
-      keys.log(inquiryId),
-      keys.archive(inquiryId),
-      keys.drainQueued(inquiryId),
-    ]),
-    args: settles.flatMap(({ inquiryId, applied, clearsMarker }) => [inquiryId, applied, clearsMarker ? '1' : '0']),
+    keys: settles.flatMap(({ inquiryId }) => [keys.log(inquiryId), keys.archive(inquiryId)]),
+    args: settles.flatMap(({ inquiryId, applied }) => [inquiryId, applied]),
   });
-  const leftBehind = (inquiryIds: readonly string[]): void => {
-    if (inquiryIds.length > 0) options.leftBehind(inquiryIds);
-  };
-  const settleMany = async (settles: readonly Settle[]): Promise<void> => {
+  const settleMany = (settles: readonly Settle[]): Promise<number> => {
     const many = settleArgs(settles);
-    leftBehind(
-      await commands.serviceflowSettle(1 + many.keys.length, keys.pending, ...many.keys, archive, ...many.args),
-    );
+    return commands.serviceflowSettle(1 + many.keys.length, keys.pending, ...many.keys, archive, ...many.args);
   };
   const owed = new PendingSettles(settleMany, options.reportError);
 
@@ -329,7 +288,7 @@ export function inquiryLog(
       const results = (await pipeline.exec()) ?? [];
       return results.map(([error, value]) => {
         if (error !== null) throw error;
-        return toAppended(value as [number[], number, number]);
+        return toAppended(value as [number[], number]);
       });
     },
     read: async (inquiryId) => toEntries(await redis.hgetall(keys.log(inquiryId))),
@@ -337,7 +296,7 @@ export function inquiryLog(
       const settles = owed.take();
       const carried = settleArgs(settles);
       try {
-        const [flat, dead, behind] = await commands.serviceflowReadForDrain(
+        const [flat, dead] = await commands.serviceflowReadForDrain(
           4 + carried.keys.length,
           keys.log(inquiryId),
           keys.drainQueued(inquiryId),
@@ -348,7 +307,6 @@ export function inquiryLog(
           archive,
           ...carried.args,
         );
-        leftBehind(behind);
         return { entries: pairsToEntries(flat), deadLettered: new Set(dead.map(Number)) };
       } catch (error) {
         owed.giveBack(settles);
@@ -356,7 +314,8 @@ export function inquiryLog(
       }
     },
     clearQueuedDrain: async (inquiryId) => void (await redis.del(keys.drainQueued(inquiryId))),
-    settleLater: (inquiryId, applied, clearsMarker = false) => owed.add(inquiryId, applied, clearsMarker),
+    settle: (inquiryId, applied) => settleMany([{ inquiryId, applied }]),
+    settleLater: (inquiryId, applied) => owed.add(inquiryId, applied),
     flushSettles: () => owed.flush(),
     deadLetter: async (letter) =>
       (await commands.serviceflowDeadLetter(

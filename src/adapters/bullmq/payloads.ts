@@ -21,21 +21,8 @@ export const LogEntry = z.discriminatedUnion('kind', [
 ]);
 export type LogEntry = z.infer<typeof LogEntry>;
 
-/**
- * The log entry a drain job carries: the one whose append added the job (its sequence number and
- * JSON text), so that a drain whose worker holds the state just before it need not read the log.
- * Jobs added by other releases carry none, and one that does not parse is ignored (the drain reads
- * the log): the log stays the truth either way.
- */
-export const CarriedEntry = z.object({ sequence: z.number().int().min(1), text: z.string() });
-export type CarriedEntry = z.infer<typeof CarriedEntry>;
-
 /** The data of a drain job: apply the inquiry's unapplied log entries. */
-export const DrainJobData = z.object({
-  kind: z.literal('drain'),
-  inquiryId: z.string().min(1),
-  carried: CarriedEntry.optional().catch(undefined),
-});
+export const DrainJobData = z.object({ kind: z.literal('drain'), inquiryId: z.string().min(1) });
 /** The data of a wake-up job: the inquiry's deadline at `dueAt` is due. */
 export const WakeJobData = z.object({
   kind: z.literal('wake'),

@@ -7,20 +7,15 @@
 /** How long a trim waits for a read to ride on (ms). */
 const FLUSH_AFTER_MS = 5;
 
-/**
- * One inquiry's trim: its entries up to `applied` leave the log. `clearsMarker`: the drain applied
- * the entry its job carried without reading the log, so the trim also deletes the inquiry's
- * drain marker (which that read would have deleted) and reports entries left behind in the log.
- */
+/** One inquiry's trim: its entries up to `applied` leave the log. */
 export interface Settle {
   readonly inquiryId: string;
   readonly applied: number;
-  readonly clearsMarker: boolean;
 }
 
-/** The trims owed, at most one per inquiry (the highest applied sequence wins; a marker to clear stays to clear). */
+/** The trims owed, at most one per inquiry (the highest applied sequence wins). */
 export class PendingSettles {
-  private readonly owed = new Map<string, { applied: number; clearsMarker: boolean }>();
+  private readonly owed = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -30,32 +25,23 @@ export class PendingSettles {
     private readonly reportError: (error: unknown) => void,
   ) {}
 
-  /** Owes the trim of `inquiryId`'s entries up to `applied` (and the deletion of its drain marker). */
-  add(inquiryId: string, applied: number, clearsMarker = false): void {
+  /** Owes the trim of `inquiryId`'s entries up to `applied`. */
+  add(inquiryId: string, applied: number): void {
     const before = this.owed.get(inquiryId);
-    if (before === undefined) this.owed.set(inquiryId, { applied, clearsMarker });
-    else
-      this.owed.set(inquiryId, {
-        applied: Math.max(applied, before.applied),
-        clearsMarker: clearsMarker || before.clearsMarker,
-      });
+    if (before === undefined || applied > before) this.owed.set(inquiryId, applied);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
   }
 
   /** Takes every trim owed (for a read to carry). */
   take(): Settle[] {
-    const settles = [...this.owed].map(([inquiryId, { applied, clearsMarker }]) => ({
-      inquiryId,
-      applied,
-      clearsMarker,
-    }));
+    const settles = [...this.owed].map(([inquiryId, applied]) => ({ inquiryId, applied }));
     this.owed.clear();
     return settles;
   }
 
   /** Owes again the trims a failed read carried. */
   giveBack(settles: readonly Settle[]): void {
-    for (const { inquiryId, applied, clearsMarker } of settles) this.add(inquiryId, applied, clearsMarker);
+    for (const { inquiryId, applied } of settles) this.add(inquiryId, applied);
   }
 
   /** Sends the trims owed now, and waits for a send under way. */

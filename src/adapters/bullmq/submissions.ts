@@ -12,9 +12,8 @@ import type {
 } from '../../process/createProcess.js';
 import { abbreviate, describeZodError, InvalidEventError, InvalidInputError } from '../../errors.js';
 import type { SendOptions, Submitted } from './bullmq-desk.js';
-import type { DeskJobs, DrainRequest } from './desk-jobs.js';
-import type { Appended, InquiryLog, LogAppend } from './inquiry-log.js';
-import type { CarriedEntry } from './payloads.js';
+import type { DeskJobs } from './desk-jobs.js';
+import type { InquiryLog, LogAppend } from './inquiry-log.js';
 
 /** One event of a `sendMany`. */
 export interface BatchedEvent<TMachine extends AnyServiceMachine> {
@@ -67,12 +66,9 @@ export class Submissions<TMachine extends AnyServiceMachine> {
         submitted[index] = { id: inquiryId, sequence: appended[batch]?.sequences[position] ?? 0 };
       }),
     );
-    const drains: DrainRequest[] = [];
-    batches.forEach(({ inquiryId, items }, batch) => {
-      const result = appended[batch];
-      if (result?.needsDrain === false) return;
-      drains.push({ inquiryId, carried: result === undefined ? undefined : carriedOf(items, result) });
-    });
+    const drains = batches
+      .filter((_, batch) => appended[batch]?.needsDrain !== false)
+      .map(({ inquiryId }) => inquiryId);
     if (drains.length > 0) await this.jobs.drainAll(drains);
     return submitted;
   }
@@ -101,9 +97,8 @@ export class Submissions<TMachine extends AnyServiceMachine> {
   }
 
   private async appendOne(id: string, item: LogAppend): Promise<Submitted> {
-    const items = [{ payload: item.payload, eventId: item.eventId ?? randomEventId() }];
-    const appended = await this.log.append(id, items);
-    await this.jobs.drainAfter(id, appended, carriedOf(items, appended));
+    const appended = await this.log.append(id, [{ payload: item.payload, eventId: item.eventId ?? randomEventId() }]);
+    await this.jobs.drainAfter(id, appended);
     return { id, sequence: appended.sequences[0] ?? 0 };
   }
 
@@ -133,17 +128,6 @@ function checkId(id: unknown): string {
     });
   }
   return id;
-}
-
-/**
- * The entry a drain job carries: the one entry an append wrote (none for several, or for a repeated
- * event id, whose entry in the log may be another payload).
- */
-function carriedOf(items: readonly LogAppend[], appended: Appended): CarriedEntry | undefined {
-  const [item] = items;
-  const [sequence] = appended.sequences;
-  if (items.length !== 1 || appended.repeated || item === undefined || sequence === undefined) return undefined;
-  return { sequence, text: item.payload };
 }
 
 /** A random event id: makes the desk's own reconnect-and-resend after a Redis restart harmless. */
