@@ -8,7 +8,7 @@
  * same Redis, PostgreSQL, worker processes, concurrency and pg pool. In interleaved rounds at
  * window 1000 (one event per drain) and at the default window, it prints per window one line
  * `{"bench":"desk","metric":"ratio-to-raw-bullmq","variant":"bullmq-2-workers","window":N,"ratio":R,…}`
- * with the median ratio and both figures (`SERVICEFLOW_BENCH_RATIO_ROUNDS` rounds, default 3).
+ * with the median ratio and both figures (`SERVICEFLOW_BENCH_RATIO_ROUNDS` rounds, default 4).
  *
  * The BullMQ figures need redis-server and the PostgreSQL server binaries (as the tests do); when
  * either is missing, one line says so. Every event is checked applied: a lost event fails the run.
@@ -26,7 +26,7 @@
  * SERVICEFLOW_BENCH_CONCURRENCY jobs per worker (default 32); SERVICEFLOW_BENCH_PG_POOL connections
  * per worker (16); SERVICEFLOW_BENCH_WINDOW events unapplied at most (4000; 1000 gives one event
  * per drain); SERVICEFLOW_BENCH_PRODUCER_LANES batches the producer sends at once (1);
- * SERVICEFLOW_BENCH_WARM_UP inquiries (1000); SERVICEFLOW_BENCH_PROFILE=dir writes workers' CPU
+ * SERVICEFLOW_BENCH_WARM_UP inquiries (1000); SERVICEFLOW_BENCH_PARTITIONS the desk's partitions (16); SERVICEFLOW_BENCH_PROFILE=dir writes workers' CPU
  * profiles; SERVICEFLOW_BENCH_NODE_ARGS adds node flags to the workers (e.g. --perf-basic-prof).
  */
 import { loadavg } from 'node:os';
@@ -51,8 +51,17 @@ const PRODUCER_LANES = Number(process.env['SERVICEFLOW_BENCH_PRODUCER_LANES'] ??
 const EVENTS_PER_INQUIRY = lifeOf(0).length;
 /** Inquiries walked through their lives before the measured run of the BullMQ variants. */
 const WARM_UP_INQUIRIES = Number(process.env['SERVICEFLOW_BENCH_WARM_UP'] ?? 1_000);
-/** Rounds of each kind for the ratio to the raw BullMQ baseline, per window. */
-const RATIO_ROUNDS = Number(process.env['SERVICEFLOW_BENCH_RATIO_ROUNDS'] ?? 3);
+/**
+ * Rounds of each kind for the ratio to the raw BullMQ baseline, per window. Even, so that each kind
+ * runs first as often as second: the second run of a round is measurably slower (the first one's
+ * PostgreSQL and Redis housekeeping spills into it), which an odd count tilts towards one kind.
+ */
+const RATIO_ROUNDS = Number(process.env['SERVICEFLOW_BENCH_RATIO_ROUNDS'] ?? 4);
+/** Partition queues of serviceflow's BullMQ desk (the desk's default, 16, when unset). */
+const PARTITIONS =
+  process.env['SERVICEFLOW_BENCH_PARTITIONS'] === undefined
+    ? undefined
+    : Number(process.env['SERVICEFLOW_BENCH_PARTITIONS']);
 
 /** The pure step rate over the same lives, measured now (the machine's load of the moment). */
 function pureStepRate(): number {
@@ -124,6 +133,7 @@ function runSpec(kind: BullmqRunSpec['kind'], workers: number, window: number): 
     poolSize: POOL_SIZE,
     warmUpInquiries: WARM_UP_INQUIRIES,
     producerLanes: PRODUCER_LANES,
+    partitions: PARTITIONS,
   };
 }
 

@@ -33,6 +33,8 @@ export interface BullmqRunSpec {
   readonly poolSize: number;
   readonly warmUpInquiries: number;
   readonly producerLanes: number;
+  /** Partition queues of serviceflow's desk (its default when absent). */
+  readonly partitions?: number | undefined;
 }
 
 /** The servers of the bench. */
@@ -128,12 +130,18 @@ interface BenchProducer {
   close(): Promise<void>;
 }
 
-function serviceflowProducer(servers: BenchServers, queueName: string, progress: Progress): BenchProducer {
+function serviceflowProducer(
+  spec: BullmqRunSpec,
+  servers: BenchServers,
+  queueName: string,
+  progress: Progress,
+): BenchProducer {
   const desk = createBullmqDesk({
     process: benchProcess(),
     store: postgresStore(servers.pool),
     connection: servers.redis,
     queueName,
+    ...(spec.partitions === undefined ? {} : { partitions: spec.partitions }),
     worker: false,
   });
   return {
@@ -154,7 +162,12 @@ function serviceflowProducer(servers: BenchServers, queueName: string, progress:
   };
 }
 
-function rawProducer(servers: BenchServers, queueName: string, progress: Progress): BenchProducer {
+function rawProducer(
+  _spec: BullmqRunSpec,
+  servers: BenchServers,
+  queueName: string,
+  progress: Progress,
+): BenchProducer {
   const connection = new Redis({ ...servers.redis, maxRetriesPerRequest: null });
   const queue = new Queue<RawJobData>(queueName, { connection, prefix: 'serviceflow' });
   // The desk's default retries and retention, so that both keep the same records in Redis.
@@ -181,6 +194,7 @@ function startWorker(spec: BullmqRunSpec, servers: BenchServers, queueName: stri
     queueName,
     concurrency: spec.concurrency,
     poolSize: spec.poolSize,
+    partitions: spec.partitions,
   };
   const script = spec.kind === 'raw' ? './bullmq-raw-worker.ts' : './bullmq-worker.ts';
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), {
@@ -247,7 +261,7 @@ export async function runBullmq(spec: BullmqRunSpec, servers: BenchServers): Pro
   const workers = await Promise.all(
     Array.from({ length: spec.workers }, () => startWorker(spec, servers, queueName, progress)),
   );
-  const producer = (spec.kind === 'raw' ? rawProducer : serviceflowProducer)(servers, queueName, progress);
+  const producer = (spec.kind === 'raw' ? rawProducer : serviceflowProducer)(spec, servers, queueName, progress);
   const meterConnection = new Redis({ ...servers.redis, maxRetriesPerRequest: null });
   const meter = await costMeter(
     workers.map((worker) => worker.child.pid ?? 0),
@@ -292,6 +306,7 @@ export async function runBullmq(spec: BullmqRunSpec, servers: BenchServers): Pro
           p99StepMs: Number(quantile(progress.stepMs, 0.99).toFixed(2)),
           p99EndToEndMs: Math.round(quantile(progress.endToEnd(ids), 0.99)),
           eventsPerDrain: Number((total / Math.max(1, progress.stepMs.length)).toFixed(2)),
+          partitions: spec.partitions ?? 16,
           storeCallsPerEvent: Object.fromEntries(
             Object.entries(progress.storeCalls).map(([method, calls]) => [method, perEvent(calls)]),
           ),

@@ -16,6 +16,8 @@ export interface BenchWorkerConfig {
   readonly concurrency: number;
   /** Connections of the worker's pg pool. */
   readonly poolSize: number;
+  /** Partition queues of the desk (the desk's default when absent). */
+  readonly partitions?: number | undefined;
 }
 
 /** One save as reported: inquiry id, applied sequence, saved at (epoch ms), unused. */
@@ -78,6 +80,7 @@ const desk = createBullmqDesk({
   store,
   connection: config.redis,
   queueName: config.queueName,
+  ...(config.partitions === undefined ? {} : { partitions: config.partitions }),
   worker: { concurrency: config.concurrency },
 });
 // A step: one drain job, from the moment the worker took it to its completion. Drain jobs run on

@@ -19,6 +19,7 @@ import { applyEntries, type AppliedEntries, type RejectedEntry } from './apply-e
 import { findDrainStart, type DrainStart } from './drain-load.js';
 import type { DrainRead, InquiryLog, LogEntries } from './inquiry-log.js';
 import { RunnerJobData } from './payloads.js';
+import { ScheduledWakes } from './scheduled-wakes.js';
 
 /** What the drainer works with. */
 export interface DrainerContext<TMachine extends AnyServiceMachine> {
@@ -122,11 +123,14 @@ export function createDrainer<TMachine extends AnyServiceMachine>(context: Drain
 /** The job handlers of one worker process, with the inquiries it saved last. */
 class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
   private readonly cache: SnapshotCache;
+  /** The wake-up jobs this worker added that are not due yet. */
+  private readonly wakes: ScheduledWakes;
   /** Jobs of this worker process running now. */
   private running = 0;
 
   constructor(private readonly context: DrainerContext<TMachine>) {
     this.cache = snapshotCache(context.cacheSize);
+    this.wakes = new ScheduledWakes(context.cacheSize);
   }
 
   async handle(jobId: string | undefined, data: unknown, attempt: { readonly final: boolean }): Promise<void> {
@@ -234,8 +238,7 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
         continue;
       }
       this.cache.set(inquiryId, { version: saved.version, state: result.state, wakeAt, appliedSequence: result.last });
-      if (needsWakeJob(current?.wakeAt, wakeAt, result))
-        this.inBackground(this.context.scheduleWake(inquiryId, wakeAt), inquiryId);
+      if (needsWakeJob(current?.wakeAt, wakeAt, result)) this.scheduleWakeJob(inquiryId, wakeAt);
       await outbox.dispatch(toEntries(inquiryId, saved.version, result.effects));
       log.settleLater(inquiryId, result.last);
       return;
@@ -393,6 +396,15 @@ class LogDrainer<TMachine extends AnyServiceMachine> implements Drainer {
   private isFinal(error: unknown, final: boolean): boolean {
     const kind = this.context.errorKind(error);
     return kind === 'permanent' || (kind === 'unknown' && final);
+  }
+
+  /** Adds a wake-up job for `wakeAt` in the background, unless a pending one this worker added fires before it. */
+  private scheduleWakeJob(inquiryId: string, wakeAt: number | null): void {
+    if (wakeAt === null) return;
+    const { clock, scheduleWake } = this.context;
+    if (this.wakes.covers(inquiryId, wakeAt, clock.now())) return;
+    const added = scheduleWake(inquiryId, wakeAt).then(() => this.wakes.added(inquiryId, wakeAt, clock.now()));
+    this.inBackground(added, inquiryId);
   }
 
   // A Redis write whose outcome the job need not wait for. If one is lost, the sweep puts it
