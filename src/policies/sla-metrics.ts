@@ -21,6 +21,13 @@ const PendingCondition = z.strictObject({
  * these reasons (`{ pending: 'customer' }`, `true` for any), in one of these stages
  * (`{ inStage: 'resolution' }`), after the first agent reply or before it (`{ replied: true }`),
  * resolved or not (`{ resolved: false }`).
+ *
+ * @example
+ * ```ts
+ * import type { SlaTrigger } from 'serviceflow';
+ * // a customer reply ends the requester's wait only while the inquiry waits on the customer
+ * const trigger: SlaTrigger = { action: 'recordCustomerReply', if: { pending: 'customer' } };
+ * ```
  */
 export const SlaTriggerCondition = z.union([
   PendingCondition,
