@@ -1,4 +1,5 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
 
 /** Every stable error code serviceflow throws. */
 export type ServiceFlowErrorCode =
@@ -291,6 +292,21 @@ function formatPath(path: readonly (string | number)[]): string {
   );
 }
 
+/** zod's English messages, for issues that carry only the generic one. */
+const english = /* @__PURE__ */ (() => en().localeError)();
+
+/**
+ * An issue's message in words. zod/mini loads no locale, so an issue that serviceflow's schemas give
+ * no message of their own carries zod's generic "Invalid input", unless the app configured a locale
+ * (`z.config(...)`, or importing zod's classic entry, which configures English). Such an issue is
+ * worded here as zod's English locale words it, without configuring zod for the whole app.
+ */
+function issueMessage(issue: z.core.$ZodIssue, received: unknown): string {
+  if (issue.message !== 'Invalid input') return issue.message;
+  const worded = english({ ...issue, input: received } as z.core.$ZodRawIssue);
+  return (typeof worded === 'string' ? worded : worded?.message) ?? issue.message;
+}
+
 /**
  * Turns a zod error into the details of a {@link ServiceFlowError}: the first issue's path, the
  * value received there, and one human line per issue (the first five, then how many more).
@@ -310,11 +326,12 @@ function formatPath(path: readonly (string | number)[]): string {
 export function describeZodError(
   what: string,
   value: unknown,
-  error: z.ZodError,
+  error: z.core.$ZodError,
 ): { message: string; details: ServiceFlowErrorDetails } {
   const issues: ServiceFlowIssue[] = error.issues.map((issue) => {
     const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
-    return { path, message: issue.message, received: valueAt(value, path) };
+    const received = valueAt(value, path);
+    return { path, message: issueMessage(issue, received), received };
   });
   const first = issues[0];
   const lines = issues

@@ -4,11 +4,11 @@
  * the process API for free.
  */
 import { setup, type ActionFunction, type AnyStateMachine, type EventObject } from 'xstate';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
 import { pureContext } from './pure-context.js';
 import type { InquiryEffect } from '../schemas/effects.js';
-import { InquiryEvent, InquiryInput, type InquiryInputInit } from '../schemas/inquiry.js';
+import { InquiryEvent, inquiryEventTypes, InquiryInput, type InquiryInputInit } from '../schemas/inquiry.js';
 import { InquiryContext } from '../schemas/state.js';
 import { refuseUnstorableText, vouchStorable } from '../schemas/text.js';
 import { Timestamp } from '../schemas/time.js';
@@ -33,13 +33,13 @@ type RetypedGuards<G, C extends InquiryContext, E extends EventObject> = {
 type StandardEventType = InquiryEvent['type'];
 
 /** The events a custom machine adds: each named, with the fields it carries besides `type` and `at`. */
-export type CustomEventShapes = Record<string, Record<string, z.ZodType>>;
+export type CustomEventShapes = Record<string, Record<string, z.core.$ZodType>>;
 
 /** The typed event union of a set of custom event shapes (`at` in epoch ms). */
 export type CustomEventsOf<TEvents extends CustomEventShapes> = {
   [K in keyof TEvents & string]: { type: K; at: number } & ([keyof TEvents[K]] extends [never]
     ? unknown
-    : z.infer<z.ZodObject<TEvents[K]>>);
+    : z.infer<z.ZodMiniObject<TEvents[K]>>);
 }[keyof TEvents & string];
 
 /**
@@ -50,11 +50,14 @@ export type ServiceSetupEvent<TEvents extends CustomEventShapes> =
   InquiryEvent | DeadlineEvent | CustomEventsOf<TEvents>;
 
 /** The context of a machine made with {@link serviceSetup}: the inquiry context plus the fields of `TContext`. */
-export type ServiceSetupContext<TContext extends Record<string, z.ZodType>> = InquiryContext &
-  z.infer<z.ZodObject<TContext>>;
+export type ServiceSetupContext<TContext extends Record<string, z.core.$ZodType>> = InquiryContext &
+  z.infer<z.ZodMiniObject<TContext>>;
 
 /** Options of {@link serviceSetup}. */
-export interface ServiceSetupOptions<TEvents extends CustomEventShapes, TContext extends Record<string, z.ZodType>> {
+export interface ServiceSetupOptions<
+  TEvents extends CustomEventShapes,
+  TContext extends Record<string, z.core.$ZodType>,
+> {
   /** The events the process adds to the standard ones, as zod shapes of their fields. */
   readonly events?: TEvents;
   /** Fields the process adds to the service context, as zod schemas with defaults (`.default(…)`). */
@@ -132,16 +135,17 @@ function checkSetupOptions(options: unknown): void {
  * });
  * ```
  */
-export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext extends Record<string, z.ZodType> = {}>(
-  options: ServiceSetupOptions<TEvents, TContext> = {},
-) {
+export function serviceSetup<
+  TEvents extends CustomEventShapes = {},
+  TContext extends Record<string, z.core.$ZodType> = {},
+>(options: ServiceSetupOptions<TEvents, TContext> = {}) {
   type Events = ServiceSetupEvent<TEvents>;
   type Context = ServiceSetupContext<TContext>;
 
   checkSetupOptions(options);
   const customEvents = options.events ?? ({} as TEvents);
   for (const name of Object.keys(customEvents)) {
-    if ((InquiryEvent.options.map((o) => o.shape.type.value) as string[]).includes(name) || name === 'deadline') {
+    if ((inquiryEventTypes as readonly string[]).includes(name) || name === 'deadline') {
       throw new InvalidConfigError(
         `Custom event '${name}' clashes with a standard serviceflow event; give it another name`,
         {
@@ -166,13 +170,13 @@ export function serviceSetup<TEvents extends CustomEventShapes = {}, TContext ex
   // most textLimits.text long (or what the shape says) and storable.
   const events = vouchStorable(
     z.discriminatedUnion('type', [
-      ...InquiryEvent.options,
+      ...InquiryEvent.def.options,
       ...Object.entries(customEvents).map(([type, shape]) =>
-        z.strictObject({ type: z.literal(type), ...shape, at: Timestamp }).superRefine(refuseUnstorableText),
+        z.strictObject({ type: z.literal(type), ...shape, at: Timestamp }).check(z.superRefine(refuseUnstorableText)),
       ),
-    ] as unknown as [z.ZodObject, ...z.ZodObject[]]),
+    ] as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]]),
   );
-  const context = InquiryContext.extend(options.context ?? {});
+  const context = z.extend(InquiryContext, options.context ?? {});
 
   const base = setup({
     types: {

@@ -2,7 +2,7 @@
  * Erlang C and Erlang A in closed form: how a queue of agents performs for a given load, and how
  * many agents a service-level, ASA or abandonment target needs.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describeZodError, InvalidInputError } from '../errors.js';
 import { Duration, PositiveDuration, parseDuration, type DurationInput } from '../schemas/time.js';
 import { erlangAFigures, erlangB, erlangCFigures, nextErlangB, type QueueFigures } from './queue-math.js';
@@ -10,15 +10,14 @@ import { erlangAFigures, erlangB, erlangCFigures, nextErlangB, type QueueFigures
 const HOUR = 3_600_000;
 
 /** @internal */
-export const ArrivalsPerHour = z
-  .number()
-  .nonnegative('must be 0 or more arrivals an hour')
-  .finite('must be a finite number of arrivals an hour');
+export const ArrivalsPerHour = z.number().check(z.nonnegative('must be 0 or more arrivals an hour'));
 /** @internal A target's fraction, strictly between 0 and 1: a service level's share, an attainment, a cap on abandonment. */
 export const TargetFraction = z
   .number()
-  .gt(0, 'must be a share above 0')
-  .lt(1, 'must be a share below 1 (no queue answers everyone within a time)');
+  .check(
+    z.gt(0, 'must be a share above 0'),
+    z.lt(1, 'must be a share below 1 (no queue answers everyone within a time)'),
+  );
 
 /**
  * The load of a queue: arrivals an hour and the average handling time (`aht`, milliseconds or a
@@ -34,8 +33,10 @@ export const TargetFraction = z
 export const QueueLoad = z.strictObject({
   arrivalsPerHour: ArrivalsPerHour,
   aht: PositiveDuration,
-  agents: z.number().int('must be a whole number of agents').min(1, 'must be at least 1 agent').max(1_000_000),
-  patience: PositiveDuration.optional(),
+  agents: z
+    .number()
+    .check(z.int('must be a whole number of agents'), z.gte(1, 'must be at least 1 agent'), z.lte(1_000_000)),
+  patience: z.optional(PositiveDuration),
 });
 /**
  * What {@link erlangC} and {@link erlangA} take.
@@ -120,8 +121,8 @@ export interface StaffingAnswer extends Omit<QueuePerformance, 'serviceLevel'> {
 }
 
 /** Parses with a schema, throwing `INVALID_INPUT` naming the path. @internal */
-export function parse<S extends z.ZodType>(schema: S, what: string, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
+export function parse<S extends z.core.$ZodType>(schema: S, what: string, value: unknown): z.output<S> {
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     const { message, details } = describeZodError(what, value, parsed.error);
     throw new InvalidInputError(message, details);
@@ -222,7 +223,7 @@ export function erlangC(load: QueueLoad): QueuePerformance {
  */
 export function erlangA(load: QueueLoad): QueuePerformance {
   const { arrivalsPerHour, aht, agents, patience } = parse(
-    QueueLoad.required({ patience: true }),
+    z.required(QueueLoad, { patience: true }),
     'Erlang A input',
     load,
   );
@@ -246,11 +247,11 @@ export const StaffingQuestion = z.strictObject({
   aht: PositiveDuration,
   target: StaffingTarget,
   /** The highest share of time agents may spend handling (people need air): 0 to 1, default 1. */
-  maxOccupancy: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').optional(),
+  maxOccupancy: z.optional(z.number().check(z.gt(0, 'must be above 0'), z.lte(1, 'must be at most 1'))),
   /** Customers' mean patience: plan with Erlang A instead of Erlang C. */
-  patience: PositiveDuration.optional(),
+  patience: z.optional(PositiveDuration),
   /** With a patience: the highest share of arrivals allowed to give up. */
-  maxAbandon: TargetFraction.optional(),
+  maxAbandon: z.optional(TargetFraction),
 });
 /**
  * What {@link requiredAgents} accepts.

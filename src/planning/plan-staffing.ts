@@ -3,7 +3,7 @@
  * C gives the first guess from the desk's own load; simulations of the real process over several
  * seeds then check every hour and adjust the staffing until each one meets the target.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Channel, Priority } from '../schemas/inquiry.js';
 import { SlaMetric } from '../schemas/state.js';
 import { Duration } from '../schemas/time.js';
@@ -71,21 +71,21 @@ type Target = z.output<typeof PlanTarget>;
  */
 export const PlanOptions = z.strictObject({
   /** Simulations per check, with seeds `seed`, `seed + 1`, …: more seeds, less noise. */
-  seeds: z.number().int().min(1).max(50).default(3),
+  seeds: z._default(z.number().check(z.int(), z.gte(1), z.lte(50)), 3),
   /** Checks at most (each simulates every seed); the plan stops earlier once every hour meets the target. */
-  maxRounds: z.number().int().min(1).max(50).default(8),
+  maxRounds: z._default(z.number().check(z.int(), z.gte(1), z.lte(50)), 8),
   /** The first guess keeps agents at most this busy (0 to 1). */
-  maxOccupancy: z.number().gt(0).max(1).default(1),
+  maxOccupancy: z._default(z.number().check(z.gt(0), z.lte(1)), 1),
   /** Inquiries an agent works at once (default: the capacity of the desk's first agent group). */
-  capacity: z.number().int().min(1).max(100).optional(),
+  capacity: z.optional(z.number().check(z.int(), z.gte(1), z.lte(100))),
   /** Once every hour meets the target, try fewer agents where the simulation shows clear room (down to none). */
-  trim: z.boolean().default(true),
+  trim: z._default(z.boolean(), true),
   /** Told after each check: the round, the hours short of the target, the agent-hours a week. */
-  onRound: z
-    .custom<(round: PlanRound) => void>((value) => typeof value === 'function', {
+  onRound: z.optional(
+    z.custom<(round: PlanRound) => void>((value) => typeof value === 'function', {
       message: 'onRound must be a function',
-    })
-    .optional(),
+    }),
+  ),
 });
 /**
  * What {@link PlanOptions} accepts.

@@ -1,24 +1,25 @@
 /**
  * Business calendars: when a support team is open, and business-time arithmetic in its IANA zone.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
 import { DAY_MS, WEEKDAYS, formatTimeOfDay, parseIsoDate, parseTimeOfDay, type Weekday } from './calendar/civil.js';
 import { BusinessDays, type OpenTime } from './calendar/business-days.js';
 import { LocalSchedule, type LocalSpans } from './calendar/schedule.js';
 import { Timeline } from './calendar/timeline.js';
 import { isTimeZone, zoneOffsets } from './calendar/zone.js';
-import { recordOf } from '../schemas/record.js';
 import { INSTANT_EXPECTED, instantRange } from '../schemas/time.js';
 
 /** The instants a calendar accepts or returns: those of {@link instantRange}. */
 const { min: MIN_INSTANT, max: MAX_INSTANT } = instantRange;
 const INSTANT_RANGE = INSTANT_EXPECTED;
 
-const TimeOfDay = z.string().superRefine((text, ctx) => {
-  const parsed = parseTimeOfDay(text);
-  if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
-});
+const TimeOfDay = z.string().check(
+  z.superRefine((text, ctx) => {
+    const parsed = parseTimeOfDay(text);
+    if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+  }),
+);
 
 const isPair = (value: unknown): value is readonly [unknown, unknown] => Array.isArray(value) && value.length === 2;
 
@@ -28,69 +29,77 @@ const isPair = (value: unknown): value is readonly [unknown, unknown] => Array.i
  */
 const Span = z
   .custom<readonly [string, string]>(isPair, { message: "must be a span ['HH:MM', 'HH:MM']: a start and an end" })
-  .superRefine((span, ctx) => {
-    const times = span.map((text, index) => {
-      const parsed = TimeOfDay.safeParse(text);
-      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [index] });
-      return parsed.success ? parseTimeOfDay(parsed.data) : { problem: '' };
-    });
-    const [from, to] = times as [ReturnType<typeof parseTimeOfDay>, ReturnType<typeof parseTimeOfDay>];
-    const [start] = span;
-    if (!('ms' in from) || !('ms' in to)) return;
-    if (from.ms === DAY_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [0],
-        message: "a span cannot start at '24:00' (start at '00:00' of the next day)",
+  .check(
+    z.superRefine((span, ctx) => {
+      const times = span.map((text, index) => {
+        const parsed = TimeOfDay.safeParse(text);
+        if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [index] });
+        return parsed.success ? parseTimeOfDay(parsed.data) : { problem: '' };
       });
-    } else if (from.ms === to.ms) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [1],
-        message: `a span must end at another time than it starts (${start}); write ['00:00', '24:00'] for a whole day`,
-      });
-    }
-  });
+      const [from, to] = times as [ReturnType<typeof parseTimeOfDay>, ReturnType<typeof parseTimeOfDay>];
+      const [start] = span;
+      if (!('ms' in from) || !('ms' in to)) return;
+      if (from.ms === DAY_MS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [0],
+          message: "a span cannot start at '24:00' (start at '00:00' of the next day)",
+        });
+      } else if (from.ms === to.ms) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [1],
+          message: `a span must end at another time than it starts (${start}); write ['00:00', '24:00'] for a whole day`,
+        });
+      }
+    }),
+  );
 
 // Readonly so that `as const` configurations type-check.
-const DaySpans = z.array(Span).readonly();
+const DaySpans = z.readonly(z.array(Span));
 
 const Week = z.strictObject({
-  mon: DaySpans.optional(),
-  tue: DaySpans.optional(),
-  wed: DaySpans.optional(),
-  thu: DaySpans.optional(),
-  fri: DaySpans.optional(),
-  sat: DaySpans.optional(),
-  sun: DaySpans.optional(),
+  mon: z.optional(DaySpans),
+  tue: z.optional(DaySpans),
+  wed: z.optional(DaySpans),
+  thu: z.optional(DaySpans),
+  fri: z.optional(DaySpans),
+  sat: z.optional(DaySpans),
+  sun: z.optional(DaySpans),
 });
 
-const Holiday = z.string().superRefine((text, ctx) => {
-  const parsed = parseIsoDate(text);
-  if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
-});
+const Holiday = z.string().check(
+  z.superRefine((text, ctx) => {
+    const parsed = parseIsoDate(text);
+    if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+  }),
+);
 
 /** Special hours per local date: replaces the weekday's spans on that date. */
-const Exceptions = recordOf(z.string(), DaySpans).superRefine((exceptions, ctx) => {
-  for (const date of Object.keys(exceptions)) {
-    const parsed = parseIsoDate(date);
-    if ('problem' in parsed) {
-      const message = parsed.problem.startsWith('must')
-        ? `the key '${date}' ${parsed.problem}`
-        : `the key '${date}' is not a date: ${parsed.problem}`;
-      ctx.addIssue({ code: 'custom', path: [date], message });
+const Exceptions = z.record(z.string(), DaySpans).check(
+  z.superRefine((exceptions, ctx) => {
+    for (const date of Object.keys(exceptions)) {
+      const parsed = parseIsoDate(date);
+      if ('problem' in parsed) {
+        const message = parsed.problem.startsWith('must')
+          ? `the key '${date}' ${parsed.problem}`
+          : `the key '${date}' is not a date: ${parsed.problem}`;
+        ctx.addIssue({ code: 'custom', path: [date], message });
+      }
     }
-  }
-});
+  }),
+);
 
-const TimeZone = z.string().superRefine((name, ctx) => {
-  if (!isTimeZone(name)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: "must be an IANA time zone known to Intl, such as 'America/New_York' or 'UTC'",
-    });
-  }
-});
+const TimeZone = z.string().check(
+  z.superRefine((name, ctx) => {
+    if (!isTimeZone(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: "must be an IANA time zone known to Intl, such as 'America/New_York' or 'UTC'",
+      });
+    }
+  }),
+);
 
 /** Canonical spans: times as 'HH:MM' (or 'HH:MM:SS'), sorted, exact duplicates dropped. */
 function normaliseSpans(spans: readonly (readonly [string, string])[]): [string, string][] {
@@ -135,24 +144,27 @@ function msOf(text: string): number {
  * // special.exceptions → { '2026-12-24': [['09:00', '13:00']] }
  * ```
  */
-export const BusinessCalendarConfig = z
-  .strictObject({
-    timezone: TimeZone.optional(),
-    week: Week.optional(),
-    holidays: z.array(Holiday).readonly().optional(),
-    exceptions: Exceptions.optional(),
-  })
-  .superRefine((config, ctx) => {
-    const week = config.week;
-    if (week !== undefined && WEEKDAYS.every((day) => (week[day] ?? []).length === 0)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['week'],
-        message: 'the week has no open time: list at least one span, or leave week out for a 24x7 calendar',
-      });
-    }
-  })
-  .transform((config) => {
+export const BusinessCalendarConfig = z.pipe(
+  z
+    .strictObject({
+      timezone: z.optional(TimeZone),
+      week: z.optional(Week),
+      holidays: z.optional(z.readonly(z.array(Holiday))),
+      exceptions: z.optional(Exceptions),
+    })
+    .check(
+      z.superRefine((config, ctx) => {
+        const week = config.week;
+        if (week !== undefined && WEEKDAYS.every((day) => (week[day] ?? []).length === 0)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['week'],
+            message: 'the week has no open time: list at least one span, or leave week out for a 24x7 calendar',
+          });
+        }
+      }),
+    ),
+  z.transform((config) => {
     const spansOf = (day: Weekday): [string, string][] =>
       config.week === undefined ? [['00:00', '24:00']] : normaliseSpans(config.week[day] ?? []);
     const week = {
@@ -184,7 +196,8 @@ export const BusinessCalendarConfig = z
       );
     }
     return normalised;
-  });
+  }),
+);
 
 /**
  * What {@link businessCalendar} accepts.

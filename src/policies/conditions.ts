@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Channel, Priority } from '../schemas/inquiry.js';
 
-const oneOrMany = <T extends z.ZodType>(schema: T) =>
-  z.union([schema, z.array(schema).min(1, 'must list at least one value').readonly()]);
+const oneOrMany = <T extends z.core.$ZodType>(schema: T) =>
+  z.union([schema, z.readonly(z.array(schema).check(z.minLength(1, 'must list at least one value')))]);
 
 /**
  * A condition on an inquiry's attributes, shared by SLA targets and escalation rules: each given
@@ -16,10 +16,10 @@ const oneOrMany = <T extends z.ZodType>(schema: T) =>
  * ```
  */
 export const Condition = z.strictObject({
-  priority: oneOrMany(Priority).optional(),
-  channel: oneOrMany(Channel).optional(),
-  tier: oneOrMany(z.string().min(1)).optional(),
-  category: oneOrMany(z.string().min(1)).optional(),
+  priority: z.optional(oneOrMany(Priority)),
+  channel: z.optional(oneOrMany(Channel)),
+  tier: z.optional(oneOrMany(z.string().check(z.minLength(1)))),
+  category: z.optional(oneOrMany(z.string().check(z.minLength(1)))),
 });
 export type Condition = z.infer<typeof Condition>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describeZodError, InvalidConfigError } from '../errors.js';
 import { SlaMetricName, type EscalationTrigger } from '../schemas/state.js';
 import { markBuilt } from './built-policies.js';
@@ -14,11 +14,11 @@ import { Condition, matchesCondition, type InquiryFacts } from './conditions.js'
  * ```
  */
 export const EscalationLevel = z.strictObject({
-  name: z.string().trim().min(1, 'a level needs a name'),
+  name: z.string().check(z.trim(), z.minLength(1, 'a level needs a name')),
   /** Who to tell when an inquiry reaches this level (addresses, channels, user ids: yours to interpret). */
-  notify: z.array(z.string().min(1)).readonly().optional(),
+  notify: z.optional(z.readonly(z.array(z.string().check(z.minLength(1))))),
   /** Functional escalation: reaching this level routes the inquiry to this team. */
-  team: z.string().trim().min(1).optional(),
+  team: z.optional(z.string().check(z.trim(), z.minLength(1))),
 });
 export type EscalationLevel = z.infer<typeof EscalationLevel>;
 
@@ -46,15 +46,15 @@ export type EscalationRuleTrigger = z.infer<typeof EscalationRuleTrigger>;
 export const EscalationRule = z.strictObject({
   on: EscalationRuleTrigger,
   /** For `sla.warning` / `sla.breached`: only this metric. */
-  metric: SlaMetricName.optional(),
+  metric: z.optional(SlaMetricName),
   /** Only inquiries with these attributes. */
-  when: Condition.optional(),
+  when: z.optional(Condition),
   /** For `reopened`: from the nth reopen on (1 = every reopen). */
-  count: z.number().int().min(1, 'count must be at least 1').optional(),
+  count: z.optional(z.number().check(z.int(), z.gte(1, 'count must be at least 1'))),
   /** `'+1'` for one level up, or a level name to jump to. */
-  escalateTo: z.string().min(1).optional(),
+  escalateTo: z.optional(z.string().check(z.minLength(1))),
   /** Functional escalation: route the inquiry to this team. */
-  routeTo: z.string().trim().min(1).optional(),
+  routeTo: z.optional(z.string().check(z.trim(), z.minLength(1))),
 });
 export type EscalationRule = z.infer<typeof EscalationRule>;
 
@@ -77,52 +77,54 @@ export type EscalationRule = z.infer<typeof EscalationRule>;
  */
 export const EscalationPolicyConfig = z
   .strictObject({
-    levels: z.array(EscalationLevel).min(1, 'an escalation path needs at least one level').readonly(),
-    rules: z.array(EscalationRule).readonly().default([]),
+    levels: z.readonly(z.array(EscalationLevel).check(z.minLength(1, 'an escalation path needs at least one level'))),
+    rules: z._default(z.readonly(z.array(EscalationRule)), []),
   })
-  .superRefine((config, ctx) => {
-    const names = new Set<string>();
-    config.levels.forEach((level, index) => {
-      if (names.has(level.name))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['levels', index, 'name'],
-          message: `duplicate level name '${level.name}'`,
-        });
-      names.add(level.name);
-    });
-    config.rules.forEach((rule, index) => {
-      const path = (field: string) => ['rules', index, field];
-      if (rule.escalateTo === undefined && rule.routeTo === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: path('escalateTo'),
-          message: "a rule needs escalateTo ('+1' or a level name), routeTo (a team), or both",
-        });
-      }
-      if (rule.escalateTo !== undefined && rule.escalateTo !== '+1' && !names.has(rule.escalateTo)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: path('escalateTo'),
-          message: `unknown level '${rule.escalateTo}'; expected '+1' or one of ${[...names].map((n) => `'${n}'`).join(', ')}`,
-        });
-      }
-      if (rule.metric !== undefined && rule.on !== 'sla.warning' && rule.on !== 'sla.breached') {
-        ctx.addIssue({
-          code: 'custom',
-          path: path('metric'),
-          message: `metric only applies to sla.warning and sla.breached rules, not '${rule.on}'`,
-        });
-      }
-      if (rule.count !== undefined && rule.on !== 'reopened') {
-        ctx.addIssue({
-          code: 'custom',
-          path: path('count'),
-          message: `count only applies to reopened rules, not '${rule.on}'`,
-        });
-      }
-    });
-  });
+  .check(
+    z.superRefine((config, ctx) => {
+      const names = new Set<string>();
+      config.levels.forEach((level, index) => {
+        if (names.has(level.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', index, 'name'],
+            message: `duplicate level name '${level.name}'`,
+          });
+        names.add(level.name);
+      });
+      config.rules.forEach((rule, index) => {
+        const path = (field: string) => ['rules', index, field];
+        if (rule.escalateTo === undefined && rule.routeTo === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: path('escalateTo'),
+            message: "a rule needs escalateTo ('+1' or a level name), routeTo (a team), or both",
+          });
+        }
+        if (rule.escalateTo !== undefined && rule.escalateTo !== '+1' && !names.has(rule.escalateTo)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: path('escalateTo'),
+            message: `unknown level '${rule.escalateTo}'; expected '+1' or one of ${[...names].map((n) => `'${n}'`).join(', ')}`,
+          });
+        }
+        if (rule.metric !== undefined && rule.on !== 'sla.warning' && rule.on !== 'sla.breached') {
+          ctx.addIssue({
+            code: 'custom',
+            path: path('metric'),
+            message: `metric only applies to sla.warning and sla.breached rules, not '${rule.on}'`,
+          });
+        }
+        if (rule.count !== undefined && rule.on !== 'reopened') {
+          ctx.addIssue({
+            code: 'custom',
+            path: path('count'),
+            message: `count only applies to reopened rules, not '${rule.on}'`,
+          });
+        }
+      });
+    }),
+  );
 export type EscalationPolicyConfig = z.input<typeof EscalationPolicyConfig>;
 
 /** Something that happened which escalation rules may react to. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
 import { FeedbackKind, feedbackScales } from '../schemas/inquiry.js';
 import type { Sentiment } from '../schemas/state.js';
@@ -26,7 +26,7 @@ const SurveyChoice = z.union([FeedbackKind, z.literal(false)], {
  * SurveyRule.safeParse({ when: { tier: 'vip' }, kind: 'stars' }).success; // false: not a survey kind
  * ```
  */
-export const SurveyRule = z.strictObject({ when: Condition.optional(), kind: SurveyChoice });
+export const SurveyRule = z.strictObject({ when: z.optional(Condition), kind: SurveyChoice });
 export type SurveyRule = z.infer<typeof SurveyRule>;
 
 /**
@@ -46,44 +46,53 @@ export type SurveyRule = z.infer<typeof SurveyRule>;
  */
 export const FeedbackPolicyConfig = z
   .strictObject({
-    survey: SurveyChoice.optional(),
-    surveys: z
-      .array(SurveyRule)
-      .min(1, 'must list at least one rule (for no survey at all, use survey: false)')
-      .readonly()
-      .optional(),
-    sendAfter: Duration.default(3_600_000),
-    reminders: z
-      .strictObject({
-        count: z.number().int().min(0, 'count must be 0 or more').max(100, 'count must be at most 100'),
+    survey: z.optional(SurveyChoice),
+    surveys: z.optional(
+      z.readonly(
+        z
+          .array(SurveyRule)
+          .check(z.minLength(1, 'must list at least one rule (for no survey at all, use survey: false)')),
+      ),
+    ),
+    sendAfter: z._default(Duration, 3_600_000),
+    reminders: z.optional(
+      z.strictObject({
+        count: z.number().check(z.int(), z.gte(0, 'count must be 0 or more'), z.lte(100, 'count must be at most 100')),
         every: PositiveDuration,
-      })
-      .optional(),
-    expireAfter: PositiveDuration.default(7 * 86_400_000),
-    reopenWindow: Duration.default(7 * 86_400_000),
-    onNegative: z
-      .union([NegativeFeedbackAction, z.array(NegativeFeedbackAction).readonly()], {
+      }),
+    ),
+    expireAfter: z._default(PositiveDuration, 7 * 86_400_000),
+    reopenWindow: z._default(Duration, 7 * 86_400_000),
+    onNegative: z._default(
+      z.union([NegativeFeedbackAction, z.readonly(z.array(NegativeFeedbackAction))], {
         error: "expected 'reopen', 'escalate' or 'none', or a list of them",
-      })
-      .default('none'),
-    autoCloseAfter: Duration.optional(),
+      }),
+      'none',
+    ),
+    autoCloseAfter: z.optional(Duration),
   })
-  .superRefine((config, ctx) => {
-    if (config.survey !== undefined && config.surveys !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['surveys'],
-        message: 'give either survey (one kind for every inquiry) or surveys (rules), not both',
-      });
-    }
-    if (config.reminders !== undefined && config.reminders.count > 0 && config.reminders.every >= config.expireAfter) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reminders', 'every'],
-        message: 'reminders.every must be shorter than expireAfter, or no reminder would ever be sent',
-      });
-    }
-  });
+  .check(
+    z.superRefine((config, ctx) => {
+      if (config.survey !== undefined && config.surveys !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['surveys'],
+          message: 'give either survey (one kind for every inquiry) or surveys (rules), not both',
+        });
+      }
+      if (
+        config.reminders !== undefined &&
+        config.reminders.count > 0 &&
+        config.reminders.every >= config.expireAfter
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reminders', 'every'],
+          message: 'reminders.every must be shorter than expireAfter, or no reminder would ever be sent',
+        });
+      }
+    }),
+  );
 export type FeedbackPolicyConfig = z.input<typeof FeedbackPolicyConfig>;
 
 /**

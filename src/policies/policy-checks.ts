@@ -3,7 +3,7 @@
  * factories (`slaPolicy`, `escalationPolicy`, `feedbackPolicy`) put on their config, applied to the
  * values the steps read. A policy the factories built is not checked again (see built-policies.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { abbreviate, describeZodError, InvalidConfigError } from '../errors.js';
 import { FeedbackKind, PendingReason } from '../schemas/inquiry.js';
 import { isBuilt } from './built-policies.js';
@@ -18,22 +18,19 @@ const aFunction = (what: string) => z.custom<unknown>(isFunction, { error: `must
 /** Instants are whole milliseconds, so every duration a step adds to one is too. */
 const WholeMs = z
   .number({ error: 'must be a whole number of milliseconds (a finite number)' })
-  .int('must be a whole number of milliseconds')
-  .min(0, 'must be 0 or more milliseconds');
-const PositiveMs = WholeMs.min(1, 'must be longer than zero');
+  .check(z.int('must be a whole number of milliseconds'), z.gte(0, 'must be 0 or more milliseconds'));
+const PositiveMs = WholeMs.check(z.gte(1, 'must be longer than zero'));
 
 const FeedbackShape = z
   .looseObject({
     survey: z.union([FeedbackKind, z.literal(false)], { error: "must be 'csat', 'nps', 'ces' or false (no survey)" }),
-    surveyFor: aFunction('(facts) => a survey kind or false').optional(),
+    surveyFor: z.optional(aFunction('(facts) => a survey kind or false')),
     sendAfter: WholeMs,
     reminders: z.looseObject(
       {
         count: z
           .number({ error: 'must be a whole number of reminders (a finite number)' })
-          .int('must be a whole number')
-          .min(0, 'must be 0 or more')
-          .max(100, 'must be at most 100'),
+          .check(z.int('must be a whole number'), z.gte(0, 'must be 0 or more'), z.lte(100, 'must be at most 100')),
         every: PositiveMs,
       },
       { error: 'must be an object { count, every }' },
@@ -44,21 +41,25 @@ const FeedbackShape = z
     onNegative: z.array(z.enum(['reopen', 'escalate']), { error: "must be a list of 'reopen' and 'escalate'" }),
     sentiment: aFunction('(kind, score) => a sentiment'),
   })
-  .superRefine((policy, ctx) => {
-    const { count, every } = policy.reminders;
-    if (count > 0 && every >= policy.expireAfter) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reminders', 'every'],
-        message: 'must be shorter than expireAfter, or no reminder would ever be sent',
-      });
-    }
-  });
+  .check(
+    z.superRefine((policy, ctx) => {
+      const { count, every } = policy.reminders;
+      if (count > 0 && every >= policy.expireAfter) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reminders', 'every'],
+          message: 'must be shorter than expireAfter, or no reminder would ever be sent',
+        });
+      }
+    }),
+  );
 
 const Fraction = z
   .number({ error: 'must be a number' })
-  .gt(0, 'a warning fraction must be greater than 0')
-  .lt(1, 'a warning fraction must be less than 1 (1 is the breach itself)');
+  .check(
+    z.gt(0, 'a warning fraction must be greater than 0'),
+    z.lt(1, 'a warning fraction must be less than 1 (1 is the breach itself)'),
+  );
 
 const SlaShape = z.looseObject({
   calendar: z.custom<unknown>(
@@ -73,17 +74,19 @@ const SlaShape = z.looseObject({
     },
   ),
   targetsFor: aFunction('(facts) => the targets'),
-  warnAt: z.array(Fraction, { error: 'must be a list of warning fractions' }).superRefine((fractions, ctx) => {
-    fractions.forEach((fraction, index) => {
-      const previous = fractions[index - 1];
-      if (previous !== undefined && fraction <= previous)
-        ctx.addIssue({
-          code: 'custom',
-          path: [index],
-          message: 'warning fractions must be in ascending order, each once',
-        });
-    });
-  }),
+  warnAt: z.array(Fraction, { error: 'must be a list of warning fractions' }).check(
+    z.superRefine((fractions, ctx) => {
+      fractions.forEach((fraction, index) => {
+        const previous = fractions[index - 1];
+        if (previous !== undefined && fraction <= previous)
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: 'warning fractions must be in ascending order, each once',
+          });
+      });
+    }),
+  ),
   pauseOn: z.array(PendingReason, { error: "must be a list of 'customer' and 'third-party'" }),
   onPriorityChange: z.enum(['recalculate', 'keep'], { error: "must be 'recalculate' or 'keep'" }),
 });
@@ -91,22 +94,24 @@ const SlaShape = z.looseObject({
 const EscalationShape = z.looseObject({
   levels: z
     .array(z.looseObject(EscalationLevel.shape), { error: 'must be a list of levels { name, notify?, team? }' })
-    .min(1, 'an escalation path needs at least one level')
-    .superRefine((levels, ctx) => {
-      const names = new Set<string>();
-      levels.forEach((level, index) => {
-        if (names.has(level.name))
-          ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate level name '${level.name}'` });
-        names.add(level.name);
-      });
-    }),
+    .check(
+      z.minLength(1, 'an escalation path needs at least one level'),
+      z.superRefine((levels, ctx) => {
+        const names = new Set<string>();
+        levels.forEach((level, index) => {
+          if (names.has(level.name))
+            ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate level name '${level.name}'` });
+          names.add(level.name);
+        });
+      }),
+    ),
   decide: aFunction('(signal, facts, currentLevel) => a decision or null'),
-  ruleMetrics: z
-    .array(z.union([z.string(), z.undefined()]), { error: 'must be a list of metric names (or undefined)' })
-    .optional(),
+  ruleMetrics: z.optional(
+    z.array(z.union([z.string(), z.undefined()]), { error: 'must be a list of metric names (or undefined)' }),
+  ),
 });
 
-const shapes: Readonly<Record<PolicyName, z.ZodType>> = {
+const shapes: Readonly<Record<PolicyName, z.core.$ZodType>> = {
   sla: SlaShape,
   escalation: EscalationShape,
   feedback: FeedbackShape,

@@ -3,17 +3,20 @@
  * cancelled, said with the process's own events, stages, tags and pending reasons — ServiceNow's
  * SLA conditions and Jira Service Management's "start / pause on / stop" in one small language.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PendingReason } from '../schemas/inquiry.js';
 import { SlaMetricName } from '../schemas/state.js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).readonly()]);
+const oneOrMany = <T extends z.core.$ZodType>(schema: T) => z.union([schema, z.readonly(z.array(schema))]);
 
-const Stages = z.union([z.string().min(1), z.array(z.string().min(1)).min(1).readonly()]);
+const Stages = z.union([
+  z.string().check(z.minLength(1)),
+  z.readonly(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+]);
 const PendingCondition = z.strictObject({
-  pending: z.union([z.literal(true), PendingReason, z.array(PendingReason).min(1).readonly()]),
+  pending: z.union([z.literal(true), PendingReason, z.readonly(z.array(PendingReason).check(z.minLength(1)))]),
 });
 
 /**
@@ -57,13 +60,13 @@ export type SlaTriggerCondition = z.infer<typeof SlaTriggerCondition>;
  * ```
  */
 export const SlaTrigger = z.union([
-  z.string().min(1, 'an event type or "received"'),
+  z.string().check(z.minLength(1, 'an event type or "received"')),
   z.strictObject({
-    event: z.string().min(1),
-    where: z.record(z.string(), z.union([Scalar, z.array(Scalar).min(1).readonly()])).optional(),
+    event: z.string().check(z.minLength(1)),
+    where: z.optional(z.record(z.string(), z.union([Scalar, z.readonly(z.array(Scalar).check(z.minLength(1)))]))),
   }),
   z.strictObject({ stage: Stages }),
-  z.strictObject({ action: z.string().min(1), if: oneOrMany(SlaTriggerCondition).optional() }),
+  z.strictObject({ action: z.string().check(z.minLength(1)), if: z.optional(oneOrMany(SlaTriggerCondition)) }),
 ]);
 export type SlaTrigger = z.infer<typeof SlaTrigger>;
 
@@ -80,7 +83,7 @@ export type SlaTrigger = z.infer<typeof SlaTrigger>;
  * ```
  */
 export const SlaPauseCondition = z.union([
-  z.strictObject({ tag: z.string().min(1) }),
+  z.strictObject({ tag: z.string().check(z.minLength(1)) }),
   PendingCondition,
   z.strictObject({ inStage: Stages }),
 ]);
@@ -114,22 +117,24 @@ export const SlaMetricDefinition = z
   .strictObject({
     start: oneOrMany(SlaTrigger),
     stop: oneOrMany(SlaTrigger),
-    pause: oneOrMany(z.union([SlaPauseCondition, SlaTrigger])).optional(),
-    resume: oneOrMany(SlaTrigger).optional(),
-    restart: oneOrMany(SlaTrigger).optional(),
-    reopen: oneOrMany(SlaTrigger).optional(),
-    cancel: oneOrMany(SlaTrigger).optional(),
+    pause: z.optional(oneOrMany(z.union([SlaPauseCondition, SlaTrigger]))),
+    resume: z.optional(oneOrMany(SlaTrigger)),
+    restart: z.optional(oneOrMany(SlaTrigger)),
+    reopen: z.optional(oneOrMany(SlaTrigger)),
+    cancel: z.optional(oneOrMany(SlaTrigger)),
   })
-  .superRefine((definition, ctx) => {
-    if (Array.isArray(definition.start) && definition.start.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['start'], message: 'a metric needs at least one start trigger' });
-    if (Array.isArray(definition.stop) && definition.stop.length === 0 && listOf(definition.restart).length === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['stop'],
-        message: 'a metric needs at least one stop trigger (an empty list only with restart triggers)',
-      });
-  });
+  .check(
+    z.superRefine((definition, ctx) => {
+      if (Array.isArray(definition.start) && definition.start.length === 0)
+        ctx.addIssue({ code: 'custom', path: ['start'], message: 'a metric needs at least one start trigger' });
+      if (Array.isArray(definition.stop) && definition.stop.length === 0 && listOf(definition.restart).length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stop'],
+          message: 'a metric needs at least one stop trigger (an empty list only with restart triggers)',
+        });
+    }),
+  );
 export type SlaMetricDefinition = z.infer<typeof SlaMetricDefinition>;
 
 /** Metric definitions by name, as `slaPolicy({ metrics })` takes them. */

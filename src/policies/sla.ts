@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describeZodError, InvalidConfigError } from '../errors.js';
 import { PendingReason } from '../schemas/inquiry.js';
 import { SlaMetric, SlaMetricName } from '../schemas/state.js';
@@ -50,8 +50,10 @@ const isCalendar = (value: unknown): value is BusinessCalendar =>
 
 const Fraction = z
   .number()
-  .gt(0, 'a warning fraction must be greater than 0')
-  .lt(1, 'a warning fraction must be less than 1 (1 is the breach itself)');
+  .check(
+    z.gt(0, 'a warning fraction must be greater than 0'),
+    z.lt(1, 'a warning fraction must be less than 1 (1 is the breach itself)'),
+  );
 
 /**
  * One SLA target: the durations that apply when `when` matches (first match wins). Durations are
@@ -66,20 +68,24 @@ const Fraction = z
  * ```
  */
 export const SlaTarget = z
-  .object({
-    when: Condition.optional(),
-    firstResponse: PositiveDuration.optional(),
-    nextResponse: PositiveDuration.optional(),
-    resolution: PositiveDuration.optional(),
-  })
-  .catchall(PositiveDuration)
-  .superRefine((target, ctx) => {
-    if (Object.keys(target).every((key) => key === 'when'))
-      ctx.addIssue({ code: 'custom', path: [], message: 'a target needs at least one metric with a duration' });
-    for (const key of Object.keys(target))
-      if (key !== 'when' && !SlaMetricName.safeParse(key).success)
-        ctx.addIssue({ code: 'custom', path: [key], message: `'${key}' is not a metric name (an identifier)` });
-  });
+  .catchall(
+    z.object({
+      when: z.optional(Condition),
+      firstResponse: z.optional(PositiveDuration),
+      nextResponse: z.optional(PositiveDuration),
+      resolution: z.optional(PositiveDuration),
+    }),
+    PositiveDuration,
+  )
+  .check(
+    z.superRefine((target, ctx) => {
+      if (Object.keys(target).every((key) => key === 'when'))
+        ctx.addIssue({ code: 'custom', path: [], message: 'a target needs at least one metric with a duration' });
+      for (const key of Object.keys(target))
+        if (key !== 'when' && !SlaMetricName.safeParse(key).success)
+          ctx.addIssue({ code: 'custom', path: [key], message: `'${key}' is not a metric name (an identifier)` });
+    }),
+  );
 export type SlaTarget = z.infer<typeof SlaTarget>;
 
 /**
@@ -101,12 +107,12 @@ export type SlaTarget = z.infer<typeof SlaTarget>;
  * ```
  */
 export const SlaPolicyConfig = z.strictObject({
-  metrics: SlaMetricDefinitions.optional(),
-  calendar: z.union([z.custom<BusinessCalendar>(isCalendar), BusinessCalendarConfig]).optional(),
-  targets: z.array(SlaTarget).readonly(),
-  warnAt: z.union([Fraction, z.array(Fraction).readonly()]).default([0.75]),
-  pauseOn: z.array(PendingReason).readonly().default(['customer']),
-  onPriorityChange: z.enum(['recalculate', 'keep']).default('recalculate'),
+  metrics: z.optional(SlaMetricDefinitions),
+  calendar: z.optional(z.union([z.custom<BusinessCalendar>(isCalendar), BusinessCalendarConfig])),
+  targets: z.readonly(z.array(SlaTarget)),
+  warnAt: z._default(z.union([Fraction, z.readonly(z.array(Fraction))]), [0.75]),
+  pauseOn: z._default(z.readonly(z.array(PendingReason)), ['customer']),
+  onPriorityChange: z._default(z.enum(['recalculate', 'keep']), 'recalculate'),
 });
 export type SlaPolicyConfig<TDefinitions extends Readonly<Record<string, SlaMetricDefinitionInput>> = {}> = Omit<
   z.input<typeof SlaPolicyConfig>,

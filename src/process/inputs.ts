@@ -2,7 +2,7 @@
  * The door of a process: inputs, events and instants validated against their schemas, refused with
  * a typed error that says what was wrong, before anything reaches the machine.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { abbreviate, describeZodError, InvalidEventError, InvalidInputError } from '../errors.js';
 import { textLimits, textProblem } from '../schemas/text.js';
 import { INSTANT_EXPECTED, isInstant, Timestamp } from '../schemas/time.js';
@@ -48,7 +48,7 @@ export function bareInquiryEvent(value: unknown): { type: string; at: number } |
 }
 
 /** Whether {@link bareInquiryEvent} reads events of `schema` as the schema does. */
-export const readsBareInquiryEvents = (schema: z.ZodType): boolean => schema === InquiryEvent;
+export const readsBareInquiryEvents = (schema: z.ZodMiniType): boolean => schema === InquiryEvent;
 
 /** An instant as epoch ms; anything else `Timestamp` accepts is normalised, the rest is `INVALID_INPUT`. */
 export function parseInstant(at: unknown): number {
@@ -68,13 +68,13 @@ export function parseInstant(at: unknown): number {
  * it themselves: a custom machine's).
  */
 export function parseWith<T extends { at: number }>(
-  schema: z.ZodType,
+  schema: z.ZodMiniType,
   value: unknown,
   what: string,
   refusal: typeof InvalidEventError,
   checkText: boolean,
 ): T {
-  let parsed: z.ZodSafeParseResult<unknown>;
+  let parsed: z.core.util.SafeParseResult<unknown>;
   try {
     parsed = schema.safeParse(value);
   } catch (error) {

@@ -3,7 +3,7 @@
  * and the options, checked before anything is built from them.
  */
 import type { AnyStateMachine } from 'xstate';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { abbreviate, InvalidConfigError } from '../errors.js';
 import type { ServicePolicyOptions } from '../policies/service-policies.js';
 import type { PersistedState } from '../schemas/state.js';
@@ -37,9 +37,9 @@ export type StateMigration = (
 
 /** The zod schemas of a machine, from `setup({ schemas })`. */
 export interface MachineSchemas {
-  readonly input: z.ZodType;
-  readonly events: z.ZodType;
-  readonly context?: z.ZodType;
+  readonly input: z.ZodMiniType;
+  readonly events: z.ZodMiniType;
+  readonly context?: z.ZodMiniType;
 }
 
 export function schemasOf(machine: AnyStateMachine): MachineSchemas {
@@ -57,8 +57,8 @@ export function schemasOf(machine: AnyStateMachine): MachineSchemas {
     );
   }
   const schemas = machine.schemas as Partial<MachineSchemas> | undefined;
-  const isSchema = (value: unknown): value is z.ZodType =>
-    typeof value === 'object' && value !== null && typeof (value as z.ZodType).safeParse === 'function';
+  const isSchema = (value: unknown): value is z.ZodMiniType =>
+    typeof value === 'object' && value !== null && typeof (value as z.ZodMiniType).safeParse === 'function';
   if (!schemas || !isSchema(schemas.input) || !isSchema(schemas.events)) {
     throw new InvalidConfigError(
       `Machine '${machine.id}' declares no zod schemas: createProcess needs setup({ schemas: { input, events } }) to validate what it is given`,

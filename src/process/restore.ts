@@ -5,7 +5,7 @@
  * What the machine cannot hold is `INCOMPATIBLE_STATE`, never silently repaired.
  */
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { abbreviate, describeZodError, IncompatibleStateError } from '../errors.js';
 import { inquiryContextCopy } from '../engine/context-copies.js';
 import { liveStateOf, type LiveState } from '../engine/fast-path.js';
@@ -22,7 +22,7 @@ export interface RestoreSettings {
   readonly machine: AnyStateMachine;
   readonly version: string;
   readonly migrations: Readonly<Record<string, StateMigration>>;
-  readonly contextSchema: z.ZodType | undefined;
+  readonly contextSchema: z.ZodMiniType | undefined;
   /** Whether the context is the built-in inquiry context (put in its fixed shape when restored). */
   readonly builtInContext: boolean;
   /** Whether to check the context against the policies as service steps would have made it. */

@@ -1,10 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Channel, Customer, TickEvent } from './inquiry.js';
 import { Id, Label, textLimits, textProblem, vouchStorable } from './text.js';
 import { instantRange, Timestamp } from './time.js';
+import { refuseInTransform } from './refuse.js';
 
 // Instants as epoch ms within the instants serviceflow accepts (negative before 1970).
-const Ms = z.number().int().min(instantRange.min).max(instantRange.max);
+const Ms = z.number().check(z.int(), z.gte(instantRange.min), z.lte(instantRange.max));
 
 /**
  * Who started a contact: the customer (`inbound`: a call, chat or message coming in) or the
@@ -30,10 +31,10 @@ export type ContactDirection = z.infer<typeof ContactDirection>;
  * ContactCustomer.parse({ id: 'visitor-81', phone: '+4930123456' });
  * ```
  */
-export const ContactCustomer = Customer.extend({
-  name: Label.optional(),
-  phone: Label.optional(),
-  email: Label.optional(),
+export const ContactCustomer = z.extend(Customer, {
+  name: z.optional(Label),
+  phone: z.optional(Label),
+  email: z.optional(Label),
 });
 export type ContactCustomer = z.infer<typeof ContactCustomer>;
 
@@ -50,29 +51,22 @@ export type ContactCustomer = z.infer<typeof ContactCustomer>;
  * CustomerProfile.safeParse({ note: 'a\u0000b' }).success; // false: NUL character
  * ```
  */
-export const CustomerProfile = z
-  .custom<Record<string, z.core.util.JSONType>>()
-  .transform((profile, ctx): Record<string, z.core.util.JSONType> => {
+export const CustomerProfile = z.pipe(
+  z.custom<Record<string, z.core.util.JSONType>>(),
+  z.transform((profile: Record<string, z.core.util.JSONType>, ctx): Record<string, z.core.util.JSONType> => {
     if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
-      return z.NEVER;
+      return refuseInTransform(ctx, 'must be a JSON object');
     }
     const problem = textProblem(profile, { maxText: textLimits.profile, json: true });
-    if (problem !== undefined) {
-      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
-      return z.NEVER;
-    }
+    if (problem !== undefined) return refuseInTransform(ctx, problem.message, problem.path);
     const json = JSON.stringify(profile);
     if (json.length > textLimits.profile) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be at most ${textLimits.profile} characters as JSON (is ${json.length})`,
-      });
-      return z.NEVER;
+      return refuseInTransform(ctx, `must be at most ${textLimits.profile} characters as JSON (is ${json.length})`);
     }
     // A copy: the caller's object may change after the event; the contact's record must not.
     return JSON.parse(json) as Record<string, z.core.util.JSONType>;
-  });
+  }),
+);
 export type CustomerProfile = z.infer<typeof CustomerProfile>;
 
 /**
@@ -92,7 +86,7 @@ export type CustomerProfile = z.infer<typeof CustomerProfile>;
 export const ContactInput = vouchStorable(
   z.strictObject({
     id: Id,
-    inquiryId: Id.optional(),
+    inquiryId: z.optional(Id),
     channel: Channel,
     direction: ContactDirection,
     customer: ContactCustomer,
@@ -120,7 +114,7 @@ export type ContactInput = z.infer<typeof ContactInput>;
  */
 export type ContactInputInit = z.input<typeof ContactInput>;
 
-const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+const event = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape, at: Timestamp });
 
 /**
@@ -135,7 +129,7 @@ const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
  */
 export const CustomerIdentifiedEvent = event('customer.identified', {
   customerId: Id,
-  profile: CustomerProfile.optional(),
+  profile: z.optional(CustomerProfile),
 });
 /**
  * The contact was routed to a queue and waits there for an agent. Routing again re-routes it;
@@ -297,8 +291,8 @@ export type ContactEventType = ContactEvent['type'];
  * contactEventTypes.includes('hold'); // true
  * ```
  */
-export const contactEventTypes = ContactEvent.options.map(
-  (option) => option.shape.type.value,
+export const contactEventTypes = ContactEvent.def.options.map(
+  (option) => option.shape.type.def.values[0],
 ) as readonly ContactEventType[];
 
 /**
@@ -345,7 +339,7 @@ export const ContactRouting = z.strictObject({ queue: z.string(), at: Ms });
 export type ContactRouting = z.infer<typeof ContactRouting>;
 
 /** The schema of a {@link ContactHold}, checked as part of {@link ContactContext}. @internal */
-export const ContactHold = z.strictObject({ startedAt: Ms, endedAt: Ms.optional() });
+export const ContactHold = z.strictObject({ startedAt: Ms, endedAt: z.optional(Ms) });
 /**
  * One hold: when it started and, once over, when it ended (`unhold`, a transfer, or the end of the
  * contact).
@@ -429,7 +423,7 @@ export type FollowUpTask = z.infer<typeof FollowUpTask>;
  */
 export const ContactContext = z.strictObject({
   id: z.string(),
-  inquiryId: z.string().optional(),
+  inquiryId: z.optional(z.string()),
   channel: Channel,
   direction: ContactDirection,
   customer: ContactCustomer,
@@ -437,19 +431,19 @@ export const ContactContext = z.strictObject({
   startedAt: Ms,
   lastEventAt: Ms,
   /** The CRM customer and what identification loaded, once identified. */
-  identification: z.strictObject({ customerId: z.string(), profile: CustomerProfile.optional(), at: Ms }).nullable(),
+  identification: z.nullable(z.strictObject({ customerId: z.string(), profile: z.optional(CustomerProfile), at: Ms })),
   routing: z.array(ContactRouting),
   agents: z.array(ContactAgent),
   holds: z.array(ContactHold),
   transfers: z.array(ContactTransfer),
-  connectedAt: Ms.optional(),
-  endedAt: Ms.optional(),
-  completedAt: Ms.optional(),
-  abandonedAt: Ms.optional(),
-  outcome: ContactOutcome.optional(),
-  disposition: z.string().optional(),
-  resolved: z.boolean().optional(),
-  surveyOfferedAt: Ms.optional(),
-  followUpTask: FollowUpTask.optional(),
+  connectedAt: z.optional(Ms),
+  endedAt: z.optional(Ms),
+  completedAt: z.optional(Ms),
+  abandonedAt: z.optional(Ms),
+  outcome: z.optional(ContactOutcome),
+  disposition: z.optional(z.string()),
+  resolved: z.optional(z.boolean()),
+  surveyOfferedAt: z.optional(Ms),
+  followUpTask: z.optional(FollowUpTask),
 });
 export type ContactContext = z.infer<typeof ContactContext>;

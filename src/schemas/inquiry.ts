@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Id, Label, Note, storableText, textLimits, vouchStorable } from './text.js';
 import { Timestamp } from './time.js';
 
@@ -66,8 +66,8 @@ export type PendingReason = z.infer<typeof PendingReason>;
  */
 export const Customer = z.strictObject({
   id: Id,
-  tier: Label.optional(),
-  timezone: Label.optional(),
+  tier: z.optional(Label),
+  timezone: z.optional(Label),
 });
 export type Customer = z.infer<typeof Customer>;
 
@@ -89,11 +89,11 @@ export const InquiryInput = vouchStorable(
     id: Id,
     channel: Channel,
     customer: Customer,
-    priority: Priority.default('normal'),
-    category: Label.optional(),
-    subject: storableText(textLimits.note).optional(),
+    priority: z._default(Priority, 'normal'),
+    category: z.optional(Label),
+    subject: z.optional(storableText(textLimits.note)),
     /** The inquiry this one follows up: a customer wrote after it closed or its reopen window ended. */
-    followUpOf: Id.optional(),
+    followUpOf: z.optional(Id),
     at: Timestamp,
   }),
 );
@@ -102,7 +102,7 @@ export type InquiryInput = z.infer<typeof InquiryInput>;
 /** What callers may pass as an {@link InquiryInput} (before defaults and normalisation). */
 export type InquiryInputInit = z.input<typeof InquiryInput>;
 
-const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+const event = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape, at: Timestamp });
 
 /**
@@ -124,7 +124,7 @@ export const AcknowledgeEvent = event('acknowledge', {});
  * CategorizeEvent.parse({ type: 'categorize', category: 'billing', priority: 'high', at: 1772442300000 });
  * ```
  */
-export const CategorizeEvent = event('categorize', { category: Label, priority: Priority.optional() });
+export const CategorizeEvent = event('categorize', { category: Label, priority: z.optional(Priority) });
 /**
  * The priority changed.
  *
@@ -145,9 +145,11 @@ export const PrioritizeEvent = event('prioritize', { priority: Priority });
  * AssignEvent.safeParse({ type: 'assign', at: 1772442300000 }).success; // false: needs agentId or team
  * ```
  */
-export const AssignEvent = event('assign', { agentId: Id.optional(), team: Label.optional() }).refine(
-  (e) => e.agentId !== undefined || e.team !== undefined,
-  { message: 'assign needs an agentId, a team, or both', path: ['agentId'] },
+export const AssignEvent = event('assign', { agentId: z.optional(Id), team: z.optional(Label) }).check(
+  z.refine((e) => e.agentId !== undefined || e.team !== undefined, {
+    message: 'assign needs an agentId, a team, or both',
+    path: ['agentId'],
+  }),
 );
 /**
  * An agent replied to the customer (public reply).
@@ -158,7 +160,7 @@ export const AssignEvent = event('assign', { agentId: Id.optional(), team: Label
  * AgentReplyEvent.parse({ type: 'agent.reply', agentId: 'ana', at: 1772442300000 });
  * ```
  */
-export const AgentReplyEvent = event('agent.reply', { agentId: Id.optional() });
+export const AgentReplyEvent = event('agent.reply', { agentId: z.optional(Id) });
 /**
  * The customer wrote back.
  *
@@ -198,7 +200,7 @@ export const ResumeEvent = event('resume', {});
  * EscalateEvent.parse({ type: 'escalate', reason: 'customer threatens to churn', at: 1772442300000 });
  * ```
  */
-export const EscalateEvent = event('escalate', { reason: Note.optional() });
+export const EscalateEvent = event('escalate', { reason: z.optional(Note) });
 /**
  * The inquiry was resolved.
  *
@@ -208,7 +210,7 @@ export const EscalateEvent = event('escalate', { reason: Note.optional() });
  * ResolveEvent.parse({ type: 'resolve', resolution: 'refund issued', at: 1772445600000 });
  * ```
  */
-export const ResolveEvent = event('resolve', { resolution: Note.optional() });
+export const ResolveEvent = event('resolve', { resolution: z.optional(Note) });
 
 const SCALES = { csat: [1, 5], nps: [0, 10], ces: [1, 7] } as const satisfies Record<
   FeedbackKind,
@@ -228,18 +230,20 @@ const SCALES = { csat: [1, 5], nps: [0, 10], ces: [1, 7] } as const satisfies Re
  */
 export const FeedbackEvent = event('feedback', {
   kind: FeedbackKind,
-  score: z.number().int('must be a whole number'),
-  comment: storableText(textLimits.text).optional(),
-}).superRefine((e, ctx) => {
-  const [min, max] = SCALES[e.kind];
-  if (e.score < min || e.score > max) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['score'],
-      message: `a ${e.kind.toUpperCase()} score must be an integer from ${min} to ${max}`,
-    });
-  }
-});
+  score: z.number().check(z.int('must be a whole number')),
+  comment: z.optional(storableText(textLimits.text)),
+}).check(
+  z.superRefine((e, ctx) => {
+    const [min, max] = SCALES[e.kind];
+    if (e.score < min || e.score > max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['score'],
+        message: `a ${e.kind.toUpperCase()} score must be an integer from ${min} to ${max}`,
+      });
+    }
+  }),
+);
 /**
  * The inquiry was reopened (by an agent, or by the customer through a channel).
  *
@@ -249,7 +253,7 @@ export const FeedbackEvent = event('feedback', {
  * ReopenEvent.parse({ type: 'reopen', reason: 'refund never arrived', at: 1772445600000 });
  * ```
  */
-export const ReopenEvent = event('reopen', { reason: Note.optional() });
+export const ReopenEvent = event('reopen', { reason: z.optional(Note) });
 /**
  * The inquiry was closed by hand.
  *
@@ -269,7 +273,7 @@ export const CloseEvent = event('close', {});
  * CancelEvent.parse({ type: 'cancel', reason: 'duplicate of T-0', at: 1772442300000 });
  * ```
  */
-export const CancelEvent = event('cancel', { reason: Note.optional() });
+export const CancelEvent = event('cancel', { reason: z.optional(Note) });
 /**
  * A contact (call, chat, email thread) about this inquiry completed.
  *
@@ -284,7 +288,7 @@ export const CancelEvent = event('cancel', { reason: Note.optional() });
 export const ContactCompletedEvent = event('contact.completed', {
   contactId: Id,
   channel: Channel,
-  handleMs: z.number().int('must be whole milliseconds').nonnegative('must not be negative'),
+  handleMs: z.number().check(z.int('must be whole milliseconds'), z.nonnegative('must not be negative')),
   resolved: z.boolean(),
 });
 /**
@@ -355,6 +359,6 @@ export type InquiryEventType = InquiryEvent['type'];
  * inquiryEventTypes.length; // 16
  * ```
  */
-export const inquiryEventTypes = InquiryEvent.options.map(
-  (option) => option.shape.type.value,
+export const inquiryEventTypes = InquiryEvent.def.options.map(
+  (option) => option.shape.type.def.values[0],
 ) as readonly InquiryEventType[];

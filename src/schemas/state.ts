@@ -1,16 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Channel, Customer, FeedbackKind, PendingReason, Priority } from './inquiry.js';
-import { recordOf } from './record.js';
 import { instantRange } from './time.js';
 
 // Instants as epoch ms within the instants serviceflow accepts (negative before 1970).
-const Ms = z.number().int().min(instantRange.min).max(instantRange.max);
+const Ms = z.number().check(z.int(), z.gte(instantRange.min), z.lte(instantRange.max));
 // Durations: whole ms, never negative nor longer than the range of instants.
-const DurationMs = z
-  .number()
-  .int()
-  .min(0)
-  .max(instantRange.max - instantRange.min);
+const DurationMs = z.number().check(z.int(), z.gte(0), z.lte(instantRange.max - instantRange.min));
 
 /**
  * The three SLA metrics serviceflow measures.
@@ -38,7 +33,9 @@ export type SlaMetric = z.infer<typeof SlaMetric>;
  */
 export const SlaMetricName = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a metric name is an identifier: a letter, then letters, digits or _');
+  .check(
+    z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a metric name is an identifier: a letter, then letters, digits or _'),
+  );
 export type SlaMetricName = z.infer<typeof SlaMetricName>;
 
 /**
@@ -84,16 +81,16 @@ export const SlaClock = z.object({
   startedAt: Ms,
   targetMs: DurationMs,
   elapsedMs: DurationMs,
-  since: Ms.nullable(),
-  dueAt: Ms.nullable(),
+  since: z.nullable(Ms),
+  dueAt: z.nullable(Ms),
   /** The next warning instant, or `null` when no warning is pending. */
-  warnAt: Ms.nullable(),
+  warnAt: z.nullable(Ms),
   /** How many of the policy's `warnAt` fractions have fired. */
-  warnings: z.number().int().nonnegative(),
-  metAt: Ms.optional(),
-  breachedAt: Ms.optional(),
-  pausedAt: Ms.optional(),
-  stoppedAt: Ms.optional(),
+  warnings: z.number().check(z.int(), z.nonnegative()),
+  metAt: z.optional(Ms),
+  breachedAt: z.optional(Ms),
+  pausedAt: z.optional(Ms),
+  stoppedAt: z.optional(Ms),
 });
 /**
  * One SLA clock as persisted. `elapsedMs` is business time accumulated up to `since`; while the
@@ -115,7 +112,7 @@ export type SlaClock = z.infer<typeof SlaClock>;
 /** The schema of a {@link SlaState}, checked as part of {@link InquiryContext}. @internal */
 export const SlaState = z.object({
   /** The current clock of each metric that has one, keyed by metric name. */
-  clocks: recordOf(SlaMetricName, SlaClock),
+  clocks: z.record(SlaMetricName, SlaClock),
   /** Finished clocks that were replaced by a newer one (every answered `nextResponse` cycle). */
   history: z.array(SlaClock),
 });
@@ -155,12 +152,12 @@ export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
 /** The schema of a {@link EscalationRecord}, checked as part of {@link InquiryContext}. @internal */
 export const EscalationRecord = z.object({
   at: Ms,
-  level: z.number().int().nonnegative(),
-  from: z.number().int().nonnegative(),
+  level: z.number().check(z.int(), z.nonnegative()),
+  from: z.number().check(z.int(), z.nonnegative()),
   name: z.string(),
   trigger: EscalationTrigger,
   reason: z.string(),
-  team: z.string().optional(),
+  team: z.optional(z.string()),
 });
 /**
  * One escalation step as recorded: when, from which level to which, and why.
@@ -179,7 +176,7 @@ export type EscalationRecord = z.infer<typeof EscalationRecord>;
 
 /** The schema of a {@link EscalationState}, checked as part of {@link InquiryContext}. @internal */
 export const EscalationState = z.object({
-  level: z.number().int().nonnegative(),
+  level: z.number().check(z.int(), z.nonnegative()),
   name: z.string(),
   history: z.array(EscalationRecord),
 });
@@ -212,10 +209,10 @@ export type Sentiment = z.infer<typeof Sentiment>;
 /** The schema of a {@link FeedbackResponse}, checked as part of {@link InquiryContext}. @internal */
 export const FeedbackResponse = z.object({
   kind: FeedbackKind,
-  score: z.number().int(),
+  score: z.number().check(z.int()),
   sentiment: Sentiment,
   at: Ms,
-  comment: z.string().optional(),
+  comment: z.optional(z.string()),
 });
 /**
  * One survey answer (asked for or not), with the sentiment its score maps to.
@@ -237,13 +234,13 @@ export const Survey = z.object({
   kind: FeedbackKind,
   status: z.enum(['scheduled', 'requested', 'answered', 'expired', 'cancelled']),
   sendAt: Ms,
-  requestedAt: Ms.optional(),
-  remindersSent: z.number().int().nonnegative(),
-  nextReminderAt: Ms.nullable(),
+  requestedAt: z.optional(Ms),
+  remindersSent: z.number().check(z.int(), z.nonnegative()),
+  nextReminderAt: z.nullable(Ms),
   /** When the survey expires unanswered: its request time plus the policy's `expireAfter`. */
   expiresAt: Ms,
-  answeredAt: Ms.optional(),
-  expiredAt: Ms.optional(),
+  answeredAt: z.optional(Ms),
+  expiredAt: z.optional(Ms),
 });
 /**
  * The survey of the current follow-up, with every instant it will act at.
@@ -263,9 +260,9 @@ export type Survey = z.infer<typeof Survey>;
 
 /** The schema of a {@link FeedbackState}, checked as part of {@link InquiryContext}. @internal */
 export const FeedbackState = z.object({
-  survey: Survey.nullable(),
+  survey: z.nullable(Survey),
   /** When the most recent survey was requested. */
-  requestedAt: Ms.optional(),
+  requestedAt: z.optional(Ms),
   responses: z.array(FeedbackResponse),
 });
 /**
@@ -344,7 +341,7 @@ export const InquiryStage = z.enum(['inquiry', 'identification', 'resolution', '
 export type InquiryStage = z.infer<typeof InquiryStage>;
 
 /** The schema of a {@link Assignee}, checked as part of {@link InquiryContext}. @internal */
-export const Assignee = z.object({ agentId: z.string().optional(), team: z.string().optional() });
+export const Assignee = z.object({ agentId: z.optional(z.string()), team: z.optional(z.string()) });
 /**
  * The assignee of an inquiry: an agent, a team, or both.
  *
@@ -379,33 +376,33 @@ export const InquiryContext = z.object({
   channel: Channel,
   customer: Customer,
   priority: Priority,
-  category: z.string().optional(),
-  subject: z.string().optional(),
+  category: z.optional(z.string()),
+  subject: z.optional(z.string()),
   /** The inquiry this one follows up, when it is a follow-up. */
-  followUpOf: z.string().optional(),
+  followUpOf: z.optional(z.string()),
   receivedAt: Ms,
   lastEventAt: Ms,
-  acknowledgedAt: Ms.optional(),
-  assignee: Assignee.optional(),
-  firstRespondedAt: Ms.optional(),
-  lastAgentReplyAt: Ms.optional(),
-  lastCustomerReplyAt: Ms.optional(),
+  acknowledgedAt: z.optional(Ms),
+  assignee: z.optional(Assignee),
+  firstRespondedAt: z.optional(Ms),
+  lastAgentReplyAt: z.optional(Ms),
+  lastCustomerReplyAt: z.optional(Ms),
   /** Why the inquiry waits, or `null` while it does not. */
-  pendingReason: PendingReason.nullable(),
+  pendingReason: z.nullable(PendingReason),
   /** When the inquiry was last resolved, or `null` while it is not (never, or reopened since). */
-  resolvedAt: Ms.nullable(),
-  resolution: z.string().optional(),
-  closedAt: Ms.optional(),
-  closeReason: z.enum(['manual', 'auto']).optional(),
-  cancelledAt: Ms.optional(),
-  cancelReason: z.string().optional(),
-  reopenCount: z.number().int().nonnegative(),
+  resolvedAt: z.nullable(Ms),
+  resolution: z.optional(z.string()),
+  closedAt: z.optional(Ms),
+  closeReason: z.optional(z.enum(['manual', 'auto'])),
+  cancelledAt: z.optional(Ms),
+  cancelReason: z.optional(z.string()),
+  reopenCount: z.number().check(z.int(), z.nonnegative()),
   contacts: z.array(ContactSummary),
   sla: SlaState,
   escalation: EscalationState,
   feedback: FeedbackState,
   /** The follow-up window after resolution, or `null` outside follow-up. */
-  followUp: FollowUpState.nullable(),
+  followUp: z.nullable(FollowUpState),
 });
 export type InquiryContext = z.infer<typeof InquiryContext>;
 
@@ -423,7 +420,7 @@ export type InquiryContext = z.infer<typeof InquiryContext>;
  */
 export type StateValue = string | { [key: string]: StateValue };
 /** The schema of a {@link StateValue}. @internal */
-export const StateValue: z.ZodType<StateValue> = /* @__PURE__ */ (() =>
+export const StateValue: z.ZodMiniType<StateValue> = /* @__PURE__ */ (() =>
   z.lazy(() => z.union([z.string(), z.record(z.string(), StateValue)])))();
 
 /**
@@ -458,8 +455,8 @@ export const PERSISTED_FORMAT = 1;
 // leaves it out, with the zod types only it needs.
 export const PersistedState = /* @__PURE__ */ (() =>
   z.object({
-    format: z.number().int().positive(),
-    machine: z.object({ id: z.string().min(1), version: z.string().min(1) }),
+    format: z.number().check(z.int(), z.positive()),
+    machine: z.object({ id: z.string().check(z.minLength(1)), version: z.string().check(z.minLength(1)) }),
     value: StateValue,
     context: z.record(z.string(), z.unknown()),
   }))();

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The longest text serviceflow accepts in each kind of field, in UTF-16 code units (JavaScript's
@@ -55,14 +55,16 @@ export const isStorableText = (text: string): boolean => !UNSTORABLE_TEXT.test(t
 export function storableText(
   max: number,
   options: { readonly trim?: boolean; readonly min?: number } = {},
-): z.ZodString {
-  let schema = z.string();
-  if (options.trim === true) schema = schema.trim().min(1, 'must be a non-empty string');
-  if (options.min !== undefined && options.min > 0) schema = schema.min(options.min, 'must be a non-empty string');
+): z.ZodMiniString<string> {
+  const checks: z.core.$ZodCheck<string>[] = [];
+  if (options.trim === true) checks.push(z.trim(), z.minLength(1, 'must be a non-empty string'));
+  if (options.min !== undefined && options.min > 0) checks.push(z.minLength(options.min, 'must be a non-empty string'));
   // Aborts: an over-long string is refused without scanning it.
-  return schema
-    .max(max, { message: `must be at most ${max} characters`, abort: true })
-    .refine(isStorableText, { message: UNSTORABLE_MESSAGE });
+  checks.push(
+    z.maxLength(max, { message: `must be at most ${max} characters`, abort: true }),
+    z.refine<string>(isStorableText, { message: UNSTORABLE_MESSAGE }),
+  );
+  return z.string().check(...checks);
 }
 
 /** An id: 1 to 256 characters, kept exactly as given. */
@@ -157,7 +159,7 @@ export const isVouchedStorable = (schema: object): boolean => storableSchemas.ha
  * A zod refinement that refuses a value whose strings a store could not keep or that are longer
  * than `textLimits.text` (see {@link textProblem}), with the path of the first such string.
  */
-export function refuseUnstorableText(value: unknown, ctx: z.RefinementCtx): void {
+export function refuseUnstorableText(value: unknown, ctx: z.core.$RefinementCtx): void {
   const problem = textProblem(value, { maxText: textLimits.text, json: false });
   if (problem !== undefined) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 }

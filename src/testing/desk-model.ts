@@ -4,7 +4,7 @@
  * joined the queue plus a slack that shrinks with its priority, so urgent work goes first and low
  * priority work still gets done.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidConfigError } from '../errors.js';
 import { businessCalendar, type BusinessCalendar } from '../policies/calendar.js';
 import type { Channel, Priority } from '../schemas/inquiry.js';

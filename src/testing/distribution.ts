@@ -3,7 +3,7 @@
  * Each is given as plain data (validated with zod) and turned into a sampler over a seeded
  * {@link Random}.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Duration } from '../schemas/time.js';
 import type { Random } from './random.js';
 
@@ -27,18 +27,21 @@ const Z90 = 1.2815515655446004;
  * ```
  */
 export const DurationDistribution = z.union([
-  Duration.transform((value) => ({ kind: 'fixed' as const, value })),
+  z.pipe(
+    Duration,
+    z.transform((value) => ({ kind: 'fixed' as const, value })),
+  ),
   z.strictObject({ kind: z.literal('fixed'), value: Duration }),
   z
     .strictObject({ kind: z.literal('uniform'), min: Duration, max: Duration })
-    .refine((d) => d.max >= d.min, { message: 'max must not be below min', path: ['max'] }),
-  z.strictObject({ kind: z.literal('exponential'), mean: Duration, max: Duration.optional() }),
-  z
-    .strictObject({ kind: z.literal('lognormal'), median: Duration, p90: Duration, max: Duration.optional() })
-    .refine((d) => d.median > 0 && d.p90 >= d.median, {
+    .check(z.refine((d) => d.max >= d.min, { message: 'max must not be below min', path: ['max'] })),
+  z.strictObject({ kind: z.literal('exponential'), mean: Duration, max: z.optional(Duration) }),
+  z.strictObject({ kind: z.literal('lognormal'), median: Duration, p90: Duration, max: z.optional(Duration) }).check(
+    z.refine((d) => d.median > 0 && d.p90 >= d.median, {
       message: 'a lognormal needs 0 < median <= p90',
       path: ['p90'],
     }),
+  ),
 ]);
 /**
  * A validated distribution, durations in milliseconds.

@@ -2,7 +2,7 @@
  * What `simulate` accepts: one zod schema for every option, with the defaults of a mid-size desk,
  * and the types derived from it. Bad options throw `INVALID_CONFIG` naming the offending path.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { InquiryMachine } from '../machines/inquiry.js';
 import type { ServiceProcess } from '../process/createProcess.js';
 import { describeZodError, InvalidConfigError } from '../errors.js';
@@ -35,36 +35,40 @@ const hasMethods = (value: unknown, ...methods: string[]): boolean =>
   value !== null &&
   methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
 
-const Probability = z.number().min(0, 'must be a probability from 0 to 1').max(1, 'must be a probability from 0 to 1');
+const Probability = z
+  .number()
+  .check(z.gte(0, 'must be a probability from 0 to 1'), z.lte(1, 'must be a probability from 0 to 1'));
 
-const Weight = z.number().nonnegative('a weight must be 0 or more').finite();
+const Weight = z.number().check(z.nonnegative('a weight must be 0 or more'));
 const somePositive = { message: 'at least one weight must be positive' };
 /** Relative weights of named outcomes (need not sum to 1; at least one must be positive). */
 // Keys become inquiry fields (tier, category) as they are: they must already be the text the
 // inquiry input accepts, non-empty and without surrounding blanks.
 const WeightKey = z
   .string()
-  .refine((key) => key.length > 0 && key.trim() === key, 'must be a non-empty name without surrounding blanks');
+  .check(
+    z.refine((key) => key.length > 0 && key.trim() === key, 'must be a non-empty name without surrounding blanks'),
+  );
 const Weights = z
   .record(WeightKey, Weight)
-  .refine((weights) => Object.values(weights).some((w) => w > 0), somePositive);
+  .check(z.refine((weights) => Object.values(weights).some((w) => w > 0), somePositive));
 /** Relative weights of some of an enum's values (the ones left out never occur). */
-const EnumWeights = <const T extends readonly [string, ...string[]]>(values: z.ZodEnum<{ [K in T[number]]: K }>) =>
+const EnumWeights = <T extends z.core.util.EnumLike>(values: z.ZodMiniEnum<T>) =>
   z
     .partialRecord(values, Weight)
-    .refine((weights) => Object.values(weights).some((w) => typeof w === 'number' && w > 0), somePositive);
+    .check(z.refine((weights) => Object.values(weights).some((w) => typeof w === 'number' && w > 0), somePositive));
 
 const ScoreWeights = (length: number, kind: string) =>
-  z
-    .array(z.number().nonnegative().finite())
-    .length(length, `${kind} weights list one weight per score (${length} of them)`)
-    .refine((weights) => weights.some((w) => w > 0), { message: 'at least one weight must be positive' });
+  z.array(z.number().check(z.nonnegative())).check(
+    z.length(length, `${kind} weights list one weight per score (${length} of them)`),
+    z.refine((weights) => weights.some((w) => w > 0), { message: 'at least one weight must be positive' }),
+  );
 
 /** Score weights per survey kind: CSAT 1–5, NPS 0–10, CES 1–7 (index 0 is the lowest score). */
 const SurveyScores = z.strictObject({
-  csat: ScoreWeights(5, 'CSAT').optional(),
-  nps: ScoreWeights(11, 'NPS').optional(),
-  ces: ScoreWeights(7, 'CES').optional(),
+  csat: z.optional(ScoreWeights(5, 'CSAT')),
+  nps: z.optional(ScoreWeights(11, 'NPS')),
+  ces: z.optional(ScoreWeights(7, 'CES')),
 });
 
 /**
@@ -79,22 +83,23 @@ const SurveyScores = z.strictObject({
  */
 export const ArrivalOptions = z.strictObject({
   /** 168 weights (hour of week, Monday 00:00 first) or 24 (the same every day). */
-  profile: z
-    .array(z.number().nonnegative().finite())
-    .refine((p) => p.length === 168 || p.length === 24, {
-      message: 'a profile lists 168 hourly weights (Monday 00:00 first) or 24 (every day alike)',
-    })
-    .refine((p) => p.some((w) => w > 0), { message: 'at least one hour must have a positive weight' })
-    .optional(),
+  profile: z.optional(
+    z.array(z.number().check(z.nonnegative())).check(
+      z.refine((p) => p.length === 168 || p.length === 24, {
+        message: 'a profile lists 168 hourly weights (Monday 00:00 first) or 24 (every day alike)',
+      }),
+      z.refine((p) => p.some((w) => w > 0), { message: 'at least one hour must have a positive weight' }),
+    ),
+  ),
   /** The zone whose wall clock the profile follows (default UTC). */
-  timezone: z
-    .string()
-    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' })
-    .default('UTC'),
-  channels: EnumWeights(Channel).default({ email: 45, chat: 25, phone: 15, web: 10, social: 3, sms: 2 }),
-  priorities: EnumWeights(Priority).default({ low: 15, normal: 60, high: 20, urgent: 5 }),
-  tiers: Weights.default({ standard: 70, gold: 25, vip: 5 }),
-  categories: Weights.default({ billing: 30, technical: 35, account: 20, shipping: 15 }),
+  timezone: z._default(
+    z.string().check(z.refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' })),
+    'UTC',
+  ),
+  channels: z._default(EnumWeights(Channel), { email: 45, chat: 25, phone: 15, web: 10, social: 3, sms: 2 }),
+  priorities: z._default(EnumWeights(Priority), { low: 15, normal: 60, high: 20, urgent: 5 }),
+  tiers: z._default(Weights, { standard: 70, gold: 25, vip: 5 }),
+  categories: z._default(Weights, { billing: 30, technical: 35, account: 20, shipping: 15 }),
 });
 
 const isCalendar = (value: unknown): value is BusinessCalendar =>
@@ -112,15 +117,15 @@ const isCalendar = (value: unknown): value is BusinessCalendar =>
  * ```
  */
 export const AgentGroup = z.strictObject({
-  team: z.string().trim().min(1).default('support'),
-  count: z.number().int().min(1, 'a group needs at least one agent').max(100_000),
-  capacity: z.number().int().min(1, 'capacity must be at least 1').max(100).default(1),
+  team: z._default(z.string().check(z.trim(), z.minLength(1)), 'support'),
+  count: z.number().check(z.int(), z.gte(1, 'a group needs at least one agent'), z.lte(100_000)),
+  capacity: z._default(z.number().check(z.int(), z.gte(1, 'capacity must be at least 1'), z.lte(100)), 1),
   /** When the agents work: a calendar or its config (default 24×7). */
-  shift: z.union([z.custom<BusinessCalendar>(isCalendar), BusinessCalendarConfig]).optional(),
-  skills: z.array(z.string().min(1)).min(1).readonly().optional(),
-  channels: z.array(Channel).min(1).readonly().optional(),
+  shift: z.optional(z.union([z.custom<BusinessCalendar>(isCalendar), BusinessCalendarConfig])),
+  skills: z.optional(z.readonly(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))),
+  channels: z.optional(z.readonly(z.array(Channel).check(z.minLength(1)))),
   /** Agent ids are `${prefix}-${n}` (default: the team name). */
-  prefix: z.string().min(1).optional(),
+  prefix: z.optional(z.string().check(z.minLength(1))),
 });
 export type AgentGroup = z.input<typeof AgentGroup>;
 
@@ -135,21 +140,21 @@ export type AgentGroup = z.input<typeof AgentGroup>;
  */
 export const WorkOptions = z.strictObject({
   /** Handling time of one work session (talk, typing, research, wrap-up), per channel or for all. */
-  handling: z.union([DurationDistribution, z.partialRecord(Channel, DurationDistribution)]).optional(),
+  handling: z.optional(z.union([DurationDistribution, z.partialRecord(Channel, DurationDistribution)])),
   /** Chance that a session resolves the inquiry. */
-  resolveRate: Probability.default(0.7),
+  resolveRate: z._default(Probability, 0.7),
   /** Chance that a session ends in a manual escalation (one level up; a level's team takes over). */
-  escalateRate: Probability.default(0.03),
+  escalateRate: z._default(Probability, 0.03),
   /** A session that would not resolve asks the customer instead; after this many, it resolves. */
-  maxSessions: z.number().int().min(1).max(100).default(6),
+  maxSessions: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 6),
   /** Chance that an inquiry is cancelled (spam, duplicate) by triage soon after it arrives. */
-  cancelRate: Probability.default(0.01),
+  cancelRate: z._default(Probability, 0.01),
   /** Put the inquiry on `pend { reason: 'customer' }` while waiting for the customer's answer. */
-  pendOnCustomer: z.boolean().default(true),
+  pendOnCustomer: z._default(z.boolean(), true),
   /** Report every session as `contact.completed` (handle time, first-contact resolution). */
-  contacts: z.boolean().default(true),
+  contacts: z._default(z.boolean(), true),
   /** An agent resolves an inquiry whose customer has not answered for this long. */
-  abandonAfter: Duration.prefault('3d'),
+  abandonAfter: z.prefault(Duration, '3d'),
 });
 
 /**
@@ -162,16 +167,16 @@ export const WorkOptions = z.strictObject({
  * ```
  */
 export const CustomerOptions = z.strictObject({
-  replyRate: Probability.default(0.85),
-  replyDelay: DurationDistribution.prefault({ kind: 'lognormal', median: '1h', p90: '10h', max: '6d' }),
+  replyRate: z._default(Probability, 0.85),
+  replyDelay: z.prefault(DurationDistribution, { kind: 'lognormal', median: '1h', p90: '10h', max: '6d' }),
   /** Chance of a follow-up question after resolution (within the reopen window it reopens). */
-  reopenRate: Probability.default(0.04),
-  reopenDelay: DurationDistribution.prefault({ kind: 'exponential', mean: '1d', max: '30d' }),
+  reopenRate: z._default(Probability, 0.04),
+  reopenDelay: z.prefault(DurationDistribution, { kind: 'exponential', mean: '1d', max: '30d' }),
   /**
    * Chance that an arrival comes from a customer who wrote in the last few days (a customer of one
    * of the last three days' arrivals) rather than a new one: what `repeatContactRate` measures.
    */
-  returnRate: Probability.default(0.15),
+  returnRate: z._default(Probability, 0.15),
 });
 
 /**
@@ -184,12 +189,12 @@ export const CustomerOptions = z.strictObject({
  * ```
  */
 export const SurveyOptions = z.strictObject({
-  responseRate: Probability.default(0.3),
-  delay: DurationDistribution.prefault({ kind: 'lognormal', median: '2h', p90: '2d', max: '30d' }),
+  responseRate: z._default(Probability, 0.3),
+  delay: z.prefault(DurationDistribution, { kind: 'lognormal', median: '2h', p90: '2d', max: '30d' }),
   /** Customers whose inquiry took longer than this (received → resolved) answer with `unhappyScores`. */
-  patience: Duration.prefault('2d'),
-  scores: SurveyScores.default({}),
-  unhappyScores: SurveyScores.default({}),
+  patience: z.prefault(Duration, '2d'),
+  scores: z._default(SurveyScores, {}),
+  unhappyScores: z._default(SurveyScores, {}),
 });
 
 const isProcess = (value: unknown): value is ServiceProcess<InquiryMachine> =>
@@ -206,13 +211,15 @@ const isProcess = (value: unknown): value is ServiceProcess<InquiryMachine> =>
  * ```
  */
 export const SimulationPolicies = z.strictObject({
-  sla: z.union([z.custom<SlaPolicy>((v) => hasMethods(v, 'targetsFor')), z.record(z.string(), z.unknown())]).optional(),
-  escalation: z
-    .union([z.custom<EscalationPolicy>((v) => hasMethods(v, 'decide')), z.record(z.string(), z.unknown())])
-    .optional(),
-  feedback: z
-    .union([z.custom<FeedbackPolicy>((v) => hasMethods(v, 'sentiment')), z.record(z.string(), z.unknown())])
-    .optional(),
+  sla: z.optional(
+    z.union([z.custom<SlaPolicy>((v) => hasMethods(v, 'targetsFor')), z.record(z.string(), z.unknown())]),
+  ),
+  escalation: z.optional(
+    z.union([z.custom<EscalationPolicy>((v) => hasMethods(v, 'decide')), z.record(z.string(), z.unknown())]),
+  ),
+  feedback: z.optional(
+    z.union([z.custom<FeedbackPolicy>((v) => hasMethods(v, 'sentiment')), z.record(z.string(), z.unknown())]),
+  ),
 });
 
 /**
@@ -248,37 +255,44 @@ export interface SimulationProgress {
  */
 export const SimulationOptions = z
   .strictObject({
-    inquiries: z.number().int().min(0).max(50_000_000).default(1000),
-    days: z.number().positive().max(3660).default(30),
-    start: Timestamp.default(DEFAULT_SIMULATION_START),
+    inquiries: z._default(z.number().check(z.int(), z.gte(0), z.lte(50_000_000)), 1000),
+    days: z._default(z.number().check(z.positive(), z.lte(3660)), 30),
+    start: z._default(Timestamp, DEFAULT_SIMULATION_START),
     /** Time after the last day during which work goes on without new arrivals. */
-    drain: Duration.default(0),
-    seed: z.number().int().default(1),
-    process: z
-      .custom<ServiceProcess<InquiryMachine>>(isProcess, { message: 'must be a process made by createProcess' })
-      .optional(),
-    policies: SimulationPolicies.optional(),
-    arrivals: ArrivalOptions.prefault({}),
-    agents: z.union([z.number().int().min(1).max(1_000_000), z.array(AgentGroup).min(1).readonly()]).optional(),
-    work: WorkOptions.prefault({}),
-    customers: CustomerOptions.prefault({}),
-    surveys: SurveyOptions.prefault({}),
-    keepViews: z.boolean().default(true),
+    drain: z._default(Duration, 0),
+    seed: z._default(z.number().check(z.int()), 1),
+    process: z.optional(
+      z.custom<ServiceProcess<InquiryMachine>>(isProcess, { message: 'must be a process made by createProcess' }),
+    ),
+    policies: z.optional(SimulationPolicies),
+    arrivals: z.prefault(ArrivalOptions, {}),
+    agents: z.optional(
+      z.union([
+        z.number().check(z.int(), z.gte(1), z.lte(1_000_000)),
+        z.readonly(z.array(AgentGroup).check(z.minLength(1))),
+      ]),
+    ),
+    work: z.prefault(WorkOptions, {}),
+    customers: z.prefault(CustomerOptions, {}),
+    surveys: z.prefault(SurveyOptions, {}),
+    keepViews: z._default(z.boolean(), true),
     /** Compute the KPIs at the end (`computeMetrics`). */
-    metrics: z.boolean().default(true),
-    journal: z.boolean().default(false),
-    onProgress: fn<(progress: SimulationProgress) => void>('onProgress').optional(),
-    onView: fn<(view: InquiryView) => void>('onView').optional(),
+    metrics: z._default(z.boolean(), true),
+    journal: z._default(z.boolean(), false),
+    onProgress: z.optional(fn<(progress: SimulationProgress) => void>('onProgress')),
+    onView: z.optional(fn<(view: InquiryView) => void>('onView')),
     /**
      * Every effect as the process reports it: each inquiry's in order; a settled follow-up's last
      * effects arrive ahead of the virtual clock (see `simulate`).
      */
-    onEffect: fn<(effect: InquiryEffect) => void>('onEffect').optional(),
+    onEffect: z.optional(fn<(effect: InquiryEffect) => void>('onEffect')),
   })
-  .refine((o) => o.process === undefined || o.policies === undefined, {
-    message: 'give either a process or policies, not both (a process already has its policies)',
-    path: ['policies'],
-  });
+  .check(
+    z.refine((o) => o.process === undefined || o.policies === undefined, {
+      message: 'give either a process or policies, not both (a process already has its policies)',
+      path: ['policies'],
+    }),
+  );
 
 /**
  * The options of `simulate`, as you write them. Everything is optional; the defaults simulate

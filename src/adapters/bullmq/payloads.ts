@@ -3,11 +3,11 @@
  * jobs. Both are validated when read, since any producer (another release, another language, a
  * hand-written script) can put anything there; what does not parse goes to the dead-letter list.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { instantRange } from '../../schemas/time.js';
 
 /** An instant the process accepts (epoch ms, negative before 1970). */
-const Instant = z.number().int().min(instantRange.min).max(instantRange.max);
+const Instant = z.number().check(z.int(), z.gte(instantRange.min), z.lte(instantRange.max));
 
 /**
  * One entry of an inquiry's event log: the start input (`open`), an event, or a wake-up (`tick`
@@ -22,11 +22,11 @@ export const LogEntry = z.discriminatedUnion('kind', [
 export type LogEntry = z.infer<typeof LogEntry>;
 
 /** The data of a drain job: apply the inquiry's unapplied log entries. */
-export const DrainJobData = z.object({ kind: z.literal('drain'), inquiryId: z.string().min(1) });
+export const DrainJobData = z.object({ kind: z.literal('drain'), inquiryId: z.string().check(z.minLength(1)) });
 /** The data of a wake-up job: the inquiry's deadline at `dueAt` is due. */
 export const WakeJobData = z.object({
   kind: z.literal('wake'),
-  inquiryId: z.string().min(1),
+  inquiryId: z.string().check(z.minLength(1)),
   dueAt: Instant,
 });
 /** Every job the runner's queue holds. */

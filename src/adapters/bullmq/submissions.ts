@@ -2,7 +2,7 @@
  * The producer half of a BullMQ desk: validates what callers submit, appends it to the inquiry's
  * log and adds the drain job the append asks for.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type {
   AnyServiceMachine,
   ProcessEventOf,
@@ -24,7 +24,7 @@ export interface BatchedEvent<TMachine extends AnyServiceMachine> {
 
 /** Appends what callers submit, validated at the door. */
 export class Submissions<TMachine extends AnyServiceMachine> {
-  private readonly eventSchema: z.ZodType | undefined;
+  private readonly eventSchema: z.ZodMiniType | undefined;
 
   constructor(
     private readonly process: ServiceProcess<TMachine>,
@@ -112,10 +112,10 @@ export class Submissions<TMachine extends AnyServiceMachine> {
   }
 }
 
-function eventSchemaOf(process: ServiceProcess<AnyServiceMachine>): z.ZodType | undefined {
+function eventSchemaOf(process: ServiceProcess<AnyServiceMachine>): z.ZodMiniType | undefined {
   const events = (process.machine.schemas as { events?: unknown } | undefined)?.events;
-  return typeof events === 'object' && events !== null && typeof (events as z.ZodType).safeParse === 'function'
-    ? (events as z.ZodType)
+  return typeof events === 'object' && events !== null && typeof (events as z.ZodMiniType).safeParse === 'function'
+    ? (events as z.ZodMiniType)
     : undefined;
 }
 
