@@ -31,7 +31,8 @@ const Span = z
   .custom<readonly [string, string]>(isPair, { message: "must be a span ['HH:MM', 'HH:MM']: a start and an end" })
   .check(
     z.superRefine((span, ctx) => {
-      const times = span.map((text, index) => {
+      // Both ends by index: `map` would skip the holes of a sparse pair (`[, '17:00']`).
+      const times = [span[0], span[1]].map((text, index) => {
         const parsed = TimeOfDay.safeParse(text);
         if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [index] });
         return parsed.success ? parseTimeOfDay(parsed.data) : { problem: '' };

@@ -405,6 +405,13 @@ describe('businessCalendar: invalid config is INVALID_CONFIG with the offending 
     { name: 'an empty time zone', config: { timezone: '' }, path: ['timezone'], message: /IANA time zone/ },
     { name: 'a time zone that is not a string', config: { timezone: 5 }, path: ['timezone'], message: /string/ },
     {
+      // A sparse pair once crashed the check with a TypeError.
+      name: 'a span with a hole for its start',
+      config: { exceptions: { '2026-12-24': [[, '17:00']] } },
+      path: ['exceptions', '2026-12-24', 0, 0],
+      message: /string/,
+    },
+    {
       name: 'a time without two-digit hours',
       config: { week: { mon: [['9:00', '17:00']] } },
       path: ['week', 'mon', 0, 0],
