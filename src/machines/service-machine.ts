@@ -5,6 +5,7 @@
  */
 import { setup, type ActionFunction, type AnyStateMachine, type EventObject } from 'xstate';
 import * as z from 'zod/mini';
+import { compiledObject, compiledStrictObject } from '../internal/compiled-objects.js';
 import { abbreviate, describeZodError, InvalidConfigError, InvalidInputError } from '../errors.js';
 import { pureContext } from './pure-context.js';
 import type { InquiryEffect } from '../schemas/effects.js';
@@ -155,7 +156,7 @@ export function serviceSetup<
       );
     }
   }
-  const extraContext = z.object(options.context ?? ({} as TContext));
+  const extraContext = compiledObject(options.context ?? ({} as TContext));
   // The context factory fills in these defaults on every start: a field without one fails here.
   const defaults = extraContext.safeParse({});
   if (!defaults.success) {
@@ -172,7 +173,9 @@ export function serviceSetup<
     z.discriminatedUnion('type', [
       ...InquiryEvent.def.options,
       ...Object.entries(customEvents).map(([type, shape]) =>
-        z.strictObject({ type: z.literal(type), ...shape, at: Timestamp }).check(z.superRefine(refuseUnstorableText)),
+        compiledStrictObject({ type: z.literal(type), ...shape, at: Timestamp }).check(
+          z.superRefine(refuseUnstorableText),
+        ),
       ),
     ] as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]]),
   );

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { compiledStrictObject } from '../internal/compiled-objects.js';
 import { Channel, Customer, TickEvent } from './inquiry.js';
 import { Id, Label, textLimits, textProblem, vouchStorable } from './text.js';
 import { instantRange, Timestamp } from './time.js';
@@ -84,7 +85,7 @@ export type CustomerProfile = z.infer<typeof CustomerProfile>;
  * ```
  */
 export const ContactInput = vouchStorable(
-  z.strictObject({
+  compiledStrictObject({
     id: Id,
     inquiryId: z.optional(Id),
     channel: Channel,
@@ -115,7 +116,7 @@ export type ContactInput = z.infer<typeof ContactInput>;
 export type ContactInputInit = z.input<typeof ContactInput>;
 
 const event = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
-  z.strictObject({ type: z.literal(type), ...shape, at: Timestamp });
+  compiledStrictObject({ type: z.literal(type), ...shape, at: Timestamp });
 
 /**
  * The customer was identified (authenticated in the IVR, matched by the bot, looked up by the
@@ -323,7 +324,7 @@ export const ContactOutcome = z.enum(['handled', 'self-service', 'abandoned']);
 export type ContactOutcome = z.infer<typeof ContactOutcome>;
 
 /** The schema of a {@link ContactRouting}, checked as part of {@link ContactContext}. @internal */
-export const ContactRouting = z.strictObject({ queue: z.string(), at: Ms });
+export const ContactRouting = compiledStrictObject({ queue: z.string(), at: Ms });
 /**
  * One routing of a contact to a queue.
  *
@@ -339,7 +340,7 @@ export const ContactRouting = z.strictObject({ queue: z.string(), at: Ms });
 export type ContactRouting = z.infer<typeof ContactRouting>;
 
 /** The schema of a {@link ContactHold}, checked as part of {@link ContactContext}. @internal */
-export const ContactHold = z.strictObject({ startedAt: Ms, endedAt: z.optional(Ms) });
+export const ContactHold = compiledStrictObject({ startedAt: Ms, endedAt: z.optional(Ms) });
 /**
  * One hold: when it started and, once over, when it ended (`unhold`, a transfer, or the end of the
  * contact).
@@ -358,7 +359,7 @@ export const ContactHold = z.strictObject({ startedAt: Ms, endedAt: z.optional(M
 export type ContactHold = z.infer<typeof ContactHold>;
 
 /** The schema of a {@link ContactTransfer}, checked as part of {@link ContactContext}. @internal */
-export const ContactTransfer = z.strictObject({ from: z.string(), to: z.string(), at: Ms });
+export const ContactTransfer = compiledStrictObject({ from: z.string(), to: z.string(), at: Ms });
 /**
  * One transfer: the agent it came from, the agent it went to, the instant.
  *
@@ -375,7 +376,7 @@ export const ContactTransfer = z.strictObject({ from: z.string(), to: z.string()
 export type ContactTransfer = z.infer<typeof ContactTransfer>;
 
 /** The schema of a {@link ContactAgent}, checked as part of {@link ContactContext}. @internal */
-export const ContactAgent = z.strictObject({ agentId: z.string(), at: Ms });
+export const ContactAgent = compiledStrictObject({ agentId: z.string(), at: Ms });
 /**
  * One agent's part of a contact: who, and from when (connected or transferred to).
  *
@@ -392,7 +393,11 @@ export const ContactAgent = z.strictObject({ agentId: z.string(), at: Ms });
 export type ContactAgent = z.infer<typeof ContactAgent>;
 
 /** The schema of a {@link FollowUpTask}, checked as part of {@link ContactContext}. @internal */
-export const FollowUpTask = z.strictObject({ reason: z.literal('unresolved'), disposition: z.string(), createdAt: Ms });
+export const FollowUpTask = compiledStrictObject({
+  reason: z.literal('unresolved'),
+  disposition: z.string(),
+  createdAt: Ms,
+});
 /**
  * The follow-up task a contact left behind: created at wrap-up when the contact did not resolve
  * the issue, for the team that owns the inquiry to pick up.
@@ -421,7 +426,7 @@ export type FollowUpTask = z.infer<typeof FollowUpTask>;
  * ContactContext.safeParse({}).success; // false
  * ```
  */
-export const ContactContext = z.strictObject({
+export const ContactContext = compiledStrictObject({
   id: z.string(),
   inquiryId: z.optional(z.string()),
   channel: Channel,
@@ -431,7 +436,9 @@ export const ContactContext = z.strictObject({
   startedAt: Ms,
   lastEventAt: Ms,
   /** The CRM customer and what identification loaded, once identified. */
-  identification: z.nullable(z.strictObject({ customerId: z.string(), profile: z.optional(CustomerProfile), at: Ms })),
+  identification: z.nullable(
+    compiledStrictObject({ customerId: z.string(), profile: z.optional(CustomerProfile), at: Ms }),
+  ),
   routing: z.array(ContactRouting),
   agents: z.array(ContactAgent),
   holds: z.array(ContactHold),

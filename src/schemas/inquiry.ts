@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { compiledStrictObject } from '../internal/compiled-objects.js';
 import { Id, Label, Note, storableText, textLimits, vouchStorable } from './text.js';
 import { Timestamp } from './time.js';
 
@@ -64,7 +65,7 @@ export type PendingReason = z.infer<typeof PendingReason>;
  * Customer.safeParse({ id: 'C-1', plan: 'gold' }).success; // false: unknown key
  * ```
  */
-export const Customer = z.strictObject({
+export const Customer = compiledStrictObject({
   id: Id,
   tier: z.optional(Label),
   timezone: z.optional(Label),
@@ -85,7 +86,7 @@ export type Customer = z.infer<typeof Customer>;
  * ```
  */
 export const InquiryInput = vouchStorable(
-  z.strictObject({
+  compiledStrictObject({
     id: Id,
     channel: Channel,
     customer: Customer,
@@ -103,7 +104,7 @@ export type InquiryInput = z.infer<typeof InquiryInput>;
 export type InquiryInputInit = z.input<typeof InquiryInput>;
 
 const event = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
-  z.strictObject({ type: z.literal(type), ...shape, at: Timestamp });
+  compiledStrictObject({ type: z.literal(type), ...shape, at: Timestamp });
 
 /**
  * The inquiry was acknowledged (an auto-reply or a triage look).

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { compiledObject } from '../internal/compiled-objects.js';
 import { Channel, Customer, FeedbackKind, PendingReason, Priority } from './inquiry.js';
 import { instantRange } from './time.js';
 
@@ -75,7 +76,7 @@ export const SlaStatus = z.enum(['running', 'paused', 'met', 'breached', 'cancel
 export type SlaStatus = z.infer<typeof SlaStatus>;
 
 /** The schema of a {@link SlaClock}, checked as part of {@link InquiryContext}. @internal */
-export const SlaClock = z.object({
+export const SlaClock = compiledObject({
   metric: SlaMetricName,
   status: SlaStatus,
   startedAt: Ms,
@@ -110,7 +111,7 @@ export const SlaClock = z.object({
 export type SlaClock = z.infer<typeof SlaClock>;
 
 /** The schema of a {@link SlaState}, checked as part of {@link InquiryContext}. @internal */
-export const SlaState = z.object({
+export const SlaState = compiledObject({
   /** The current clock of each metric that has one, keyed by metric name. */
   clocks: z.record(SlaMetricName, SlaClock),
   /** Finished clocks that were replaced by a newer one (every answered `nextResponse` cycle). */
@@ -150,7 +151,7 @@ export const EscalationTrigger = z.enum([
 export type EscalationTrigger = z.infer<typeof EscalationTrigger>;
 
 /** The schema of a {@link EscalationRecord}, checked as part of {@link InquiryContext}. @internal */
-export const EscalationRecord = z.object({
+export const EscalationRecord = compiledObject({
   at: Ms,
   level: z.number().check(z.int(), z.nonnegative()),
   from: z.number().check(z.int(), z.nonnegative()),
@@ -175,7 +176,7 @@ export const EscalationRecord = z.object({
 export type EscalationRecord = z.infer<typeof EscalationRecord>;
 
 /** The schema of a {@link EscalationState}, checked as part of {@link InquiryContext}. @internal */
-export const EscalationState = z.object({
+export const EscalationState = compiledObject({
   level: z.number().check(z.int(), z.nonnegative()),
   name: z.string(),
   history: z.array(EscalationRecord),
@@ -207,7 +208,7 @@ export const Sentiment = z.enum(['positive', 'neutral', 'negative']);
 export type Sentiment = z.infer<typeof Sentiment>;
 
 /** The schema of a {@link FeedbackResponse}, checked as part of {@link InquiryContext}. @internal */
-export const FeedbackResponse = z.object({
+export const FeedbackResponse = compiledObject({
   kind: FeedbackKind,
   score: z.number().check(z.int()),
   sentiment: Sentiment,
@@ -230,7 +231,7 @@ export const FeedbackResponse = z.object({
 export type FeedbackResponse = z.infer<typeof FeedbackResponse>;
 
 /** The schema of a {@link Survey}, checked as part of {@link InquiryContext}. @internal */
-export const Survey = z.object({
+export const Survey = compiledObject({
   kind: FeedbackKind,
   status: z.enum(['scheduled', 'requested', 'answered', 'expired', 'cancelled']),
   sendAt: Ms,
@@ -259,7 +260,7 @@ export const Survey = z.object({
 export type Survey = z.infer<typeof Survey>;
 
 /** The schema of a {@link FeedbackState}, checked as part of {@link InquiryContext}. @internal */
-export const FeedbackState = z.object({
+export const FeedbackState = compiledObject({
   survey: z.nullable(Survey),
   /** When the most recent survey was requested. */
   requestedAt: z.optional(Ms),
@@ -279,7 +280,7 @@ export const FeedbackState = z.object({
 export type FeedbackState = z.infer<typeof FeedbackState>;
 
 /** The schema of a {@link FollowUpState}, checked as part of {@link InquiryContext}. @internal */
-export const FollowUpState = z.object({
+export const FollowUpState = compiledObject({
   resolvedAt: Ms,
   /** `customer.reply` or `reopen` before this instant reopens the inquiry. */
   reopenUntil: Ms,
@@ -302,7 +303,7 @@ export const FollowUpState = z.object({
 export type FollowUpState = z.infer<typeof FollowUpState>;
 
 /** The schema of a {@link ContactSummary}, checked as part of {@link InquiryContext}. @internal */
-export const ContactSummary = z.object({
+export const ContactSummary = compiledObject({
   contactId: z.string(),
   channel: Channel,
   handleMs: DurationMs,
@@ -341,7 +342,7 @@ export const InquiryStage = z.enum(['inquiry', 'identification', 'resolution', '
 export type InquiryStage = z.infer<typeof InquiryStage>;
 
 /** The schema of a {@link Assignee}, checked as part of {@link InquiryContext}. @internal */
-export const Assignee = z.object({ agentId: z.optional(z.string()), team: z.optional(z.string()) });
+export const Assignee = compiledObject({ agentId: z.optional(z.string()), team: z.optional(z.string()) });
 /**
  * The assignee of an inquiry: an agent, a team, or both.
  *
@@ -370,7 +371,7 @@ export type Assignee = z.infer<typeof Assignee>;
  * InquiryContext.safeParse(JSON.parse(JSON.stringify(context))).success; // true
  * ```
  */
-export const InquiryContext = z.object({
+export const InquiryContext = compiledObject({
   id: z.string(),
   stage: z.string(),
   channel: Channel,
@@ -454,9 +455,9 @@ export const PERSISTED_FORMAT = 1;
 // Pure: a bundle that does not use it (the process only checks states it restores part by part)
 // leaves it out, with the zod types only it needs.
 export const PersistedState = /* @__PURE__ */ (() =>
-  z.object({
+  compiledObject({
     format: z.number().check(z.int(), z.positive()),
-    machine: z.object({ id: z.string().check(z.minLength(1)), version: z.string().check(z.minLength(1)) }),
+    machine: compiledObject({ id: z.string().check(z.minLength(1)), version: z.string().check(z.minLength(1)) }),
     value: StateValue,
     context: z.record(z.string(), z.unknown()),
   }))();

@@ -4,6 +4,7 @@
  * hand-written script) can put anything there; what does not parse goes to the dead-letter list.
  */
 import * as z from 'zod/mini';
+import { compiledObject } from '../../internal/compiled-objects.js';
 import { instantRange } from '../../schemas/time.js';
 
 /** An instant the process accepts (epoch ms, negative before 1970). */
@@ -15,16 +16,16 @@ const Instant = z.number().check(z.int(), z.gte(instantRange.min), z.lte(instant
  * process validates them when it applies them.
  */
 export const LogEntry = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('open'), input: z.unknown() }),
-  z.object({ kind: z.literal('event'), event: z.unknown() }),
-  z.object({ kind: z.literal('tick'), at: Instant }),
+  compiledObject({ kind: z.literal('open'), input: z.unknown() }),
+  compiledObject({ kind: z.literal('event'), event: z.unknown() }),
+  compiledObject({ kind: z.literal('tick'), at: Instant }),
 ]);
 export type LogEntry = z.infer<typeof LogEntry>;
 
 /** The data of a drain job: apply the inquiry's unapplied log entries. */
-export const DrainJobData = z.object({ kind: z.literal('drain'), inquiryId: z.string().check(z.minLength(1)) });
+export const DrainJobData = compiledObject({ kind: z.literal('drain'), inquiryId: z.string().check(z.minLength(1)) });
 /** The data of a wake-up job: the inquiry's deadline at `dueAt` is due. */
-export const WakeJobData = z.object({
+export const WakeJobData = compiledObject({
   kind: z.literal('wake'),
   inquiryId: z.string().check(z.minLength(1)),
   dueAt: Instant,
