@@ -3,8 +3,8 @@ import type * as z from 'zod/mini';
 /**
  * Refuses the value a `z.transform` is reading, with `message` (at `path` inside it), and returns
  * `z.NEVER`'s stand-in.
- * zod/mini's transforms get the bare parse payload (no `addIssue` before zod 4.2), so the issue
- * goes straight into its list.
+ * zod/mini's transforms get the bare parse payload (classic zod adds `addIssue` to it, mini does
+ * not), so the issue goes straight into its list.
  *
  * @internal
  */
