@@ -11,6 +11,7 @@ import type { CompiledMetric, MetricObservation } from '../policies/sla-metrics.
 import {
   cancelClock,
   isOpenClock,
+  isReopenable,
   meetClock,
   pauseClock,
   reopenClock,
@@ -66,28 +67,20 @@ interface ClockContext {
 }
 
 /**
- * What one metric's triggers make of its clock on an observation: the clock as cancelled, met,
- * reopened or left, and whether a new cycle starts (the caller starts it when the metric has a
- * target).
+ * What one metric's triggers make of an open clock on an observation: cancelled, met (by a stop or
+ * a restart: the caller starts the new cycle of a restart) or left as it was.
  */
-function triggered(
+function triggeredOpen(
   policy: SlaPolicy,
   metric: CompiledMetric,
-  clock: SlaClock | undefined,
+  clock: SlaClock,
   o: MetricObservation,
   at: number,
   context: ClockContext,
-): { readonly clock: SlaClock | undefined; readonly starts: boolean } {
-  if (clock === undefined) return { clock, starts: metric.start(o) || metric.restart(o) };
-  if (!isOpenClock(clock)) {
-    if (clock.status !== 'cancelled' && metric.reopen(o))
-      return { clock: reopenClock(policy, clock, at, context), starts: false };
-    return { clock, starts: metric.start(o) || metric.restart(o) };
-  }
-  if (metric.cancel(o)) return { clock: cancelClock(policy, clock, at), starts: false };
-  if (metric.restart(o)) return { clock: meetClock(policy, clock, at, context), starts: true };
-  if (metric.stop(o)) return { clock: meetClock(policy, clock, at, context), starts: false };
-  return { clock, starts: false };
+): SlaClock {
+  if (metric.cancel(o)) return cancelClock(policy, clock, at);
+  if (metric.restart(o) || metric.stop(o)) return meetClock(policy, clock, at, context);
+  return clock;
 }
 
 function pauseOrResume(
@@ -137,9 +130,18 @@ function applyMetrics(
     let next = clock;
     // After an event, most name no trigger of most metrics: only the pause conditions need a look.
     if (!watch || metric.triggerEvents.has(o.event.type) || (metric.watchesStages && o.stage !== o.from)) {
-      const result = triggered(policy, metric, clock, o, at, context);
-      next = result.clock;
-      const targetMs = result.starts ? (targets ??= policy.targetsFor(factsOf(ctx)))[metric.name] : undefined;
+      // A new cycle starts on a start or restart trigger when there is no open clock, and on a
+      // restart of an open one (met first); a finished clock may be reopened instead.
+      let starts: boolean;
+      if (clock === undefined) starts = metric.start(o) || metric.restart(o);
+      else if (isOpenClock(clock)) {
+        starts = !metric.cancel(o) && metric.restart(o);
+        next = triggeredOpen(policy, metric, clock, o, at, context);
+      } else if (isReopenable(clock) && metric.reopen(o)) {
+        starts = false;
+        next = reopenClock(policy, clock, at, context);
+      } else starts = metric.start(o) || metric.restart(o);
+      const targetMs = starts ? (targets ??= policy.targetsFor(factsOf(ctx)))[metric.name] : undefined;
       if (targetMs !== undefined) {
         if (next !== undefined) (history ??= [...ctx.sla.history]).push(next);
         next = startClock(policy, metric.name, targetMs, at, at, context);

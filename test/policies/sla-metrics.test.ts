@@ -362,6 +362,24 @@ describe('triggers on service actions', () => {
     expect(of(effects, 'handling')).toEqual(['sla.started', 'sla.met', 'sla.resumed', 'sla.met']);
   });
 
+  it('never reopen a cancelled cycle, not even one that had breached (regression: found by the elapsedMs property)', () => {
+    const process = createProcess(inquiryMachine, {
+      sla: slaPolicy({
+        metrics: { handling: { start: 'received', stop: 'resolve', cancel: 'escalate', reopen: 'assign' } },
+        targets: [{ handling: '1h' }],
+        warnAt: [],
+      }),
+    });
+    const { view, effects } = run(process as never, [
+      { type: 'escalate', at: T0 + 2 * HOUR },
+      { type: 'assign', agentId: 'ana', at: T0 + 3 * HOUR },
+    ]);
+    // Cancelled at the escalation: it counted two hours and counts no more.
+    expect(view.sla.handling).toMatchObject({ status: 'breached', elapsedMs: 2 * HOUR });
+    expect(view.sla.handling?.metAt).toBeUndefined();
+    expect(of(effects, 'handling')).toEqual(['sla.started', 'sla.breached']);
+  });
+
   it('refuse an action that is no service action when createProcess binds the policy', () => {
     const sla = slaPolicy({
       metrics: { x: { start: 'received', stop: { action: 'reply' } } },
