@@ -17,6 +17,7 @@ import {
   reopenClock,
   resumeClock,
   startClock,
+  isClassicMetric,
   type EffectSink,
 } from '../policies/sla-clocks.js';
 import type { InquiryContext, SlaClock, SlaState } from '../schemas/state.js';
@@ -125,6 +126,7 @@ function applyMetrics(
   const context: ClockContext = { inquiryId: ctx.id, emit: env.emit };
   let clocks: SlaState['clocks'] | undefined;
   let history: SlaClock[] | undefined;
+  let waiting: Record<string, number> | undefined;
   for (const metric of metrics) {
     const clock = ctx.sla.clocks[metric.name];
     let next = clock;
@@ -146,16 +148,32 @@ function applyMetrics(
         if (next !== undefined) (history ??= [...ctx.sla.history]).push(next);
         next = startClock(policy, metric.name, targetMs, at, at, context);
       }
+      // A cycle without a target waits, remembering when it started, for a target that a priority
+      // or category change may give it (`retarget` in steps.ts); its stop or cancel ends the wait.
+      const since = (waiting ?? ctx.sla.waiting)?.[metric.name];
+      if (starts && targetMs === undefined && !isClassicMetric(metric.name)) {
+        if (since === undefined || metric.restart(o)) (waiting = waitingCopy(ctx.sla, waiting))[metric.name] = at;
+      } else if (since !== undefined && (targetMs !== undefined || metric.stop(o) || metric.cancel(o))) {
+        delete (waiting = waitingCopy(ctx.sla, waiting))[metric.name];
+      }
     }
     if (next !== undefined && isOpenClock(next)) next = pauseOrResume(policy, metric, next, o, at, context);
     if (next === clock || next === undefined) continue;
     clocks ??= { ...ctx.sla.clocks };
     clocks[metric.name] = next;
   }
-  if (clocks === undefined) return ctx;
+  if (clocks === undefined && waiting === undefined) return ctx;
   const result = owned ? ctx : env.copy(ctx);
-  result.sla = { clocks, history: history ?? ctx.sla.history };
+  const sla: SlaState = { clocks: clocks ?? ctx.sla.clocks, history: history ?? ctx.sla.history };
+  const stillWaiting = waiting ?? ctx.sla.waiting;
+  if (stillWaiting !== undefined && Object.keys(stillWaiting).length > 0) sla.waiting = stillWaiting;
+  result.sla = sla;
   return result;
+}
+
+/** `waiting` itself once this step copied it, else a copy of the slice's (empty when it has none). */
+function waitingCopy(sla: SlaState, waiting: Record<string, number> | undefined): Record<string, number> {
+  return waiting ?? { ...sla.waiting };
 }
 
 const NO_TAGS: ReadonlySet<string> = new Set();
@@ -185,6 +203,32 @@ export function runMetricAction(
     resolved: ctx.resolvedAt !== null,
   };
   return applyMetrics(ctx, metrics, o, at, env, owned, false);
+}
+
+/**
+ * Pauses the clock of `metric` that just started (back-dated: see `waiting` in `SlaState`) when
+ * its pause conditions hold now, e.g. a requester wait time while the inquiry waits on the customer.
+ */
+export function pauseIfHeld(ctx: InquiryContext, metric: string, at: number, env: StepEnv): InquiryContext {
+  const policy = env.policies.sla;
+  const compiled = compiledMetrics(policy).find((candidate) => candidate.name === metric);
+  const clock = ctx.sla.clocks[metric];
+  if (compiled === undefined || clock === undefined || !isOpenClock(clock)) return ctx;
+  const o: MetricObservation = {
+    action: undefined,
+    event: { type: 'retarget' },
+    from: ctx.stage,
+    stage: ctx.stage,
+    tags: NO_TAGS,
+    pending: ctx.pendingReason,
+    replied: ctx.firstRespondedAt !== undefined,
+    resolved: ctx.resolvedAt !== null,
+  };
+  if (!compiled.pausedWhile(o)) return ctx;
+  const paused = pauseClock(policy, clock, at, pauseReason(compiled, o, true), { inquiryId: ctx.id, emit: env.emit });
+  const next = env.copy(ctx);
+  next.sla = { ...ctx.sla, clocks: { ...ctx.sla.clocks, [metric]: paused } };
+  return next;
 }
 
 /**

@@ -99,7 +99,10 @@ export function slaJson(sla: SlaState, earlier: SlaState | undefined, earlierCop
     }
     history = Object.freeze(copies) as SlaClock[];
   }
-  return Object.freeze({ clocks: Object.freeze(clocks), history });
+  const copy: SlaState = { clocks: Object.freeze(clocks), history };
+  // The engine makes `waiting` JSON-exact (whole epoch ms, absent when empty) and never changes it.
+  if (sla.waiting !== undefined) copy.waiting = Object.freeze(sla.waiting);
+  return Object.freeze(copy);
 }
 
 const isCounting = (clock: SlaClock): boolean => clock.since !== null;
