@@ -4,7 +4,7 @@
  * passes in, so a stepper holds no state of its own between calls.
  */
 import type { AnyStateMachine } from 'xstate';
-import { servicePoliciesOf, serviceStepOf } from '../machines/actions.js';
+import { servicePoliciesOf, serviceStepOf, type ServiceStepOutput } from '../machines/actions.js';
 import { observationEvent, rawTransitionOf } from '../machines/deadlines-first.js';
 import { observesMetrics } from '../machines/metric-steps.js';
 import type { InquiryContext } from '../schemas/state.js';
@@ -18,12 +18,12 @@ export interface StepEvent {
 }
 
 /** Where one step puts what it produced: its effects, the events its actions raised, how many actions ran. */
-export interface StepLog extends ActionLog {
+export interface StepLog extends ActionLog, ServiceStepOutput {
   readonly raised: StepEvent[];
 }
 
 /** A fresh, empty {@link StepLog}. */
-export const newStepLog = (): StepLog => ({ effects: [], raised: [], executed: 0 });
+export const newStepLog = (): StepLog => ({ effects: [], raised: [], executed: 0, env: undefined });
 
 /** The step function of one machine. */
 export interface Stepper {

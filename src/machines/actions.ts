@@ -81,6 +81,11 @@ function expectEvent<T extends InquiryMachineEvent['type']>(event: InquiryMachin
 export interface ServiceStepOutput {
   readonly effects: unknown[];
   readonly raised: { readonly type: string; readonly at: number }[];
+  /**
+   * The step's {@link steps.StepEnv}, made by the first action that runs and shared by the others
+   * (an environment and a bound sink per action cost more than some actions do).
+   */
+  env?: steps.StepEnv | undefined;
 }
 
 /**
@@ -195,10 +200,13 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
     params: TParams,
     out: ServiceStepOutput,
   ): InquiryContext => {
-    const effects = out.effects;
-    // A bound push, not an arrow: an arrow made per run costs a closure, and tsx's keepNames
-    // renames every one of them (bench/README.md).
-    const env: steps.StepEnv = { policies, copy: copier, emit: effects.push.bind(effects) };
+    let env = out.env;
+    if (env === undefined || env.policies !== policies || env.copy !== copier) {
+      // A bound push, not an arrow: an arrow made per run costs a closure, and tsx's keepNames
+      // renames every one of them (bench/README.md).
+      env = { policies, copy: copier, emit: out.effects.push.bind(out.effects) };
+      out.env = env;
+    }
     let next = step(context, event, env, params);
     // The metrics whose triggers name this action react to what it did (the arrival and a reopen
     // let them react inside the step, before the escalation rules do).
@@ -237,7 +245,7 @@ function serviceAction<TParams extends ParameterizedObject['params'] | undefined
     InquiryEffect
   >(({ context, event, enqueue }, params) => {
     enqueue(named);
-    const out: ServiceStepOutput = { effects: [], raised: [] };
+    const out: ServiceStepOutput = { effects: [], raised: [], env: undefined };
     const next = run(context, event, params, out);
     if (next !== context) enqueue.assign(() => next);
     for (const effect of out.effects) enqueue.emit(effect as InquiryEffect);

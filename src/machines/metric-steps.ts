@@ -11,11 +11,13 @@ import type { CompiledMetric, MetricObservation } from '../policies/sla-metrics.
 import {
   cancelClock,
   isOpenClock,
+  isReopenable,
   meetClock,
   pauseClock,
   reopenClock,
   resumeClock,
   startClock,
+  isClassicMetric,
   type EffectSink,
 } from '../policies/sla-clocks.js';
 import type { InquiryContext, SlaClock, SlaState } from '../schemas/state.js';
@@ -66,28 +68,20 @@ interface ClockContext {
 }
 
 /**
- * What one metric's triggers make of its clock on an observation: the clock as cancelled, met,
- * reopened or left, and whether a new cycle starts (the caller starts it when the metric has a
- * target).
+ * What one metric's triggers make of an open clock on an observation: cancelled, met (by a stop or
+ * a restart: the caller starts the new cycle of a restart) or left as it was.
  */
-function triggered(
+function triggeredOpen(
   policy: SlaPolicy,
   metric: CompiledMetric,
-  clock: SlaClock | undefined,
+  clock: SlaClock,
   o: MetricObservation,
   at: number,
   context: ClockContext,
-): { readonly clock: SlaClock | undefined; readonly starts: boolean } {
-  if (clock === undefined) return { clock, starts: metric.start(o) || metric.restart(o) };
-  if (!isOpenClock(clock)) {
-    if (clock.status !== 'cancelled' && metric.reopen(o))
-      return { clock: reopenClock(policy, clock, at, context), starts: false };
-    return { clock, starts: metric.start(o) || metric.restart(o) };
-  }
-  if (metric.cancel(o)) return { clock: cancelClock(policy, clock, at), starts: false };
-  if (metric.restart(o)) return { clock: meetClock(policy, clock, at, context), starts: true };
-  if (metric.stop(o)) return { clock: meetClock(policy, clock, at, context), starts: false };
-  return { clock, starts: false };
+): SlaClock {
+  if (metric.cancel(o)) return cancelClock(policy, clock, at);
+  if (metric.restart(o) || metric.stop(o)) return meetClock(policy, clock, at, context);
+  return clock;
 }
 
 function pauseOrResume(
@@ -132,17 +126,35 @@ function applyMetrics(
   const context: ClockContext = { inquiryId: ctx.id, emit: env.emit };
   let clocks: SlaState['clocks'] | undefined;
   let history: SlaClock[] | undefined;
+  let waiting: Record<string, number> | undefined;
   for (const metric of metrics) {
     const clock = ctx.sla.clocks[metric.name];
     let next = clock;
     // After an event, most name no trigger of most metrics: only the pause conditions need a look.
     if (!watch || metric.triggerEvents.has(o.event.type) || (metric.watchesStages && o.stage !== o.from)) {
-      const result = triggered(policy, metric, clock, o, at, context);
-      next = result.clock;
-      const targetMs = result.starts ? (targets ??= policy.targetsFor(factsOf(ctx)))[metric.name] : undefined;
+      // A new cycle starts on a start or restart trigger when there is no open clock, and on a
+      // restart of an open one (met first); a finished clock may be reopened instead.
+      let starts: boolean;
+      if (clock === undefined) starts = metric.start(o) || metric.restart(o);
+      else if (isOpenClock(clock)) {
+        starts = !metric.cancel(o) && metric.restart(o);
+        next = triggeredOpen(policy, metric, clock, o, at, context);
+      } else if (isReopenable(clock) && metric.reopen(o)) {
+        starts = false;
+        next = reopenClock(policy, clock, at, context);
+      } else starts = metric.start(o) || metric.restart(o);
+      const targetMs = starts ? (targets ??= policy.targetsFor(factsOf(ctx)))[metric.name] : undefined;
       if (targetMs !== undefined) {
         if (next !== undefined) (history ??= [...ctx.sla.history]).push(next);
         next = startClock(policy, metric.name, targetMs, at, at, context);
+      }
+      // A cycle without a target waits, remembering when it started, for a target that a priority
+      // or category change may give it (`retarget` in steps.ts); its stop or cancel ends the wait.
+      const since = (waiting ?? ctx.sla.waiting)?.[metric.name];
+      if (starts && targetMs === undefined && !isClassicMetric(metric.name)) {
+        if (since === undefined || metric.restart(o)) (waiting = waitingCopy(ctx.sla, waiting))[metric.name] = at;
+      } else if (since !== undefined && (targetMs !== undefined || metric.stop(o) || metric.cancel(o))) {
+        delete (waiting = waitingCopy(ctx.sla, waiting))[metric.name];
       }
     }
     if (next !== undefined && isOpenClock(next)) next = pauseOrResume(policy, metric, next, o, at, context);
@@ -150,10 +162,18 @@ function applyMetrics(
     clocks ??= { ...ctx.sla.clocks };
     clocks[metric.name] = next;
   }
-  if (clocks === undefined) return ctx;
+  if (clocks === undefined && waiting === undefined) return ctx;
   const result = owned ? ctx : env.copy(ctx);
-  result.sla = { clocks, history: history ?? ctx.sla.history };
+  const sla: SlaState = { clocks: clocks ?? ctx.sla.clocks, history: history ?? ctx.sla.history };
+  const stillWaiting = waiting ?? ctx.sla.waiting;
+  if (stillWaiting !== undefined && Object.keys(stillWaiting).length > 0) sla.waiting = stillWaiting;
+  result.sla = sla;
   return result;
+}
+
+/** `waiting` itself once this step copied it, else a copy of the slice's (empty when it has none). */
+function waitingCopy(sla: SlaState, waiting: Record<string, number> | undefined): Record<string, number> {
+  return waiting ?? { ...sla.waiting };
 }
 
 const NO_TAGS: ReadonlySet<string> = new Set();
@@ -183,6 +203,32 @@ export function runMetricAction(
     resolved: ctx.resolvedAt !== null,
   };
   return applyMetrics(ctx, metrics, o, at, env, owned, false);
+}
+
+/**
+ * Pauses the clock of `metric` that just started (back-dated: see `waiting` in `SlaState`) when
+ * its pause conditions hold now, e.g. a requester wait time while the inquiry waits on the customer.
+ */
+export function pauseIfHeld(ctx: InquiryContext, metric: string, at: number, env: StepEnv): InquiryContext {
+  const policy = env.policies.sla;
+  const compiled = compiledMetrics(policy).find((candidate) => candidate.name === metric);
+  const clock = ctx.sla.clocks[metric];
+  if (compiled === undefined || clock === undefined || !isOpenClock(clock)) return ctx;
+  const o: MetricObservation = {
+    action: undefined,
+    event: { type: 'retarget' },
+    from: ctx.stage,
+    stage: ctx.stage,
+    tags: NO_TAGS,
+    pending: ctx.pendingReason,
+    replied: ctx.firstRespondedAt !== undefined,
+    resolved: ctx.resolvedAt !== null,
+  };
+  if (!compiled.pausedWhile(o)) return ctx;
+  const paused = pauseClock(policy, clock, at, pauseReason(compiled, o, true), { inquiryId: ctx.id, emit: env.emit });
+  const next = env.copy(ctx);
+  next.sla = { ...ctx.sla, clocks: { ...ctx.sla.clocks, [metric]: paused } };
+  return next;
 }
 
 /**

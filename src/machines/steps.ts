@@ -33,7 +33,7 @@ import type {
 import { assignFields, copyRecord, EMPTY_LIST, setDefined, withFields } from '../internal/records.js';
 import { frozenJsonOf } from '../internal/json-copies.js';
 import { IncompatibleStateError } from '../errors.js';
-import { runMetricAction } from './metric-steps.js';
+import { pauseIfHeld, runMetricAction } from './metric-steps.js';
 import { factsOf, type StepEnv } from './step-env.js';
 
 export { factsOf, genericContextCopy, type ContextCopier, type StepEnv } from './step-env.js';
@@ -95,7 +95,7 @@ function beginClock(
   return withContext(
     ctx,
     {
-      sla: { clocks, history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous] },
+      sla: { ...ctx.sla, clocks, history: previous === undefined ? ctx.sla.history : [...ctx.sla.history, previous] },
     },
     env,
   );
@@ -246,7 +246,7 @@ function retarget(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext
   if (policy.onPriorityChange === 'keep') return ctx;
   const targets: Readonly<Record<string, number | undefined>> = policy.targetsFor(factsOf(ctx));
   let next = ctx;
-  for (const metric of clockNamesWith(ctx.sla.clocks, slaMetrics)) {
+  for (const metric of clockNamesWith(ctx.sla, slaMetrics)) {
     const clock = next.sla.clocks[metric];
     const target = targets[metric];
     if (clock !== undefined && isOpenClock(clock)) {
@@ -258,14 +258,14 @@ function retarget(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext
       );
       continue;
     }
-    // A defined metric that gains a target starts at its next start trigger.
-    if (
-      !isClassicMetric(metric) ||
-      target === undefined ||
-      (clock !== undefined && clock.status !== 'cancelled') ||
-      ctx.resolvedAt !== null
-    )
+    if (target === undefined) continue;
+    // A defined metric that gains a target counts from the start of the cycle that waited for one.
+    if (!isClassicMetric(metric)) {
+      const startedAt = next.sla.waiting?.[metric];
+      if (startedAt !== undefined) next = beginWaitingClock(next, metric, target, startedAt, at, env);
       continue;
+    }
+    if ((clock !== undefined && clock.status !== 'cancelled') || ctx.resolvedAt !== null) continue;
     // A metric that gains a target counts from the moment it would have started.
     if (metric === 'firstResponse' && ctx.firstRespondedAt === undefined) {
       next = beginClock(next, metric, target, ctx.receivedAt, at, env);
@@ -278,11 +278,33 @@ function retarget(ctx: InquiryContext, at: number, env: StepEnv): InquiryContext
   return next;
 }
 
-/** The classic metrics, then the other metrics that have a clock. */
-function clockNamesWith(clocks: SlaState['clocks'], classic: readonly SlaMetric[]): readonly SlaMetricName[] {
+/** The classic metrics, then the other metrics that have a clock or wait for a target. */
+function clockNamesWith(sla: SlaState, classic: readonly SlaMetric[]): readonly SlaMetricName[] {
   const names: SlaMetricName[] = [...classic];
-  for (const metric in clocks) if (!isClassicMetric(metric)) names.push(metric);
+  for (const metric in sla.clocks) if (!isClassicMetric(metric)) names.push(metric);
+  for (const metric in sla.waiting) if (sla.clocks[metric] === undefined) names.push(metric);
   return names;
+}
+
+/**
+ * Starts the clock of a defined metric whose cycle waited for a target since `startedAt` (its
+ * time so far counted on the calendar; see `waiting` in `SlaState`), then holds it while its pause
+ * conditions hold now.
+ */
+function beginWaitingClock(
+  ctx: InquiryContext,
+  metric: SlaMetricName,
+  targetMs: number,
+  startedAt: number,
+  at: number,
+  env: StepEnv,
+): InquiryContext {
+  const begun = beginClock(ctx, metric, targetMs, startedAt, at, env);
+  const { [metric]: _started, ...waiting } = begun.sla.waiting ?? {};
+  const sla: SlaState = { clocks: begun.sla.clocks, history: begun.sla.history };
+  if (Object.keys(waiting).length > 0) sla.waiting = waiting;
+  (begun as { sla: SlaState }).sla = sla;
+  return pauseIfHeld(begun, metric, at, env);
 }
 
 function isAwaitingReply(ctx: InquiryContext): boolean {

@@ -99,7 +99,10 @@ export function slaJson(sla: SlaState, earlier: SlaState | undefined, earlierCop
     }
     history = Object.freeze(copies) as SlaClock[];
   }
-  return Object.freeze({ clocks: Object.freeze(clocks), history });
+  const copy: SlaState = { clocks: Object.freeze(clocks), history };
+  // The engine makes `waiting` JSON-exact (whole epoch ms, absent when empty) and never changes it.
+  if (sla.waiting !== undefined) copy.waiting = Object.freeze(sla.waiting);
+  return Object.freeze(copy);
 }
 
 const isCounting = (clock: SlaClock): boolean => clock.since !== null;
@@ -119,16 +122,19 @@ export function elapsedAt(policy: SlaPolicy, clock: SlaClock, at: number): numbe
 /** Recomputes `dueAt` and `warnAt` of a counting clock from its `since` and `elapsedMs`. */
 function schedule(policy: SlaPolicy, clock: SlaClock): SlaClock {
   if (clock.since === null) return clockWith(clock, { warnAt: null });
-  const since = clock.since;
-  const toInstant = (businessMs: number): number =>
-    businessMs <= 0 ? since : policy.calendar.addBusinessTime(since, businessMs);
   const fraction = policy.warnAt[clock.warnings];
   const warnAt =
     clock.status === 'running' && fraction !== undefined
-      ? toInstant(Math.round(fraction * clock.targetMs) - clock.elapsedMs)
+      ? instantAfter(policy, clock.since, Math.round(fraction * clock.targetMs) - clock.elapsedMs)
       : null;
-  const dueAt = clock.status === 'breached' ? clock.dueAt : toInstant(clock.targetMs - clock.elapsedMs);
+  const dueAt =
+    clock.status === 'breached' ? clock.dueAt : instantAfter(policy, clock.since, clock.targetMs - clock.elapsedMs);
   return clockWith(clock, { dueAt, warnAt });
+}
+
+/** The instant `businessMs` of business time after `since` (`since` itself when nothing is left). */
+function instantAfter(policy: SlaPolicy, since: number, businessMs: number): number {
+  return businessMs <= 0 ? since : policy.calendar.addBusinessTime(since, businessMs);
 }
 
 /** Moves the counted time of a counting clock up to `at` (and keeps it counting from there). */
@@ -246,14 +252,21 @@ export function cancelClock(policy: SlaPolicy, clock: SlaClock, at: number): Sla
   });
 }
 
-/** Reopens a completed clock (the resolution clock on reopen): it counts again from `at`. */
+/**
+ * Whether a clock's cycle ended by its stop trigger (met, on time or after a breach), so that a
+ * reopen may make it count again. A cancelled cycle (also a breached one) stays ended.
+ */
+export const isReopenable = (clock: SlaClock): boolean =>
+  clock.status === 'met' || (clock.status === 'breached' && clock.metAt !== undefined);
+
+/** Reopens a met clock (the resolution clock on reopen): it counts again from `at`. */
 export function reopenClock(
   policy: SlaPolicy,
   clock: SlaClock,
   at: number,
   context: { inquiryId: string; emit: EffectSink },
 ): SlaClock {
-  if (clock.status !== 'met' && !(clock.status === 'breached' && clock.stoppedAt !== undefined)) return clock;
+  if (!isReopenable(clock)) return clock;
   const reopened = schedule(
     policy,
     clockWith(clock, {

@@ -24,7 +24,8 @@ import { isVouchedStorable } from '../schemas/text.js';
 import type { TimestampInput } from '../schemas/time.js';
 import { serviceDefinition } from './definition.js';
 import { definitionFor, processKindOf } from './definition-registry.js';
-import { bareInquiryEvent, parseInstant, parseWith, readsBareInquiryEvents } from './inputs.js';
+import { parseInstant, parseWith, readsBareInquiryEvents, readsInquiryInputs } from './inputs.js';
+import { fastInquiryEvent, fastInquiryInput } from './fast-inputs.js';
 import { checkOptions, schemasOf, type ProcessOptions } from './options.js';
 import { createRestorer } from './restore.js';
 import { envelopeOfSnapshot, persistedSnapshotOf } from './snapshot-bridge.js';
@@ -227,9 +228,11 @@ export function createProcess<TMachine extends AnyServiceMachine>(
   // store could keep, an `at` in range.
   const checkEventText = !isVouchedStorable(schemas.events);
   const checkInputText = !isVouchedStorable(schemas.input);
-  const bareEvents = readsBareInquiryEvents(schemas.events);
+  // The built-in schemas have shortcuts for plainly valid values (fast-inputs.ts).
+  const fastEvents = readsBareInquiryEvents(schemas.events);
+  const fastInputs = readsInquiryInputs(schemas.input);
   const parseEvent = (event: unknown): { type: string; at: number } =>
-    (bareEvents ? bareInquiryEvent(event) : undefined) ??
+    (fastEvents ? fastInquiryEvent(event) : undefined) ??
     parseWith(schemas.events, event, 'event', InvalidEventError, checkEventText);
 
   const process: ServiceProcess<TMachine> = {
@@ -237,7 +240,9 @@ export function createProcess<TMachine extends AnyServiceMachine>(
     policies,
 
     start(input) {
-      const parsed = parseWith(schemas.input, input, `${machineId} input`, InvalidInputError, checkInputText);
+      const parsed =
+        (fastInputs ? (fastInquiryInput(input) as { at: number } | undefined) : undefined) ??
+        parseWith<{ at: number }>(schemas.input, input, `${machineId} input`, InvalidInputError, checkInputText);
       return runner.start(parsed, true) as Step;
     },
 

@@ -6,49 +6,13 @@ import type * as z from 'zod/mini';
 import { abbreviate, describeZodError, InvalidEventError, InvalidInputError } from '../errors.js';
 import { textLimits, textProblem } from '../schemas/text.js';
 import { INSTANT_EXPECTED, isInstant, Timestamp } from '../schemas/time.js';
-import { InquiryEvent } from '../schemas/inquiry.js';
+import { InquiryEvent, InquiryInput } from '../schemas/inquiry.js';
 
-/**
- * The inquiry events whose every field but `type` and `at` is optional (or that have none): sent
- * as `{ type, at }` alone, what `InquiryEvent` gives back is `{ type, at }` itself.
- */
-const BARE_INQUIRY_EVENTS: ReadonlySet<string> = new Set([
-  'acknowledge',
-  'agent.reply',
-  'customer.reply',
-  'resume',
-  'escalate',
-  'resolve',
-  'reopen',
-  'close',
-  'cancel',
-  'tick',
-]);
-
-/**
- * An inquiry event `{ type, at }` with nothing else, `at` already whole epoch ms in range, as
- * `InquiryEvent` would parse it (the same keys in the same order, `at` unchanged), or `undefined`
- * for anything else, which goes through the schema. Ticks and replies are most of what a process
- * is sent; the schema's union, strict object and instant transform cost more than the step itself
- * (bench/README.md).
- */
-export function bareInquiryEvent(value: unknown): { type: string; at: number } | undefined {
-  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
-    return undefined;
-  const { type, at } = value as { type?: unknown; at?: unknown };
-  if (typeof type !== 'string' || typeof at !== 'number' || !BARE_INQUIRY_EVENTS.has(type) || !isInstant(at))
-    return undefined;
-  // Exactly the two keys (for-in also lists inherited enumerable keys, which zod would refuse too).
-  let keys = 0;
-  for (const key in value) {
-    if (key !== 'type' && key !== 'at') return undefined;
-    keys++;
-  }
-  return keys === 2 ? { type, at } : undefined;
-}
-
-/** Whether {@link bareInquiryEvent} reads events of `schema` as the schema does. */
+/** Whether the shortcuts of `fast-inputs.ts` read events of `schema` as the schema does. */
 export const readsBareInquiryEvents = (schema: z.ZodMiniType): boolean => schema === InquiryEvent;
+
+/** Whether the shortcuts of `fast-inputs.ts` read inputs of `schema` as the schema does. */
+export const readsInquiryInputs = (schema: z.ZodMiniType): boolean => schema === InquiryInput;
 
 /** An instant as epoch ms; anything else `Timestamp` accepts is normalised, the rest is `INVALID_INPUT`. */
 export function parseInstant(at: unknown): number {

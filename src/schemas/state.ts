@@ -116,6 +116,12 @@ export const SlaState = compiledObject({
   clocks: z.record(SlaMetricName, SlaClock),
   /** Finished clocks that were replaced by a newer one (every answered `nextResponse` cycle). */
   history: z.array(SlaClock),
+  /**
+   * The metrics defined as data whose cycle started while the inquiry had no target for them, and
+   * the instant each started: a target gained later (a priority or category change) counts from
+   * then. Absent when there are none.
+   */
+  waiting: z.optional(z.record(SlaMetricName, Ms)),
 });
 /**
  * The SLA slice of a service context: the current clock per metric and every finished clock.

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createActor } from 'xstate';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
@@ -19,6 +20,12 @@ import {
 } from 'serviceflow';
 import { findViolations } from 'serviceflow/testing';
 import { HOUR, MINUTE, T0, makeInput } from '../support/fixtures.js';
+
+/** Whether a state is exactly its JSON (deep-strict equal to its round trip). */
+function assertJsonExact(state: unknown): boolean {
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(state)), state);
+  return true;
+}
 import { thrown } from '../support/errors.js';
 
 const desk = (targets: Parameters<typeof slaPolicy>[0]['targets'], extra: { escalation?: boolean } = {}) =>
@@ -360,6 +367,71 @@ describe('triggers on service actions', () => {
     expect(view.sla.handling).toMatchObject({ status: 'met', elapsedMs: 3 * HOUR });
     expect(view.slaHistory.filter((c) => c.metric === 'handling')).toEqual([]);
     expect(of(effects, 'handling')).toEqual(['sla.started', 'sla.met', 'sla.resumed', 'sla.met']);
+  });
+
+  it('start a metric that gains a target through a priority change from when its cycle started', () => {
+    const process = createProcess(inquiryMachine, {
+      sla: slaPolicy({ targets: [{ when: { priority: 'urgent' }, timeToAssign: '15m' }], warnAt: [] }),
+    });
+    let { step, effects } = run(process as never, []);
+    // No target at the arrival: the cycle waits, remembering when it started.
+    expect(step.state.context.sla.waiting).toEqual({ timeToAssign: T0 });
+    expect(assertJsonExact(step.state)).toBe(true);
+    step = process.send(step.state, { type: 'prioritize', priority: 'urgent', at: T0 + 10 * MINUTE });
+    effects = [...effects, ...step.effects];
+    expect(process.view(step.state).sla.timeToAssign).toMatchObject({
+      status: 'running',
+      startedAt: T0,
+      elapsedMs: 10 * MINUTE,
+      dueAt: T0 + 15 * MINUTE,
+    });
+    expect(step.state.context.sla.waiting).toBeUndefined();
+    step = process.send(step.state, { type: 'assign', agentId: 'ana', at: T0 + 20 * MINUTE });
+    effects = [...effects, ...step.effects];
+    expect(process.view(step.state).sla.timeToAssign).toMatchObject({ status: 'breached', elapsedMs: 20 * MINUTE });
+    expect(of(effects, 'timeToAssign')).toEqual(['sla.started', 'sla.breached', 'sla.met']);
+  });
+
+  it('end the wait at the stop trigger, and start paused when a pause condition holds at the change', () => {
+    const process = createProcess(inquiryMachine, {
+      sla: slaPolicy({
+        targets: [{ when: { priority: 'urgent' }, timeToAssign: '15m', requesterWaitTime: '4h' }],
+        warnAt: [],
+      }),
+    });
+    const { step } = run(process as never, [
+      { type: 'assign', agentId: 'ana', at: T0 + 5 * MINUTE },
+      { type: 'pend', reason: 'third-party', at: T0 + HOUR },
+      { type: 'pend', reason: 'customer', at: T0 + 2 * HOUR },
+    ]);
+    // timeToAssign's cycle ended at the assignment; requesterWaitTime's waits since the arrival.
+    expect(step.state.context.sla.waiting).toEqual({ requesterWaitTime: T0 });
+    const urgent = process.send(step.state, { type: 'prioritize', priority: 'urgent', at: T0 + 3 * HOUR });
+    const view = process.view(urgent.state);
+    expect(view.sla.timeToAssign).toBeUndefined();
+    // Counted from the arrival (the wait had no pauses to remember), held now: it waits on the customer.
+    expect(view.sla.requesterWaitTime).toMatchObject({ status: 'paused', startedAt: T0, elapsedMs: 3 * HOUR });
+    expect(urgent.effects.filter((e) => 'metric' in e).map((e) => e.type)).toEqual(['sla.started', 'sla.paused']);
+    const restored = process.restore(JSON.parse(JSON.stringify(step.state)));
+    expect(restored).toEqual(step.state);
+  });
+
+  it('never reopen a cancelled cycle, not even one that had breached (regression: found by the elapsedMs property)', () => {
+    const process = createProcess(inquiryMachine, {
+      sla: slaPolicy({
+        metrics: { handling: { start: 'received', stop: 'resolve', cancel: 'escalate', reopen: 'assign' } },
+        targets: [{ handling: '1h' }],
+        warnAt: [],
+      }),
+    });
+    const { view, effects } = run(process as never, [
+      { type: 'escalate', at: T0 + 2 * HOUR },
+      { type: 'assign', agentId: 'ana', at: T0 + 3 * HOUR },
+    ]);
+    // Cancelled at the escalation: it counted two hours and counts no more.
+    expect(view.sla.handling).toMatchObject({ status: 'breached', elapsedMs: 2 * HOUR });
+    expect(view.sla.handling?.metAt).toBeUndefined();
+    expect(of(effects, 'handling')).toEqual(['sla.started', 'sla.breached']);
   });
 
   it('refuse an action that is no service action when createProcess binds the policy', () => {
