@@ -14,7 +14,7 @@ import { ZodMiniType } from 'zod/mini';
 const CompiledObject = /* @__PURE__ */ $constructor('ZodMiniObject', (inst: z.ZodMiniObject, def) => {
   $ZodObjectJIT.init(inst, def);
   ZodMiniType.init(inst, def);
-  Object.defineProperty(inst, 'shape', { get: () => inst._zod.def.shape, enumerable: true });
+  Object.defineProperty(inst, 'shape', { get: () => inst._zod.def.shape, configurable: true });
 });
 
 /** `schema`, rebuilt on zod's compiling object. */
