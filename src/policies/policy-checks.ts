@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { abbreviate, describeZodError, InvalidConfigError } from '../errors.js';
 import { FeedbackKind, PendingReason } from '../schemas/inquiry.js';
 import { isBuilt } from './built-policies.js';
+import { isInstant } from '../schemas/time.js';
 import { EscalationLevel } from './escalation.js';
 
 /** The policies a process runs with, by option name. */
@@ -139,4 +140,58 @@ export function checkPolicy(name: PolicyName, policy: unknown): void {
     parsed.error,
   );
   throw new InvalidConfigError(message, details);
+}
+
+/** The calendar methods the steps call, and what each must answer. */
+interface CalendarMethods {
+  addBusinessTime(at: number, ms: number): number;
+  businessTimeBetween(a: number, b: number): number;
+}
+
+/**
+ * A hand-built SLA policy whose calendar's answers are checked where the steps use them: an
+ * `addBusinessTime` that is not a whole instant in range at or after its start, or a
+ * `businessTimeBetween` that is not whole milliseconds, would put `NaN` or a deadline in the past
+ * into a state. Either throws `INVALID_CONFIG` naming the call and what it returned, before the
+ * step changes anything. A policy the factories built is returned as it is.
+ */
+export function withCheckedCalendar<P extends { readonly calendar: CalendarMethods }>(policy: P): P {
+  if (isBuilt(policy)) return policy;
+  const calendar = policy.calendar;
+  const refuse = (call: string, method: string, returned: number, expected: string): never => {
+    throw new InvalidConfigError(
+      `Invalid sla policy: its calendar's ${call} returned ${String(returned)}; expected ${expected}`,
+      { path: ['sla', 'calendar', method], received: returned, expected },
+    );
+  };
+  const checked: CalendarMethods = Object.create(calendar) as CalendarMethods;
+  Object.defineProperties(checked, {
+    addBusinessTime: {
+      value: (at: number, ms: number): number => {
+        const result = calendar.addBusinessTime(at, ms);
+        if (!isInstant(result) || result < at)
+          refuse(
+            `addBusinessTime(${at}, ${ms})`,
+            'addBusinessTime',
+            result,
+            `an instant (whole epoch ms in range) at or after ${at}`,
+          );
+        return result;
+      },
+    },
+    businessTimeBetween: {
+      value: (a: number, b: number): number => {
+        const result = calendar.businessTimeBetween(a, b);
+        if (!Number.isSafeInteger(result) || (b >= a && result < 0) || (b < a && result > 0))
+          refuse(
+            `businessTimeBetween(${a}, ${b})`,
+            'businessTimeBetween',
+            result,
+            'whole milliseconds, not negative when b >= a, not positive when b < a',
+          );
+        return result;
+      },
+    },
+  });
+  return Object.create(policy, { calendar: { value: checked, enumerable: true } }) as P;
 }

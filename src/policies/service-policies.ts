@@ -1,6 +1,6 @@
 import { defaultEscalation, type EscalationPolicy } from './escalation.js';
 import { defaultFeedback, type FeedbackPolicy } from './feedback.js';
-import { checkPolicy } from './policy-checks.js';
+import { checkPolicy, withCheckedCalendar } from './policy-checks.js';
 import { noSla, type SlaPolicy } from './sla.js';
 
 /** The policies a service machine runs with. */
@@ -52,5 +52,5 @@ export function resolvePolicies(options: ServicePolicyOptions = {}): ServicePoli
   };
   // Before any step runs: a malformed policy would hang a step or corrupt a state later.
   for (const name of ['sla', 'escalation', 'feedback'] as const) checkPolicy(name, policies[name]);
-  return policies;
+  return { ...policies, sla: withCheckedCalendar(policies.sla) };
 }

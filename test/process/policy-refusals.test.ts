@@ -135,6 +135,38 @@ describe('policy objects written by hand are checked when the process is created
     expect(error.path).toEqual(['feedback', 'reminders', 'every']);
   });
 
+  it("refuses a hand-built calendar's answer that would corrupt a state (NaN, a deadline before its start), unchanged state", () => {
+    const contract = (calendar: SlaPolicy['calendar']): SlaPolicy => ({
+      calendar,
+      warnAt: [],
+      pauseOn: [],
+      onPriorityChange: 'recalculate',
+      targetsFor: () => ({ firstResponse: 4 * HOUR }),
+    });
+    const broken = {
+      nan: { ...alwaysOpenCalendar, addBusinessTime: () => Number.NaN },
+      earlier: { ...alwaysOpenCalendar, addBusinessTime: (at: number) => at - 1 },
+      fractional: { ...alwaysOpenCalendar, businessTimeBetween: (a: number, b: number) => (b - a) / 7 },
+    };
+    const nan = thrown(() => createProcess(inquiryMachine, { sla: contract(broken.nan) }).start(input));
+    expect(nan.code).toBe('INVALID_CONFIG');
+    expect(nan.path).toEqual(['sla', 'calendar', 'addBusinessTime']);
+    expect(nan.message).toContain('returned NaN');
+    expect(thrown(() => createProcess(inquiryMachine, { sla: contract(broken.earlier) }).start(input)).code).toBe(
+      'INVALID_CONFIG',
+    );
+    const process = createProcess(inquiryMachine, { sla: contract(broken.fractional) });
+    const started = process.start(input);
+    const before = JSON.stringify(started.state);
+    const error = thrown(() => process.send(started.state, { type: 'agent.reply', at: T0 + HOUR }));
+    expect(error.path).toEqual(['sla', 'calendar', 'businessTimeBetween']);
+    expect(JSON.stringify(started.state)).toBe(before);
+    // A well-behaved hand-built calendar works as before, and the policy's other members are its own.
+    const fine = createProcess(inquiryMachine, { sla: contract({ ...alwaysOpenCalendar }) });
+    expect(fine.start(input).wakeAt).toBe(T0 + 4 * HOUR);
+    expect(fine.policies.sla.targetsFor({ priority: 'normal', channel: 'email' })).toEqual({ firstResponse: 4 * HOUR });
+  });
+
   it('keeps the policies the factories build frozen, so that what was checked stays as checked', () => {
     expect(Object.isFrozen(feedback)).toBe(true);
     expect(Object.isFrozen(feedback.reminders)).toBe(true);

@@ -71,13 +71,24 @@ export class DeskJobs {
     }
   }
 
-  /** Adds the wake-up job of an inquiry for `wakeAt` (none for `null`), de-duplicated by its id. */
-  async scheduleWake(inquiryId: string, wakeAt: number | null): Promise<void> {
+  /**
+   * Adds the wake-up job of an inquiry for `wakeAt` (none for `null`), de-duplicated by its id.
+   * `replaceFailed` (the sweep's wake-ups of deadlines that passed with no tick): a job of that id
+   * that failed all its attempts is removed first. Failed jobs are kept for inspection, and BullMQ
+   * silently refuses a job whose id it still holds, so without this the deadline of a wake-up that
+   * failed for good (its store down through every attempt) would never be woken.
+   */
+  async scheduleWake(inquiryId: string, wakeAt: number | null, replaceFailed = false): Promise<void> {
     if (wakeAt === null) return;
+    const jobId = wakeJobId(inquiryId, wakeAt);
+    if (replaceFailed) {
+      const failed = await this.queue.getJob(jobId);
+      if (failed !== undefined && (await failed.isFailed())) await failed.remove();
+    }
     const data: RunnerJobData = { kind: 'wake', inquiryId, dueAt: wakeAt };
     await this.queue.add('wake', data, {
       ...this.options.jobOptions,
-      jobId: wakeJobId(inquiryId, wakeAt),
+      jobId,
       delay: Math.max(0, wakeAt - this.options.clock.now()),
     });
   }

@@ -49,7 +49,9 @@ export class Sweeper {
     try {
       const before = clock.now() - this.options.grace;
       for (const inquiryId of await log.stalePending(before, 500)) await jobs.scheduleDrain(inquiryId);
-      for (const { id, wakeAt } of await store.due({ until: before, limit: 500 })) await jobs.scheduleWake(id, wakeAt);
+      // A deadline that passed with no tick: its wake-up job was lost, or failed all its attempts.
+      for (const { id, wakeAt } of await store.due({ until: before, limit: 500 }))
+        await jobs.scheduleWake(id, wakeAt, true);
     } catch (error) {
       this.options.reportError(error);
     }

@@ -328,4 +328,37 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     await desks.admin.zadd(keys.pending, Date.now() - 10_000, 'T-1');
     expect((await desk.waitUntilApplied({ id: 'T-1', sequence }, { timeout: 10_000 })).view.stage).toBe('followUp');
   });
+
+  it('wakes a deadline whose wake-up job failed all its attempts, from the sweep (regression: the failed job kept its id)', async () => {
+    let loadsFail = false;
+    const inner = memoryStore();
+    const store: SnapshotStore = Object.create(inner, {
+      load: {
+        value: async (id: string) => {
+          if (loadsFail) throw Object.assign(new Error('connect ECONNREFUSED (injected)'), { code: 'ECONNREFUSED' });
+          return inner.load(id);
+        },
+      },
+    }) as SnapshotStore;
+    const { desk, queueName } = deskWith({ process: hasty, store, retry: { attempts: 1, delay: 0 } });
+    desk.on('error', () => undefined);
+    const queue = new Queue(queueName, { connection: desks.admin, prefix: 'serviceflow' });
+    try {
+      const { wakeAt } = await desk.waitUntilApplied(await desk.open(makeInput({ at: Date.now() })));
+      // The store is down when the wake-up job runs: its only attempt fails, and BullMQ keeps it.
+      loadsFail = true;
+      for (let i = 0; i < 100 && (await queue.getFailedCount()) === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await queue.getFailedCount()).toBe(1);
+      loadsFail = false;
+      let breaches: number[] = [];
+      for (let i = 0; i < 150 && breaches.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        breaches = (await inner.journal('T-1')).filter((e) => e.type === 'sla.breached').map((e) => e.at);
+      }
+      expect(breaches).toEqual([wakeAt]);
+    } finally {
+      await queue.close();
+    }
+  });
 });
