@@ -31,6 +31,12 @@ export const instantRange = Object.freeze({ min: EARLIEST, max: LATEST } as cons
 export const INSTANT_EXPECTED =
   'an instant from 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (epoch ms -62135596800000 to 253402300799999)';
 
+/**
+ * The longest duration serviceflow reads: the span of {@link instantRange} (about 10,000 years).
+ * Nothing longer fits between two instants, so a longer target or delay could only fail later.
+ */
+const MAX_DURATION_MS = LATEST - EARLIEST;
+
 /** Whether `ms` is whole epoch milliseconds within {@link instantRange}. */
 export const isInstant = (ms: number): boolean => Number.isInteger(ms) && ms >= EARLIEST && ms <= LATEST;
 
@@ -143,7 +149,8 @@ const UNIT_ORDER = ['d', 'h', 'm', 's', 'ms'] as const;
  * Parses a duration: a non-negative number of milliseconds, or a string such as `'90s'`, `'30m'`,
  * `'4h'`, `'2d'` (`d` is 24 hours) or `'1.5h'`, or several such parts from the largest unit down,
  * each unit at most once: `'1h30m'`, `'2d 12h'`, `'1d 4h 30m'` (what {@link formatDuration}
- * writes). Returns `undefined` for anything else.
+ * writes). Returns `undefined` for anything else, and for a duration longer than the span of
+ * instants serviceflow reads (0001-01-01 to 9999-12-31, about 10,000 years).
  *
  * A hand-written parser rather than the `ms` package: the contract allows exactly these units,
  * and `ms` would accept `'1y'` or `'2 weeks'` that serviceflow must reject (and reads no compound
@@ -160,7 +167,8 @@ const UNIT_ORDER = ['d', 'h', 'm', 's', 'ms'] as const;
  * ```
  */
 export function parseDuration(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 && value <= MAX_DURATION_MS ? Math.round(value) : undefined;
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '') return undefined;
@@ -176,7 +184,7 @@ export function parseDuration(value: unknown): number | undefined {
     next = rank + 1;
     total += Number(match[1]) * UNIT_MS[unit];
   }
-  return Number.isFinite(total) ? Math.round(total) : undefined;
+  return total <= MAX_DURATION_MS ? Math.round(total) : undefined;
 }
 
 /**
@@ -197,7 +205,7 @@ export const Duration = z.pipe(
     if (ms === undefined) {
       return refuseInTransform(
         ctx,
-        "must be a duration: milliseconds (a number >= 0) or text such as '30m', '4h', '2d' or '1h 30m' (largest unit first)",
+        "must be a duration: milliseconds (a number >= 0, at most the 10,000 years from 0001 to 9999) or text such as '30m', '4h', '2d' or '1h 30m' (largest unit first)",
       );
     }
     return ms;

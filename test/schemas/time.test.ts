@@ -105,6 +105,7 @@ describe('Duration', () => {
     ['2d12h', 216_000_000],
     ['1d 4h 30m 15s 250ms', 102_615_250],
     ['1m 30ms', 60_030],
+    [253_402_300_799_999 + 62_135_596_800_000, 253_402_300_799_999 + 62_135_596_800_000],
   ])('parses %p as %p ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
     expect(Duration.parse(text)).toBe(ms);
@@ -125,6 +126,10 @@ describe('Duration', () => {
     ['1h,30m'],
     ['1h -30m'],
     [`${'9'.repeat(400)}d`],
+    // Longer than the span of instants (0001-01-01 to 9999-12-31): it could only fail later.
+    [1e300],
+    ['4000000d'],
+    [253_402_300_799_999 + 62_135_596_800_000 + 1],
   ])('rejects %p', (value) => {
     expect(parseDuration(value)).toBeUndefined();
     expect(Duration.safeParse(value).success).toBe(false);
