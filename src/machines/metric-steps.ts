@@ -179,6 +179,27 @@ function waitingCopy(sla: SlaState, waiting: Record<string, number> | undefined)
 const NO_TAGS: ReadonlySet<string> = new Set();
 
 /**
+ * The observation of the inquiry as `ctx` left it, inside a step (no stage change, no tags): of a
+ * service `action`, or of `event` alone.
+ */
+function stateObservation(
+  ctx: InquiryContext,
+  action: string | undefined,
+  event: { readonly type: string },
+): MetricObservation {
+  return {
+    action,
+    event,
+    from: ctx.stage,
+    stage: ctx.stage,
+    tags: NO_TAGS,
+    pending: ctx.pendingReason,
+    replied: ctx.firstRespondedAt !== undefined,
+    resolved: ctx.resolvedAt !== null,
+  };
+}
+
+/**
  * The metrics react to a service action (`'receive'`, `'recordAgentReply'`, `'resolve'`, …) that
  * left the inquiry as `ctx`. `owned`: `ctx` is a copy this step made (its clocks may be replaced
  * in place).
@@ -192,17 +213,7 @@ export function runMetricAction(
 ): InquiryContext {
   const metrics = indexOf(env.policies.sla).byAction.get(action);
   if (metrics === undefined) return ctx;
-  const o: MetricObservation = {
-    action,
-    event: { type: action },
-    from: ctx.stage,
-    stage: ctx.stage,
-    tags: NO_TAGS,
-    pending: ctx.pendingReason,
-    replied: ctx.firstRespondedAt !== undefined,
-    resolved: ctx.resolvedAt !== null,
-  };
-  return applyMetrics(ctx, metrics, o, at, env, owned, false);
+  return applyMetrics(ctx, metrics, stateObservation(ctx, action, { type: action }), at, env, owned, false);
 }
 
 /**
@@ -214,16 +225,7 @@ export function pauseIfHeld(ctx: InquiryContext, metric: string, at: number, env
   const compiled = compiledMetrics(policy).find((candidate) => candidate.name === metric);
   const clock = ctx.sla.clocks[metric];
   if (compiled === undefined || clock === undefined || !isOpenClock(clock)) return ctx;
-  const o: MetricObservation = {
-    action: undefined,
-    event: { type: 'retarget' },
-    from: ctx.stage,
-    stage: ctx.stage,
-    tags: NO_TAGS,
-    pending: ctx.pendingReason,
-    replied: ctx.firstRespondedAt !== undefined,
-    resolved: ctx.resolvedAt !== null,
-  };
+  const o = stateObservation(ctx, undefined, { type: 'retarget' });
   if (!compiled.pausedWhile(o)) return ctx;
   const paused = pauseClock(policy, clock, at, pauseReason(compiled, o, true), { inquiryId: ctx.id, emit: env.emit });
   const next = env.copy(ctx);
