@@ -256,6 +256,12 @@ async function lostInquiries(spec: BullmqRunSpec, pool: pg.Pool, prefix: string)
 /** One measured run; throws when an event was lost or dead-lettered. */
 export async function runBullmq(spec: BullmqRunSpec, servers: BenchServers): Promise<BullmqRunFigures> {
   await servers.pool.query('TRUNCATE serviceflow_snapshots, serviceflow_journal');
+  // Redis starts empty too: what earlier runs left (their queues, logs, dead letters) grows the
+  // append-only file, whose rewrites fork a copy of the whole dataset, so that every later run —
+  // more so the kind that writes more per event — paid for the runs before it.
+  const flush = new Redis({ ...servers.redis, maxRetriesPerRequest: null });
+  await flush.flushall();
+  flush.disconnect();
   const queueName = `bench-${spec.kind}-${spec.workers}-${Date.now()}`;
   const progress = new Progress();
   const workers = await Promise.all(
