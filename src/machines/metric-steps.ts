@@ -164,11 +164,19 @@ function applyMetrics(
   }
   if (clocks === undefined && waiting === undefined) return ctx;
   const result = owned ? ctx : env.copy(ctx);
-  const sla: SlaState = { clocks: clocks ?? ctx.sla.clocks, history: history ?? ctx.sla.history };
-  const stillWaiting = waiting ?? ctx.sla.waiting;
-  if (stillWaiting !== undefined && Object.keys(stillWaiting).length > 0) sla.waiting = stillWaiting;
-  result.sla = sla;
+  result.sla = slaState(clocks ?? ctx.sla.clocks, history ?? ctx.sla.history, waiting ?? ctx.sla.waiting);
   return result;
+}
+
+/** An SLA slice; `waiting` is left out when it names no metric (the slice is JSON-exact). */
+export function slaState(
+  clocks: SlaState['clocks'],
+  history: SlaState['history'],
+  waiting: SlaState['waiting'],
+): SlaState {
+  const sla: SlaState = { clocks, history };
+  if (waiting !== undefined && Object.keys(waiting).length > 0) sla.waiting = waiting;
+  return sla;
 }
 
 /** `waiting` itself once this step copied it, else a copy of the slice's (empty when it has none). */
@@ -177,27 +185,6 @@ function waitingCopy(sla: SlaState, waiting: Record<string, number> | undefined)
 }
 
 const NO_TAGS: ReadonlySet<string> = new Set();
-
-/**
- * The observation of the inquiry as `ctx` left it, inside a step (no stage change, no tags): of a
- * service `action`, or of `event` alone.
- */
-function stateObservation(
-  ctx: InquiryContext,
-  action: string | undefined,
-  event: { readonly type: string },
-): MetricObservation {
-  return {
-    action,
-    event,
-    from: ctx.stage,
-    stage: ctx.stage,
-    tags: NO_TAGS,
-    pending: ctx.pendingReason,
-    replied: ctx.firstRespondedAt !== undefined,
-    resolved: ctx.resolvedAt !== null,
-  };
-}
 
 /**
  * The metrics react to a service action (`'receive'`, `'recordAgentReply'`, `'resolve'`, …) that
@@ -213,7 +200,15 @@ export function runMetricAction(
 ): InquiryContext {
   const metrics = indexOf(env.policies.sla).byAction.get(action);
   if (metrics === undefined) return ctx;
-  return applyMetrics(ctx, metrics, stateObservation(ctx, action, { type: action }), at, env, owned, false);
+  return applyMetrics(
+    ctx,
+    metrics,
+    observation({ type: action }, ctx.stage, ctx, NO_TAGS, action),
+    at,
+    env,
+    owned,
+    false,
+  );
 }
 
 /**
@@ -225,7 +220,7 @@ export function pauseIfHeld(ctx: InquiryContext, metric: string, at: number, env
   const compiled = compiledMetrics(policy).find((candidate) => candidate.name === metric);
   const clock = ctx.sla.clocks[metric];
   if (compiled === undefined || clock === undefined || !isOpenClock(clock)) return ctx;
-  const o = stateObservation(ctx, undefined, { type: 'retarget' });
+  const o = observation({ type: 'retarget' }, ctx.stage, ctx, NO_TAGS);
   if (!compiled.pausedWhile(o)) return ctx;
   const paused = pauseClock(policy, clock, at, pauseReason(compiled, o, true), { inquiryId: ctx.id, emit: env.emit });
   const next = env.copy(ctx);
@@ -242,15 +237,19 @@ export function observeMetrics(ctx: InquiryContext, o: MetricObservation, at: nu
   return metrics.length === 0 ? ctx : applyMetrics(ctx, metrics, o, at, env, false, true);
 }
 
-/** The observation of a step: the event, the stage before it, and the state it left. */
+/**
+ * The observation of a step: the event, the stage before it, and the state it left; `action`, the
+ * service action that ran (inside a step, where the stage has not changed and no tags are known).
+ */
 export function observation(
   event: { readonly type: string } & Readonly<Record<string, unknown>>,
   from: string,
   ctx: InquiryContext,
   tags: ReadonlySet<string>,
+  action?: string,
 ): MetricObservation {
   return {
-    action: undefined,
+    action,
     event,
     from,
     stage: ctx.stage,

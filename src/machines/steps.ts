@@ -33,7 +33,7 @@ import type {
 import { assignFields, copyRecord, EMPTY_LIST, setDefined, withFields } from '../internal/records.js';
 import { frozenJsonOf } from '../internal/json-copies.js';
 import { IncompatibleStateError } from '../errors.js';
-import { pauseIfHeld, runMetricAction } from './metric-steps.js';
+import { pauseIfHeld, runMetricAction, slaState } from './metric-steps.js';
 import { factsOf, type StepEnv } from './step-env.js';
 
 export { factsOf, genericContextCopy, type ContextCopier, type StepEnv } from './step-env.js';
@@ -300,10 +300,9 @@ function beginWaitingClock(
   env: StepEnv,
 ): InquiryContext {
   const begun = beginClock(ctx, metric, targetMs, startedAt, at, env);
+  // `begun` is this step's copy: its slice is replaced in place, without the metric's wait.
   const { [metric]: _started, ...waiting } = begun.sla.waiting ?? {};
-  const sla: SlaState = { clocks: begun.sla.clocks, history: begun.sla.history };
-  if (Object.keys(waiting).length > 0) sla.waiting = waiting;
-  (begun as { sla: SlaState }).sla = sla;
+  (begun as { sla: SlaState }).sla = slaState(begun.sla.clocks, begun.sla.history, waiting);
   return pauseIfHeld(begun, metric, at, env);
 }
 
