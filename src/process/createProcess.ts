@@ -24,8 +24,8 @@ import { isVouchedStorable } from '../schemas/text.js';
 import type { TimestampInput } from '../schemas/time.js';
 import { serviceDefinition } from './definition.js';
 import { definitionFor, processKindOf } from './definition-registry.js';
-import { parseInstant, parseWith, readsBareInquiryEvents, readsInquiryInputs } from './inputs.js';
-import { fastInquiryEvent, fastInquiryInput } from './fast-inputs.js';
+import { parseInstant, parseWith } from './inputs.js';
+import { fastInquiryEvent, fastInquiryInput, readsInquiryEvents, readsInquiryInputs } from './fast-inputs.js';
 import { checkOptions, schemasOf, type ProcessOptions } from './options.js';
 import { createRestorer } from './restore.js';
 import { envelopeOfSnapshot, persistedSnapshotOf } from './snapshot-bridge.js';
@@ -229,7 +229,7 @@ export function createProcess<TMachine extends AnyServiceMachine>(
   const checkEventText = !isVouchedStorable(schemas.events);
   const checkInputText = !isVouchedStorable(schemas.input);
   // The built-in schemas have shortcuts for plainly valid values (fast-inputs.ts).
-  const fastEvents = readsBareInquiryEvents(schemas.events);
+  const fastEvents = readsInquiryEvents(schemas.events);
   const fastInputs = readsInquiryInputs(schemas.input);
   const parseEvent = (event: unknown): { type: string; at: number } =>
     (fastEvents ? fastInquiryEvent(event) : undefined) ??

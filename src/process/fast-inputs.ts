@@ -10,11 +10,26 @@
  * Why: the schemas' unions, strict objects, text checks and instant transform cost about as much as
  * the step itself (bench/README.md).
  */
-import { Channel, FeedbackKind, feedbackScales, PendingReason, Priority } from '../schemas/inquiry.js';
+import type * as z from 'zod/mini';
+import {
+  Channel,
+  FeedbackKind,
+  feedbackScales,
+  InquiryEvent,
+  InquiryInput,
+  PendingReason,
+  Priority,
+} from '../schemas/inquiry.js';
 import { isStorableText, textLimits } from '../schemas/text.js';
 import { isInstant } from '../schemas/time.js';
 
 type Fields = Record<string, unknown>;
+
+/** Whether {@link fastInquiryEvent} reads events of `schema` as the schema does. */
+export const readsInquiryEvents = (schema: z.ZodMiniType): boolean => schema === InquiryEvent;
+
+/** Whether {@link fastInquiryInput} reads inputs of `schema` as the schema does. */
+export const readsInquiryInputs = (schema: z.ZodMiniType): boolean => schema === InquiryInput;
 
 /** An event as a shortcut reads it. */
 export interface ReadEvent {

@@ -6,13 +6,6 @@ import type * as z from 'zod/mini';
 import { abbreviate, describeZodError, InvalidEventError, InvalidInputError } from '../errors.js';
 import { textLimits, textProblem } from '../schemas/text.js';
 import { INSTANT_EXPECTED, isInstant, Timestamp } from '../schemas/time.js';
-import { InquiryEvent, InquiryInput } from '../schemas/inquiry.js';
-
-/** Whether the shortcuts of `fast-inputs.ts` read events of `schema` as the schema does. */
-export const readsBareInquiryEvents = (schema: z.ZodMiniType): boolean => schema === InquiryEvent;
-
-/** Whether the shortcuts of `fast-inputs.ts` read inputs of `schema` as the schema does. */
-export const readsInquiryInputs = (schema: z.ZodMiniType): boolean => schema === InquiryInput;
 
 /** An instant as epoch ms; anything else `Timestamp` accepts is normalised, the rest is `INVALID_INPUT`. */
 export function parseInstant(at: unknown): number {
