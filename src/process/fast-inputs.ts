@@ -138,6 +138,7 @@ const BARE_INQUIRY_EVENTS: ReadonlySet<string> = new Set([
   'tick',
 ]);
 
+const bareKeys: ReadonlySet<string> = new Set(['type', 'at']);
 const categorizeKeys: ReadonlySet<string> = new Set(['type', 'category', 'priority', 'at']);
 const assignKeys: ReadonlySet<string> = new Set(['type', 'agentId', 'team', 'at']);
 const pendKeys: ReadonlySet<string> = new Set(['type', 'reason', 'at']);
@@ -153,14 +154,7 @@ export function fastInquiryEvent(value: unknown): ReadEvent | undefined {
   if (event === undefined) return undefined;
   const { type, at } = event;
   if (typeof type !== 'string' || typeof at !== 'number' || !isInstant(at)) return undefined;
-  if (BARE_INQUIRY_EVENTS.has(type)) {
-    let keys = 0;
-    for (const key in event) {
-      if (key !== 'type' && key !== 'at') return undefined;
-      keys++;
-    }
-    return keys === 2 ? { type, at } : undefined;
-  }
+  if (BARE_INQUIRY_EVENTS.has(type)) return onlyKeys(event, bareKeys) ? { type, at } : undefined;
   switch (type) {
     case 'categorize': {
       const { category, priority } = event;
