@@ -241,15 +241,21 @@ export function postgresStore<State = unknown, Effect = unknown>(
   const { snapshots, journal } = tableNames(options);
   const sql = statementsFor(snapshots, journal);
   const run = sqlRunner(client, options, snapshots, journal);
-  const written = (write: SnapshotWrite, version: number, checked: CheckedSnapshotWrite): StoredSnapshot<State> => ({
-    id: write.id,
-    version,
-    // A fresh copy of what was stored (jsonb may reorder keys; the values are the same).
-    state: JSON.parse(checked.stateJson) as State,
-    stage: write.stage,
-    wakeAt: write.wakeAt,
-    lastEventAt: write.lastEventAt,
-  });
+  const written = (write: SnapshotWrite, version: number, checked: CheckedSnapshotWrite): StoredSnapshot<State> => {
+    let state: State | undefined;
+    return {
+      id: write.id,
+      version,
+      // A fresh copy of what was stored (jsonb may reorder keys; the values are the same), parsed
+      // when first read: the desks and the BullMQ runner read only the version of a save.
+      get state(): State {
+        return (state ??= JSON.parse(checked.stateJson) as State);
+      },
+      stage: write.stage,
+      wakeAt: write.wakeAt,
+      lastEventAt: write.lastEventAt,
+    };
+  };
   // A versioned write that changed no row: the version it met, read back for the conflict's message.
   const conflictAfter = async (id: string, expectedVersion: number): Promise<never> => {
     const [current] = await run(sql.version, [id]);

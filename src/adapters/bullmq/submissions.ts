@@ -14,6 +14,7 @@ import { abbreviate, describeZodError, InvalidEventError, InvalidInputError } fr
 import type { SendOptions, Submitted } from './bullmq-desk.js';
 import type { DeskJobs } from './desk-jobs.js';
 import type { InquiryLog, LogAppend } from './inquiry-log.js';
+import { fastInquiryEvent, readsInquiryEvents } from '../../process/fast-inputs.js';
 
 /** One event of a `sendMany`. */
 export interface BatchedEvent<TMachine extends AnyServiceMachine> {
@@ -25,6 +26,8 @@ export interface BatchedEvent<TMachine extends AnyServiceMachine> {
 /** Appends what callers submit, validated at the door. */
 export class Submissions<TMachine extends AnyServiceMachine> {
   private readonly eventSchema: z.ZodMiniType | undefined;
+  /** Whether the events are the built-in ones, whose plainly valid values are read without zod. */
+  private readonly builtInEvents: boolean;
 
   constructor(
     private readonly process: ServiceProcess<TMachine>,
@@ -32,6 +35,7 @@ export class Submissions<TMachine extends AnyServiceMachine> {
     private readonly jobs: DeskJobs,
   ) {
     this.eventSchema = eventSchemaOf(process as ServiceProcess<AnyServiceMachine>);
+    this.builtInEvents = this.eventSchema !== undefined && readsInquiryEvents(this.eventSchema);
   }
 
   /** Validates the input (`INVALID_INPUT` here, not in a worker) and appends an `open` entry. */
@@ -104,6 +108,7 @@ export class Submissions<TMachine extends AnyServiceMachine> {
 
   private validateEvent(event: unknown): void {
     if (this.eventSchema === undefined) return;
+    if (this.builtInEvents && fastInquiryEvent(event) !== undefined) return;
     const parsed = this.eventSchema.safeParse(event);
     if (!parsed.success) {
       const { message, details } = describeZodError('event', event, parsed.error);
