@@ -25,7 +25,8 @@
  * (bullmq-2 is the ratio to the raw baseline);
  * SERVICEFLOW_BENCH_CONCURRENCY jobs per worker (default 32); SERVICEFLOW_BENCH_PG_POOL connections
  * per worker (16); SERVICEFLOW_BENCH_WINDOW events unapplied at most (4000; 1000 gives one event
- * per drain); SERVICEFLOW_BENCH_PRODUCER_LANES batches the producer sends at once (1);
+ * per drain); SERVICEFLOW_BENCH_PRODUCER_LANES splits the inquiries among that many lanes of the
+ * producer, each walking its share (1; with more, an inquiry's events come closer together and fold);
  * SERVICEFLOW_BENCH_WARM_UP inquiries (1000); SERVICEFLOW_BENCH_PARTITIONS the desk's partitions (16); SERVICEFLOW_BENCH_PROFILE=dir writes workers' CPU
  * profiles; SERVICEFLOW_BENCH_NODE_ARGS adds node flags to the workers (e.g. --perf-basic-prof).
  */

@@ -710,6 +710,16 @@ export function describeSnapshotStoreContract(
     });
 
     describe('isolation', () => {
+      it('returns the state it stored from create and save, read as a property, spread or JSON', async () => {
+        const created = await store.create(write('inq-r', { state: { a: [1, { b: 'x' }] } }));
+        const saved = await store.save({ ...write('inq-r', { state: { c: { d: 2 } } }), expectedVersion: 1 });
+        expect(created.state).toEqual({ a: [1, { b: 'x' }] });
+        expect({ ...saved }).toMatchObject({ id: 'inq-r', version: 2, state: { c: { d: 2 } } });
+        expect(JSON.parse(JSON.stringify(saved)) as unknown).toMatchObject({ state: { c: { d: 2 } } });
+        expect(saved.state).toBe(saved.state); // one copy, however often it is read
+        expect((await store.load('inq-r'))?.state).toEqual(saved.state);
+      });
+
       it('cannot be changed through the objects it returned or was given', async () => {
         const given = write('inq-1', {
           state: { list: [1], nested: { v: 'original' } },
