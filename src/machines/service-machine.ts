@@ -31,7 +31,6 @@ type RetypedActions<A, C extends InquiryContext, E extends EventObject> = {
 type RetypedGuards<G, C extends InquiryContext, E extends EventObject> = {
   [K in keyof G]: (args: { context: C; event: E }) => boolean;
 };
-type StandardEventType = InquiryEvent['type'];
 
 /** The events a custom machine adds: each named, with the fields it carries besides `type` and `at`. */
 export type CustomEventShapes = Record<string, Record<string, z.core.$ZodType>>;

@@ -334,15 +334,3 @@ export function fireClock(
   }
   return current;
 }
-
-/** The earliest instant at which any clock of the slice acts, or `null`. */
-export function slaDeadline(sla: SlaState): number | null {
-  let earliest: number | null = null;
-  for (const metric in sla.clocks) {
-    const clock = sla.clocks[metric];
-    if (clock === undefined) continue;
-    const due = clockDeadline(clock);
-    if (due !== null && (earliest === null || due < earliest)) earliest = due;
-  }
-  return earliest;
-}
