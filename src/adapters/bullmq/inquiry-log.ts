@@ -7,6 +7,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { DeadLetter } from './payloads.js';
 import type { RunnerKeys } from './keys.js';
+import { BatchedReads } from './batched-reads.js';
 import { PendingSettles, type Settle } from './pending-settles.js';
 
 // KEYS: sequence, log, eventIds, pending, drainQueued. ARGV: inquiryId, eventId TTL (s), drainQueued
@@ -63,22 +64,37 @@ local function settle(logKey, archiveKey, pendingKey, inquiryId, applied, archiv
 end
 `;
 
-// KEYS: log, drainQueued, deadLetterIndex, pending, then (log, archive) of each earlier drain to
-// settle. ARGV: inquiryId, archive ('1' or '0'), then (inquiryId, applied) of each earlier drain.
-// First settles the earlier drains of this worker (their trims ride on this call instead of one
-// call each). Then every entry of the log, flat (field, value, …), after deleting drainQueued: an
-// append from now on adds a drain job of its own, since this read cannot see it. Then the sequence
-// numbers among them recorded as dead letters already (by an attempt that died before it could
-// trim them): a retry must not apply those.
-const READ_FOR_DRAIN = `${SETTLE_FUNCTION}
-for i = 5, #KEYS, 2 do settle(KEYS[i], KEYS[i + 1], KEYS[4], ARGV[i - 2], tonumber(ARGV[i - 1]), ARGV[2]) end
-redis.call('DEL', KEYS[2])
-local flat = redis.call('HGETALL', KEYS[1])
-local dead = {}
-for i = 1, #flat, 2 do
-  if redis.call('HEXISTS', KEYS[3], ARGV[1] .. '#' .. flat[i]) == 1 then table.insert(dead, flat[i]) end
+// KEYS: deadLetterIndex, pending, then (log, archive) of each earlier drain to settle, then (log,
+// drainQueued) of each inquiry to read. ARGV: archive ('1' or '0'), how many settles, then
+// (inquiryId, applied) of each settle, then the inquiryId of each read. First settles the earlier
+// drains of this worker (their trims ride on this call instead of one call each). Then, for each
+// read, in order: every entry of the log, flat (field, value, …), after deleting drainQueued (an
+// append from now on adds a drain job of its own, since this read cannot see it), and the
+// sequence numbers among them recorded as dead letters already (by an attempt that died before it
+// could trim them: a retry must not apply those). A log that cannot be read (not a hash) answers
+// its own read with Redis's error as a third element, so it fails only its own drain.
+const READ_FOR_DRAINS = `${SETTLE_FUNCTION}
+local settles = tonumber(ARGV[2])
+for s = 0, settles - 1 do
+  settle(KEYS[3 + 2 * s], KEYS[4 + 2 * s], KEYS[2], ARGV[3 + 2 * s], tonumber(ARGV[4 + 2 * s]), ARGV[1])
 end
-return { flat, dead }
+local first = 3 + 2 * settles
+local reads = {}
+for r = 0, #ARGV - first do
+  local inquiryId = ARGV[first + r]
+  redis.call('DEL', KEYS[first + 2 * r + 1])
+  local flat = redis.pcall('HGETALL', KEYS[first + 2 * r])
+  if flat.err then
+    table.insert(reads, { {}, {}, flat.err })
+  else
+    local dead = {}
+    for i = 1, #flat, 2 do
+      if redis.call('HEXISTS', KEYS[1], inquiryId .. '#' .. flat[i]) == 1 then table.insert(dead, flat[i]) end
+    end
+    table.insert(reads, { flat, dead })
+  end
+end
+return reads
 `;
 
 // KEYS: pending, then (log, archive) of each inquiry. ARGV: archive ('1' or '0'), then (inquiryId,
@@ -129,7 +145,7 @@ return record
 
 interface LogCommands {
   serviceflowAppend(...args: (string | number)[]): Promise<[number[], number]>;
-  serviceflowReadForDrain(...args: (string | number)[]): Promise<[string[], string[]]>;
+  serviceflowReadForDrains(...args: (string | number)[]): Promise<[string[], string[], string?][]>;
   serviceflowSettle(...args: (string | number)[]): Promise<number>;
   serviceflowDeadLetter(...args: (string | number)[]): Promise<number>;
   serviceflowTakeStale(...args: (string | number)[]): Promise<string[]>;
@@ -249,7 +265,7 @@ export function inquiryLog(
   if (!('serviceflowAppend' in redis)) {
     redis.defineCommand('serviceflowAppend', { numberOfKeys: 5, lua: APPEND });
     // These two take a number of keys that varies: the caller passes it first.
-    redis.defineCommand('serviceflowReadForDrain', { lua: READ_FOR_DRAIN });
+    redis.defineCommand('serviceflowReadForDrains', { lua: READ_FOR_DRAINS });
     redis.defineCommand('serviceflowSettle', { lua: SETTLE });
     redis.defineCommand('serviceflowDeadLetter', { numberOfKeys: 2, lua: DEAD_LETTER });
     redis.defineCommand('serviceflowTakeStale', { numberOfKeys: 1, lua: TAKE_STALE });
@@ -279,6 +295,32 @@ export function inquiryLog(
     return commands.serviceflowSettle(1 + many.keys.length, keys.pending, ...many.keys, archive, ...many.args);
   };
   const owed = new PendingSettles(settleMany, options.reportError);
+  // The reads of drains that start in the same tick go in one call, with every trim owed.
+  const reads = new BatchedReads<DrainRead>(async (inquiryIds) => {
+    const settles = owed.take();
+    const carried = settleArgs(settles);
+    try {
+      const answers = await commands.serviceflowReadForDrains(
+        2 + carried.keys.length + 2 * inquiryIds.length,
+        keys.deadLetterIndex,
+        keys.pending,
+        ...carried.keys,
+        ...inquiryIds.flatMap((inquiryId) => [keys.log(inquiryId), keys.drainQueued(inquiryId)]),
+        archive,
+        settles.length,
+        ...carried.args,
+        ...inquiryIds,
+      );
+      return answers.map(([flat, dead, error]) =>
+        error === undefined
+          ? { entries: pairsToEntries(flat), deadLettered: new Set(dead.map(Number)) }
+          : new Error(`Reading the log failed: ${error}`),
+      );
+    } catch (error) {
+      owed.giveBack(settles);
+      throw error;
+    }
+  });
 
   return {
     append: async (inquiryId, items) => toAppended(await commands.serviceflowAppend(...appendArgs(inquiryId, items))),
@@ -292,27 +334,7 @@ export function inquiryLog(
       });
     },
     read: async (inquiryId) => toEntries(await redis.hgetall(keys.log(inquiryId))),
-    async readForDrain(inquiryId) {
-      const settles = owed.take();
-      const carried = settleArgs(settles);
-      try {
-        const [flat, dead] = await commands.serviceflowReadForDrain(
-          4 + carried.keys.length,
-          keys.log(inquiryId),
-          keys.drainQueued(inquiryId),
-          keys.deadLetterIndex,
-          keys.pending,
-          ...carried.keys,
-          inquiryId,
-          archive,
-          ...carried.args,
-        );
-        return { entries: pairsToEntries(flat), deadLettered: new Set(dead.map(Number)) };
-      } catch (error) {
-        owed.giveBack(settles);
-        throw error;
-      }
-    },
+    readForDrain: (inquiryId) => reads.read(inquiryId),
     clearQueuedDrain: async (inquiryId) => void (await redis.del(keys.drainQueued(inquiryId))),
     settle: (inquiryId, applied) => settleMany([{ inquiryId, applied }]),
     settleLater: (inquiryId, applied) => owed.add(inquiryId, applied),

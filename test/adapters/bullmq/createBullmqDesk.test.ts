@@ -193,6 +193,26 @@ describeWithRedis('createBullmqDesk on a real Redis', () => {
     }
   });
 
+  it('fails only its own drain when an inquiry log cannot be read, while drains read together apply', async () => {
+    const { desk: producer, store, queueName } = deskWith({ worker: false });
+    const keys = runnerKeys('serviceflow', queueName);
+    const ids = ['T-1', 'T-2', 'T-3', 'T-4', 'T-5', 'T-6'];
+    const opened = await Promise.all(ids.map((id) => producer.open(makeInput({ id, at }))));
+    // Written behind the desk's back: T-3's log is no longer a hash, so reading it fails.
+    await desks.admin.del(keys.log('T-3'));
+    await desks.admin.set(keys.log('T-3'), 'not a hash');
+    const { desk: worker } = deskWith({ queueName, store });
+    const errors: { inquiryId: string | undefined; message: string }[] = [];
+    worker.on('error', (error, context) => errors.push({ inquiryId: context.inquiryId, message: String(error) }));
+    for (const submitted of opened.filter(({ id }) => id !== 'T-3'))
+      expect((await worker.waitUntilApplied(submitted)).view.stage).toBe('inquiry');
+    for (let i = 0; i < 100 && !errors.some(({ inquiryId }) => inquiryId === 'T-3'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors.filter(({ inquiryId }) => inquiryId !== 'T-3')).toEqual([]);
+    expect(errors.find(({ inquiryId }) => inquiryId === 'T-3')?.message).toMatch(/Reading the log failed: WRONGTYPE/);
+    expect(await store.load('T-3')).toBeUndefined();
+  });
+
   it('applies nothing twice when drain jobs are delivered many times and race each other', async () => {
     const { desk, store, queueName } = deskWith({ worker: { concurrency: 16, sweepInterval: 200, sweepGrace: 300 } });
     const queue = new Queue(queueName, { connection: desks.admin, prefix: 'serviceflow' });
