@@ -53,6 +53,15 @@ const store: SnapshotStore = {
     saved(write);
     return result;
   },
+  // The saves of drains that finish together, one statement (the runner batches them).
+  async saveMany(writes) {
+    count('saveMany');
+    const result = await base.saveMany!(writes); // postgresStore has it
+    writes.forEach((write, index) => {
+      if (result[index] !== undefined) saved(write);
+    });
+    return result;
+  },
   async markDispatched(ids, at) {
     count('markDispatched');
     return base.markDispatched(ids, at);

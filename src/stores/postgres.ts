@@ -1,4 +1,4 @@
-import { ConflictError, InvalidConfigError, abbreviate } from '../errors.js';
+import { ConflictError, InvalidConfigError, InvalidInputError, abbreviate } from '../errors.js';
 import {
   checkQueryInteger,
   checkSnapshotWrite,
@@ -266,7 +266,9 @@ export function postgresStore<State = unknown, Effect = unknown>(
     );
   };
 
-  return {
+  const store: SnapshotStore<State, Effect> = {
+    saveMany: saveManyWith(run, sql.saveMany, written),
+
     async load(id) {
       const [row] = await run(sql.load, [id]);
       return row === undefined ? undefined : toSnapshot<State>(row as SnapshotRow);
@@ -373,6 +375,7 @@ export function postgresStore<State = unknown, Effect = unknown>(
       return rows.map((row) => (row as { id: string }).id);
     },
   };
+  return store;
 }
 
 /** The store's query function: its rows, prepared statements on a pg client, a missing table named as such. */
@@ -412,6 +415,42 @@ function sqlRunner(
   };
 }
 
+/** The store's `saveMany`: checks every write as `save` does, then one statement for all. */
+function saveManyWith<State, Effect>(
+  run: (text: string, params: unknown[]) => Promise<readonly unknown[]>,
+  statement: string,
+  written: (write: SnapshotWrite, version: number, checked: CheckedSnapshotWrite) => StoredSnapshot<State>,
+): NonNullable<SnapshotStore<State, Effect>['saveMany']> {
+  return async (writes) => {
+    const checked = writes.map((write) => {
+      checkQueryInteger(write.expectedVersion, 'save', 'expectedVersion', 1);
+      return checkSnapshotWrite(write);
+    });
+    if (new Set(writes.map(({ id }) => id)).size !== writes.length) {
+      throw new InvalidInputError('Invalid saveMany: the writes must be of different snapshots', {
+        path: ['writes'],
+        expected: 'writes of distinct ids',
+      });
+    }
+    const rows = await run(statement, [
+      writes.map(({ id }) => id),
+      writes.map(({ expectedVersion }) => expectedVersion),
+      checked.map(({ stateJson }) => stateJson),
+      writes.map(({ stage }) => stage),
+      writes.map(({ wakeAt }) => wakeAt),
+      writes.map(({ lastEventAt }) => lastEventAt),
+      checked.map(journalParam),
+    ]);
+    const versions = new Map(
+      rows.map((row) => [(row as { id: string }).id, toInteger((row as { version: unknown }).version)]),
+    );
+    return writes.map((write, index) => {
+      const version = versions.get(write.id);
+      return version === undefined ? undefined : written(write, version, checked[index]!);
+    });
+  };
+}
+
 const journalParam = (checked: CheckedSnapshotWrite): string =>
   `[${checked.effects.map((effect) => effect.json).join(',')}]`;
 
@@ -446,6 +485,25 @@ SELECT version FROM written`,
   RETURNING id, version
 ), ${journalInsert('$7')}
 SELECT version FROM written`,
+    // The saves of many snapshots, one row of the arrays each (ids distinct), as one statement.
+    saveMany: `WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])
+    AS i(id, expected, state, stage, wake_at, last_event_at, effects)
+), written AS (
+  UPDATE ${snapshots} s
+  SET version = s.version + 1, state = i.state::jsonb, stage = i.stage, wake_at = i.wake_at,
+      last_event_at = i.last_event_at, updated_at = now(), parked_at = NULL, parked_reason = NULL
+  FROM input i
+  WHERE s.id = i.id AND s.version = i.expected
+  RETURNING s.id, s.version
+), journaled AS (
+  INSERT INTO ${journal} (snapshot_id, version, idx, id, type, at, effect)
+  SELECT w.id, w.version, (e.ord - 1)::integer, w.id || ':' || w.version || ':' || (e.ord - 1),
+         e.effect ->> 'type', (e.effect ->> 'at')::bigint, e.effect
+  FROM written w JOIN input i ON i.id = w.id
+  CROSS JOIN jsonb_array_elements(i.effects::jsonb) WITH ORDINALITY AS e(effect, ord)
+)
+SELECT id, version FROM written`,
     due: `SELECT id, wake_at FROM ${snapshots} WHERE wake_at IS NOT NULL AND wake_at <= $1 AND parked_at IS NULL ORDER BY wake_at, id LIMIT $2`,
     // Park and unpark bump the version and journal one entry, born dispatched: a record, not an effect.
     park: `WITH written AS (

@@ -105,6 +105,17 @@ export interface SnapshotStore<State = unknown, Effect = unknown> {
    * successful save clears a park mark (the new state is woken as usual).
    */
   save(write: SnapshotWrite<State, Effect> & { readonly expectedVersion: number }): Promise<StoredSnapshot<State>>;
+  /**
+   * Optional: saves several snapshots, of distinct ids, in one atomic write, each with its own
+   * version check as in `save`. Resolves, in order, with each saved snapshot, or `undefined` for a
+   * write whose version did not match (nothing is written for it). Throws when the write fails or
+   * a write is invalid, and then nothing of any write is written. The BullMQ runner's workers use
+   * it for the saves of drains that finish together (one transaction instead of one each); without
+   * it they save one write at a time. `postgresStore` has it.
+   */
+  saveMany?(
+    writes: readonly (SnapshotWrite<State, Effect> & { readonly expectedVersion: number })[],
+  ): Promise<readonly (StoredSnapshot<State> | undefined)[]>;
   /** Snapshots with `wakeAt <= until` that are not parked, earliest first. */
   due(query: DueQuery): Promise<{ id: string; wakeAt: number }[]>;
   /**

@@ -11,6 +11,7 @@ import { withFollowUps } from '../../desk/follow-ups.js';
 import { createOutbox, type Outbox } from '../../desk/outbox.js';
 import type { SnapshotStore } from '../../stores/store.js';
 import { withBatchedMarks } from './batched-marks.js';
+import { withBatchedSaves } from './batched-saves.js';
 import type { BullmqDesk } from './bullmq-desk.js';
 import { DeskJobs } from './desk-jobs.js';
 import { createDrainer } from './drain.js';
@@ -213,7 +214,7 @@ function startWorkerHalf(parts: {
   const clock = options.clock ?? systemClock;
   const drainer = createDrainer({
     process: options.process,
-    store,
+    store: withBatchedSaves(store),
     log,
     outbox,
     clock,
