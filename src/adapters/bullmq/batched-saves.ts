@@ -1,10 +1,10 @@
 /**
  * The store as a worker's drains see it: the saves of drains that finish together go in one
  * statement. A worker's drains start in bursts (their log reads share one call, see
- * batched-reads.ts), so they reach their saves together too; when the store can save many
- * snapshots at once (`saveMany`: `postgresStore` has it), their saves wait until the burst's synchronous work is
- * done (`process.nextTick`, no timer) and go as one statement and one transaction, each with its
- * own version check. Every outcome is the one `save` would give: a write whose version did not
+ * batched-reads.ts), so they reach their saves together too. When the store can save many
+ * snapshots at once (`saveMany`: `postgresStore` has it), their saves wait until the burst's
+ * synchronous work is done (`process.nextTick`, no timer) and go as one statement and one
+ * transaction, each with its own version check. Every outcome is the one `save` would give: a write whose version did not
  * match, and every write of a statement that failed, is saved again on its own, so that it gets
  * its own `CONFLICT`, its own refusal or its own success.
  */
