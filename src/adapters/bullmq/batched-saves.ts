@@ -1,34 +1,29 @@
 /**
  * The store as a worker's drains see it: the saves of drains that finish together go in one
- * statement. A worker's drains start in bursts (their log reads share one call, see
- * batched-reads.ts), so they reach their saves together too. When the store can save many
- * snapshots at once (`saveMany`: `postgresStore` has it), their saves wait until the burst's
- * synchronous work is done (`process.nextTick`, no timer) and go as one statement and one
- * transaction, each with its own version check. Every outcome is the one `save` would give: a write whose version did not
- * match, and every write of a statement that failed, is saved again on its own, so that it gets
- * its own `CONFLICT`, its own refusal or its own success.
+ * statement. A worker's drains start in bursts, so they reach their saves together too. When the
+ * store can save many snapshots at once (`saveMany`: `postgresStore` has it), the saves of a burst
+ * (gathered as in tick-batches.ts) go as one statement and one transaction, each with its own
+ * version check. Every outcome is the one `save` would give: a write whose version did not match,
+ * and every write of a statement that failed, is saved again on its own, so that it gets its own
+ * `CONFLICT`, its own refusal or its own success.
  */
 import type { SnapshotStore, SnapshotWrite, StoredSnapshot } from '../../stores/store.js';
+import { gatherTicks, type Waiting } from './tick-batches.js';
 
 type SaveRequest = SnapshotWrite & { readonly expectedVersion: number };
 
 /** Saves in one statement, at most. */
 const MAX_BATCH = 64;
 
-interface WaitingSave {
-  readonly write: SaveRequest;
-  readonly resolve: (saved: StoredSnapshot) => void;
-  readonly reject: (error: unknown) => void;
-}
+type WaitingSave = Waiting<SaveRequest, StoredSnapshot>;
 
-/** The store with the saves of one tick batched; the store itself when it cannot save many at once. */
+/** The store with the saves of one burst batched; the store itself when it cannot save many at once. */
 export function withBatchedSaves(store: SnapshotStore): SnapshotStore {
   if (store.saveMany === undefined) return store;
   const saveMany = store.saveMany.bind(store);
-  let waiting: WaitingSave[] = [];
 
   // Each resolves once its saves have their outcomes (never rejects: the outcomes go to the callers).
-  const saveAlone = ({ write, resolve, reject }: WaitingSave): Promise<void> =>
+  const saveAlone = ({ item: write, resolve, reject }: WaitingSave): Promise<void> =>
     // Through a promise, so that a store that throws instead of rejecting rejects this save only.
     Promise.resolve()
       .then(() => store.save(write))
@@ -38,7 +33,7 @@ export function withBatchedSaves(store: SnapshotStore): SnapshotStore {
     if (batch.length === 1) return saveAlone(batch[0]!);
     let saved: readonly (StoredSnapshot | undefined)[];
     try {
-      saved = await saveMany(batch.map(({ write }) => write));
+      saved = await saveMany(batch.map(({ item }) => item));
     } catch {
       await Promise.all(batch.map(saveAlone)); // nothing was written: each write finds its own outcome
       return;
@@ -53,18 +48,17 @@ export function withBatchedSaves(store: SnapshotStore): SnapshotStore {
     );
   };
 
-  const flush = async (): Promise<void> => {
-    let rest = waiting;
-    waiting = [];
+  const flush = async (waiting: readonly WaitingSave[]): Promise<void> => {
     // One write per snapshot in a statement: a second save of the same inquiry goes in the next
     // statement, sent once the first has its outcome.
+    let rest = waiting;
     while (rest.length > 0) {
       const ids = new Set<string>();
       const batch: WaitingSave[] = [];
       const later: WaitingSave[] = [];
       for (const one of rest) {
-        if (batch.length < MAX_BATCH && !ids.has(one.write.id)) {
-          ids.add(one.write.id);
+        if (batch.length < MAX_BATCH && !ids.has(one.item.id)) {
+          ids.add(one.item.id);
           batch.push(one);
         } else later.push(one);
       }
@@ -73,11 +67,7 @@ export function withBatchedSaves(store: SnapshotStore): SnapshotStore {
       rest = later;
     }
   };
-
-  const save = (write: SaveRequest): Promise<StoredSnapshot> =>
-    new Promise((resolve, reject) => {
-      if (waiting.push({ write, resolve, reject }) === 1) process.nextTick(() => void flush());
-    });
+  const save = gatherTicks<SaveRequest, StoredSnapshot>((waiting) => void flush(waiting));
 
   return new Proxy(store, {
     get(target, key) {
