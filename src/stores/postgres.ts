@@ -460,11 +460,12 @@ const limitParam = (limit: number | undefined, method: string): number | null =>
 function statementsFor(snapshots: string, journal: string) {
   // Journals the effects passed as one jsonb array ($effects) for the row the CTE `written` returns:
   // one multi-row INSERT, ids computed in SQL as `${snapshotId}:${version}:${index}`.
-  const journalInsert = (effects: string): string => `journaled AS (
+  // `from` names the written rows `w` (and whatever else `effects` reads from).
+  const journalInsert = (effects: string, from = 'written w'): string => `journaled AS (
   INSERT INTO ${journal} (snapshot_id, version, idx, id, type, at, effect)
   SELECT w.id, w.version, (e.ord - 1)::integer, w.id || ':' || w.version || ':' || (e.ord - 1),
          e.effect ->> 'type', (e.effect ->> 'at')::bigint, e.effect
-  FROM written w CROSS JOIN jsonb_array_elements(${effects}::jsonb) WITH ORDINALITY AS e(effect, ord)
+  FROM ${from} CROSS JOIN jsonb_array_elements(${effects}::jsonb) WITH ORDINALITY AS e(effect, ord)
 )`;
   const journalColumns = `id, snapshot_id, version, idx, type, at, effect::text AS effect_json, dispatched_at`;
   return {
@@ -496,13 +497,7 @@ SELECT version FROM written`,
   FROM input i
   WHERE s.id = i.id AND s.version = i.expected
   RETURNING s.id, s.version
-), journaled AS (
-  INSERT INTO ${journal} (snapshot_id, version, idx, id, type, at, effect)
-  SELECT w.id, w.version, (e.ord - 1)::integer, w.id || ':' || w.version || ':' || (e.ord - 1),
-         e.effect ->> 'type', (e.effect ->> 'at')::bigint, e.effect
-  FROM written w JOIN input i ON i.id = w.id
-  CROSS JOIN jsonb_array_elements(i.effects::jsonb) WITH ORDINALITY AS e(effect, ord)
-)
+), ${journalInsert('i.effects', 'written w JOIN input i ON i.id = w.id')}
 SELECT id, version FROM written`,
     due: `SELECT id, wake_at FROM ${snapshots} WHERE wake_at IS NOT NULL AND wake_at <= $1 AND parked_at IS NULL ORDER BY wake_at, id LIMIT $2`,
     // Park and unpark bump the version and journal one entry, born dispatched: a record, not an effect.
