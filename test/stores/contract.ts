@@ -37,7 +37,8 @@ interface TestEffect {
 
 const MAX_MS = Number.MAX_SAFE_INTEGER; // 2^53 - 1: the largest epoch-ms value every store must keep exactly
 
-function write(id: string, overrides: Partial<SnapshotWrite> = {}): SnapshotWrite {
+/** A snapshot write of `id` (state `{ inquiryId, step: 0 }`, no effects), with `overrides`. */
+export function write(id: string, overrides: Partial<SnapshotWrite> = {}): SnapshotWrite {
   return {
     id,
     state: { inquiryId: id, step: 0 },
@@ -49,7 +50,8 @@ function write(id: string, overrides: Partial<SnapshotWrite> = {}): SnapshotWrit
   };
 }
 
-function effect(type: string, at: number, extra: Record<string, unknown> = {}): TestEffect {
+/** An effect of `type` at `at`, with `extra` fields. */
+export function effect(type: string, at: number, extra: Record<string, unknown> = {}): TestEffect {
   return { type, at, ...extra };
 }
 

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SnapshotStore, SnapshotWrite } from 'serviceflow';
+import type { SnapshotStore } from 'serviceflow';
 import { migrate, postgresStore } from 'serviceflow/postgres';
 import {
   postgresAvailability,
@@ -9,17 +9,7 @@ import {
   testPool,
   type PostgresTestServer,
 } from '../support/postgres-server.js';
-
-const write = (id: string, overrides: Partial<SnapshotWrite> = {}): SnapshotWrite => ({
-  id,
-  state: { id },
-  stage: 'inquiry',
-  wakeAt: null,
-  lastEventAt: 0,
-  effects: [],
-  ...overrides,
-});
-const effect = (type: string, at: number) => ({ type, at, detail: { type } });
+import { effect, write } from './contract.js';
 
 /** The saveMany behaviour every PostgreSQL client gives. */
 function describeSaveMany(name: string, open: () => Promise<{ store: SnapshotStore; close: () => Promise<void> }>) {
@@ -62,7 +52,7 @@ function describeSaveMany(name: string, open: () => Promise<{ store: SnapshotSto
         lastEventAt: 9,
       });
       expect(await store.load('m-2')).toMatchObject({ version: 2, state: { n: 2 }, wakeAt: null, lastEventAt: 7 });
-      expect(await store.load('m-3')).toMatchObject({ version: 2, state: { id: 'm-3' } });
+      expect(await store.load('m-3')).toMatchObject({ version: 2, state: { inquiryId: 'm-3', step: 0 } });
       expect(await store.load('m-4')).toMatchObject({ version: 1 });
       expect((await store.journal('m-1')).map(({ id, type, version, index }) => [id, type, version, index])).toEqual([
         ['m-1:1:0', 'opened', 1, 0],
@@ -87,7 +77,7 @@ function describeSaveMany(name: string, open: () => Promise<{ store: SnapshotSto
           { ...write('r-1'), expectedVersion: 1 },
         ]),
       ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-      expect(await store.load('r-1')).toMatchObject({ version: 1, state: { id: 'r-1' } });
+      expect(await store.load('r-1')).toMatchObject({ version: 1, state: { inquiryId: 'r-1', step: 0 } });
       expect(await store.load('r-2')).toMatchObject({ version: 1 });
     });
   });
