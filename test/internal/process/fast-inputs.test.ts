@@ -28,6 +28,30 @@ function sameAsSchema(fast: unknown, schema: unknown): void {
   assert.equal(JSON.stringify(fast), JSON.stringify(schema));
 }
 
+/**
+ * Asserts, over 3000 generated values, that every value a shortcut takes is read exactly as the
+ * schema reads it, and that the generator reaches the shortcut at least `atLeast` times (so that
+ * the property means something).
+ */
+function agreesWithSchema(
+  values: fc.Arbitrary<unknown>,
+  fast: (value: unknown) => unknown,
+  schema: (value: unknown) => unknown,
+  atLeast: number,
+): void {
+  let taken = 0;
+  fc.assert(
+    fc.property(values, (value) => {
+      const read = fast(value);
+      if (read === undefined) return;
+      taken++;
+      sameAsSchema(read, schema(value));
+    }),
+    { numRuns: 3000 },
+  );
+  expect(taken).toBeGreaterThan(atLeast);
+}
+
 /** Strings near every edge the text schemas check: blank, spaces around, NUL, lone surrogates, lengths. */
 const edgyText = fc.oneof(
   fc.constantFrom('', ' ', 'ana', ' ana', 'ana ', 'a\u0000b', '\ud800', 'x\udc00', '\ud83d\ude00', '\t', 'billing'),
@@ -167,18 +191,7 @@ describe('the shortcuts past the inquiry schemas', () => {
         comment: field(edgyText),
       }),
     );
-    let taken = 0;
-    fc.assert(
-      fc.property(event, (value) => {
-        const fast = fastInquiryEvent(value);
-        if (fast === undefined) return;
-        taken++;
-        sameAsSchema(fast, parsed(value));
-      }),
-      { numRuns: 3000 },
-    );
-    // The generator reaches the shortcut often enough for the property to mean something.
-    expect(taken).toBeGreaterThan(300);
+    agreesWithSchema(event, fastInquiryEvent, parsed, 300);
   });
 
   it('never accept an input InquiryInput refuses, nor read one differently (property)', () => {
@@ -213,17 +226,6 @@ describe('the shortcuts past the inquiry schemas', () => {
         { requiredKeys: ['id', 'channel', 'customer', 'at'], noNullPrototype: true },
       ),
     );
-    let taken = 0;
-    fc.assert(
-      fc.property(input, (value) => {
-        const fast = fastInquiryInput(value);
-        if (fast === undefined) return;
-        taken++;
-        sameAsSchema(fast, parsedInput(value));
-      }),
-      { numRuns: 3000 },
-    );
-    // The generator reaches the shortcut often enough for the property to mean something.
-    expect(taken).toBeGreaterThan(100);
+    agreesWithSchema(input, fastInquiryInput, parsedInput, 100);
   });
 });
